@@ -1,0 +1,1 @@
+"""Across articles: claim records, matching, stories and relations."""

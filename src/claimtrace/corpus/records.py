@@ -1,0 +1,56 @@
+"""What the store hands to linking, and what linking hands back.
+
+A :class:`ClaimRecord` is one stored claim with what linking needs of its
+article; a :class:`Relation` links two stored claims with its evidence.
+Corpus objects only point at analyses by id and offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from claimtrace.model import Claim
+
+RelationKind = Literal["corroborates", "contradicts", "updates"]
+
+
+@dataclass
+class ArticleRecord:
+    id: int
+    title: str | None
+    text: str
+    outlet: str | None
+    published: str | None
+    url: str | None
+    entities: list[str] = field(default_factory=list)  # canonical names
+    places: list[str] = field(default_factory=list)  # place ids (or names when unresolved)
+    story_id: int | None = None
+
+
+@dataclass
+class ClaimRecord:
+    id: int
+    article_id: int
+    claim: Claim
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    event_time: str | None = None  # ISO date the claim is about, else None (use published)
+    entities: list[str] = field(default_factory=list)  # canonical names in the claim's sentence
+    places: list[str] = field(default_factory=list)  # place ids in the claim's sentence
+    embedding: Any = None  # numpy float32 vector (L2-normalized) or None
+
+    @property
+    def time(self) -> str | None:
+        """The time the claim is about: its event time, else the publication date."""
+        return self.event_time or self.published
+
+
+@dataclass
+class Relation:
+    a: int  # claim id (the earlier claim)
+    b: int  # claim id (the later claim)
+    relation: RelationKind
+    reason: str  # human-readable evidence: "polarity flip", "20 killed vs 35 killed", ...
+    score: float = 0.0  # match strength in [0, 1]

@@ -1,0 +1,220 @@
+"""Turn files into :class:`~claimtrace.model.Article` objects.
+
+Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
+
+- ``.txt``: the first non-empty line is the title, the rest the text;
+- ``.html``/``.htm``: main text by trafilatura, title/date/site/url from the page;
+- ``.json``: one object or a list of objects; ``.jsonl``: one object per line;
+- ``.csv``: one article per row (header names, or a column mapping).
+
+Records carry ``title``, ``text``, ``published``, ``outlet``, ``url``. Every
+problem a user can cause raises :class:`InputError` with one clear line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from claimtrace.errors import InputError
+from claimtrace.model import Article
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
+MAX_BYTES = 50 * 1024 * 1024
+FIELDS = ("title", "text", "published", "outlet", "url")
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b")
+
+
+def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
+    """All articles in one file, with non-None ``overrides`` replacing file metadata."""
+    return list(iter_articles(path, **overrides))
+
+
+def iter_articles(
+    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | None
+) -> Iterator[Article]:
+    """Yield the articles of one file; ``columns`` maps our field names to CSV headers."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
+    data = _read_bytes(path)
+    suffix = _format_suffix(path)
+    if suffix not in SUPPORTED_SUFFIXES:
+        suffix = ".txt"
+    reader = _READERS[suffix]
+    for article in reader(path, data, columns) if suffix == ".csv" else reader(path, data):
+        yield _apply_overrides(article, overrides)
+
+
+def _format_suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES * (10 if path.suffix.lower() == ".gz" else 1):
+        raise InputError(f"{path}: file is too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a valid gzip file ({exc})") from None
+        if len(data) > MAX_BYTES:
+            raise InputError(f"{path}: decompressed text is too large (limit {MAX_BYTES // 2**20} MiB)")
+    return data
+
+
+def decode_text(data: bytes, name: str | Path = "input") -> str:
+    """Decode bytes as UTF-8, else as the detected encoding; reject empty and binary data."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192] and not _is_utf16(data):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: not valid UTF-8 and its encoding could not be detected")
+    return str(best)
+
+
+def _is_utf16(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _read_txt(path: Path, data: bytes) -> Iterator[Article]:
+    text = decode_text(data, path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    title = lines[0].strip() if lines else ""
+    body = "\n".join(lines[1:]).strip("\n")
+    if not body.strip():
+        body, title = title, None
+    yield Article(text=body, title=title or None)
+
+
+def _read_html(path: Path, data: bytes) -> Iterator[Article]:
+    import trafilatura
+
+    html = decode_text(data, path)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura raises assorted errors on broken markup
+        raise InputError(f"{path}: could not parse the HTML ({type(exc).__name__})") from None
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        raise InputError(f"{path}: no article text found in the HTML")
+    yield Article(
+        text=doc.text,
+        title=doc.title or None,
+        published=normalize_date(doc.date) if doc.date else None,
+        outlet=doc.sitename or None,
+        url=doc.url or None,
+    )
+
+
+def _read_json(path: Path, data: bytes) -> Iterator[Article]:
+    text = decode_text(data, path)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    records = payload if isinstance(payload, list) else [payload]
+    for index, record in enumerate(records):
+        yield article_from_record(record, f"{path}[{index}]" if isinstance(payload, list) else str(path))
+
+
+def _read_jsonl(path: Path, data: bytes) -> Iterator[Article]:
+    text = decode_text(data, path)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+        yield article_from_record(record, f"{path}:{lineno}")
+
+
+def _read_csv(path: Path, data: bytes, columns: Mapping[str, str] | None) -> Iterator[Article]:
+    text = decode_text(data, path)
+    csv.field_size_limit(MAX_BYTES)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    mapping = {name: (columns or {}).get(name, name) for name in FIELDS}
+    headers = reader.fieldnames or []
+    if mapping["text"] not in headers:
+        raise InputError(f"{path}: no '{mapping['text']}' column (columns: {', '.join(headers) or 'none'})")
+    try:
+        for lineno, row in enumerate(reader, 2):
+            record = {name: row.get(column) for name, column in mapping.items() if row.get(column)}
+            yield article_from_record(record, f"{path}:{lineno}")
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc})") from None
+
+
+def article_from_record(record: Any, where: str) -> Article:
+    """Validate one JSON-like record (``text`` required, other fields optional strings)."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected an object with a 'text' field, got {type(record).__name__}")
+    values: dict[str, str | None] = {}
+    for name in FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{where}: field '{name}' must be a string, got {type(value).__name__}")
+        values[name] = value or None
+    if not values["text"] or not values["text"].strip():
+        raise InputError(f"{where}: missing or empty field 'text'")
+    if values["published"]:
+        values["published"] = normalize_date(values["published"], where)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def normalize_date(value: str, where: str = "published") -> str:
+    """An ISO 8601 date (or datetime) for ``value``; raise InputError when unreadable."""
+    value = value.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        import dateparser
+
+        parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
+    if parsed is None:
+        raise InputError(f"{where}: cannot read the date '{value}' (use YYYY-MM-DD)")
+    if parsed.hour == parsed.minute == parsed.second == 0 and len(value) <= 10 or parsed.tzinfo is None and ":" not in value:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
+    for name, value in overrides.items():
+        if value is not None and name in FIELDS:
+            setattr(article, name, normalize_date(value, f"--{name}") if name == "published" else value)
+    return article
+
+
+_READERS: dict[str, Any] = {
+    ".txt": _read_txt,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".json": _read_json,
+    ".jsonl": _read_jsonl,
+    ".csv": _read_csv,
+}

@@ -1,0 +1,58 @@
+"""Loading our trained news pipeline and the claimtrace spaCy components.
+
+``load_pipeline()`` returns the trained pipeline shipped in
+``claimtrace/models/news_pipeline`` with the claimtrace components appended
+(entities → dates → places → claims). Each component stores its results on a
+``Doc`` extension (``doc._.entity_groups``, ``doc._.dates``, ``doc._.places``,
+``doc._.claims``) as :mod:`claimtrace.model` objects whose offsets are
+character offsets into ``doc.text``. ``doc._.published`` (ISO date or None)
+anchors relative dates and must be set before the components run.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimtrace.errors import ClaimtraceError
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "news_pipeline"
+MODEL_ENV = "CLAIMTRACE_MODEL"
+
+CLAIMTRACE_COMPONENTS = (
+    "claimtrace_entities",
+    "claimtrace_dates",
+    "claimtrace_places",
+    "claimtrace_claims",
+)
+
+for _name in ("published", "entity_groups", "dates", "places", "claims"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def model_path() -> Path:
+    """The trained pipeline to load: ``$CLAIMTRACE_MODEL`` if set, else the bundled one."""
+    return Path(os.environ.get(MODEL_ENV) or MODEL_DIR)
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(path: str | None = None, with_components: bool = True) -> Language:
+    """Load the trained pipeline (cached) with the claimtrace components appended."""
+    location = Path(path) if path else model_path()
+    if not (location / "config.cfg").is_file():
+        raise ClaimtraceError(f"no trained pipeline at {location} (set {MODEL_ENV} or reinstall claimtrace)")
+    nlp = spacy.load(location)
+    nlp.max_length = 2_000_000
+    if with_components:
+        from claimtrace.nlp import components  # noqa: F401  (registers the factories)
+
+        for name in CLAIMTRACE_COMPONENTS:
+            if name not in nlp.pipe_names:
+                nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,32 @@
+"""spaCy components wrapping the claimtrace extractors (one per capability)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimtrace.extract import attribution, dates, entities, places
+
+
+@Language.component("claimtrace_entities")
+def entities_component(doc: Doc) -> Doc:
+    doc._.entity_groups = entities.link_mentions(doc)
+    return doc
+
+
+@Language.component("claimtrace_dates")
+def dates_component(doc: Doc) -> Doc:
+    doc._.dates = dates.find_dates(doc, doc._.published)
+    return doc
+
+
+@Language.component("claimtrace_places")
+def places_component(doc: Doc) -> Doc:
+    doc._.places = places.find_places(doc)
+    return doc
+
+
+@Language.component("claimtrace_claims")
+def claims_component(doc: Doc) -> Doc:
+    doc._.claims = attribution.find_claims(doc, doc._.entity_groups or [])
+    return doc

@@ -1,0 +1,155 @@
+"""From an Article to its Analysis: language check, chunking, the spaCy pipeline.
+
+Long texts are cut into chunks at paragraph (else sentence, else word)
+boundaries so spaCy never sees more than ``CHUNK_CHARS`` characters at once
+and memory stays bounded; offsets are shifted back into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from claimtrace.errors import InputError, UnsupportedLanguageError
+from claimtrace.model import Analysis, Article, Sentence, Span
+
+CHUNK_CHARS = 20_000
+_LANGUAGE_SAMPLE = 5_000
+_MIN_LANGUAGE_CONFIDENCE = 0.5
+
+
+def analyze(
+    text: str,
+    title: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    *,
+    force: bool = False,
+) -> Analysis:
+    """Analyse one article's text: sentences, entities, places, dates and claims.
+
+    ``published`` (ISO date) anchors relative dates; without it dates stay
+    unresolved. Raises :class:`InputError` for empty text and
+    :class:`UnsupportedLanguageError` for non-English text unless ``force``.
+    """
+    article = Article(text=text, title=title, published=published, outlet=outlet, url=url)
+    return analyze_article(article, force=force)
+
+
+def analyze_article(article: Article, *, force: bool = False) -> Analysis:
+    if not article.text or not article.text.strip():
+        raise InputError("the article has no text")
+    article.language = check_language(article.text, force=force)
+
+    from claimtrace.extract.entities import entities_with_canonical
+    from claimtrace.nlp import load_pipeline
+
+    nlp = load_pipeline()
+    analysis = Analysis(article=article)
+    chunks = list(chunk_offsets(article.text))
+    docs = (_make_doc(nlp, article.text[s:e], article.published) for s, e in chunks)
+    for (offset, _), doc in zip(chunks, nlp.pipe(docs, batch_size=8), strict=True):
+        first_sentence = len(analysis.sentences)
+        groups = doc._.entity_groups or []
+        layer = {
+            "sentences": [Sentence(s.start_char, s.end_char) for s in doc.sents],
+            "entities": entities_with_canonical(doc, groups),
+            "entity_groups": groups,
+            "places": doc._.places or [],
+            "dates": doc._.dates or [],
+            "claims": doc._.claims or [],
+        }
+        for claim in layer["claims"]:
+            claim.sentence += first_sentence
+        for name, items in layer.items():
+            getattr(analysis, name).extend(shift(item, offset) for item in items)
+    _merge_entity_groups(analysis)
+    return analysis
+
+
+def _make_doc(nlp, text: str, published: str | None):  # noqa: ANN001, ANN202
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc
+
+
+def check_language(text: str, *, force: bool = False) -> str:
+    """Return the ISO 639-1 code of ``text``; non-English is an error unless ``force``."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if not re.search(r"[^\W\d_]{2,}", sample):
+        raise InputError("the text contains no words")
+    language, confidence = _classify(sample)
+    if language != "en" and confidence >= _MIN_LANGUAGE_CONFIDENCE and not force:
+        raise UnsupportedLanguageError(
+            f"the text looks like language '{language}', not English; only English is supported "
+            "(use --force to analyse it anyway)"
+        )
+    return language
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _classify(sample: str) -> tuple[str, float]:
+    language, confidence = _identifier().classify(sample)
+    return language, float(confidence)
+
+
+def chunk_offsets(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) pieces of ``text`` no longer than ``limit``, cut at natural breaks."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + limit, n)
+        if end < n:
+            end = _best_break(text, start, end)
+        yield start, end
+        start = end
+
+
+def _best_break(text: str, start: int, end: int) -> int:
+    floor = start + (end - start) // 2
+    for pattern in ("\n", ". ", " "):
+        cut = text.rfind(pattern, floor, end)
+        if cut != -1:
+            return cut + len(pattern)
+    return end
+
+
+def shift(obj: Any, delta: int) -> Any:
+    """Move every span inside a model object by ``delta`` characters (in place)."""
+    if delta == 0 or obj is None:
+        return obj
+    if isinstance(obj, list):
+        for item in obj:
+            shift(item, delta)
+        return obj
+    if dataclasses.is_dataclass(obj):
+        if isinstance(obj, Span | Sentence):
+            obj.start += delta
+            obj.end += delta
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if dataclasses.is_dataclass(value) or isinstance(value, list):
+                shift(value, delta)
+    return obj
+
+
+def _merge_entity_groups(analysis: Analysis) -> None:
+    """Groups of the same referent found in different chunks become one."""
+    merged: dict[tuple[str, str], Any] = {}
+    for group in analysis.entity_groups:
+        key = (group.label, group.canonical)
+        if key in merged:
+            merged[key].mentions.extend(group.mentions)
+        else:
+            merged[key] = group
+    analysis.entity_groups = list(merged.values())
