@@ -10,7 +10,8 @@ writes these objects. Every span is a pair of character offsets into
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any, Literal, TypeVar, get_args, get_type_hints
+from types import UnionType
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 SCHEMA_VERSION = "claimtrace.analysis/1"
 
@@ -157,9 +158,9 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 def _coerce(tp: Any, value: Any) -> Any:
     if value is None:
         return None
-    for candidate in get_args(tp) or (tp,):
-        origin = getattr(candidate, "__origin__", None)
-        if origin is list:
+    candidates = get_args(tp) if isinstance(tp, UnionType) else (tp,)
+    for candidate in candidates:
+        if get_origin(candidate) is list:
             (item_type,) = get_args(candidate)
             return [_coerce(item_type, v) for v in value]
         if is_dataclass(candidate) and isinstance(value, dict):

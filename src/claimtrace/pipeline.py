@@ -56,7 +56,7 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
         first_sentence = len(analysis.sentences)
         groups = doc._.entity_groups or []
         layer = {
-            "sentences": [Sentence(s.start_char, s.end_char) for s in doc.sents],
+            "sentences": [_trimmed(doc.text, s.start_char, s.end_char) for s in doc.sents],
             "entities": entities_with_canonical(doc, groups),
             "entity_groups": groups,
             "places": doc._.places or [],
@@ -69,6 +69,13 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
             getattr(analysis, name).extend(shift(item, offset) for item in items)
     _merge_entity_groups(analysis)
     return analysis
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence:
+    """A sentence without the surrounding whitespace spaCy attaches to it."""
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    return Sentence(start + lead, start + len(piece.rstrip()))
 
 
 def _make_doc(nlp, text: str, published: str | None):  # noqa: ANN001, ANN202

@@ -27,6 +27,7 @@ from claimtrace.model import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 MAX_BYTES = 50 * 1024 * 1024
+MIN_HTML_WORDS = 5  # below this, what trafilatura finds is navigation or boilerplate
 FIELDS = ("title", "text", "published", "outlet", "url")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b")
 
@@ -118,7 +119,8 @@ def _read_html(path: Path, data: bytes) -> Iterator[Article]:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted errors on broken markup
         raise InputError(f"{path}: could not parse the HTML ({type(exc).__name__})") from None
-    if doc is None or not (getattr(doc, "text", None) or "").strip():
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text.split()) < MIN_HTML_WORDS:
         raise InputError(f"{path}: no article text found in the HTML")
     yield Article(
         text=doc.text,

@@ -1,0 +1,127 @@
+"""A readable terminal report of one Analysis (rich)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from claimtrace.model import Analysis, Claim
+
+LABEL_NAMES = {"PER": "People", "ORG": "Organizations", "LOC": "Locations", "MISC": "Other names"}
+POLARITY_STYLE = {"affirms": "green", "denies": "bold red"}
+CERTAINTY_STYLE = {"confirmed": "bold green", "stated": "white", "hedged": "yellow", "rumored": "magenta"}
+
+
+def print_report(analysis: Analysis, console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(_header(analysis))
+    for section in (_entities(analysis), _claims(analysis), _places(analysis), _dates(analysis)):
+        if section is not None:
+            console.print(section)
+
+
+def _header(analysis: Analysis) -> Panel:
+    article = analysis.article
+    facts = [
+        ("outlet", article.outlet),
+        ("published", article.published),
+        ("url", article.url),
+        ("language", article.language),
+    ]
+    lines = Text()
+    for name, value in facts:
+        if value:
+            lines.append(f"{name}: ", style="dim").append(f"{value}\n")
+    words = len(article.text.split())
+    lines.append(
+        f"{words} words, {len(analysis.sentences)} sentences, {len(analysis.entities)} entity mentions, "
+        f"{len(analysis.claims)} claims, {len(analysis.places)} places, {len(analysis.dates)} dates",
+        style="dim",
+    )
+    return Panel(lines, title=Text(article.title or "(untitled)", style="bold"), title_align="left")
+
+
+def _entities(analysis: Analysis) -> Table | None:
+    if not analysis.entities:
+        return None
+    by_label: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entity in analysis.entities:
+        by_label[entity.label][entity.canonical or entity.text] += 1
+    table = Table(title="Entities", title_justify="left", show_header=True, header_style="bold")
+    table.add_column("type")
+    table.add_column("names (mentions)")
+    for label in sorted(by_label, key=lambda lb: list(LABEL_NAMES).index(lb) if lb in LABEL_NAMES else 9):
+        names = by_label[label]
+        listed = ", ".join(f"{name} ({n})" if n > 1 else name for name, n in sorted(names.items(), key=lambda kv: -kv[1]))
+        table.add_row(LABEL_NAMES.get(label, label), listed)
+    return table
+
+
+def _claims(analysis: Analysis) -> Group | None:
+    if not analysis.claims:
+        return None
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in analysis.claims:
+        groups[source_key(claim)].append(claim)
+    parts: list[Text | Table] = [Text("Claims by source", style="bold underline")]
+    for (name, kind), claims in groups.items():
+        table = Table(title=f"{name}  [{kind}]", title_justify="left", show_header=True, header_style="dim", expand=True)
+        table.add_column("cue", width=16)
+        table.add_column("certainty", width=10)
+        table.add_column("polarity", width=8)
+        table.add_column("claim", ratio=1)
+        for claim in claims:
+            table.add_row(
+                claim.cue.text if claim.cue else "—",
+                Text(claim.certainty, style=CERTAINTY_STYLE.get(claim.certainty, "")),
+                Text(claim.polarity, style=POLARITY_STYLE.get(claim.polarity, "")),
+                _shorten(claim.content.text),
+            )
+        parts.append(table)
+    return Group(*parts)
+
+
+def source_key(claim: Claim) -> tuple[str, str]:
+    """(display name, kind) of a claim's source; the author's voice when there is none."""
+    if claim.source is None or not claim.source.text:
+        return ("the article itself", "author")
+    return (claim.source.canonical or claim.source.text, claim.source.kind)
+
+
+def _places(analysis: Analysis) -> Table | None:
+    if not analysis.places:
+        return None
+    table = Table(title="Places", title_justify="left", header_style="bold")
+    for column in ("mention", "resolved to", "feature", "country", "lat", "lon", "conf."):
+        table.add_column(column)
+    for place in analysis.places:
+        table.add_row(
+            place.text,
+            place.name or "—",
+            place.feature or "—",
+            place.country or "—",
+            f"{place.lat:.4f}" if place.lat is not None else "—",
+            f"{place.lon:.4f}" if place.lon is not None else "—",
+            f"{place.confidence:.2f}",
+        )
+    return table
+
+
+def _dates(analysis: Analysis) -> Table | None:
+    if not analysis.dates:
+        return None
+    table = Table(title="Dates", title_justify="left", header_style="bold")
+    for column in ("mention", "value", "granularity", "resolved"):
+        table.add_column(column)
+    for date in analysis.dates:
+        table.add_row(date.text, date.value or "—", date.granularity, "yes" if date.resolved else "no")
+    return table
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

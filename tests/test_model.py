@@ -1,0 +1,84 @@
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from claimtrace.model import (
+    SCHEMA_VERSION,
+    Analysis,
+    Article,
+    Claim,
+    Cue,
+    DateMention,
+    Entity,
+    EntityGroup,
+    Place,
+    Sentence,
+    Source,
+    Span,
+    from_dict,
+    to_dict,
+)
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "src/claimtrace/schema/analysis.schema.json").read_text()
+)
+
+
+def _sample() -> Analysis:
+    text = "Officials said the bridge was destroyed on March 3. Kyiv denied it."
+    return Analysis(
+        article=Article(text=text, title="T", published="2022-03-05", outlet="Desk", url="https://x.test/a", language="en"),
+        sentences=[Sentence(0, 51), Sentence(52, 68)],
+        entities=[Entity("Kyiv", 52, 56, label="LOC", canonical="Kyiv")],
+        entity_groups=[EntityGroup("Kyiv", "LOC", [Span("Kyiv", 52, 56)])],
+        places=[Place("Kyiv", 52, 56, name="Kyiv", lat=50.45, lon=30.52, country="UA", feature="city", id="703448", confidence=0.9)],
+        dates=[DateMention("March 3", 43, 50, value="2022-03-03", granularity="day", resolved=True)],
+        claims=[
+            Claim(
+                content=Span("the bridge was destroyed on March 3", 15, 50),
+                source=Source("Officials", 0, 9, kind="anonymous", canonical="Officials"),
+                cue=Cue("said", 10, 14, lemma="say"),
+                form="indirect",
+                certainty="stated",
+                polarity="affirms",
+                sentence=0,
+            )
+        ],
+    )
+
+
+def test_round_trip_preserves_every_field():
+    analysis = _sample()
+    data = to_dict(analysis)
+    assert Analysis.from_dict(json.loads(json.dumps(data))) == analysis
+
+
+def test_schema_key_comes_first_and_names_the_version():
+    data = to_dict(_sample())
+    assert next(iter(data)) == "schema"
+    assert data["schema"] == SCHEMA_VERSION
+
+
+def test_serialized_sample_validates_against_json_schema():
+    jsonschema.validate(to_dict(_sample()), SCHEMA)
+
+
+def test_json_schema_rejects_unknown_source_kind():
+    data = to_dict(_sample())
+    data["claims"][0]["source"]["kind"] = "rumour-mill"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+
+
+def test_spans_point_into_the_text():
+    analysis = _sample()
+    text = analysis.article.text
+    for span in [*analysis.entities, *analysis.places, *analysis.dates, analysis.claims[0].content]:
+        assert text[span.start : span.end] == span.text
+
+
+def test_from_dict_ignores_unknown_keys_and_keeps_nulls():
+    claim = from_dict(Claim, {"content": {"text": "x", "start": 0, "end": 1}, "source": None, "future": 1})
+    assert claim.source is None and claim.content == Span("x", 0, 1)
