@@ -55,8 +55,9 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
     for (offset, _), doc in zip(chunks, nlp.pipe(docs, batch_size=8), strict=True):
         first_sentence = len(analysis.sentences)
         groups = doc._.entity_groups or []
+        chunk_text = article.text[offset : offset + len(doc.text)]
         layer = {
-            "sentences": [_trimmed(doc.text, s.start_char, s.end_char) for s in doc.sents],
+            "sentences": [_trimmed(chunk_text, s.start_char, s.end_char) for s in doc.sents],
             "entities": entities_with_canonical(doc, groups),
             "entity_groups": groups,
             "places": doc._.places or [],

@@ -15,17 +15,17 @@ Output goes to a cache directory OUTSIDE the repository (default
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
-from spacy.tokens import Doc, DocBin, Span
-from spacy.training import iob_to_biluo, biluo_tags_to_spans
+from spacy.tokens import Doc, DocBin
+from spacy.training import biluo_tags_to_spans, iob_to_biluo
 from spacy.training.converters.conllu_to_docs import conllu_sentence_to_doc
 from spacy.vocab import Vocab
 
 
 # --------------------------------------------------------------------- CoNLL-U
-def read_conllu_sentences(path: Path) -> Iterator[Tuple[bool, List[str], List[str]]]:
+def read_conllu_sentences(path: Path) -> Iterator[tuple[bool, list[str], list[str]]]:
     """Yield (is_new_doc, comment_lines, token_lines) per sentence."""
     text = Path(path).read_text(encoding="utf8")
     for block in text.strip().split("\n\n"):
@@ -39,7 +39,7 @@ def read_conllu_sentences(path: Path) -> Iterator[Tuple[bool, List[str], List[st
 
 
 def conllu_docs(path: Path, vocab: Vocab, n_sents: int = 10) -> Iterator[Doc]:
-    buf: List[Doc] = []
+    buf: list[Doc] = []
     for newdoc, _comments, toks in read_conllu_sentences(path):
         if (newdoc and buf) or len(buf) >= n_sents:
             yield Doc.from_docs(buf)
@@ -50,10 +50,10 @@ def conllu_docs(path: Path, vocab: Vocab, n_sents: int = 10) -> Iterator[Doc]:
 
 
 # ------------------------------------------------------------------ CoNLL-2003
-def read_conll2003(path: Path) -> List[List[List[Tuple[str, str]]]]:
+def read_conll2003(path: Path) -> list[list[list[tuple[str, str]]]]:
     """Return documents -> sentences -> (word, IOB1 tag)."""
-    docs: List[List[List[Tuple[str, str]]]] = [[]]
-    sent: List[Tuple[str, str]] = []
+    docs: list[list[list[tuple[str, str]]]] = [[]]
+    sent: list[tuple[str, str]] = []
     for raw in Path(path).read_text(encoding="utf8").split("\n"):
         line = raw.strip()
         if line.startswith("-DOCSTART-"):
@@ -75,7 +75,7 @@ def read_conll2003(path: Path) -> List[List[List[Tuple[str, str]]]]:
     return [d for d in docs if d]
 
 
-def iob1_to_iob2(tags: List[str]) -> List[str]:
+def iob1_to_iob2(tags: list[str]) -> list[str]:
     out = []
     prev = "O"
     for tag in tags:

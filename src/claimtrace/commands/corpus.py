@@ -59,10 +59,11 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=_positive_int, default=2, help="processes for analysis (default: 2)")
     parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    for name in ("outlet", "published", "url"):
-        parser.add_argument(f"--{name}", help=f"{name} of every article (overrides files and sidecars)")
+    described = {"outlet": "outlet name", "published": "publication date (YYYY-MM-DD)", "url": "URL"}
+    for name, what in described.items():
+        parser.add_argument(f"--{name}", help=f"{what} of every article (overrides files and sidecars)")
     for name in ("text", "title", "published", "outlet", "url"):
-        parser.add_argument(f"--{name}-column", metavar="NAME", help=f"CSV column holding the {name}")
+        parser.add_argument(f"--{name}-column", metavar="NAME", help=f"CSV column with the {name} (default: {name})")
     parser.set_defaults(handler=run_ingest)
 
 

@@ -8,6 +8,17 @@ from spacy.tokens import Doc
 from claimtrace.extract import attribution, dates, entities, places
 
 
+@Language.component("claimtrace_paragraphs")
+def paragraphs_component(doc: Doc) -> Doc:
+    """A line break ends a sentence: news paragraphs never share one (the parser keeps preset starts)."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            if token.i > 0:
+                token.is_sent_start = False  # the break belongs to the sentence it ends
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @Language.component("claimtrace_entities")
 def entities_component(doc: Doc) -> Doc:
     doc._.entity_groups = entities.link_mentions(doc)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from claimtrace.model import Analysis, Claim
+from claimtrace.report.terminal import source_key
 
 STYLE = """
 body{font:16px/1.6 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -92,8 +93,7 @@ def _marks(analysis: Analysis) -> list[_Mark]:
 
 
 def _claim_tip(claim: Claim) -> str:
-    source = claim.source.canonical or claim.source.text if claim.source and claim.source.text else "the author"
-    kind = claim.source.kind if claim.source else "author"
+    source, kind = source_key(claim)
     cue = f", cue '{claim.cue.text}'" if claim.cue else ""
     recipient = f", to {claim.recipient.text}" if claim.recipient else ""
     return f"claim by {source} [{kind}]{cue}{recipient}: {claim.form}, {claim.certainty}, {claim.polarity}"
@@ -118,11 +118,8 @@ def _claims_table(claims: list[Claim]) -> str:
     if not claims:
         return ""
     rows = "".join(
-        "<tr>"
-        f"<td>{escape(c.source.canonical or c.source.text if c.source and c.source.text else 'the author')}</td>"
-        f"<td>{escape(c.source.kind if c.source else 'author')}</td>"
-        f"<td>{escape(c.cue.text if c.cue else '—')}</td><td>{c.certainty}</td><td>{c.polarity}</td>"
-        f"<td>{escape(c.content.text)}</td></tr>"
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in (*source_key(c), c.cue.text if c.cue else "—"))
+        + f"<td>{c.certainty}</td><td>{c.polarity}</td><td>{escape(c.content.text)}</td></tr>"
         for c in claims
     )
     head = "<tr><th>source</th><th>kind</th><th>cue</th><th>certainty</th><th>polarity</th><th>claim</th></tr>"
@@ -139,11 +136,14 @@ def _places_section(analysis: Analysis) -> str:
         figure = places_svg(located) if located else ""
     except ImportError:
         figure = ""
+    mentions: dict[tuple, list[str]] = {}
+    for p in analysis.places:
+        mentions.setdefault((p.name, p.feature, p.country, p.lat, p.lon), []).append(p.text)
     rows = "".join(
-        f"<tr><td>{escape(p.text)}</td><td>{escape(p.name)}</td><td>{escape(p.feature or '—')}</td>"
-        f"<td>{escape(p.country or '—')}</td>"
-        f"<td>{'' if p.lat is None else f'{p.lat:.4f}, {p.lon:.4f}'}</td></tr>"
-        for p in analysis.places
+        f"<tr><td>{escape(', '.join(sorted(set(texts))))} ({len(texts)})</td><td>{escape(name)}</td>"
+        f"<td>{escape(feature or '—')}</td><td>{escape(country or '—')}</td>"
+        f"<td>{'' if lat is None else f'{lat:.4f}, {lon:.4f}'}</td></tr>"
+        for (name, feature, country, lat, lon), texts in mentions.items()
     )
-    head = "<tr><th>mention</th><th>place</th><th>feature</th><th>country</th><th>coordinates</th></tr>"
+    head = "<tr><th>mentions</th><th>place</th><th>feature</th><th>country</th><th>coordinates</th></tr>"
     return f"<section><h2>Places</h2>{figure}<table>{head}{rows}</table></section>"

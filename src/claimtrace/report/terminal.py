@@ -69,7 +69,8 @@ def _claims(analysis: Analysis) -> Group | None:
         groups[source_key(claim)].append(claim)
     parts: list[Text | Table] = [Text("Claims by source", style="bold underline")]
     for (name, kind), claims in groups.items():
-        table = Table(title=f"{name}  [{kind}]", title_justify="left", show_header=True, header_style="dim", expand=True)
+        title = Text(name, style="bold").append(f"  [{kind}]", style="cyan")
+        table = Table(title=title, title_justify="left", show_header=True, header_style="dim", expand=True)
         table.add_column("cue", width=16)
         table.add_column("certainty", width=10)
         table.add_column("polarity", width=8)
@@ -87,9 +88,10 @@ def _claims(analysis: Analysis) -> Group | None:
 
 def source_key(claim: Claim) -> tuple[str, str]:
     """(display name, kind) of a claim's source; the author's voice when there is none."""
-    if claim.source is None or not claim.source.text:
+    source = claim.source
+    if source is None or source.kind == "author":
         return ("the article itself", "author")
-    return (claim.source.canonical or claim.source.text, claim.source.kind)
+    return (source.canonical or source.text or "unnamed source", source.kind)
 
 
 def _places(analysis: Analysis) -> Table | None:

@@ -1,0 +1,127 @@
+"""Attribution benchmark: source / cue / content spans against PolNeAR-style gold.
+
+    python benchmarks/attribution.py --data /work/shared/data/polnear/dev [--json] [--model PATH]
+
+DATA has PolNeAR's layout (``text/*.txt``, ``attributions/*.ann``, brat
+standoff). Scores follow Citron's exact and token-overlap definitions (see
+:mod:`claimtrace.extract.attribution_eval`), overall and per form; author
+claims are not gold attributions and are left out. Throughput is words per
+second of the trained spaCy pipeline alone ("without") and of the pipeline
+plus :func:`claimtrace.extract.attribution.find_claims` ("with"), on one
+thread; entity linking runs in between and is timed by its own benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from claimtrace.errors import ClaimtraceError  # noqa: E402
+from claimtrace.extract import attribution_eval as ev  # noqa: E402
+from claimtrace.extract.attribution import find_claims  # noqa: E402
+from claimtrace.extract.entities import link_mentions  # noqa: E402
+from claimtrace.model import CLAIM_FORMS  # noqa: E402
+
+SCORED_FORMS = [f for f in CLAIM_FORMS if f != "author"]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Attribution benchmark (PolNeAR layout).")
+    parser.add_argument("--data", type=Path, required=True, help="folder with text/ and attributions/")
+    parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
+    parser.add_argument("--model", help="trained pipeline to use (default: the bundled one)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
+    return parser.parse_args(argv)
+
+
+def run(data: Path, model: str | None = None, limit: int = 0) -> dict:
+    from claimtrace.nlp import load_pipeline
+
+    gold_docs = list(ev.read_polnear(data))
+    if limit:
+        gold_docs = gold_docs[:limit]
+    if not gold_docs:
+        raise ClaimtraceError(f"no annotated articles in {data}")
+    nlp = load_pipeline(model, with_components=False)
+    started = time.perf_counter()
+    docs = list(nlp.pipe((g.text for g in gold_docs), batch_size=8))
+    pipeline_seconds = time.perf_counter() - started
+    groups = [link_mentions(doc) for doc in docs]  # entity linking is timed by its own benchmark
+    started = time.perf_counter()
+    predictions = [find_claims(doc, doc_groups) for doc, doc_groups in zip(docs, groups, strict=True)]
+    attribution_seconds = time.perf_counter() - started
+    figures = evaluate(gold_docs, predictions, docs, pipeline_seconds, attribution_seconds)
+    figures["model"] = str(model or "bundled")
+    return figures
+
+
+def evaluate(gold_docs, predictions, docs, pipeline_seconds: float, attribution_seconds: float) -> dict:  # noqa: ANN001
+    overall = ev.Counts()
+    per_form = {form: ev.Counts() for form in SCORED_FORMS}
+    for gold, claims in zip(gold_docs, predictions, strict=True):
+        predicted = ev.claims_to_attributions(claims)
+        ev.add_document(overall, gold.text, predicted, gold.attributions)
+        for form, counts in per_form.items():
+            ev.add_document(
+                counts, gold.text,
+                [p for p in predicted if p.form == form], [g for g in gold.attributions if g.form == form],
+            )
+    words = sum(len(g.text.split()) for g in gold_docs)
+    figures = ev.scores(overall)
+    figures["per_form"] = {form: _form_figures(counts) for form, counts in per_form.items()}
+    figures["articles"] = len(gold_docs)
+    figures["words"] = words
+    figures["words_per_s_without"] = round(words / pipeline_seconds, 1)
+    figures["words_per_s"] = round(words / (pipeline_seconds + attribution_seconds), 1)
+    figures["throughput_ratio"] = round(pipeline_seconds / (pipeline_seconds + attribution_seconds), 4)
+    return figures
+
+
+def _form_figures(counts: ev.Counts) -> dict:
+    s = ev.scores(counts)
+    keep = ("source_overlap_f1", "cue_overlap_f1", "content_overlap_f1", "relation_f1", "predicted", "gold")
+    return {k: s[k] for k in keep}
+
+
+def print_table(figures: dict) -> None:
+    print(f"Attribution on {figures['articles']} articles, {figures['words']} words "
+          f"({figures['gold']} gold, {figures['predicted']} predicted attributions)")
+    print(f"{'role':<10}{'match':<9}{'P':>8}{'R':>8}{'F1':>8}")
+    for role in ev.ROLES:
+        for match in ("exact", "overlap"):
+            p, r, f = (figures[f"{role}_{match}_{m}"] for m in ("p", "r", "f1"))
+            print(f"{role:<10}{match:<9}{p:>8.3f}{r:>8.3f}{f:>8.3f}")
+    print(f"{'relation':<10}{'overlap':<9}{figures['relation_p']:>8.3f}{figures['relation_r']:>8.3f}"
+          f"{figures['relation_f1']:>8.3f}")
+    print()
+    print(f"{'form':<14}{'gold':>6}{'pred':>6}{'source':>8}{'cue':>8}{'content':>9}{'relation':>10}")
+    for form, f in figures["per_form"].items():
+        print(f"{form:<14}{f['gold']:>6}{f['predicted']:>6}{f['source_overlap_f1']:>8.3f}"
+              f"{f['cue_overlap_f1']:>8.3f}{f['content_overlap_f1']:>9.3f}{f['relation_f1']:>10.3f}")
+    print()
+    print(f"words/s without attribution {figures['words_per_s_without']:.0f}, with {figures['words_per_s']:.0f} "
+          f"(ratio {figures['throughput_ratio']:.3f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        figures = run(args.data, args.model, args.limit)
+    except ClaimtraceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print_table(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

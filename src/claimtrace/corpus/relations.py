@@ -1,0 +1,187 @@
+"""Relations between matched claims: corroborates, contradicts or updates, with the evidence.
+
+Finds, for two claims that match (:func:`claimtrace.corpus.matching.match_score`):
+- opposite evidence: a polarity flip, different counts of the same thing ("20 people vs 35 people"),
+  a different responsible actor, a different place or a different date of the event, and (optionally)
+  the stance model judging that one claim disagrees with the other;
+- time: each claim is about ``ClaimRecord.time`` (its event time, else its publication date).
+  Opposite claims about the same time frame contradict each other. When the later claim reports a
+  change (leave, withdraw, pull out, begin, end, no longer, now, rose to, ...) or the two are far apart
+  in time, the later claim ``updates`` the story instead: the world changed, nobody was wrong.
+- no opposite evidence and a strong match: corroborates.
+
+Misses: contradictions carried only by antonyms ("advanced" vs "retreated") and by quantities with
+different units; a time gap with no change verb between ``UPDATE_MIN_DAYS`` and ``STALE_DAYS`` is
+read as a contradiction. Measured: no gold corpus of cross-article claim relations is available; the
+behaviour is pinned by self-written cases in tests/test_relations.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimtrace.corpus.matching import (
+    MATCH_THRESHOLD,
+    NormalizedClaim,
+    Quantity,
+    content_lemmas,
+    days_between,
+    normalized_form,
+    parse_date,
+    score_forms,
+    tokens,
+)
+from claimtrace.corpus.records import ClaimRecord, Relation
+
+CORROBORATION_THRESHOLD = 0.6
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+UPDATE_MIN_DAYS = 2  # a change reported within a day or two is a conflicting account of one moment
+STALE_DAYS = 180  # opposite claims this far apart describe different states of the world
+STANCE_MIN_PROBABILITY = 0.6
+
+CHANGE_LEMMAS = _words(
+    "leave withdraw withdrawal pull retreat exit depart begin began begun start end ended stop halt resume "
+    "return rise rose risen climb climbed increase increased grow grew reach reached become became now "
+    "longer anymore finally since"
+)
+_CHANGE_PHRASES = ("no longer", "pulled out", "pull out", "pulling out", "rose to", "risen to", "climbed to")
+
+
+def change_markers(text: str) -> list[str]:
+    """Words and phrases in ``text`` that report a change of state."""
+    low = " ".join(tokens(text)).lower()
+    found = [p for p in _CHANGE_PHRASES if f" {p} " in f" {low} "]
+    found += [t for t in low.split() if t in CHANGE_LEMMAS and not any(t in p.split() for p in found)]
+    return list(dict.fromkeys(found))
+
+
+_GENERIC_UNITS = frozenset({"", "people", "person"})
+
+
+def _same_thing(qa: Quantity, qb: Quantity) -> bool:
+    """Counts of the same thing: the same unit, or one of them generic ("20 people" vs "35 dead")."""
+    return qa.unit == qb.unit or qa.unit in _GENERIC_UNITS or qb.unit in _GENERIC_UNITS
+
+
+def _number_conflict(na: NormalizedClaim, nb: NormalizedClaim) -> tuple[Quantity, Quantity] | None:
+    for qa in na.quantities:
+        for qb in nb.quantities:
+            if _same_thing(qa, qb) and abs(qa.value - qb.value) > 0.02 * max(qa.value, qb.value):
+                return qa, qb
+    return None
+
+
+def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list[str]] | None:
+    """The names only one side has, when both sides name something and share nothing."""
+    if a and b and not set(a) & set(b):
+        return sorted(set(a)), sorted(set(b))
+    return None
+
+
+def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str]] | None:
+    """Both name actors, each names one the other does not, and the rest of the claim agrees."""
+    only_a = sorted(set(a.entities) - set(b.entities) - set(a.places) - set(b.places))
+    only_b = sorted(set(b.entities) - set(a.entities) - set(a.places) - set(b.places))
+    if not only_a or not only_b:
+        return None
+    names = {w.lower() for name in only_a + only_b for w in name.split()}
+    rest_a = {w for w in content_lemmas(a.claim.content.text) if w not in names}
+    rest_b = {w for w in content_lemmas(b.claim.content.text) if w not in names}
+    overlap = len(rest_a & rest_b) / max(1, len(rest_a | rest_b))
+    return (only_a, only_b) if overlap >= 0.5 else None
+
+
+def _date_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[str, str] | None:
+    """Both give an event time and neither contains the other ("2022-02" contains "2022-02-16")."""
+    ta, tb = a.event_time, b.event_time
+    if not ta or not tb or parse_date(ta) is None or parse_date(tb) is None:
+        return None
+    if ta.startswith(tb) or tb.startswith(ta):
+        return None
+    return ta, tb
+
+
+def opposite_evidence(
+    a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim | None = None, nb: NormalizedClaim | None = None
+) -> list[str]:
+    """Reasons why ``a`` and ``b`` (already matched) cannot both hold of the same moment."""
+    na, nb = na or normalized_form(a), nb or normalized_form(b)
+    reasons: list[str] = []
+    if na.polarity != nb.polarity:
+        reasons.append(f"polarity flip: {na.polarity} vs {nb.polarity}")
+    numbers = _number_conflict(na, nb)
+    if numbers:
+        verb = f" ({na.predicate})" if na.predicate and na.predicate == nb.predicate else ""
+        reasons.append(f"different numbers: {numbers[0].text} vs {numbers[1].text}{verb}")
+    actors = _actor_conflict(a, b)
+    if actors:
+        reasons.append(f"different actor: {', '.join(actors[0])} vs {', '.join(actors[1])}")
+    places = _difference(na.places, nb.places)
+    if places:
+        reasons.append(f"different place: {', '.join(places[0])} vs {', '.join(places[1])}")
+    dates = _date_conflict(a, b)
+    if dates:
+        reasons.append(f"different date: {dates[0]} vs {dates[1]}")
+    return reasons
+
+
+def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
+    da, db = parse_date(a.time), parse_date(b.time)
+    if da and db and db < da:
+        return b, a
+    if da and db and da == db and b.id < a.id:
+        return b, a
+    return a, b
+
+
+def _is_update(earlier: ClaimRecord, later: ClaimRecord, reasons: list[str]) -> str | None:
+    """Why the later claim reports a change rather than disputing the earlier one, else None."""
+    gap = days_between(earlier.time, later.time)
+    if gap is None or gap < UPDATE_MIN_DAYS:
+        return None
+    markers = change_markers(later.claim.content.text)
+    if markers:
+        return f"later report of a change ({', '.join(markers)}) {gap} days after"
+    if gap >= STALE_DAYS:
+        return f"{gap} days apart: a later state, not the same time frame"
+    if any(r.startswith("different numbers") for r in reasons) and len(reasons) == 1:
+        return f"revised count {gap} days after"
+    return None
+
+
+def _stance_disagrees(earlier: ClaimRecord, later: ClaimRecord, stance_model: Any) -> float:
+    prediction = stance_model.predict(earlier.claim.content.text, later.claim.content.text)
+    return prediction.probabilities.get("disagree", 0.0) if prediction.label == "disagree" else 0.0
+
+
+def relate(a: ClaimRecord, b: ClaimRecord, *, stance_model: Any = None) -> Relation | None:
+    """The relation between two claims, or None when they do not state the same proposition.
+
+    ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.corpus.stance.StanceModel`)
+    is consulted only when nothing else shows opposition.
+    """
+    forms = {a.id: normalized_form(a), b.id: normalized_form(b)}
+    score = score_forms(a, b, forms[a.id], forms[b.id])
+    if score < MATCH_THRESHOLD:
+        return None
+    earlier, later = _in_time_order(a, b)
+    reasons = opposite_evidence(earlier, later, forms[earlier.id], forms[later.id])
+    if not reasons and stance_model is not None:
+        p = _stance_disagrees(earlier, later, stance_model)
+        if p >= STANCE_MIN_PROBABILITY:
+            reasons.append(f"stance model: disagree ({p:.2f})")
+    if reasons:
+        update = _is_update(earlier, later, reasons)
+        kind = "updates" if update else "contradicts"
+        reason = "; ".join(([update] if update else []) + reasons)
+        return Relation(earlier.id, later.id, kind, reason, score)
+    if score < CORROBORATION_THRESHOLD:
+        return None
+    shared = sorted((set(a.entities) & set(b.entities)) | (set(a.places) & set(b.places)))
+    detail = f"; shared: {', '.join(shared)}" if shared else ""
+    return Relation(earlier.id, later.id, "corroborates", f"same claim (match {score:.2f}){detail}", score)

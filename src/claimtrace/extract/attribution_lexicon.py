@@ -1,0 +1,168 @@
+"""Word lists behind attribution: the learned cue lexicon and the hand-made kind, hedge and denial lists.
+
+The cue lexicon (``claimtrace/data/attribution/cues.json``) is learned from
+PolNeAR train by ``training/attribution/learn_cues.py``: for each word form that
+heads a gold cue, its lemma, counts and P(cue | form). ``SEED_CUES`` adds the
+reporting verbs of conflict news that US political news rarely uses
+("rumored", "stressing"). Everything is loaded once and kept as dicts and
+frozensets so lookups cost a hash each.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from claimtrace.errors import ClaimtraceError
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of the whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    lemma: str
+    p: float  # P(the form heads an attribution cue) in PolNeAR train
+    count: int
+
+
+# Verbs that attribute in conflict news whatever their PolNeAR frequency.
+SEED_CUES: dict[str, str] = {
+    form: lemma
+    for lemma, forms in {
+        "say": "say says said saying",
+        "tell": "tell tells told telling",
+        "report": "report reports reported reporting",
+        "confirm": "confirm confirms confirmed confirming",
+        "deny": "deny denies denied denying",
+        "claim": "claim claims claimed claiming",
+        "allege": "allege alleges alleged alleging",
+        "stress": "stress stresses stressed stressing",
+        "emphasize": "emphasize emphasizes emphasized emphasizing emphasise emphasised emphasising",
+        "warn": "warn warns warned warning",
+        "announce": "announce announces announced announcing",
+        "state": "states stated stating",
+        "insist": "insist insists insisted insisting",
+        "add": "adds added adding",
+        "rumor": "rumored rumoured",
+        "dismiss": "dismissed dismissing",
+        "reject": "rejected rejecting",
+        "refute": "refute refutes refuted refuting",
+        "acknowledge": "acknowledged acknowledging",
+        "admit": "admitted admitting",
+        "accuse": "accused accusing",
+        "quote": "quoted quoting",
+        "disclose": "disclosed disclosing",
+        "reveal": "revealed revealing",
+        "estimate": "estimated",
+        "assert": "asserted asserting",
+        "declare": "declared declaring",
+        "show": "show shows showed",
+        "indicate": "indicate indicates indicated",
+    }.items()
+    for form in forms.split()
+}
+
+DENY_LEMMAS = words("deny dismiss reject refute rebut dispute contradict disavow debunk")
+CONFIRM_LEMMAS = words("confirm verify acknowledge admit corroborate affirm prove concede")
+RUMOR_LEMMAS = words("rumor rumour speculate gossip")
+RUMOR_WORDS = words("rumored rumoured rumor rumors rumour rumours purportedly unconfirmed unverified")
+HEDGE_LEMMAS = words(
+    "suggest believe think allege claim estimate expect appear seem hint indicate suspect speculate"
+)
+HEDGE_WORDS = words(
+    "reportedly allegedly apparently possibly perhaps probably likely may might could "
+    "supposedly seemingly presumably"
+)
+# Passive participles that make "X is said to ..." an impersonal, hedged attribution.
+RAISING_FORMS = words("said reported rumored rumoured believed thought alleged understood expected claimed")
+# Passive verbs that make "X is said to ..." an impersonal, hedged attribution.
+RAISING_LEMMAS = words(
+    "say report rumor rumour believe think expect allege suppose understand know claim consider"
+)
+NEGATIONS = words("not n't never no")
+NEGATIVE_PRONOUNS = words("nothing nobody none neither")
+
+PERSON_PRONOUNS = words("he she him her i we you me us")
+PLURAL_PRONOUNS = words("they them")
+THING_PRONOUNS = words("it this that which these those")
+
+ANONYMOUS_HEADS = words(
+    "source sources official officials insider insiders person people aide aides diplomat diplomats "
+    "someone somebody observer observers figure figures member members"
+)
+WITNESS_HEADS = words(
+    "witness witnesses eyewitness eyewitnesses resident residents local locals villager villagers "
+    "survivor survivors bystander bystanders onlooker onlookers passerby passersby refugee refugees "
+    "civilian civilians inhabitant inhabitants"
+)
+MEDIA_HEADS = words(
+    "outlet outlets platform platforms newspaper newspapers paper papers agency agencies channel "
+    "channels broadcaster broadcasters network networks media press tv television radio website "
+    "websites site sites daily dailies magazine magazines tabloid tabloids journalist journalists "
+    "reporter reporters correspondent correspondents editor editors news newswire blog blogger "
+    "bloggers station stations"
+)
+# Names that are outlets whatever the NER label ("Al Jazeera" tagged PER is still media).
+OUTLET_NAMES = words(
+    "reuters ap afp bbc cnn tass ria interfax sputnik rt mayadeen jazeera arabiya xinhua kyodo yonhap "
+    "anadolu sana irna fars tasnim dpa ansa efe upi bloomberg msnbc politico axios npr pbs haaretz "
+    "izvestia kommersant ukrinform unian"
+)
+MEDIA_NAME_WORDS = words(
+    "news times post journal tribune herald gazette telegraph guardian reuters ap afp bbc cnn "
+    "tass ria interfax sputnik rt mayadeen jazeera arabiya press agency tv television radio "
+    "daily observer monitor independent chronicle wire network channel broadcasting xinhua "
+    "kyodo yonhap anadolu sana irna fars tasnim dpa ansa efe upi bloomberg fox nbc abc cbs "
+    "msnbc politico axios npr pbs haaretz izvestia kommersant"
+)
+DOCUMENT_HEADS = words(
+    "statement statements report reports document documents communique communiqué memo memos "
+    "letter letters image images footage video videos photo photos data study studies survey "
+    "surveys poll polls analysis record records filing filings tweet tweets post posts cable "
+    "cables transcript transcripts assessment assessments release releases decree decrees leak "
+    "leaks email emails message messages estimate estimates figures review investigation "
+    "audit order orders bulletin declaration resolution"
+)
+GOVERNMENT_HEADS = words(
+    "ministry ministries minister ministers government governments army armies military militaries "
+    "spokesman spokeswoman spokesperson spokespeople spokesmen president presidency kremlin "
+    "pentagon department embassy embassies ambassador ambassadors forces force command commander "
+    "commanders authorities authority police administration cabinet parliament secretary general "
+    "generals governor governors mayor chancellor premier navy ministerial white house "
+    "state-department regime junta council security intelligence headquarters office "
+    "prosecutor prosecutors court"
+)
+SPOKESPERSON_HEADS = words("spokesman spokeswoman spokesperson spokespeople spokesmen")
+ORGANIZATION_HEADS = words(
+    "group groups organization organisation organizations company companies firm firms union "
+    "unions party parties committee campaign coalition alliance association federation foundation "
+    "institute observatory ngo charity movement opposition rebels militia militias faction "
+    "factions bank banks university"
+)
+GOVERNMENT_NAME_WORDS = words(
+    "ministry government army kremlin pentagon department embassy command forces police "
+    "navy council administration parliament cabinet presidency defense defence interior "
+    "foreign security intelligence"
+)
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, CueEntry]:
+    """The learned cue lexicon, form (lower case) -> entry, with the seed cues added."""
+    try:
+        raw = resources.files("claimtrace").joinpath("data/attribution/cues.json").read_text("utf-8")
+        learned = json.loads(raw)["cues"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ClaimtraceError(f"the attribution cue lexicon cannot be read ({exc}); reinstall claimtrace") from exc
+    lexicon = {
+        form: CueEntry(entry["lemma"], float(entry["p"]), int(entry["cue"])) for form, entry in learned.items()
+    }
+    for form, lemma in SEED_CUES.items():
+        known = lexicon.get(form)
+        lexicon[form] = CueEntry(lemma, max(known.p if known else 0.0, 1.0), known.count if known else 0)
+    return lexicon

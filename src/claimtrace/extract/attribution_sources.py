@@ -1,0 +1,163 @@
+"""The kind and canonical name of an attribution's source.
+
+Kinds come from rules over the source phrase, in this order: witness head
+nouns ("residents"); media modifiers or head nouns and media-like organization
+names ("news platforms", "Al Mayadeen"); document head nouns ("a statement by
+the ministry", "satellite images"); anonymous head nouns without a person's
+name ("sources close to ...", "an official", "officials"); person entities
+(government when titled spokesperson); government head nouns and entity names
+("the Defense Ministry", "the army", a country as speaker); other organizations;
+else person. Pronouns and definite noun phrases ("he", "they", "the sources",
+"the ministry") take the kind and canonical name of their antecedent: the
+latest earlier source (or entity) that fits. Surnames take the earlier full name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.model import Source
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution import _Context
+
+DEFINITE = frozenset({"the", "this", "these", "those", "that"})
+NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
+
+
+def resolve_source(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+    """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
+    start, end = span
+    text = context.text[start:end]
+    if head is not None and head.tag_ in ("WP", "WDT") and head.head.i != head.i:
+        named = head.head.head  # "officials who said": the noun the relative clause modifies
+        if named.i < head.i and named.pos_ in ("NOUN", "PROPN"):
+            inner = resolve_source((named.doc[named.left_edge.i].idx, named.idx + len(named)), named, context)
+            context.resolved.pop()
+            source = Source(text, start, end, kind=inner.kind, canonical=inner.canonical)
+            context.resolved.append((start, source, named.lower_))
+            return source
+    words = [w.lower() for w in text.replace(",", " ").split()]
+    head_word = head.lower_ if head is not None else (words[-1] if words else "")
+    ents = context.ents_in(start, end)
+    antecedent = _antecedent(start, head, words, head_word, context)
+    if antecedent is not None:
+        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text)
+    else:
+        kind = source_kind(words, head_word, head, ents)
+        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context))
+    context.resolved.append((start, source, head_word))
+    return source
+
+
+def source_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str:  # noqa: ANN001
+    """The kind of a source phrase from its words, head noun and named entities."""
+    labels = {e.label_ for e in ents}
+    nominals = _nominal_heads(head)
+    modifiers = set(words) - {head_word}
+    if nominals & lex.WITNESS_HEADS:
+        return "witness"
+    if nominals & lex.DOCUMENT_HEADS and modifiers & lex.MEDIA_HEADS:
+        return "media"
+    if nominals & lex.MEDIA_HEADS:
+        return "media"
+    if nominals & lex.DOCUMENT_HEADS:
+        return "document"
+    if nominals & lex.ANONYMOUS_HEADS and "PER" not in labels and not _has_name(head):
+        return "anonymous"
+    if set(words) & lex.OUTLET_NAMES:
+        return "media"
+    if "PER" in labels:
+        return "government" if set(words) & lex.SPOKESPERSON_HEADS else "person"
+    org_words = {w.lower() for e in ents if e.label_ in ("ORG", "MISC") for w in e.text.split()}
+    if org_words & lex.MEDIA_NAME_WORDS and not org_words & lex.GOVERNMENT_NAME_WORDS:
+        return "media"
+    if nominals & lex.GOVERNMENT_HEADS or org_words & lex.GOVERNMENT_NAME_WORDS:
+        return "government"
+    if labels & {"LOC", "GPE"} and head is not None and head.pos_ == "PROPN":
+        return "government"
+    if "ORG" in labels or nominals & lex.ORGANIZATION_HEADS:
+        return "organization"
+    return "person"
+
+
+def _nominal_heads(head: Token | None) -> set[str]:
+    """The head noun and the nouns conjoined with it ("the facts and exclusive sources")."""
+    if head is None:
+        return set()
+    heads = {head.lower_}
+    heads |= {c.lower_ for c in head.children if c.dep_ == "conj"}
+    if head.lower_ in ("one", "some", "many", "most", "several", "all", "none"):
+        heads |= {g.lower_ for c in head.children if c.dep_ in ("nmod", "prep") for g in [c, *c.children]}
+    return heads
+
+
+def _has_name(head: Token | None) -> bool:
+    return head is not None and any(
+        t.pos_ == "PROPN" and t.ent_type_ == "PER" for t in head.subtree
+    )
+
+
+def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> str:  # noqa: ANN001
+    """The entity group's name for the entity at the head, an earlier full name for a surname, or the text."""
+    chosen = None
+    for ent in ents:
+        if head is not None and ent.start <= head.i < ent.end:
+            chosen = ent
+            break
+    if chosen is None and len(ents) == 1 and len(ents[0].text) >= len(text) * 0.6:
+        chosen = ents[0]
+    if chosen is None:
+        return text
+    canonical = context.canonical_by_span.get((chosen.start_char, chosen.end_char), chosen.text)
+    if chosen.label_ == "PER" and " " not in canonical:
+        canonical = _full_name(canonical, chosen.start_char, context) or canonical
+    return canonical
+
+
+def _full_name(surname: str, before: int, context: _Context) -> str | None:
+    for ent in reversed(context.ents):
+        if ent.start_char >= before or ent.label_ != "PER":
+            continue
+        if ent.text.endswith(" " + surname):
+            return context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+    return None
+
+
+def _antecedent(
+    start: int, head: Token | None, words: list[str], head_word: str, context: _Context
+) -> Source | None:
+    """The earlier source a pronoun or definite noun phrase refers to, if any."""
+    earlier = [s for offset, s, _ in context.resolved if offset < start]
+    earlier_heads = [h for offset, _, h in context.resolved if offset < start]
+    if len(words) == 1 and head_word in ("he", "she", "him", "her"):
+        return _latest_person(start, earlier, context)
+    if len(words) == 1 and head_word in ("they", "them"):
+        return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS), None)
+    if len(words) == 1 and head_word == "it":
+        return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS - {"anonymous"}), None)
+    if words and words[0] in DEFINITE and head is not None and head.pos_ == "NOUN" and len(words) <= 3:
+        stem = head_word.rstrip("s")
+        for source, earlier_head in zip(reversed(earlier), reversed(earlier_heads), strict=True):
+            if earlier_head.rstrip("s") == stem:
+                return source
+        for ent in reversed(context.ents):
+            if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
+                kind = source_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root, [ent])
+                name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name)
+    return None
+
+
+def _latest_person(start: int, earlier: list[Source], context: _Context) -> Source | None:
+    person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
+    ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
+    if ent is not None and (person is None or ent.start_char > person.start):
+        name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+        if " " not in name:
+            name = _full_name(name, ent.start_char, context) or name
+        return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
+    return person

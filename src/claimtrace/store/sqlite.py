@@ -1,0 +1,751 @@
+"""The SQLite store: one file, WAL mode, ordered migrations, FTS5 search.
+
+Every article is stored twice on purpose: its full analysis JSON (the source
+of truth, round-tripping through :meth:`Analysis.from_dict`) and normalized
+rows (claims, entities, places, dates) that queries filter and join on. An
+article and all its rows are written in one transaction, so a process killed
+at any moment leaves either the whole article or nothing.
+
+The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` are applied
+in order, each in its own transaction. All SQL of claimtrace lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
+from claimtrace.errors import ClaimtraceError
+from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
+from claimtrace.store import ClaimFilter, StoredArticle
+
+_SCHEMA_V1 = """
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    label TEXT,
+    first_date TEXT,
+    last_date TEXT
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL UNIQUE,
+    title TEXT,
+    text TEXT NOT NULL,
+    outlet TEXT,
+    published TEXT,
+    url TEXT,
+    language TEXT,
+    path TEXT,
+    analysis TEXT NOT NULL,
+    story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+    linked INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_outlet ON articles(outlet);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_unlinked ON articles(id) WHERE linked = 0;
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source_kind TEXT,
+    source_text TEXT,
+    source_canonical TEXT COLLATE NOCASE,
+    cue TEXT,
+    cue_lemma TEXT,
+    form TEXT NOT NULL,
+    certainty TEXT NOT NULL,
+    polarity TEXT NOT NULL,
+    content TEXT NOT NULL,
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    sentence INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    sentence_text TEXT,
+    event_time TEXT,
+    claim TEXT NOT NULL,
+    embedding BLOB,
+    UNIQUE (article_id, position)
+);
+CREATE INDEX claims_source_kind ON claims(source_kind);
+CREATE INDEX claims_event_time ON claims(event_time);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT,
+    canonical TEXT COLLATE NOCASE
+);
+CREATE INDEX entities_article ON entities(article_id);
+CREATE INDEX entities_canonical ON entities(canonical);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    name TEXT COLLATE NOCASE,
+    lat REAL,
+    lon REAL,
+    country TEXT,
+    feature TEXT,
+    place_id TEXT,
+    confidence REAL
+);
+CREATE INDEX places_article ON places(article_id);
+CREATE INDEX places_name ON places(name);
+CREATE TABLE dates (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    value TEXT,
+    granularity TEXT,
+    resolved INTEGER NOT NULL
+);
+CREATE INDEX dates_article ON dates(article_id);
+CREATE TABLE relations (
+    a INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL,
+    reason TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX relations_b ON relations(b);
+CREATE INDEX relations_kind ON relations(relation);
+CREATE TABLE skips (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL,
+    UNIQUE (path, reason)
+);
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id');
+CREATE VIRTUAL TABLE claims_fts USING fts5(content, source_text, content='claims', content_rowid='id');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts(rowid, content, source_text) VALUES (new.id, new.content, new.source_text);
+END;
+CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts(claims_fts, rowid, content, source_text)
+    VALUES ('delete', old.id, old.content, old.source_text);
+END;
+CREATE TRIGGER claims_fts_update AFTER UPDATE OF content, source_text ON claims BEGIN
+    INSERT INTO claims_fts(claims_fts, rowid, content, source_text)
+    VALUES ('delete', old.id, old.content, old.source_text);
+    INSERT INTO claims_fts(rowid, content, source_text) VALUES (new.id, new.content, new.source_text);
+END;
+"""
+
+# Ordered migration steps: index i brings the schema from version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
+_NAMED_KINDS = ("person", "organization")
+
+
+class SQLiteStore:
+    """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise ClaimtraceError(f"{self.path}: no store here (run 'claimtrace ingest' first, or pass --db)")
+        if self.path.is_dir():
+            raise ClaimtraceError(f"{self.path}: is a directory, not a store file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.row_factory = sqlite3.Row
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ClaimtraceError(f"{self.path}: not a claimtrace store ({exc})") from None
+        except OSError as exc:
+            raise ClaimtraceError(f"{self.path}: cannot open the store ({exc.strerror})") from None
+        self._depth = 0
+
+    # -- connection, transactions, migrations ------------------------------------------------
+
+    def _configure(self) -> None:
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable against a killed process in WAL mode; only power loss can drop a commit
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise ClaimtraceError(
+                f"{self.path}: store schema version {version} is newer than this claimtrace "
+                f"understands ({SCHEMA_VERSION}); upgrade claimtrace"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            self._db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[step]}\nPRAGMA user_version = {step + 1};\nCOMMIT;")
+
+    def schema_version(self) -> int:
+        """The schema version of the open file (``PRAGMA user_version``)."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[SQLiteStore]:
+        """One atomic unit of writes; nested uses join the outer transaction."""
+        if self._depth == 0:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest ------------------------------------------------------------------------------
+
+    def has_hash(self, content_hash: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def add_analysis(
+        self, analysis: Analysis, content_hash: str, path: str | None = None, embeddings: list[Any] | None = None
+    ) -> StoredArticle:
+        """Store one analysed article with all its rows; a known ``content_hash`` adds nothing.
+
+        ``embeddings`` (one vector per claim, in order) are stored with the claims when given.
+        """
+        with self.transaction():
+            row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            if row is not None:
+                return StoredArticle(int(row[0]), added=False)
+            article_id = self._insert_article(analysis, content_hash, path)
+            self._insert_claims(article_id, analysis, embeddings)
+            self._insert_mentions(article_id, analysis)
+        return StoredArticle(article_id, added=True)
+
+    def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None) -> int:
+        art = analysis.article
+        cursor = self._db.execute(
+            "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
+            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
+             json.dumps(to_dict(analysis), ensure_ascii=False), _now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_claims(self, article_id: int, analysis: Analysis, embeddings: list[Any] | None) -> None:
+        if embeddings is not None and len(embeddings) != len(analysis.claims):
+            embeddings = None  # vectors that do not line up with the claims are worse than none
+        rows = [
+            (*_claim_row(article_id, position, claim, analysis), _blob(embeddings[position] if embeddings else None))
+            for position, claim in enumerate(analysis.claims)
+        ]
+        self._db.executemany(
+            "INSERT INTO claims (article_id, position, source_kind, source_text, source_canonical, cue, cue_lemma,"
+            " form, certainty, polarity, content, content_start, content_end, sentence, sentence_start,"
+            " sentence_end, sentence_text, event_time, claim, embedding) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _insert_mentions(self, article_id: int, analysis: Analysis) -> None:
+        self._db.executemany(
+            'INSERT INTO entities (article_id, text, start, "end", label, canonical) VALUES (?, ?, ?, ?, ?, ?)',
+            [(article_id, e.text, e.start, e.end, e.label, e.canonical or e.text) for e in analysis.entities],
+        )
+        self._db.executemany(
+            'INSERT INTO places (article_id, text, start, "end", name, lat, lon, country, feature, place_id,'
+            " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, p.text, p.start, p.end, p.name or p.text, p.lat, p.lon, p.country, p.feature, p.id,
+              p.confidence) for p in analysis.places],
+        )
+        self._db.executemany(
+            'INSERT INTO dates (article_id, text, start, "end", value, granularity, resolved)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, d.text, d.start, d.end, d.value, d.granularity, int(d.resolved)) for d in analysis.dates],
+        )
+
+    def add_skip(self, path: str, reason: str) -> None:
+        """Record a skipped file or record; the same (path, reason) is kept once, with its latest time."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO skips (path, reason, time) VALUES (?, ?, ?)"
+                " ON CONFLICT (path, reason) DO UPDATE SET time = excluded.time",
+                (path, reason, _now()),
+            )
+
+    # -- the linking interface ---------------------------------------------------------------
+
+    def claim_records(self, article_ids: list[int] | None = None) -> list[ClaimRecord]:
+        """Stored claims (all when ``article_ids`` is None) with what linking needs of each."""
+        sql = (
+            "SELECT c.id, c.article_id, c.claim, c.event_time, c.sentence_start, c.sentence_end, c.embedding,"
+            " a.outlet, a.published, a.url FROM claims c JOIN articles a ON a.id = c.article_id"
+        )
+        rows = self._rows_for_articles(sql, "c.article_id", article_ids, order="c.id")
+        mentions = self._sentence_mentions({int(r["article_id"]) for r in rows})
+        return [
+            ClaimRecord(
+                id=int(r["id"]),
+                article_id=int(r["article_id"]),
+                claim=claim_from_json(r["claim"]),
+                outlet=r["outlet"],
+                published=r["published"],
+                url=r["url"],
+                event_time=r["event_time"],
+                entities=_names_within(mentions["entities"].get(r["article_id"], []), r),
+                places=_names_within(mentions["places"].get(r["article_id"], []), r),
+                embedding=_vector(r["embedding"]),
+            )
+            for r in rows
+        ]
+
+    def article_records(self, article_ids: list[int] | None = None) -> list[ArticleRecord]:
+        """Stored articles (all when ``article_ids`` is None) with their canonical entities and places."""
+        sql = "SELECT id, title, text, outlet, published, url, story_id FROM articles"
+        rows = self._rows_for_articles(sql, "id", article_ids, order="id")
+        mentions = self._sentence_mentions({int(r["id"]) for r in rows})
+        return [
+            ArticleRecord(
+                id=int(r["id"]),
+                title=r["title"],
+                text=r["text"],
+                outlet=r["outlet"],
+                published=r["published"],
+                url=r["url"],
+                entities=_unique(name for name, _, _ in mentions["entities"].get(r["id"], [])),
+                places=_unique(name for name, _, _ in mentions["places"].get(r["id"], [])),
+                story_id=r["story_id"],
+            )
+            for r in rows
+        ]
+
+    def _rows_for_articles(
+        self, sql: str, column: str, article_ids: Sequence[int] | None, order: str
+    ) -> list[sqlite3.Row]:
+        if article_ids is None:
+            return self._db.execute(f"{sql} ORDER BY {order}").fetchall()
+        rows: list[sqlite3.Row] = []
+        for chunk in _chunks(sorted(set(article_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self._db.execute(f"{sql} WHERE {column} IN ({marks}) ORDER BY {order}", chunk))
+        return rows
+
+    def _sentence_mentions(self, article_ids: set[int]) -> dict[str, dict[int, list[tuple[str, int, int]]]]:
+        """Per article: (canonical entity, start, end) and (place id or name, start, end)."""
+        queries = {
+            "entities": 'SELECT article_id, canonical, start, "end" FROM entities',
+            "places": 'SELECT article_id, COALESCE(place_id, name), start, "end" FROM places',
+        }
+        found: dict[str, dict[int, list[tuple[str, int, int]]]] = {}
+        for kind, sql in queries.items():
+            by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+            for chunk in _chunks(sorted(article_ids)):
+                marks = ",".join("?" * len(chunk))
+                for aid, name, start, end in self._db.execute(
+                    f"{sql} WHERE article_id IN ({marks}) ORDER BY article_id, start", chunk
+                ):
+                    by_article[aid].append((name, start, end))
+            found[kind] = by_article
+        return found
+
+    def save_embeddings(self, items: list[tuple[int, Any]]) -> None:
+        """Store each claim's vector as a float32 BLOB."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE claims SET embedding = ? WHERE id = ?",
+                [(_blob(vector), int(claim_id)) for claim_id, vector in items],
+            )
+
+    def add_relations(self, relations: list[Relation]) -> None:
+        """Insert or replace relations; one row per (a, b), so adding again changes nothing."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO relations (a, b, relation, reason, score) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation, reason = excluded.reason,"
+                " score = excluded.score",
+                [(r.a, r.b, r.relation, r.reason, float(r.score)) for r in relations],
+            )
+
+    def set_stories(self, assignments: dict[int, int], labels: dict[int, str]) -> None:
+        """Put articles into stories, label stories, refresh their dates and drop empty ones."""
+        with self.transaction():
+            story_ids = set(assignments.values()) | set(labels)
+            self._db.executemany("INSERT OR IGNORE INTO stories (id) VALUES (?)", [(s,) for s in story_ids])
+            self._db.executemany("UPDATE stories SET label = ? WHERE id = ?", [(v, k) for k, v in labels.items()])
+            self._db.executemany(
+                "UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in assignments.items()]
+            )
+            self._db.execute(
+                "UPDATE stories SET"
+                " first_date = (SELECT MIN(substr(published, 1, 10)) FROM articles WHERE story_id = stories.id),"
+                " last_date = (SELECT MAX(substr(published, 1, 10)) FROM articles WHERE story_id = stories.id)"
+            )
+            self._db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM articles"
+                             " WHERE story_id IS NOT NULL)")
+
+    def mark_linked(self, article_ids: list[int]) -> None:
+        with self.transaction():
+            self._db.executemany("UPDATE articles SET linked = 1 WHERE id = ?", [(int(a),) for a in article_ids])
+
+    def unlinked_article_ids(self) -> list[int]:
+        return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def analysis(self, article_id: int) -> Analysis:
+        """The stored analysis of one article, exactly as it was analysed."""
+        row = self._db.execute("SELECT analysis FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise ClaimtraceError(f"no article with id {article_id}")
+        return Analysis.from_dict(json.loads(row[0]))
+
+    def iter_article_ids(self) -> Iterator[int]:
+        for row in self._db.execute("SELECT id FROM articles ORDER BY id"):
+            yield int(row[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, plus how many articles still wait for linking."""
+        tables = ("articles", "claims", "entities", "places", "dates", "relations", "stories", "skips")
+        counts = {t: int(self._db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+        counts["unlinked"] = int(self._db.execute("SELECT COUNT(*) FROM articles WHERE linked = 0").fetchone()[0])
+        return counts
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Every story with its size, outlets and contradictions, the most recent first."""
+        rows = self._db.execute(
+            "SELECT s.id, s.label, s.first_date, s.last_date,"
+            " (SELECT COUNT(*) FROM articles a WHERE a.story_id = s.id) AS articles,"
+            " (SELECT COUNT(DISTINCT a.outlet) FROM articles a WHERE a.story_id = s.id) AS outlets,"
+            " (SELECT COUNT(*) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.story_id = s.id)"
+            " AS claims,"
+            " (SELECT COUNT(*) FROM relations r JOIN claims c ON c.id = r.b JOIN articles a ON a.id = c.article_id"
+            "  WHERE a.story_id = s.id AND r.relation = 'contradicts') AS contradictions"
+            " FROM stories s ORDER BY s.last_date DESC NULLS LAST, s.id"
+        )
+        return [dict(r) for r in rows]
+
+    def story_timeline(self, story_id: int) -> dict[str, Any]:
+        """A story's claims by time and outlet, each with its relations to earlier claims."""
+        story = self._db.execute(
+            "SELECT id, label, first_date, last_date FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        if story is None:
+            raise ClaimtraceError(f"no story with id {story_id} (see 'claimtrace stories')")
+        rows = self._db.execute(
+            f"{_CLAIM_SELECT} WHERE a.story_id = ? ORDER BY time, a.outlet, a.id, c.position", (story_id,)
+        ).fetchall()
+        claims = [_claim_view(r) for r in rows]
+        _attach_earlier_relations(claims, self._relations_of([c["id"] for c in claims]))
+        return {**dict(story), "articles": len({c["article_id"] for c in claims}), "claims": claims}
+
+    def _relations_of(self, claim_ids: list[int]) -> list[sqlite3.Row]:
+        found: list[sqlite3.Row] = []
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            found.extend(self._db.execute(
+                "SELECT r.a, r.b, r.relation, r.reason, r.score, aa.outlet AS a_outlet, ab.outlet AS b_outlet"
+                " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+                " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+                f" WHERE r.a IN ({marks}) OR r.b IN ({marks})",
+                chunk + chunk,
+            ))
+        return list({(r["a"], r["b"]): r for r in found}.values())
+
+    def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
+        """Claims matching every given filter, the most recent first."""
+        where, params = _claim_conditions(filters)
+        sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY time DESC, c.id"
+        if filters.limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(filters.limit))
+        try:
+            rows = self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if filters.search:  # FTS5 reports query syntax errors as OperationalError
+                raise ClaimtraceError(f"bad --search query '{filters.search}' ({exc})") from None
+            raise
+        return [_claim_view(r) for r in rows]
+
+    def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Contradicting claim pairs, the most recently published first."""
+        sql = (
+            "SELECT r.relation, r.reason, r.score, r.a, r.b,"
+            " MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
+            " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' ORDER BY newest DESC, r.b DESC, r.a DESC"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        pairs = self._db.execute(sql, params).fetchall()
+        sides = self._claim_sides({r["a"] for r in pairs} | {r["b"] for r in pairs})
+        return [
+            {"relation": r["relation"], "reason": r["reason"], "score": r["score"],
+             "a": sides[r["a"]], "b": sides[r["b"]]}
+            for r in pairs
+        ]
+
+    def _claim_sides(self, claim_ids: set[int]) -> dict[int, dict[str, Any]]:
+        sides: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(claim_ids)):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(
+                "SELECT c.id, c.article_id, c.claim, a.url, a.outlet, a.published, a.title FROM claims c"
+                f" JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})",
+                chunk,
+            ):
+                sides[r["id"]] = {
+                    "claim_id": r["id"], "article_id": r["article_id"], "url": r["url"], "outlet": r["outlet"],
+                    "published": r["published"], "title": r["title"], "claim": json.loads(r["claim"]),
+                }
+        return sides
+
+    def outlets(self) -> list[dict[str, Any]]:
+        """Per outlet: articles, claims, source-kind shares and how often others contradict it.
+
+        Shares are over attributed claims (every source kind but ``author``);
+        ``contradicted`` counts contradictions with a claim of a different outlet.
+        """
+        rows = self._db.execute(
+            "SELECT a.outlet AS outlet, COUNT(DISTINCT a.id) AS articles, COUNT(c.id) AS claims,"
+            " SUM(c.source_kind IS NOT NULL AND c.source_kind != 'author') AS attributed,"
+            " SUM(c.source_kind = 'anonymous') AS anonymous, SUM(c.source_kind = 'government') AS official,"
+            f" SUM(c.source_kind IN {_NAMED_KINDS}) AS named"
+            " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
+            " ORDER BY articles DESC, outlet"
+        ).fetchall()
+        contradicted = dict(self._db.execute(
+            "SELECT outlet, COUNT(*) FROM ("
+            " SELECT aa.outlet AS outlet FROM relations r JOIN claims ca ON ca.id = r.a"
+            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
+            " JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            " UNION ALL"
+            " SELECT ab.outlet FROM relations r JOIN claims ca ON ca.id = r.a"
+            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
+            " JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            ") GROUP BY outlet"
+        ).fetchall())
+        return [_outlet_view(r, contradicted.get(r["outlet"], 0)) for r in rows]
+
+    def skips(self) -> list[dict[str, Any]]:
+        """Skipped files and records with their reasons, the most recent first."""
+        rows = self._db.execute("SELECT path, reason, time FROM skips ORDER BY time DESC, id DESC")
+        return [dict(r) for r in rows]
+
+
+_CLAIM_SELECT = (
+    "SELECT c.id, c.article_id, c.position, c.source_kind, c.source_text, c.source_canonical, c.cue, c.form,"
+    " c.certainty, c.polarity, c.content, c.sentence, c.event_time, c.claim,"
+    " COALESCE(c.event_time, a.published) AS time, a.outlet, a.published, a.url, a.title, a.story_id"
+    " FROM claims c JOIN articles a ON a.id = c.article_id"
+)
+
+
+def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.about:
+        where.append(
+            'EXISTS (SELECT 1 FROM entities e WHERE e.article_id = c.article_id AND e.canonical = ?'
+            ' AND e.start < c.content_end AND e."end" > c.content_start)'
+        )
+        params.append(filters.about.strip())
+    if filters.place:
+        where.append(
+            'EXISTS (SELECT 1 FROM places p WHERE p.article_id = c.article_id AND (p.name = ? OR p.text = ?'
+            ' COLLATE NOCASE OR p.place_id = ?) AND p.start < c.content_end AND p."end" > c.content_start)'
+        )
+        params.extend([filters.place.strip()] * 3)
+    if filters.source_kind:
+        where.append("c.source_kind = ?")
+        params.append(filters.source_kind)
+    if filters.since:
+        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) >= ?")
+        params.append(filters.since)
+    if filters.until:
+        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) <= ?")
+        params.append(filters.until)
+    if filters.search:
+        where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
+        params.append(filters.search)
+    return where, params
+
+
+def _claim_view(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "article_id": row["article_id"],
+        "story_id": row["story_id"],
+        "time": row["time"],
+        "published": row["published"],
+        "outlet": row["outlet"],
+        "url": row["url"],
+        "title": row["title"],
+        "source": row["source_canonical"] or row["source_text"],
+        "source_kind": row["source_kind"],
+        "cue": row["cue"],
+        "form": row["form"],
+        "certainty": row["certainty"],
+        "polarity": row["polarity"],
+        "content": row["content"],
+        "claim": json.loads(row["claim"]),
+    }
+
+
+def _attach_earlier_relations(claims: list[dict[str, Any]], relations: Iterable[sqlite3.Row]) -> None:
+    """Hang each relation on the later of its two claims (timeline order; else on ``b``)."""
+    order = {c["id"]: i for i, c in enumerate(claims)}
+    by_id = {c["id"]: c for c in claims}
+    for c in claims:
+        c["relations"] = []
+    for r in relations:
+        a, b = r["a"], r["b"]
+        later, earlier = (a, b) if a in order and b in order and order[a] > order[b] else (b, a)
+        if later not in by_id:
+            later, earlier = earlier, later
+        other_outlet = r["a_outlet"] if earlier == a else r["b_outlet"]
+        by_id[later]["relations"].append(
+            {"relation": r["relation"], "claim": earlier, "outlet": other_outlet, "reason": r["reason"],
+             "score": r["score"]}
+        )
+
+
+def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
+    attributed = row["attributed"] or 0
+
+    def share(n: int | None) -> float | None:
+        return round((n or 0) / attributed, 3) if attributed else None
+
+    return {
+        "outlet": row["outlet"],
+        "articles": row["articles"],
+        "claims": row["claims"],
+        "attributed": attributed,
+        "anonymous_share": share(row["anonymous"]),
+        "official_share": share(row["official"]),
+        "named_share": share(row["named"]),
+        "contradicted": contradicted,
+    }
+
+
+def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis) -> tuple[Any, ...]:
+    sentence = _sentence_of(claim, analysis.sentences)
+    text = analysis.article.text
+    source, cue = claim.source, claim.cue
+    return (
+        article_id, position,
+        source.kind if source else "author", source.text if source else None,
+        (source.canonical or source.text) if source else None,
+        cue.text if cue else None, cue.lemma if cue else None,
+        claim.form, claim.certainty, claim.polarity,
+        claim.content.text, claim.content.start, claim.content.end,
+        claim.sentence, sentence.start, sentence.end, text[sentence.start:sentence.end],
+        event_time(claim, sentence, analysis.dates),
+        json.dumps(to_dict(claim), ensure_ascii=False),
+    )
+
+
+def _sentence_of(claim: Claim, sentences: list[Sentence]) -> Sentence:
+    if 0 <= claim.sentence < len(sentences):
+        return sentences[claim.sentence]
+    return Sentence(claim.content.start, claim.content.end)
+
+
+def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> str | None:
+    """The date a claim is about: the first calendar-resolved date in its content, else in its sentence.
+
+    Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
+    """
+    resolved = [d for d in dates if d.resolved and d.value]
+    for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
+        for d in resolved:
+            if d.start >= start and d.end <= end:
+                return d.value
+    return None
+
+
+_CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
+_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span}
+
+
+def claim_from_json(text: str) -> Claim:
+    """A stored claim back as a :class:`Claim`.
+
+    Same result as ``from_dict(Claim, ...)``, which re-reads type hints on every
+    call and dominated :meth:`SQLiteStore.claim_records` on large stores.
+    """
+    data = {k: v for k, v in json.loads(text).items() if k in _CLAIM_FIELDS}
+    for name, cls in _NESTED.items():
+        if isinstance(data.get(name), dict):
+            data[name] = cls(**data[name])
+    return Claim(**data)
+
+
+def _names_within(mentions: list[tuple[str, int, int]], row: sqlite3.Row) -> list[str]:
+    start, end = row["sentence_start"], row["sentence_end"]
+    return _unique(name for name, s, e in mentions if s >= start and e <= end)
+
+
+def _unique(names: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _blob(vector: Any) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _vector(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
+
+
+def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
+    items = list(items)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

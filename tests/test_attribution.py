@@ -1,0 +1,420 @@
+"""Attribution: quotes, forms, source kinds, certainty, polarity, author claims, scoring.
+
+Hand-built parses pin the rules down independently of the trained parser; the
+tests marked ``needs_model`` run the trained pipeline on self-written sentences
+and on the example article.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
+from claimtrace.errors import InputError
+from claimtrace.extract import attribution_eval as ev
+from claimtrace.extract.attribution import find_claims, quote_regions
+from claimtrace.extract.attribution_lexicon import cue_lexicon
+from claimtrace.model import CERTAINTIES, CLAIM_FORMS, POLARITIES, SOURCE_KINDS, Claim, Cue, Source, Span
+from claimtrace.nlp import model_path
+
+VOCAB = spacy.blank("en").vocab  # with the English lexical attributes (lower case, punctuation)
+
+needs_model = pytest.mark.skipif(
+    not (model_path() / "config.cfg").is_file(), reason="the trained pipeline is not installed"
+)
+
+# --------------------------------------------------------------------------- hand-built parses
+
+
+def parsed(rows: list[tuple[str, int, str, str, str]], ents: list[tuple[int, int, str]] = ()) -> Doc:
+    """A Doc from (word, head index, dep, UPOS, PTB tag) rows; each tree is a sentence."""
+    words = [r[0] for r in rows]
+    spaces = [words[i + 1] not in {".", ",", "'s", "”", ":"} and words[i] not in {"“"} for i in range(len(words) - 1)]
+    doc = Doc(
+        VOCAB, words=words, spaces=[*spaces, False],
+        heads=[r[1] for r in rows], deps=[r[2] for r in rows], pos=[r[3] for r in rows], tags=[r[4] for r in rows],
+        ents=_iob(len(words), ents),
+    )
+    return doc
+
+
+def _iob(n: int, ents) -> list[str]:  # noqa: ANN001
+    tags = ["O"] * n
+    for start, end, label in ents:
+        tags[start] = f"B-{label}"
+        for i in range(start + 1, end):
+            tags[i] = f"I-{label}"
+    return tags
+
+
+def said_that() -> Doc:
+    # The minister said that the army did not attack the village.
+    return parsed([
+        ("The", 1, "det", "DET", "DT"), ("minister", 2, "nsubj", "NOUN", "NN"), ("said", 2, "ROOT", "VERB", "VBD"),
+        ("that", 8, "mark", "SCONJ", "IN"), ("the", 5, "det", "DET", "DT"), ("army", 8, "nsubj", "NOUN", "NN"),
+        ("did", 8, "aux", "AUX", "VBD"), ("not", 8, "advmod", "PART", "RB"), ("attack", 2, "ccomp", "VERB", "VB"),
+        ("the", 10, "det", "DET", "DT"), ("village", 8, "obj", "NOUN", "NN"), (".", 2, "punct", "PUNCT", "."),
+    ])
+
+
+def test_indirect_speech_with_negated_content_denies():
+    (claim,) = find_claims(said_that(), [])
+    assert claim.form == "indirect"
+    assert claim.source.text == "The minister"
+    assert claim.source.kind == "government"
+    assert claim.cue.text == "said" and claim.cue.lemma == "say"
+    assert claim.content.text == "that the army did not attack the village"
+    assert claim.polarity == "denies"
+    assert claim.certainty == "stated"
+    assert claim.sentence == 0
+
+
+def test_offsets_point_into_the_text():
+    doc = said_that()
+    (claim,) = find_claims(doc, [])
+    for span in (claim.content, claim.source, claim.cue):
+        assert doc.text[span.start:span.end] == span.text
+
+
+def test_told_recipient_and_anonymous_source():
+    # Sources told Reuters that there will be no withdrawal.
+    doc = parsed([
+        ("Sources", 1, "nsubj", "NOUN", "NNS"), ("told", 1, "ROOT", "VERB", "VBD"),
+        ("Reuters", 1, "obj", "PROPN", "NNP"), ("that", 6, "mark", "SCONJ", "IN"),
+        ("there", 6, "expl", "PRON", "EX"), ("will", 6, "aux", "AUX", "MD"), ("be", 1, "ccomp", "VERB", "VB"),
+        ("no", 8, "det", "DET", "DT"), ("withdrawal", 6, "nsubj", "NOUN", "NN"), (".", 1, "punct", "PUNCT", "."),
+    ], ents=[(2, 3, "ORG")])
+    (claim,) = find_claims(doc, [])
+    assert claim.source.kind == "anonymous"
+    assert claim.recipient is not None and claim.recipient.text == "Reuters"
+    assert claim.polarity == "denies"
+
+
+def test_denial_cue_denies_and_confirm_cue_confirms():
+    # The ministry denied the report. / The ministry confirmed that troops left.
+    denied = parsed([
+        ("The", 1, "det", "DET", "DT"), ("ministry", 2, "nsubj", "NOUN", "NN"), ("denied", 2, "ROOT", "VERB", "VBD"),
+        ("the", 4, "det", "DET", "DT"), ("report", 2, "obj", "NOUN", "NN"), (".", 2, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(denied, [])
+    assert (claim.polarity, claim.source.kind, claim.content.text) == ("denies", "government", "the report")
+    confirmed = parsed([
+        ("The", 1, "det", "DET", "DT"), ("ministry", 2, "nsubj", "NOUN", "NN"),
+        ("confirmed", 2, "ROOT", "VERB", "VBD"), ("that", 5, "mark", "SCONJ", "IN"),
+        ("troops", 5, "nsubj", "NOUN", "NNS"), ("left", 2, "ccomp", "VERB", "VBD"), (".", 2, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(confirmed, [])
+    assert (claim.certainty, claim.polarity) == ("confirmed", "affirms")
+
+
+def test_rumored_to_have_reported_keeps_media_source_and_is_rumored():
+    # Opposition outlets are rumored to have reported a withdrawal.
+    doc = parsed([
+        ("Opposition", 1, "compound", "NOUN", "NN"), ("outlets", 3, "nsubj:pass", "NOUN", "NNS"),
+        ("are", 3, "aux:pass", "AUX", "VBP"), ("rumored", 3, "ROOT", "VERB", "VBN"),
+        ("to", 6, "mark", "PART", "TO"), ("have", 6, "aux", "AUX", "VB"), ("reported", 3, "xcomp", "VERB", "VBN"),
+        ("a", 8, "det", "DET", "DT"), ("withdrawal", 6, "obj", "NOUN", "NN"), (".", 3, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(doc, [])
+    assert claim.source.text == "Opposition outlets"
+    assert claim.source.kind == "media"
+    assert claim.cue.lemma == "report"
+    assert claim.certainty == "rumored"
+    assert claim.content.text == "a withdrawal"
+
+
+def test_impersonal_passive_is_said_to_is_hedged_without_source_phrase():
+    # The commander is said to have fled.
+    doc = parsed([
+        ("The", 1, "det", "DET", "DT"), ("commander", 3, "nsubj:pass", "NOUN", "NN"),
+        ("is", 3, "aux:pass", "AUX", "VBZ"), ("said", 3, "ROOT", "VERB", "VBN"), ("to", 6, "mark", "PART", "TO"),
+        ("have", 6, "aux", "AUX", "VB"), ("fled", 3, "xcomp", "VERB", "VBN"), (".", 3, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(doc, [])
+    assert claim.certainty == "hedged"
+    assert claim.source.text == "" and claim.source.kind == "anonymous"
+    assert claim.content.text == "The commander is said to have fled"[:len(claim.content.text)]
+    assert "fled" in claim.content.text
+
+
+def test_according_to_with_hedge_word():
+    # According to witnesses, the bridge was reportedly destroyed.
+    doc = parsed([
+        ("According", 2, "case", "VERB", "VBG"), ("to", 0, "fixed", "ADP", "IN"), ("witnesses", 8, "obl", "NOUN", "NNS"),
+        (",", 2, "punct", "PUNCT", ","), ("the", 5, "det", "DET", "DT"), ("bridge", 8, "nsubj:pass", "NOUN", "NN"),
+        ("was", 8, "aux:pass", "AUX", "VBD"), ("reportedly", 8, "advmod", "ADV", "RB"),
+        ("destroyed", 8, "ROOT", "VERB", "VBN"), (".", 8, "punct", "PUNCT", "."),
+    ])
+    claims = [c for c in find_claims(doc, []) if c.form != "author"]
+    (claim,) = claims
+    assert claim.form == "according_to"
+    assert claim.source.text == "witnesses" and claim.source.kind == "witness"
+    assert claim.cue.text == "According to"
+    assert claim.content.text == "the bridge was reportedly destroyed"
+    assert claim.certainty == "hedged"
+
+
+def test_post_posed_direct_quote():
+    # “We will not retreat,” the general said.
+    doc = parsed([
+        ("“", 4, "punct", "PUNCT", "``"), ("We", 4, "nsubj", "PRON", "PRP"), ("will", 4, "aux", "AUX", "MD"),
+        ("not", 4, "advmod", "PART", "RB"), ("retreat", 4, "ROOT", "VERB", "VB"), (",", 4, "punct", "PUNCT", ","),
+        ("”", 4, "punct", "PUNCT", "''"), ("the", 8, "det", "DET", "DT"), ("general", 9, "nsubj", "NOUN", "NN"),
+        ("said", 4, "parataxis", "VERB", "VBD"), (".", 4, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(doc, [])
+    assert claim.form == "direct"
+    assert claim.content.text.startswith("“We will not retreat")
+    assert claim.content.text.endswith("”")
+    assert claim.source.text == "the general"
+    assert claim.polarity == "denies"
+
+
+def test_participial_continuation_takes_the_subject():
+    # Officials said that talks failed, stressing that the ceasefire holds.
+    doc = parsed([
+        ("Officials", 1, "nsubj", "NOUN", "NNS"), ("said", 1, "ROOT", "VERB", "VBD"), ("that", 4, "mark", "SCONJ", "IN"),
+        ("talks", 4, "nsubj", "NOUN", "NNS"), ("failed", 1, "ccomp", "VERB", "VBD"), (",", 6, "punct", "PUNCT", ","),
+        ("stressing", 1, "advcl", "VERB", "VBG"), ("that", 10, "mark", "SCONJ", "IN"), ("the", 9, "det", "DET", "DT"),
+        ("ceasefire", 10, "nsubj", "NOUN", "NN"), ("holds", 6, "ccomp", "VERB", "VBZ"), (".", 1, "punct", "PUNCT", "."),
+    ])
+    first, second = find_claims(doc, [])
+    assert first.content.text == "that talks failed"
+    assert second.cue.text == "stressing"
+    assert second.source.text == "Officials" and second.source.kind == "anonymous"
+    assert second.content.text == "that the ceasefire holds"
+
+
+def test_pronoun_source_resolves_to_earlier_person():
+    # Ivan Petrov said that troops left. He added that more would follow.
+    words = [
+        ("Ivan", 1, "compound", "PROPN", "NNP"), ("Petrov", 2, "nsubj", "PROPN", "NNP"), ("said", 2, "ROOT", "VERB", "VBD"),
+        ("that", 5, "mark", "SCONJ", "IN"), ("troops", 5, "nsubj", "NOUN", "NNS"), ("left", 2, "ccomp", "VERB", "VBD"),
+        (".", 2, "punct", "PUNCT", "."), ("He", 8, "nsubj", "PRON", "PRP"), ("added", 8, "ROOT", "VERB", "VBD"),
+        ("that", 12, "mark", "SCONJ", "IN"), ("more", 12, "nsubj", "ADJ", "JJR"), ("would", 12, "aux", "AUX", "MD"),
+        ("follow", 8, "ccomp", "VERB", "VB"), (".", 8, "punct", "PUNCT", "."),
+    ]
+    doc = parsed(words, ents=[(0, 2, "PER")])
+    first, second = find_claims(doc, [])
+    assert first.source.kind == "person" and first.source.canonical == "Ivan Petrov"
+    assert second.source.text == "He"
+    assert second.source.canonical == "Ivan Petrov"
+    assert second.sentence == 1
+
+
+def test_author_claims_cover_uncited_declaratives_only():
+    # Troops entered the town. Did they stay?
+    doc = parsed([
+        ("Troops", 1, "nsubj", "NOUN", "NNS"), ("entered", 1, "ROOT", "VERB", "VBD"), ("the", 3, "det", "DET", "DT"),
+        ("town", 1, "obj", "NOUN", "NN"), (".", 1, "punct", "PUNCT", "."), ("Did", 7, "aux", "AUX", "VBD"),
+        ("they", 7, "nsubj", "PRON", "PRP"), ("stay", 7, "ROOT", "VERB", "VB"), ("?", 7, "punct", "PUNCT", "."),
+    ])
+    (claim,) = find_claims(doc, [])
+    assert claim.form == "author" and claim.cue is None
+    assert claim.source.kind == "author" and claim.source.text == ""
+    assert claim.content.text == "Troops entered the town"
+
+
+def test_unparsed_or_empty_doc_gives_no_claims():
+    assert find_claims(Doc(VOCAB, words=[]), []) == []
+    assert find_claims(Doc(VOCAB, words=["He", "said", "so", "."]), []) == []
+
+
+def test_values_stay_within_the_model_vocabulary():
+    for claim in find_claims(said_that(), []):
+        assert claim.form in CLAIM_FORMS and claim.certainty in CERTAINTIES and claim.polarity in POLARITIES
+        assert claim.source.kind in SOURCE_KINDS
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ('He said "we won" and left.', ['"we won"']),
+        ("He said “we won” and “we stay”.", ["“we won”", "“we stay”"]),
+        ("He said ''we won'' there.", ["''we won''"]),
+        ("“First paragraph.\n“Second paragraph.” Done.", ["“First paragraph.\n“Second paragraph.”"]),
+        ("“Never closed\nNext paragraph is narration.", ["“Never closed"]),
+        ("Stray ” mark and “open", ["“open"]),
+        ("", []),
+        ('"', []),
+    ],
+)
+def test_quote_regions(text, quotes):
+    assert [text[s:e] for s, e in quote_regions(text)] == quotes
+
+
+def test_quote_regions_never_raise_on_odd_marks():
+    for text in ['""""', "“”“", "« a » b «", "''''", "``x''", "\n“\n”\n", "a ” b “ c ” d"]:
+        for start, end in quote_regions(text):
+            assert 0 <= start < end <= len(text)
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def test_cue_lexicon_is_learned_and_seeded():
+    lexicon = cue_lexicon()
+    assert lexicon["said"].lemma == "say" and lexicon["said"].p > 0.5
+    assert lexicon["according"].lemma == "according to"
+    assert lexicon["rumored"].lemma == "rumor"
+    assert lexicon["noted"].lemma == "note"
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+ANN = "T1\tSource 0 5\tMaria\nT2\tCue 6 10\tsaid\nT3\tContent 11 29\tthe bridge was hit\nE1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+TEXT = "Maria said the bridge was hit. The river rose."
+
+
+def test_parse_brat_and_perfect_scores():
+    (gold,) = ev.parse_brat(ANN, TEXT)
+    assert gold.source == ((0, 5),) and gold.cue == ((6, 10),) and gold.form == "indirect"
+    claim = Claim(
+        content=Span("the bridge was hit", 11, 29), source=Source("Maria", 0, 5, kind="person"),
+        cue=Cue("said", 6, 10, lemma="say"), form="indirect",
+    )
+    author = Claim(content=Span("The river rose", 31, 45), source=Source("", 31, 31, kind="author"))
+    counts = ev.Counts()
+    ev.add_document(counts, TEXT, ev.claims_to_attributions([claim, author]), [gold])
+    figures = ev.scores(counts)
+    for key in ("source_overlap_f1", "cue_overlap_f1", "content_overlap_f1", "source_exact_f1", "relation_f1"):
+        assert figures[key] == 1.0
+
+
+def test_partial_overlap_scores_tokens():
+    (gold,) = ev.parse_brat(ANN, TEXT)
+    claim = Claim(content=Span("bridge was hit", 15, 29), source=Source("Maria", 0, 5, kind="person"),
+                  cue=Cue("said", 6, 10, lemma="say"), form="indirect")
+    counts = ev.Counts()
+    ev.add_document(counts, TEXT, ev.claims_to_attributions([claim]), [gold])
+    figures = ev.scores(counts)
+    assert figures["content_overlap_p"] == 1.0
+    assert figures["content_overlap_r"] == 0.75
+    assert figures["content_exact_f1"] == 0.0
+    assert figures["relation_f1"] == 1.0
+
+
+def test_read_polnear_rejects_a_wrong_folder(tmp_path):
+    with pytest.raises(InputError):
+        list(ev.read_polnear(tmp_path))
+
+
+# --------------------------------------------------------------------------- trained pipeline
+
+
+@pytest.fixture(scope="module")
+def claims_of(nlp):
+    from claimtrace.extract.entities import link_mentions
+
+    def run(text: str) -> list[Claim]:
+        doc = nlp(text)
+        return [c for c in find_claims(doc, link_mentions(doc)) if c.form != "author"]
+
+    return run
+
+
+@needs_model
+def test_model_indirect_speech(claims_of):
+    (claim,) = claims_of("The spokesman said that the convoy had reached the border.")
+    assert claim.form == "indirect" and claim.cue.lemma == "say"
+    assert claim.source.kind == "government"
+    assert "convoy had reached the border" in claim.content.text
+
+
+@needs_model
+def test_model_direct_quote_over_two_sentences(claims_of):
+    claims = claims_of("“The shelling started at dawn. Nobody was hurt,” a resident said.")
+    assert claims and all(c.form == "direct" for c in claims)
+    assert any("Nobody was hurt" in c.content.text for c in claims)
+    assert any(c.source.kind == "witness" for c in claims)
+
+
+@needs_model
+def test_model_according_to(claims_of):
+    claims = claims_of("According to the health ministry, twelve people were killed in the strike.")
+    (claim,) = [c for c in claims if c.form == "according_to"]
+    assert claim.source.kind == "government"
+    assert "twelve people were killed" in claim.content.text
+
+
+@needs_model
+def test_model_denial(claims_of):
+    claims = claims_of("The army denied that its soldiers had fired on protesters.")
+    assert any(c.polarity == "denies" and c.source.kind == "government" for c in claims)
+
+
+@needs_model
+def test_example_article_reads_right(example_text, nlp):
+    from claimtrace.extract.entities import link_mentions
+
+    doc = nlp(example_text)
+    claims = find_claims(doc, link_mentions(doc))
+    cited = [c for c in claims if c.form != "author"]
+    media = [c for c in cited if c.source.kind == "media"]
+    assert any(c.certainty == "stated" and "withdraw" in c.content.text for c in media)
+    assert any(c.certainty == "rumored" for c in media)
+    denials = [c for c in cited if c.polarity == "denies" and c.source.kind == "anonymous"]
+    assert any("no such intentions" in c.content.text for c in denials)
+    assert any("no Russian withdrawal" in c.content.text for c in denials)
+    told = next(c for c in denials if "no Russian withdrawal" in c.content.text)
+    assert told.recipient is not None and "Al Mayadeen" in told.recipient.text
+    sources = next(c for c in cited if c.source.text == "The sources")
+    assert sources.source.canonical.startswith("Sources close to")
+    ministry = [c for c in cited if c.source.kind == "government"]
+    assert any("Defense Ministry" in c.source.text and "discussed" in c.content.text for c in ministry)
+    assert any(c.form == "author" for c in claims)
+    for claim in claims:
+        assert doc.text[claim.content.start:claim.content.end] == claim.content.text
+
+
+# --------------------------------------------------------------------------- source kinds
+
+
+@pytest.mark.parametrize(
+    ("rows", "ents", "kind"),
+    [
+        ([("Residents", 0, "ROOT", "NOUN", "NNS")], [], "witness"),
+        ([("Satellite", 1, "compound", "NOUN", "NN"), ("images", 1, "ROOT", "NOUN", "NNS")], [], "document"),
+        ([("News", 1, "compound", "NOUN", "NN"), ("platforms", 1, "ROOT", "NOUN", "NNS")], [], "media"),
+        ([("Russian", 1, "amod", "ADJ", "JJ"), ("media", 2, "compound", "NOUN", "NNS"),
+          ("reports", 2, "ROOT", "NOUN", "NNS")], [], "media"),
+        ([("An", 1, "det", "DET", "DT"), ("official", 1, "ROOT", "NOUN", "NN")], [], "anonymous"),
+        ([("The", 2, "det", "DET", "DT"), ("Defense", 2, "compound", "PROPN", "NNP"),
+          ("Ministry", 2, "ROOT", "PROPN", "NNP")], [(1, 3, "ORG")], "government"),
+        ([("Amnesty", 0, "ROOT", "PROPN", "NNP"), ("International", 0, "flat", "PROPN", "NNP")],
+         [(0, 2, "ORG")], "organization"),
+        ([("Al", 0, "ROOT", "PROPN", "NNP"), ("Mayadeen", 0, "flat", "PROPN", "NNP")], [(0, 2, "PER")], "media"),
+        ([("Anna", 0, "ROOT", "PROPN", "NNP"), ("Ivanova", 0, "flat", "PROPN", "NNP")], [(0, 2, "PER")], "person"),
+        ([("Spokesman", 1, "compound", "NOUN", "NN"), ("Ivan", 1, "ROOT", "PROPN", "NNP")],
+         [(1, 2, "PER")], "government"),
+    ],
+)
+def test_source_kind(rows, ents, kind):
+    from claimtrace.extract.attribution_sources import source_kind
+
+    doc = parsed(rows, ents)
+    root = next(t for t in doc if t.dep_ == "ROOT")
+    assert source_kind([t.lower_ for t in doc], root.lower_, root, list(doc.ents)) == kind
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "kind", "certainty", "polarity"),
+    [
+        ("The Kremlin denied that any troops had crossed the border.", "government", "stated", "denies"),
+        ("Al Jazeera reported that the airport had been closed.", "media", "stated", "affirms"),
+        ("Satellite images show that the bridge was destroyed.", "document", "stated", "affirms"),
+        ("It was reported that the convoy was attacked.", "anonymous", "hedged", "affirms"),
+        ("The rebels are believed to have withdrawn from the town.", "anonymous", "hedged", "affirms"),
+        ("Residents said the shelling allegedly began at dawn.", "witness", "hedged", "affirms"),
+    ],
+)
+def test_model_kinds_and_certainty(claims_of, text, kind, certainty, polarity):
+    (claim,) = claims_of(text)
+    assert (claim.source.kind, claim.certainty, claim.polarity) == (kind, certainty, polarity)

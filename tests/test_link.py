@@ -1,0 +1,216 @@
+"""link_corpus over a tiny in-memory store that implements the linking interface."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+from claimtrace.corpus.link import CandidateIndex, link_corpus, lsh_keys
+from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
+from claimtrace.errors import InputError
+from claimtrace.model import Claim, Span
+
+
+class FakeStore:
+    """Articles and claims in dicts; records what linking writes."""
+
+    def __init__(self) -> None:
+        self.articles: dict[int, ArticleRecord] = {}
+        self.claims: dict[int, ClaimRecord] = {}
+        self.relations: dict[tuple[int, int], Relation] = {}
+        self.labels: dict[int, str] = {}
+        self.linked: set[int] = set()
+        self.transactions = 0
+
+    def add(self, article: ArticleRecord, claims: list[tuple[str, str]]) -> None:
+        self.articles[article.id] = article
+        for text, polarity in claims:
+            cid = len(self.claims) + 1
+            content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
+            self.claims[cid] = ClaimRecord(
+                id=cid,
+                article_id=article.id,
+                claim=content,
+                outlet=article.outlet,
+                published=article.published,
+                entities=list(article.entities),
+                places=list(article.places),
+            )
+
+    def claim_records(self, article_ids=None):
+        keep = set(article_ids) if article_ids is not None else None
+        return [
+            ClaimRecord(**{**c.__dict__})
+            for c in self.claims.values()
+            if keep is None or c.article_id in keep
+        ]
+
+    def article_records(self, article_ids=None):
+        keep = set(article_ids) if article_ids is not None else None
+        return [
+            ArticleRecord(**{**a.__dict__}) for a in self.articles.values() if keep is None or a.id in keep
+        ]
+
+    def save_embeddings(self, items):
+        for cid, vector in items:
+            self.claims[cid].embedding = np.asarray(vector, dtype=np.float32)
+
+    def add_relations(self, relations):
+        for r in relations:
+            self.relations[(r.a, r.b)] = r
+
+    def set_stories(self, assignments, labels):
+        for aid, sid in assignments.items():
+            self.articles[aid].story_id = sid
+        self.labels.update(labels)
+
+    def mark_linked(self, article_ids):
+        self.linked.update(article_ids)
+
+    def unlinked_article_ids(self):
+        return sorted(set(self.articles) - self.linked)
+
+    @contextmanager
+    def transaction(self):
+        self.transactions += 1
+        yield self
+
+
+def article(i: int, title: str, published: str, outlet: str) -> ArticleRecord:
+    return ArticleRecord(
+        id=i,
+        title=title,
+        text=title + ".",
+        outlet=outlet,
+        published=published,
+        url=None,
+        entities=["Northern Army"],
+        places=["geo:42"],
+    )
+
+
+@pytest.fixture()
+def store() -> FakeStore:
+    s = FakeStore()
+    s.add(
+        article(1, "Strike on the market kills 20", "2024-05-01", "Daily A"),
+        [("20 people were killed in the strike on the market", "affirms")],
+    )
+    s.add(
+        article(2, "Market strike death toll put at 35", "2024-05-01", "Daily B"),
+        [("35 people were killed in the strike on the market", "affirms")],
+    )
+    return s
+
+
+def test_link_corpus_embeds_assigns_stories_relates_and_marks(store):
+    summary = link_corpus(store, store.unlinked_article_ids())
+    assert summary["articles"] == 2 and summary["claims"] == 2 and summary["embedded"] == 2
+    assert all(c.embedding is not None for c in store.claims.values())
+    assert store.articles[1].story_id == store.articles[2].story_id is not None
+    assert summary["contradicts"] == 1
+    (relation,) = store.relations.values()
+    assert relation.relation == "contradicts" and "35 people" in relation.reason
+    assert store.linked == {1, 2} and store.transactions == 1
+
+
+def test_linking_new_articles_against_stored_ones(store):
+    link_corpus(store, [1, 2])
+    store.add(
+        article(3, "Toll from market strike stands at 20", "2024-05-02", "Daily C"),
+        [("20 people were killed in the strike on the market", "affirms")],
+    )
+    summary = link_corpus(store, [3])
+    assert summary["articles"] == 1 and summary["embedded"] == 1
+    assert store.articles[3].story_id == store.articles[1].story_id
+    kinds = {(r.a, r.b): r.relation for r in store.relations.values()}
+    assert kinds[(1, 3)] == "corroborates"
+    assert kinds[(2, 3)] == "contradicts"
+    assert summary["new_stories"] == 0
+
+
+def test_claims_of_the_same_article_are_not_related():
+    s = FakeStore()
+    s.add(
+        article(1, "Strike on the market", "2024-05-01", "Daily A"),
+        [
+            ("20 people were killed in the strike", "affirms"),
+            ("35 people were killed in the strike", "affirms"),
+        ],
+    )
+    assert link_corpus(s, [1])["relations"] == 0
+
+
+def test_empty_and_bad_ids(store):
+    assert link_corpus(store, [])["relations"] == 0
+    with pytest.raises(InputError):
+        link_corpus(store, "1,2")
+
+
+def test_candidate_index_uses_blocks_and_skips_own_article():
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    records = [
+        ClaimRecord(
+            id=i + 1, article_id=1 if i < 2 else 2, claim=Claim(content=Span("x", 0, 1)), entities=["E"]
+        )
+        for i in range(3)
+    ]
+    index = CandidateIndex(records, vectors, {})
+    probe = records[0]
+    found = index.candidates(probe, vectors[2] * 0.5 + vectors[0] * 0.5, ["entity:E"])
+    assert found == [2]  # only the claim of the other article, found through the shared entity
+
+
+def test_lsh_keys_are_stable_and_one_per_table():
+    vector = np.ones((1, 384), dtype=np.float32) / np.sqrt(384)
+    assert lsh_keys(vector) == lsh_keys(vector.copy())
+    assert len(lsh_keys(vector)[0]) == 4
+
+
+def _analysis(text: str, outlet: str, published: str):
+    from claimtrace.model import Analysis, Article, Place, Sentence
+
+    start = text.index("Dorvik")
+    return Analysis(
+        article=Article(text=text, title=text[:40], outlet=outlet, published=published, language="en"),
+        sentences=[Sentence(0, len(text))],
+        places=[Place("Dorvik", start, start + 6, name="Dorvik", id="geo:7")],
+        claims=[Claim(content=Span(text, 0, len(text)))],
+    )
+
+
+def test_link_corpus_with_the_sqlite_store(tmp_path):
+    from claimtrace.store import open_store
+
+    store = open_store(tmp_path / "corpus.db")
+    try:
+        store.add_analysis(
+            _analysis("20 people were killed in the strike on Dorvik", "Daily A", "2024-05-01"), "h1"
+        )
+        store.add_analysis(
+            _analysis("35 people were killed in the strike on Dorvik", "Daily B", "2024-05-01"), "h2"
+        )
+        summary = link_corpus(store, store.unlinked_article_ids())
+        assert summary["contradicts"] == 1
+        assert store.unlinked_article_ids() == []
+        assert all(record.embedding is not None for record in store.claim_records())
+        stories = {a.story_id for a in store.article_records()}
+        assert len(stories) == 1 and None not in stories
+    finally:
+        store.close()
+
+
+def test_only_stories_near_a_new_article_are_context():
+    from datetime import date
+
+    from claimtrace.corpus.link import _near_any
+
+    new_days = [date(2024, 1, 10), date(2025, 6, 1)]
+    assert _near_any(date(2024, 1, 15), new_days)
+    assert _near_any(date(2025, 5, 26), new_days)
+    assert not _near_any(date(2024, 9, 1), new_days)
+    assert _near_any(None, new_days) and _near_any(date(2020, 1, 1), [])

@@ -1,0 +1,87 @@
+"""Claim matching: normalized forms and match scores on self-written claims."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from claimtrace.corpus.matching import (
+    MATCH_THRESHOLD,
+    match_score,
+    neutral_text,
+    normalized_form,
+    quantities,
+)
+from claimtrace.corpus.records import ClaimRecord
+from claimtrace.model import Claim, Span
+
+_ids = itertools.count(1)
+
+
+def claim(text: str, polarity: str = "affirms", published: str = "2024-04-02", **extra) -> ClaimRecord:
+    n = next(_ids)
+    content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
+    return ClaimRecord(id=n, article_id=n, claim=content, published=published, **extra)
+
+
+def test_normalized_form_separates_predicate_numbers_polarity_and_modality():
+    form = normalized_form(
+        claim("Twenty soldiers were not killed in the raid, officials reportedly said", polarity="denies")
+    )
+    assert form.predicate == "kill"
+    assert form.polarity == "denies"
+    assert form.modality == "reported"
+    assert [(q.value, q.unit) for q in form.quantities] == [(20.0, "soldier")]
+    assert "not" not in form.arguments and "raid" in form.arguments
+
+
+def test_quantities_read_digits_words_and_scales_but_skip_years():
+    found = quantities("In 2023, 1,200 troops and three million dollars arrived")
+    assert [(q.value, q.unit) for q in found] == [(1200.0, "troop"), (3_000_000.0, "dollar")]
+
+
+def test_neutral_text_drops_negations():
+    assert (
+        neutral_text("There will be no withdrawal, and they won't leave.")
+        == "There will be withdrawal, and they leave."
+    )
+
+
+def test_polarity_never_lowers_the_match():
+    text = "The government will withdraw its forces from the northern province"
+    affirmed = claim(text)
+    denied = claim(
+        "The government will not withdraw its forces from the northern province", polarity="denies"
+    )
+    denied_by_cue = claim(text, polarity="denies")
+    same = match_score(affirmed, claim(text))
+    assert match_score(affirmed, denied) == pytest.approx(same)
+    assert match_score(affirmed, denied_by_cue) == pytest.approx(same)
+
+
+def test_different_counts_still_match():
+    assert (
+        match_score(
+            claim("20 people were killed in the strike"), claim("35 people were killed in the strike")
+        )
+        > 0.7
+    )
+
+
+def test_paraphrase_matches_and_unrelated_does_not():
+    base = claim("The rebels shot down a military helicopter near the airport")
+    paraphrase = claim("A military helicopter was downed by rebels close to the airport")
+    unrelated = claim("Wheat prices rose sharply in the capital's markets")
+    assert match_score(base, paraphrase) >= MATCH_THRESHOLD
+    assert match_score(base, unrelated) < MATCH_THRESHOLD
+    assert match_score(base, paraphrase) == pytest.approx(match_score(paraphrase, base))
+
+
+def test_shared_entities_and_places_raise_the_score():
+    a_text, b_text = "Troops arrived at the base", "New troops reached the base"
+    bare = match_score(claim(a_text), claim(b_text))
+    anchored = match_score(
+        claim(a_text, entities=["Army"], places=["geo:1"]), claim(b_text, entities=["Army"], places=["geo:1"])
+    )
+    assert anchored > bare

@@ -1,0 +1,132 @@
+"""Relations between matched claims: corroborates, contradicts, updates, with their evidence."""
+
+from __future__ import annotations
+
+import itertools
+
+from claimtrace.corpus.records import ClaimRecord
+from claimtrace.corpus.relations import change_markers, relate
+from claimtrace.model import Claim, Span
+
+_ids = itertools.count(1)
+
+
+def claim(text: str, polarity: str = "affirms", published: str = "2024-04-02", **extra) -> ClaimRecord:
+    n = next(_ids)
+    content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
+    return ClaimRecord(id=n, article_id=n, claim=content, published=published, **extra)
+
+
+def test_different_death_tolls_at_the_same_time_contradict_with_the_numbers():
+    a = claim("20 people were killed in the strike")
+    b = claim("35 people were killed in the strike")
+    relation = relate(a, b)
+    assert relation is not None and relation.relation == "contradicts"
+    assert "20 people" in relation.reason and "35 people" in relation.reason
+
+
+def test_denial_and_affirmation_at_the_same_time_contradict():
+    a = claim("The army will withdraw from the eastern district", entities=["Army"])
+    b = claim(
+        "The army will not withdraw from the eastern district",
+        polarity="denies",
+        entities=["Army"],
+        published="2024-04-03",
+    )
+    relation = relate(a, b)
+    assert relation.relation == "contradicts"
+    assert "polarity flip" in relation.reason
+    assert (relation.a, relation.b) == (a.id, b.id)
+
+
+def test_later_report_of_leaving_updates_an_old_denial():
+    denial = claim(
+        "There will be no Russian withdrawal from Syria",
+        polarity="denies",
+        published="2022-03-01",
+        entities=["Russia"],
+        places=["SY"],
+    )
+    later = claim(
+        "Russian troops began to leave the airbase in Syria",
+        published="2026-05-10",
+        entities=["Russia"],
+        places=["SY"],
+    )
+    relation = relate(later, denial)
+    assert relation is not None and relation.relation == "updates"
+    assert (relation.a, relation.b) == (denial.id, later.id)
+    assert "leave" in relation.reason
+
+
+def test_same_denial_repeated_a_day_later_with_a_change_verb_still_contradicts():
+    denial = claim("The brigade will not leave the town", polarity="denies", published="2024-04-01")
+    report = claim("The brigade will leave the town", published="2024-04-01")
+    assert relate(denial, report).relation == "contradicts"
+
+
+def test_paraphrases_corroborate():
+    a = claim("Rebels shot down a military helicopter near the airport")
+    b = claim("A military helicopter was downed by rebels close to the airport", published="2024-04-03")
+    relation = relate(a, b)
+    assert relation is not None and relation.relation == "corroborates"
+
+
+def test_different_responsible_actor_contradicts():
+    a = claim("Northern forces shelled the railway station", entities=["Northern Army"])
+    b = claim("Southern forces shelled the railway station", entities=["Southern Militia"])
+    relation = relate(a, b)
+    assert relation.relation == "contradicts" and "different actor" in relation.reason
+
+
+def test_unrelated_claims_have_no_relation():
+    assert (
+        relate(claim("The ministry said the talks were productive"), claim("Wheat prices rose in March"))
+        is None
+    )
+
+
+def test_change_markers():
+    assert change_markers("The troops pulled out and are no longer there") == ["no longer", "pulled out"]
+    assert change_markers("The troops stayed") == []
+
+
+class _StubStance:
+    """Stands in for StanceModel: says every body disagrees."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.calls = 0
+
+    def predict(self, claim_text: str, body: str):
+        from claimtrace.corpus.stance import StancePrediction
+
+        self.calls += 1
+        return StancePrediction(self.label, {self.label: 0.9})
+
+
+def test_stance_model_turns_a_match_without_other_evidence_into_a_contradiction():
+    a = claim("Rebels shot down a military helicopter near the airport")
+    b = claim("A military helicopter was downed by rebels close to the airport", published="2024-04-03")
+    relation = relate(a, b, stance_model=_StubStance("disagree"))
+    assert relation.relation == "contradicts" and "stance model" in relation.reason
+    agreeing = _StubStance("agree")
+    assert relate(a, b, stance_model=agreeing).relation == "corroborates"
+    assert agreeing.calls == 1
+
+
+def test_stance_model_is_not_consulted_when_evidence_exists():
+    stub = _StubStance("agree")
+    relation = relate(
+        claim("20 people were killed in the strike"),
+        claim("35 people were killed in the strike"),
+        stance_model=stub,
+    )
+    assert relation.relation == "contradicts" and stub.calls == 0
+
+
+def test_counts_of_different_things_are_not_a_number_conflict():
+    a = claim("Rebels destroyed 3 tanks near the bridge")
+    b = claim("Rebels destroyed 12 trucks near the bridge")
+    relation = relate(a, b)
+    assert relation is None or "different numbers" not in relation.reason
