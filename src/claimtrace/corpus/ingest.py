@@ -14,9 +14,9 @@ per article, a run killed at any moment and started again ends with exactly
 what one clean run stores.
 
 Measured (``benchmarks/ingest.py``, 200 news texts, ``--jobs 2``, on a machine shared with
-training at load average 1.6-4): 1.63 articles/s end to end including linking (the bar is 8),
-0.849 CPU-seconds per article over all processes, of which embedding the claims is the largest
-part; peak memory 1,977 MB; details in ``docs/benchmarks_ingest.md``. Misses: non-English
+training at load average 2.4-2.8): 2.00 articles/s end to end including linking (the bar is 8),
+0.635 CPU-seconds per article over all processes, of which embedding the claims is the largest
+part; peak memory 2,009 MB; details in ``docs/benchmarks_ingest.md``. Misses: non-English
 text is skipped, not translated; duplicates are exact after normalization, near-duplicates
 (an edited copy of a wire story) are stored twice.
 
