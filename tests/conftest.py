@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
+from claimtrace.corpus.records import ClaimRecord
+from claimtrace.model import Claim, Span
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "no-russian-withdrawal.txt"
+
+
+_claim_ids = itertools.count(1)
+
+
+def claim_record(text: str, polarity: str = "affirms", published: str = "2024-04-02", **extra) -> ClaimRecord:
+    """A stored claim whose content is ``text`` (fresh ids each call), for linking tests."""
+    n = next(_claim_ids)
+    content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
+    return ClaimRecord(id=n, article_id=n, claim=content, published=published, **extra)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from claimtrace.corpus.matching import (
@@ -13,16 +11,9 @@ from claimtrace.corpus.matching import (
     normalized_form,
     quantities,
 )
-from claimtrace.corpus.records import ClaimRecord
-from claimtrace.model import Claim, Span
+from conftest import claim_record
 
-_ids = itertools.count(1)
-
-
-def claim(text: str, polarity: str = "affirms", published: str = "2024-04-02", **extra) -> ClaimRecord:
-    n = next(_ids)
-    content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
-    return ClaimRecord(id=n, article_id=n, claim=content, published=published, **extra)
+claim = claim_record
 
 
 def test_normalized_form_separates_predicate_numbers_polarity_and_modality():

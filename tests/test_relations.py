@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-
-from claimtrace.corpus.records import ClaimRecord
 from claimtrace.corpus.relations import change_markers, relate
-from claimtrace.model import Claim, Span
+from conftest import claim_record
 
-_ids = itertools.count(1)
-
-
-def claim(text: str, polarity: str = "affirms", published: str = "2024-04-02", **extra) -> ClaimRecord:
-    n = next(_ids)
-    content = Claim(content=Span(text, 0, len(text)), polarity=polarity)
-    return ClaimRecord(id=n, article_id=n, claim=content, published=published, **extra)
+claim = claim_record
 
 
 def test_different_death_tolls_at_the_same_time_contradict_with_the_numbers():
