@@ -418,3 +418,12 @@ def test_source_kind(rows, ents, kind):
 def test_model_kinds_and_certainty(claims_of, text, kind, certainty, polarity):
     (claim,) = claims_of(text)
     assert (claim.source.kind, claim.certainty, claim.polarity) == (kind, certainty, polarity)
+
+
+@needs_model
+def test_time_expression_after_the_cue_is_not_part_of_it(claims_of):
+    said, commented = claims_of(
+        "The army is leaving the town, local officials said on Sunday. The mayor commented on the plan."
+    )
+    assert said.cue.text == "said"
+    assert commented.cue.text == "commented on"

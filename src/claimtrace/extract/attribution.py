@@ -115,6 +115,11 @@ PRESCRIPTIVE = frozenset({"should", "must", "ought"})
 POSTMODIFIER_ADJECTIVES = lex.words("close familiar near loyal linked allied opposed based aligned connected")
 CUE_PREPOSITIONS = frozenset({"to", "for", "about", "of", "on", "against", "with", "in"})
 PREPOSITIONAL_CONTENT = CUE_PREPOSITIONS - {"in"}
+# "said on Sunday": a preposition heading a time expression is not part of the cue
+TIME_NOUNS = lex.words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december day week month year morning afternoon evening night weekend"
+)
 MEDIUM_NOUNS = lex.words("statement interview release post tweet email letter speech op-ed briefing conference")
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
 
@@ -446,7 +451,12 @@ def _cue_span(verb: Token) -> tuple[int, int]:
         after = doc[end + 1]
         if after.dep_ in ("compound:prt", "prt") and after.head.i == verb.i:
             end += 1
-        elif after.lower_ in CUE_PREPOSITIONS and after.dep_ == "case" and after.head.head.i == verb.i:
+        elif (
+            after.lower_ in CUE_PREPOSITIONS
+            and after.dep_ == "case"
+            and after.head.head.i == verb.i
+            and after.head.lower_ not in TIME_NOUNS
+        ):
             end += 1
             medium = after.head
             if medium.lower_ in MEDIUM_NOUNS and medium.i - end <= 2:
