@@ -117,3 +117,16 @@ def test_undecodable_bytes_without_detectable_encoding():
 )
 def test_normalize_date(value, expected):
     assert normalize_date(value) == expected
+
+
+def test_iter_records_keeps_going_after_a_bad_record(tmp_path):
+    from claimtrace.ingest.readers import iter_records
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps({"text": BODY}) + "\n{broken\n" + json.dumps({"title": "no text"}) + "\n" + json.dumps({"text": BODY}) + "\n"
+    )
+    outcomes = [outcome for _, outcome in iter_records(path)]
+    assert [type(o).__name__ for o in outcomes] == ["Article", "InputError", "InputError", "Article"]
+    with pytest.raises(InputError, match=":2: invalid JSON"):
+        read_articles(path)

@@ -182,18 +182,18 @@ def iter_records(
 ) -> Iterator[tuple[str, Article | InputError]]:
     """Each record of one file as (where, article or the reason it is bad).
 
-    Unlike :func:`readers.iter_articles`, a bad record in a JSON, JSON Lines
-    or CSV file does not stop the file: the records after it are still read.
+    Like :func:`readers.iter_records` (a bad record does not stop the file),
+    with sidecar metadata and overrides applied and whole-file errors yielded
+    instead of raised.
     """
     try:
         metadata = {**sidecar_metadata(path), **{k: v for k, v in (overrides or {}).items() if v is not None}}
         if metadata.get("published"):
             metadata["published"] = readers.normalize_date(metadata["published"], f"{path}: published")
-        suffix = readers._format_suffix(path)
+        suffix = readers.format_suffix(path)
         if suffix not in readers.SUPPORTED_SUFFIXES and path.suffix.lower() not in ("", ".gz"):
             raise InputError(f"{path}: unsupported file type '{path.suffix}'")
-        records = _RECORD_READERS.get(suffix, _whole_file)(path, columns)
-        for where, outcome in records:
+        for where, outcome in readers.iter_records(path, columns):
             yield where, outcome if isinstance(outcome, InputError) else _with_metadata(outcome, metadata)
     except InputError as exc:
         yield str(path), exc
@@ -242,70 +242,6 @@ def _folder_metadata(table: Path, stamp: int | None) -> dict[str, dict[str, str]
         for row in rows
         if row.get(key)
     }
-
-
-def _whole_file(path: Path, columns: Mapping[str, str] | None) -> Iterator[tuple[str, Article | InputError]]:
-    for article in readers.iter_articles(path, columns):
-        yield str(path), article
-
-
-def _json_records(path: Path, columns: Mapping[str, str] | None) -> Iterator[tuple[str, Article | InputError]]:
-    text = readers.decode_text(readers._read_bytes(path), path)
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(payload, list):
-        yield str(path), _article_or_error(payload, str(path))
-        return
-    for index, record in enumerate(payload):
-        where = f"{path}[{index}]"
-        yield where, _article_or_error(record, where)
-
-
-def _jsonl_records(path: Path, columns: Mapping[str, str] | None) -> Iterator[tuple[str, Article | InputError]]:
-    text = readers.decode_text(readers._read_bytes(path), path)
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, InputError(f"{where}: invalid JSON ({exc.msg})")
-            continue
-        yield where, _article_or_error(record, where)
-
-
-def _csv_records(path: Path, columns: Mapping[str, str] | None) -> Iterator[tuple[str, Article | InputError]]:
-    text = readers.decode_text(readers._read_bytes(path), path)
-    csv.field_size_limit(readers.MAX_BYTES)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    mapping = {name: (columns or {}).get(name, name) for name in readers.FIELDS}
-    headers = reader.fieldnames or []
-    if mapping["text"] not in headers:
-        raise InputError(f"{path}: no '{mapping['text']}' column (columns: {', '.join(headers) or 'none'})")
-    try:
-        for lineno, row in enumerate(reader, 2):
-            where = f"{path}:{lineno}"
-            record = {name: row.get(column) for name, column in mapping.items() if row.get(column)}
-            yield where, _article_or_error(record, where)
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV ({exc})") from None
-
-
-def _article_or_error(record: Any, where: str) -> Article | InputError:
-    try:
-        return readers.article_from_record(record, where)
-    except InputError as exc:
-        return exc
-
-
-_RECORD_READERS: dict[str, Callable[[Path, Mapping[str, str] | None], Iterator[tuple[str, Article | InputError]]]] = {
-    ".json": _json_records,
-    ".jsonl": _jsonl_records,
-    ".csv": _csv_records,
-}
 
 
 def _skip(store: Store, where: str, error: Exception, summary: IngestSummary) -> None:

@@ -32,6 +32,9 @@ FIELDS = ("title", "text", "published", "outlet", "url")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b")
 
 
+Record = tuple[str, Article | InputError]
+
+
 def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
     """All articles in one file, with non-None ``overrides`` replacing file metadata."""
     return list(iter_articles(path, **overrides))
@@ -40,29 +43,40 @@ def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
 def iter_articles(
     path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | None
 ) -> Iterator[Article]:
-    """Yield the articles of one file; ``columns`` maps our field names to CSV headers."""
+    """Yield the articles of one file; the first bad record raises its InputError."""
+    for _, outcome in iter_records(path, columns):
+        if isinstance(outcome, InputError):
+            raise outcome
+        yield _apply_overrides(outcome, overrides)
+
+
+def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+    """Each record of one file as (where, article or the reason it is bad).
+
+    A bad record of a JSON, JSON Lines or CSV file does not stop the records
+    after it; a problem with the whole file (missing, binary, unparsable)
+    raises InputError. ``columns`` maps our field names to CSV headers.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
-    data = _read_bytes(path)
-    suffix = _format_suffix(path)
-    if suffix not in SUPPORTED_SUFFIXES:
-        suffix = ".txt"
-    reader = _READERS[suffix]
-    for article in reader(path, data, columns) if suffix == ".csv" else reader(path, data):
-        yield _apply_overrides(article, overrides)
+    data = read_bytes(path)
+    reader = _READERS.get(format_suffix(path), _read_txt)
+    yield from reader(path, data, columns)
 
 
-def _format_suffix(path: Path) -> str:
+def format_suffix(path: Path) -> str:
+    """The suffix that names the file's format, looking through a trailing ``.gz``."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     return suffixes[-1] if suffixes else ""
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when gzipped; InputError when too large or not gzip."""
     size = path.stat().st_size
     if size > MAX_BYTES * (10 if path.suffix.lower() == ".gz" else 1):
         raise InputError(f"{path}: file is too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
@@ -99,7 +113,7 @@ def _is_utf16(data: bytes) -> bool:
     return data[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
-def _read_txt(path: Path, data: bytes) -> Iterator[Article]:
+def _read_txt(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     text = decode_text(data, path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
@@ -108,10 +122,10 @@ def _read_txt(path: Path, data: bytes) -> Iterator[Article]:
     body = "\n".join(lines[1:]).strip("\n")
     if not body.strip():
         body, title = title, None
-    yield Article(text=body, title=title or None)
+    yield str(path), Article(text=body, title=title or None)
 
 
-def _read_html(path: Path, data: bytes) -> Iterator[Article]:
+def _read_html(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     import trafilatura
 
     html = decode_text(data, path)
@@ -122,7 +136,7 @@ def _read_html(path: Path, data: bytes) -> Iterator[Article]:
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if len(text.split()) < MIN_HTML_WORDS:
         raise InputError(f"{path}: no article text found in the HTML")
-    yield Article(
+    yield str(path), Article(
         text=doc.text,
         title=doc.title or None,
         published=normalize_date(doc.date) if doc.date else None,
@@ -131,30 +145,35 @@ def _read_html(path: Path, data: bytes) -> Iterator[Article]:
     )
 
 
-def _read_json(path: Path, data: bytes) -> Iterator[Article]:
+def _read_json(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     text = decode_text(data, path)
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    records = payload if isinstance(payload, list) else [payload]
-    for index, record in enumerate(records):
-        yield article_from_record(record, f"{path}[{index}]" if isinstance(payload, list) else str(path))
+    if not isinstance(payload, list):
+        yield str(path), _article_or_error(payload, str(path))
+        return
+    for index, record in enumerate(payload):
+        where = f"{path}[{index}]"
+        yield where, _article_or_error(record, where)
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterator[Article]:
+def _read_jsonl(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     text = decode_text(data, path)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        where = f"{path}:{lineno}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-        yield article_from_record(record, f"{path}:{lineno}")
+            yield where, InputError(f"{where}: invalid JSON ({exc.msg})")
+            continue
+        yield where, _article_or_error(record, where)
 
 
-def _read_csv(path: Path, data: bytes, columns: Mapping[str, str] | None) -> Iterator[Article]:
+def _read_csv(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     text = decode_text(data, path)
     csv.field_size_limit(MAX_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -164,10 +183,18 @@ def _read_csv(path: Path, data: bytes, columns: Mapping[str, str] | None) -> Ite
         raise InputError(f"{path}: no '{mapping['text']}' column (columns: {', '.join(headers) or 'none'})")
     try:
         for lineno, row in enumerate(reader, 2):
+            where = f"{path}:{lineno}"
             record = {name: row.get(column) for name, column in mapping.items() if row.get(column)}
-            yield article_from_record(record, f"{path}:{lineno}")
+            yield where, _article_or_error(record, where)
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV ({exc})") from None
+
+
+def _article_or_error(record: Any, where: str) -> Article | InputError:
+    try:
+        return article_from_record(record, where)
+    except InputError as exc:
+        return exc
 
 
 def article_from_record(record: Any, where: str) -> Article:
