@@ -31,8 +31,9 @@ def test_components_attach_results_to_the_doc(full_nlp):
     doc = full_nlp.make_doc("Officials in Kyiv said on Monday that the bridge was destroyed.")
     doc._.published = "2022-03-02"
     doc = full_nlp(doc)
-    for name in ("entity_groups", "dates", "places", "claims"):
+    for name in ("entity_groups", "entities", "dates", "places", "claims"):
         assert isinstance(getattr(doc._, name), list)
+    assert [e.text for e in doc._.entities] == [e.text for e in doc.ents]
 
 
 def test_missing_model_is_a_clear_error(tmp_path):

@@ -45,7 +45,6 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
         raise InputError("the article has no text")
     article.language = check_language(article.text, force=force)
 
-    from claimtrace.extract.entities import entities_with_canonical
     from claimtrace.nlp import load_pipeline
 
     nlp = load_pipeline()
@@ -58,7 +57,7 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
         chunk_text = article.text[offset : offset + len(doc.text)]
         layer = {
             "sentences": [_trimmed(chunk_text, s.start_char, s.end_char) for s in doc.sents],
-            "entities": entities_with_canonical(doc, groups),
+            "entities": doc._.entities or [],
             "entity_groups": groups,
             "places": doc._.places or [],
             "dates": doc._.dates or [],

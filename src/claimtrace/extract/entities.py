@@ -516,6 +516,7 @@ def canonical_by_span(doc: Doc, groups: list[EntityGroup]) -> dict[tuple[int, in
     "Bashar Al-Assad"); this map answers for both.
     """
     mapping = {(m.start, m.end): g.canonical for g in groups for m in g.mentions}
-    for entity in entities_with_canonical(doc, groups):
+    computed = doc._.entities if Doc.has_extension("entities") else None  # set by the entities component
+    for entity in computed if computed is not None else entities_with_canonical(doc, groups):
         mapping.setdefault((entity.start, entity.end), entity.canonical or entity.text)
     return mapping

@@ -3,7 +3,7 @@
 ``load_pipeline()`` returns the trained pipeline shipped in
 ``claimtrace/models/news_pipeline`` with the claimtrace components appended
 (entities → dates → places → claims). Each component stores its results on a
-``Doc`` extension (``doc._.entity_groups``, ``doc._.dates``, ``doc._.places``,
+``Doc`` extension (``doc._.entity_groups``, ``doc._.entities``, ``doc._.dates``, ``doc._.places``,
 ``doc._.claims``) as :mod:`claimtrace.model` objects whose offsets are
 character offsets into ``doc.text``. ``doc._.published`` (ISO date or None)
 anchors relative dates and must be set before the components run.
@@ -31,7 +31,7 @@ CLAIMTRACE_COMPONENTS = (
     "claimtrace_claims",
 )
 
-for _name in ("published", "entity_groups", "dates", "places", "claims"):
+for _name in ("published", "entity_groups", "entities", "dates", "places", "claims"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 

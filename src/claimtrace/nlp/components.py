@@ -22,6 +22,7 @@ def paragraphs_component(doc: Doc) -> Doc:
 @Language.component("claimtrace_entities")
 def entities_component(doc: Doc) -> Doc:
     doc._.entity_groups = entities.link_mentions(doc)
+    doc._.entities = entities.entities_with_canonical(doc, doc._.entity_groups)
     return doc
 
 
