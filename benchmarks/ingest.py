@@ -17,6 +17,7 @@ import csv
 import itertools
 import json
 import os
+import re
 import resource
 import sqlite3
 import subprocess
@@ -68,9 +69,92 @@ def ptc_articles(data: Path) -> Iterator[tuple[str, dict]]:
         yield body, {"title": title.strip()}
 
 
-def build_corpus(data: Path, n: int, folder: Path) -> int:
-    """Write up to ``n`` articles (interleaving the sources) into ``folder``; return how many."""
-    sources = [fnc_bodies(data), polnear_articles(data), basil_articles(data), ptc_articles(data)]
+def conll_documents(data: Path) -> Iterator[tuple[str, dict]]:
+    """Reuters stories of CoNLL-2003 (all three files), detokenized; the dateline gives the date."""
+    for name in ("eng.train", "eng.testa", "eng.testb"):
+        path = data / "conll2003" / name
+        if not path.is_file():
+            continue
+        lines: list[list[str]] = []
+        for raw in path.read_text(encoding="utf-8").splitlines() + ["-DOCSTART- -X- O O"]:
+            if raw.startswith("-DOCSTART-"):
+                if lines:
+                    yield _conll_article(lines)
+                lines = [[]]
+            elif not raw.strip():
+                if lines and lines[-1]:
+                    lines.append([])
+            elif lines:
+                lines[-1].append(raw.split(" ")[0])
+
+
+_SPACE_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s|n't|'re|'ll|'ve|'d)")
+_SPACE_AFTER = re.compile(r"([(\[{$]) ")
+
+
+def _detokenize(tokens: list[str]) -> str:
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(tokens)))
+
+
+def _conll_article(sentences: list[list[str]]) -> tuple[str, dict]:
+    sentences = [s for s in sentences if s]
+    title = _detokenize(sentences[0]) if sentences else ""
+    meta: dict = {"title": title.title() if title.isupper() else title, "outlet": "reuters"}
+    for sentence in sentences[1:3]:
+        found = re.search(r"\b(1996|1997)-(\d\d)-(\d\d)\b", " ".join(sentence))
+        if found:
+            meta["published"] = found.group(0)
+            break
+    return "\n".join(_detokenize(s) for s in sentences[1:]), meta
+
+
+def geo_articles(data: Path) -> Iterator[tuple[str, dict]]:
+    """GeoWebNews and TR-News articles (title, link and text elements)."""
+    import xml.etree.ElementTree as ElementTree
+
+    for name in ("GWN.xml", "TR-News.xml"):
+        path = data / "geo" / name
+        if not path.is_file():
+            continue
+        for article in ElementTree.parse(path).getroot().iter("article"):
+            text = article.findtext("text") or ""
+            meta = {"title": article.findtext("title"), "url": article.findtext("link")}
+            yield text, {k: v.strip() for k, v in meta.items() if v and v.strip()}
+
+
+def arc_bodies(data: Path) -> Iterator[tuple[str, dict]]:
+    """ARC bodies: readers' comments on news debates, short (about 570 characters on average)."""
+    path = data / "stance" / "arc" / "train" / "bodies.csv"
+    if path.is_file():
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                yield row["articleBody"], {}
+
+
+def ud_documents(data: Path) -> Iterator[tuple[str, dict]]:
+    """Documents of UD English-EWT (web text: blogs, e-mails, reviews, answers) and GUM, from ``# text``."""
+    paths = sorted((data / "ud-ewt").glob("*.conllu")) + sorted((data / "gum").glob("*.conllu"))
+    for path in paths:
+        sentences: list[str] = []
+        for line in path.read_text(encoding="utf-8").splitlines() + ["# newdoc id = end"]:
+            if line.startswith("# newdoc"):
+                if sentences:
+                    yield "\n".join(sentences), {}
+                sentences = []
+            elif line.startswith("# text = "):
+                sentences.append(line[len("# text = "):])
+
+
+def build_corpus(data: Path, n: int, folder: Path, mix: str = "news") -> int:
+    """Write up to ``n`` articles (interleaving the sources) into ``folder``; return how many.
+
+    ``news`` mixes news articles only; ``all`` adds ARC's short comments and UD's web documents,
+    to reach 10,000 texts.
+    """
+    sources = [fnc_bodies(data), polnear_articles(data), basil_articles(data), ptc_articles(data),
+               conll_documents(data), geo_articles(data)]
+    if mix == "all":
+        sources += [arc_bodies(data), ud_documents(data)]
     mixed = (item for group in itertools.zip_longest(*sources) for item in group if item is not None)
     count = 0
     for count, (text, meta) in enumerate(itertools.islice(mixed, n), 1):
@@ -171,6 +255,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
     parser.add_argument("--n", type=int, default=10_000, help="articles to ingest (default 10000)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--mix", choices=("news", "all"), default="news",
+                        help="news articles only (about 5,000), or all texts incl. ARC comments and UD web documents "
+                             "(about 10,700)")
     parser.add_argument("--workdir", type=Path, help="where to build the corpus and store (default: a temp dir)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
     args = parser.parse_args()
@@ -178,7 +265,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="claimtrace-bench-", dir=args.workdir) as tmp:
         folder = Path(tmp) / "corpus"
         folder.mkdir()
-        n_articles = build_corpus(args.data, args.n, folder)
+        n_articles = build_corpus(args.data, args.n, folder, args.mix)
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt"))
         db = Path(tmp) / "bench.db"
         load_before = os.getloadavg()[0]
         seconds, peak_kb, cpu_s, summary = run_ingest(folder, db, args.jobs)
@@ -193,6 +281,9 @@ def main() -> int:
         "ingest_s": round(seconds, 1),
         "jobs": args.jobs,
         "cpu_s_per_article": round(cpu_s / n_articles, 3),
+        "chars_per_article": round(chars / n_articles),
+        "claims_per_article": round(counts["claims"] / max(counts["articles"], 1), 1),
+        "mix": args.mix,
         "load_average_1min": [round(load_before, 1), round(load_after, 1)],
         "stored": counts,
         "conflicts": n_conflicts,
@@ -205,6 +296,8 @@ def main() -> int:
             ("articles/s end to end", figures["articles_per_s"]), ("peak RSS, all processes (MB)",
             figures["peak_rss_mb"]), ("claimtrace conflicts --json (s)", figures["conflicts_s"]),
             ("contradicting pairs", n_conflicts), ("CPU s per article (all processes)", figures["cpu_s_per_article"]),
+            ("mix / characters / claims per article", f"{args.mix} / {figures['chars_per_article']} / "
+             f"{figures['claims_per_article']}"),
             ("load average before / after", figures["load_average_1min"])] + [(f"stored {k}", v) for k, v in counts.items()]
     width = max(len(k) for k, _ in rows)
     print(summary)

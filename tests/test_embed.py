@@ -105,3 +105,74 @@ def test_embedding_cache_round_trip_is_exact(tmp_path, encoder):
     assert len(reloaded.vectors) == 2
     assert np.array_equal(reloaded(texts[::-1]), first[::-1])
     assert np.allclose(first, encoder.encode(texts), atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def static_encoder():
+    from claimtrace.corpus.embed import StaticEncoder
+
+    return StaticEncoder()
+
+
+def test_static_encoder_gives_unit_rows_in_minilm_space(static_encoder, encoder):
+    texts = ["Troops crossed the river at dawn.", "The talks ended without a deal.", ""]
+    fast = static_encoder.encode(texts)
+    assert fast.shape == (3, DIMENSION) and fast.dtype == np.float32
+    assert np.allclose(np.linalg.norm(fast[:2], axis=1), 1.0, atol=1e-4) and not fast[2].any()
+    exact = encoder.encode(texts[:2])
+    # trained to imitate MiniLM: each static vector points roughly where MiniLM puts the same text
+    assert (fast[:2] * exact).sum(1).min() > 0.6
+
+
+def test_static_encoder_ranks_a_paraphrase_above_an_unrelated_sentence(static_encoder):
+    a, b, c = static_encoder.encode(
+        [
+            "The army shelled the village overnight.",
+            "Artillery fire hit the village during the night.",
+            "The central bank raised interest rates by half a point.",
+        ]
+    )
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_static_encoder_rejects_bad_input_and_missing_model(static_encoder, tmp_path):
+    from claimtrace.corpus.embed import StaticEncoder
+    from claimtrace.errors import ClaimtraceError
+
+    with pytest.raises(InputError):
+        static_encoder.encode("not a list")
+    with pytest.raises(ClaimtraceError, match="no static embedding model"):
+        StaticEncoder(tmp_path)
+
+
+def test_claim_encoder_follows_the_environment(monkeypatch):
+    from claimtrace.corpus.embed import Encoder, StaticEncoder, get_claim_encoder
+
+    monkeypatch.delenv("CLAIMTRACE_CLAIM_ENCODER", raising=False)
+    assert isinstance(get_claim_encoder(), StaticEncoder)
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "MiniLM")
+    assert isinstance(get_claim_encoder(), Encoder)
+
+
+def test_static_cosines_are_mapped_onto_minilm_scale(static_encoder):
+    cosines = np.linspace(-1, 1, 41)
+    mapped = static_encoder.calibrate(cosines)
+    assert np.all(np.diff(mapped) >= 0) and mapped[0] == -1.0 and mapped[-1] == 1.0
+    # unrelated texts sit closer under the static table: a middling static cosine means less under MiniLM
+    assert static_encoder.calibrate(0.4) < 0.4
+    assert isinstance(static_encoder.calibrate(0.4), float)
+
+
+def test_a_static_model_without_a_usable_calibration_is_refused(tmp_path):
+    import shutil
+
+    from claimtrace.corpus.embed import STATIC_MODEL_DIR, StaticEncoder
+    from claimtrace.errors import ClaimtraceError
+
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        shutil.copy(STATIC_MODEL_DIR / name, tmp_path / name)
+    with pytest.raises(ClaimtraceError, match="calibration"):
+        StaticEncoder(tmp_path)
+    (tmp_path / "calibration.json").write_text('{"static": [0.5, 0.1], "minilm": [0.1, 0.2]}')
+    with pytest.raises(ClaimtraceError, match="increasing"):
+        StaticEncoder(tmp_path)

@@ -77,8 +77,8 @@ def pipeline(full_nlp):
     return full_nlp
 
 
-def quiet(jobs: int = 1, **kwargs) -> IngestOptions:
-    return IngestOptions(jobs=jobs, link=False, **kwargs)
+def quiet(jobs: int = 1, link: bool = False, **kwargs) -> IngestOptions:
+    return IngestOptions(jobs=jobs, link=link, **kwargs)
 
 
 def test_content_hash_ignores_case_punctuation_and_spacing():
@@ -129,10 +129,13 @@ def test_ingest_stores_articles_and_reingest_adds_nothing(tmp_path, pipeline):
     write_stories(folder, 4)
     (folder / "copy.txt").write_text(story(2).upper().replace(",", " ,"), encoding="utf-8")
     with open_store(tmp_path / "c.db") as store:
-        first = ingest([folder], store, quiet())
+        first = ingest([folder], store, quiet(link=True))
         counts = store.counts()
         again = ingest([folder], store, quiet())
         assert store.counts() == counts
+        # the story vector of each article and the claim encoder are stored with the corpus
+        assert all(a.embedding is not None for a in store.article_records())
+        assert store.setting("claim_encoder") == "static"
     assert (first.added, first.duplicates, first.skipped) == (4, 1, 0)
     assert (again.added, again.duplicates, again.skipped) == (0, 5, 0)
     assert counts["articles"] == 4
@@ -215,7 +218,8 @@ def snapshot(db: Path) -> dict:
     claim_keys = {cid: (hashes[aid], pos) for cid, aid, pos in con.execute("SELECT id, article_id, position FROM claims")}
     snap = {
         "articles": sorted(con.execute(
-            "SELECT content_hash, title, outlet, published, url, language, path, analysis, linked FROM articles")),
+            "SELECT content_hash, title, outlet, published, url, language, path, analysis, linked,"
+            " embedding IS NULL FROM articles")),
         "claims": sorted((hashes[r[0]], *r[1:]) for r in con.execute(
             "SELECT article_id, position, claim, event_time, source_kind, embedding IS NULL FROM claims")),
         "relations": sorted((claim_keys[a], claim_keys[b], rel, reason) for a, b, rel, reason in con.execute(

@@ -23,6 +23,7 @@ class FakeStore:
         self.labels: dict[int, str] = {}
         self.linked: set[int] = set()
         self.transactions = 0
+        self.settings: dict[str, str] = {}
 
     def add(self, article: ArticleRecord, claims: list[tuple[str, str]]) -> None:
         self.articles[article.id] = article
@@ -56,6 +57,23 @@ class FakeStore:
     def save_embeddings(self, items):
         for cid, vector in items:
             self.claims[cid].embedding = np.asarray(vector, dtype=np.float32)
+
+    def save_article_embeddings(self, items):
+        for aid, vector in items:
+            self.articles[aid].embedding = np.asarray(vector, dtype=np.float32)
+
+    def has_embeddings(self):
+        return any(c.embedding is not None for c in self.claims.values())
+
+    def clear_embeddings(self):
+        for claim in self.claims.values():
+            claim.embedding = None
+
+    def setting(self, key):
+        return self.settings.get(key)
+
+    def set_setting(self, key, value):
+        self.settings[key] = value
 
     def add_relations(self, relations):
         for r in relations:
@@ -214,3 +232,56 @@ def test_only_stories_near_a_new_article_are_context():
     assert _near_any(date(2025, 5, 26), new_days)
     assert not _near_any(date(2024, 9, 1), new_days)
     assert _near_any(None, new_days) and _near_any(date(2020, 1, 1), [])
+
+
+def test_changing_the_claim_encoder_re_embeds_every_stored_claim(store, monkeypatch):
+    from claimtrace.corpus.embed import get_encoder
+
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
+    link_corpus(store, [1, 2])
+    assert store.settings["claim_encoder"] == "minilm"
+    text = store.claims[1].claim.content.text
+    assert np.allclose(store.claims[1].embedding, get_encoder().encode([text])[0], atol=1e-5)
+
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "static")
+    store.linked.clear()
+    link_corpus(store, [2])
+    assert store.settings["claim_encoder"] == "static"
+    assert not np.allclose(store.claims[1].embedding, get_encoder().encode([text])[0], atol=1e-3)
+
+
+def test_a_store_with_vectors_but_no_setting_holds_minilm_vectors(store, monkeypatch):
+    from claimtrace.corpus.embed import ensure_claim_encoder
+
+    store.claims[1].embedding = np.ones(384, dtype=np.float32)
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
+    assert ensure_claim_encoder(store) == "minilm"
+    assert store.claims[1].embedding is not None
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "static")
+    ensure_claim_encoder(store)
+    assert store.claims[1].embedding is None
+
+
+def test_an_unknown_claim_encoder_is_a_one_line_error(store, monkeypatch):
+    from claimtrace.errors import ClaimtraceError
+
+    monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "bert-large")
+    with pytest.raises(ClaimtraceError, match="CLAIMTRACE_CLAIM_ENCODER"):
+        link_corpus(store, [1])
+
+
+def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
+    import claimtrace.corpus.link as link_module
+
+    embedded: list[int] = []
+    real = link_module.embed_articles
+
+    def counting(articles):
+        embedded.extend(a.id for a in articles)
+        return real(articles)
+
+    monkeypatch.setattr(link_module, "embed_articles", counting)
+    link_corpus(store, [1])
+    assert embedded == [1] and store.articles[1].embedding is not None
+    link_corpus(store, [2])  # article 1 is context now: its stored vector is reused
+    assert embedded == [1, 2] and store.articles[2].embedding is not None

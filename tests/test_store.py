@@ -77,6 +77,34 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
         assert store.counts()["articles"] == 1
 
 
+def test_a_version_1_store_is_migrated_keeping_its_data(tmp_path):
+    from claimtrace.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    db.close()
+    with SQLiteStore(path) as store:
+        store.add_analysis(make_analysis(), "h1")
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.setting("claim_encoder") is None
+        store.set_setting("claim_encoder", "static")
+        store.set_setting("claim_encoder", "minilm")
+    with SQLiteStore(path) as store:
+        assert store.setting("claim_encoder") == "minilm"
+        assert store.counts()["articles"] == 1
+
+
+def test_clearing_embeddings_forgets_every_vector(store):
+    store.add_analysis(make_analysis(), "h1")
+    ids = [r.id for r in store.claim_records()]
+    store.save_embeddings([(i, np.ones(384, dtype=np.float32)) for i in ids])
+    assert store.has_embeddings()
+    store.clear_embeddings()
+    assert not store.has_embeddings()
+    assert all(r.embedding is None for r in store.claim_records())
+
+
 def test_store_from_a_newer_claimtrace_is_refused(tmp_path):
     path = tmp_path / "future.db"
     db = sqlite3.connect(path)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Analysis, Article, Sentence, Span
 
 CHUNK_CHARS = 20_000
@@ -54,7 +55,7 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
     for (offset, _), doc in zip(chunks, nlp.pipe(docs, batch_size=8), strict=True):
         first_sentence = len(analysis.sentences)
         groups = doc._.entity_groups or []
-        chunk_text = article.text[offset : offset + len(doc.text)]
+        chunk_text = article.text[offset : offset + len(doc_text(doc))]
         layer = {
             "sentences": [_trimmed(chunk_text, s.start_char, s.end_char) for s in doc.sents],
             "entities": doc._.entities or [],

@@ -1,4 +1,17 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX graph, run with onnxruntime + tokenizers.
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) and a static encoder trained to imitate it.
+
+Two encoders share one interface (``encode(texts) -> (n, 384)`` unit rows) and one vector space:
+
+- :class:`Encoder`, MiniLM itself as an int8 ONNX graph run with onnxruntime + tokenizers, used for
+  stories, stance and wherever quality matters more than speed;
+- :class:`StaticEncoder`, a Model2Vec table distilled from the same checksum-verified MiniLM weights
+  and fitted to MiniLM's sentence vectors (``training/embeddings/train_static.py``). A text is the
+  mean of its word pieces' rows: no transformer runs, so embedding every claim of a corpus costs
+  next to nothing. It is the default encoder of claims for matching (``get_claim_encoder``); set
+  ``CLAIMTRACE_CLAIM_ENCODER=minilm`` to match claims with MiniLM instead. Stories keep MiniLM:
+  with the static encoder their BASIL pairwise F1 fell from 0.949 to 0.824 at the same thresholds.
+
+MiniLM:
 
 Finds a 384-dimensional, L2-normalized vector per text (mean pooling and normalization are inside
 the graph), so the cosine of two texts is their dot product. Texts longer than 256 word pieces are
@@ -16,12 +29,16 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError, InputError
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm"
+STATIC_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm_static"
+CLAIM_ENCODER_ENV = "CLAIMTRACE_CLAIM_ENCODER"  # "static" (default) or "minilm"
+CLAIM_ENCODERS = ("static", "minilm")
 MODEL_ENV = "CLAIMTRACE_EMBEDDING_MODEL"  # another exported folder (e.g. the fp32 graph, for benchmarks)
 DIMENSION = 384
 _DEFAULT_MAX_TOKENS = 256
@@ -29,6 +46,13 @@ _DEFAULT_MAX_TOKENS = 256
 
 class Encoder:
     """Turns texts into L2-normalized float32 vectors with one ONNX session."""
+
+    name = "minilm"
+
+    @staticmethod
+    def calibrate(cosines: np.ndarray | float) -> np.ndarray | float:
+        """Cosines on MiniLM's scale: unchanged (see :meth:`StaticEncoder.calibrate`)."""
+        return cosines
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None) -> None:
         import onnxruntime as ort
@@ -75,6 +99,59 @@ class Encoder:
         return vectors.astype(np.float32, copy=False)
 
 
+class StaticEncoder:
+    """MiniLM's space from a table of word-piece vectors (Model2Vec): fast, somewhat less exact.
+
+    Measured against MiniLM in ``benchmarks/embeddings.py`` (see ``docs/benchmarks_linking.md``).
+    """
+
+    name = "static"
+
+    def __init__(self, model_dir: Path = STATIC_MODEL_DIR) -> None:
+        if not (model_dir / "model.safetensors").is_file() or not (model_dir / "tokenizer.json").is_file():
+            raise ClaimtraceError(f"no static embedding model at {model_dir} (reinstall claimtrace)")
+        from model2vec import StaticModel
+
+        self.model = StaticModel.from_pretrained(str(model_dir))
+        if self.model.dim != DIMENSION:
+            raise ClaimtraceError(f"the static model at {model_dir} has {self.model.dim} dimensions, not {DIMENSION}")
+        self._static_q, self._minilm_q = _read_calibration(model_dir)
+
+    def calibrate(self, cosines: np.ndarray | float) -> np.ndarray | float:
+        """Static cosines mapped onto MiniLM's scale (quantile to quantile), so thresholds chosen for
+        MiniLM keep their meaning: unrelated texts sit closer under the static table."""
+        mapped = np.interp(cosines, self._static_q, self._minilm_q)
+        return float(mapped) if np.ndim(mapped) == 0 else mapped
+
+    def encode(self, texts: list[str], batch_size: int = 1024) -> np.ndarray:
+        """Embed ``texts``: an (n, 384) float32 array, each row of unit length (zeros for empty text)."""
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise InputError("encode() takes a list of strings")
+        if batch_size < 1:
+            raise InputError("batch_size must be at least 1")
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        filled = [i for i, t in enumerate(texts) if t.strip()]
+        if filled:
+            vectors = self.model.encode([texts[i] for i in filled], batch_size=batch_size, use_multiprocessing=False)
+            vectors = np.asarray(vectors, dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out[filled] = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return out
+
+
+def _read_calibration(model_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    path = model_dir / "calibration.json"
+    try:
+        table = json.loads(path.read_text())
+        static, minilm = np.asarray(table["static"], float), np.asarray(table["minilm"], float)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ClaimtraceError(f"{path}: missing or unreadable cosine calibration ({error})") from None
+    if static.shape != minilm.shape or static.ndim != 1 or len(static) < 2 or np.any(np.diff(static) < 0):
+        raise ClaimtraceError(f"{path}: the cosine calibration must be two increasing lists of equal length")
+    # the ends stretch to the extremes so every cosine has an image
+    return np.concatenate([[-1.0], static, [1.0]]), np.concatenate([[-1.0], minilm, [1.0]])
+
+
 def _read_max_tokens(model_dir: Path) -> int:
     config = model_dir / "config.json"
     if config.is_file():
@@ -88,6 +165,45 @@ def get_encoder(threads: int | None = None) -> Encoder:
     if threads is None and os.environ.get("CLAIMTRACE_THREADS", "").isdigit():
         threads = int(os.environ["CLAIMTRACE_THREADS"])
     return Encoder(Path(os.environ.get(MODEL_ENV) or MODEL_DIR), threads=threads)
+
+
+def claim_encoder_name() -> str:
+    """The claim encoder chosen by ``$CLAIMTRACE_CLAIM_ENCODER`` (default ``static``)."""
+    name = (os.environ.get(CLAIM_ENCODER_ENV) or "static").strip().lower()
+    if name not in CLAIM_ENCODERS:
+        raise ClaimtraceError(f"{CLAIM_ENCODER_ENV}={name!r}: use one of {', '.join(CLAIM_ENCODERS)}")
+    return name
+
+
+def get_claim_encoder() -> Encoder | StaticEncoder:
+    """The encoder claim matching uses (see :func:`claim_encoder_name`), loaded once."""
+    return _static_encoder() if claim_encoder_name() == "static" else get_encoder()
+
+
+CLAIM_ENCODER_SETTING = "claim_encoder"
+
+
+def ensure_claim_encoder(store: Any) -> str:
+    """Make the store's claim vectors those of the current claim encoder; returns its name.
+
+    Vectors of two encoders must never be compared, so when the encoder changes (see
+    ``$CLAIMTRACE_CLAIM_ENCODER``) every stored vector is dropped and linking computes them again.
+    Stores written before the setting existed hold MiniLM vectors.
+    """
+    current = claim_encoder_name()
+    stored = store.setting(CLAIM_ENCODER_SETTING)
+    if stored is None and store.has_embeddings():
+        stored = "minilm"
+    if stored is not None and stored != current:
+        store.clear_embeddings()
+    if stored != current:
+        store.set_setting(CLAIM_ENCODER_SETTING, current)
+    return current
+
+
+@lru_cache(maxsize=1)
+def _static_encoder() -> StaticEncoder:
+    return StaticEncoder(STATIC_MODEL_DIR)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

@@ -115,6 +115,10 @@ def ingest(
     started = time.monotonic()
     summary = IngestSummary()
     files = list(discover_files(paths))
+    if options.link:
+        from claimtrace.corpus.embed import ensure_claim_encoder
+
+        ensure_claim_encoder(store)  # workers embed claims as they go: with the store's encoder
     with _Progress(len(files), options.progress) as progress:
         items = _new_items(files, store, options, summary, progress)
         results = _analyse(items, options.jobs, analyzer, embed=options.link)
@@ -259,7 +263,13 @@ def _record(store: Store, item: _Item, outcome: _Analysed | Exception, summary: 
     if isinstance(outcome, Exception):
         _skip(store, item.where, outcome, summary)
         return
-    stored = store.add_analysis(outcome.analysis, item.content_hash, item.where, embeddings=outcome.vectors)
+    stored = store.add_analysis(
+        outcome.analysis,
+        item.content_hash,
+        item.where,
+        embeddings=outcome.vectors,
+        article_embedding=outcome.story_vector,
+    )
     if stored.added:
         summary.added += 1
     else:
@@ -273,6 +283,7 @@ def _record(store: Store, item: _Item, outcome: _Analysed | Exception, summary: 
 class _Analysed:
     analysis: Analysis
     vectors: list[Any] | None = None  # claim embeddings, computed where the analysis ran
+    story_vector: Any = None  # the article's story embedding, likewise
 
 
 def _analyse(
@@ -299,7 +310,9 @@ def _analysed(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | E
     outcome = _safely(analyze, article)
     if isinstance(outcome, Exception):
         return outcome
-    return _Analysed(outcome, claim_vectors(outcome) if embed else None)
+    if not embed:
+        return _Analysed(outcome)
+    return _Analysed(outcome, claim_vectors(outcome), story_vector(outcome))
 
 
 def _safely(analyze: Analyzer, article: Article) -> Analysis | Exception:
@@ -331,6 +344,18 @@ def claim_vectors(analysis: Analysis) -> list[Any] | None:
     except ClaimtraceError:
         return None  # the link phase reports the missing encoder in one line
     return list(vectors)
+
+
+def story_vector(analysis: Analysis) -> Any:
+    """The article's story embedding exactly as linking computes it, or None when it cannot be made."""
+    try:
+        from claimtrace.corpus.stories import embed_articles
+    except ImportError:
+        return None
+    try:
+        return embed_articles([analysis.article])[0]
+    except ClaimtraceError:
+        return None
 
 
 def _analyse_in_pool(

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
+from claimtrace.corpus.embed import ensure_claim_encoder, get_claim_encoder
 from claimtrace.corpus.matching import embed_claims, parse_date
 from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
 from claimtrace.corpus.relations import relate
@@ -68,8 +69,15 @@ def blocking_keys(record: ClaimRecord, story: int | None, lsh: Iterable[str]) ->
 class CandidateIndex:
     """Stored claims by blocking key, with their embeddings for the final ranking."""
 
-    def __init__(self, records: list[ClaimRecord], vectors: np.ndarray, stories: dict[int, int]) -> None:
+    def __init__(
+        self,
+        records: list[ClaimRecord],
+        vectors: np.ndarray,
+        stories: dict[int, int],
+        calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         self.records = records
+        self.calibrate = calibrate or (lambda cosines: cosines)  # onto MiniLM's scale (see embed.py)
         self.vectors = vectors
         self.position = {r.id: i for i, r in enumerate(records)}
         self.blocks: dict[str, list[int]] = defaultdict(list)
@@ -89,7 +97,7 @@ class CandidateIndex:
         if not pool:
             return []
         indices = np.fromiter(sorted(pool), dtype=np.int64)
-        sims = self.vectors[indices] @ vector
+        sims = self.calibrate(self.vectors[indices] @ vector)
         keep = np.argsort(-sims)[:NEIGHBOURS]
         return [int(indices[k]) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
@@ -116,6 +124,16 @@ def _near_any(day: date | None, new_days: list[date]) -> bool:
     return i < len(new_days) and new_days[i] <= day + timedelta(days=WINDOW_DAYS)
 
 
+def article_vectors(articles: list[ArticleRecord]) -> np.ndarray:
+    """Story vectors of ``articles``: the stored ones, the missing ones embedded now and kept on the records."""
+    missing = [a for a in articles if a.embedding is None]
+    for article, vector in zip(missing, embed_articles(missing) if missing else [], strict=True):
+        article.embedding = vector
+    if not articles:
+        return np.zeros((0, 384), np.float32)
+    return np.vstack([np.asarray(a.embedding, dtype=np.float32) for a in articles])
+
+
 def assign_stories(
     all_articles: list[ArticleRecord], new_articles: list[ArticleRecord]
 ) -> tuple[dict[int, int], dict[int, str], int]:
@@ -129,12 +147,12 @@ def assign_stories(
         new_days = []  # an undated new article may join any story: keep every stored one as context
     stored = [a for a in all_articles if a.id not in new_ids and a.story_id is not None]
     max_story = max((a.story_id for a in stored), default=0)
-    # Only stories that a new article could join are re-embedded: those within the window of one.
+    # Only stories that a new article could join are rebuilt: those within the window of one.
     context = [a for a in stored if _near_any(parse_date(a.published), new_days)]
     index = StoryIndex(next_id=max_story + 1)
     if context:
         grouped: dict[int, Story] = {}
-        for article, vector in zip(context, embed_articles(context), strict=True):
+        for article, vector in zip(context, article_vectors(context), strict=True):
             story = grouped.setdefault(article.story_id, Story(article.story_id))
             story.add(
                 article.id, vector, article.entities, parse_date(article.published), article.title or ""
@@ -143,7 +161,7 @@ def assign_stories(
             index.add_story(story)
     existing = set(index.stories)
     ordered = sorted(new_articles, key=lambda a: (parse_date(a.published) or date.max, a.id))
-    vectors = embed_articles(ordered) if ordered else []
+    vectors = article_vectors(ordered) if ordered else []
     assignments = {
         article.id: index.assign(article, vector) for article, vector in zip(ordered, vectors, strict=True)
     }
@@ -163,7 +181,9 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
     if not article_ids:
         empty = ("articles", "claims", "embedded", "stories", "new_stories", "candidate_pairs", "relations")
         return dict.fromkeys(empty + _KINDS, 0)
+    ensure_claim_encoder(store)
     all_articles = store.article_records()
+    unembedded = {a.id for a in all_articles if a.embedding is None}
     wanted = set(article_ids)
     new_articles = [a for a in all_articles if a.id in wanted]
     new_claims = store.claim_records(list(article_ids))
@@ -181,7 +201,7 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
         else stored_vectors
     )
     stories = {a.id: a.story_id for a in all_articles if a.story_id is not None} | assignments
-    index = CandidateIndex(all_records, all_vectors, stories)
+    index = CandidateIndex(all_records, all_vectors, stories, get_claim_encoder().calibrate)
 
     relations: list[Relation] = []
     seen: set[tuple[int, int]] = set()
@@ -201,6 +221,9 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
     with transaction:
         if to_save:
             store.save_embeddings(to_save)
+        article_vectors_made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
+        if article_vectors_made:
+            store.save_article_embeddings(article_vectors_made)
         store.set_stories(assignments, labels)
         if relations:
             store.add_relations(relations)

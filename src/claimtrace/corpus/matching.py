@@ -201,6 +201,7 @@ class NormalizedClaim:
     entities: tuple[str, ...]
     places: tuple[str, ...]
     time: str | None
+    events: tuple[str, ...] = ()  # every event-verb class in the content (see :func:`predicates`)
 
 
 def lemma(word: str) -> str:
@@ -319,7 +320,17 @@ def content_polarity(record: ClaimRecord) -> str:
 
 
 def normalized_form(record: ClaimRecord) -> NormalizedClaim:
-    """The normalized proposition of a stored claim (see :class:`NormalizedClaim`)."""
+    """The normalized proposition of a stored claim (see :class:`NormalizedClaim`), kept on the record.
+
+    Linking compares each claim with up to ``NEIGHBOURS`` others, so the form is computed once per
+    record, not once per pair; a record whose claim, entities, places or time change must be a new record.
+    """
+    if record.form is None:
+        record.form = _normalized_form(record)
+    return record.form
+
+
+def _normalized_form(record: ClaimRecord) -> NormalizedClaim:
     text = record.claim.content.text
     return NormalizedClaim(
         predicate=_predicate(text),
@@ -330,6 +341,7 @@ def normalized_form(record: ClaimRecord) -> NormalizedClaim:
         entities=tuple(sorted(set(record.entities))),
         places=tuple(sorted(set(record.places))),
         time=record.time,
+        events=tuple(predicates(text)),
     )
 
 
@@ -337,16 +349,23 @@ def claim_vector(record: ClaimRecord) -> np.ndarray:
     """The record's stored embedding, else the embedding of its polarity-neutral content."""
     if record.embedding is not None:
         return np.asarray(record.embedding, dtype=np.float32)
-    from claimtrace.corpus.embed import get_encoder
+    from claimtrace.corpus.embed import get_claim_encoder
 
-    return get_encoder().encode([neutral_text(record.claim.content.text)])[0]
+    return get_claim_encoder().encode([neutral_text(record.claim.content.text)])[0]
+
+
+def claim_similarity(cosine: float) -> float:
+    """The cosine of two claim vectors on MiniLM's scale, whichever encoder embedded them."""
+    from claimtrace.corpus.embed import get_claim_encoder
+
+    return float(get_claim_encoder().calibrate(cosine))
 
 
 def embed_claims(records: list[ClaimRecord]) -> np.ndarray:
-    """Polarity-neutral embeddings of many claims at once (what link.py stores)."""
-    from claimtrace.corpus.embed import get_encoder
+    """Polarity-neutral embeddings of many claims at once (what link.py stores), by the claim encoder."""
+    from claimtrace.corpus.embed import get_claim_encoder
 
-    return get_encoder().encode([neutral_text(r.claim.content.text) for r in records])
+    return get_claim_encoder().encode([neutral_text(r.claim.content.text) for r in records])
 
 
 def _stems(words: Iterable[str]) -> set[str]:
@@ -400,12 +419,12 @@ def match_score(a: ClaimRecord, b: ClaimRecord) -> float:
 
 def score_forms(a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim, nb: NormalizedClaim) -> float:
     """:func:`match_score` for claims whose normalized forms are already computed."""
-    cos = float(np.dot(claim_vector(a), claim_vector(b)))
+    cos = claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
     semantic = min(1.0, max(0.0, (cos - _EMBEDDING_FLOOR) / (0.85 - _EMBEDDING_FLOOR)))
     lexical = jaccard(_stems(na.arguments), _stems(nb.arguments))
     known = [x for x in (overlap(na.entities, nb.entities), overlap(na.places, nb.places)) if x is not None]
     anchor = sum(known) / len(known) if known else 0.5
-    shared_predicates = set(predicates(a.claim.content.text)) & set(predicates(b.claim.content.text))
+    shared_predicates = set(na.events) & set(nb.events)
     same_predicate = bool(na.predicate and na.predicate == nb.predicate) or bool(shared_predicates)
     # The same kind of event about the same actors or places is the normalized form agreeing.
     frame = (1.0 if anchor > 0 and known else 0.5) if same_predicate else 0.0

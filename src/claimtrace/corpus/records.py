@@ -26,6 +26,7 @@ class ArticleRecord:
     entities: list[str] = field(default_factory=list)  # canonical names
     places: list[str] = field(default_factory=list)  # place ids (or names when unresolved)
     story_id: int | None = None
+    embedding: Any = None  # the story vector (MiniLM of title + lead), or None until computed
 
 
 @dataclass
@@ -40,6 +41,8 @@ class ClaimRecord:
     entities: list[str] = field(default_factory=list)  # canonical names in the claim's sentence
     places: list[str] = field(default_factory=list)  # place ids in the claim's sentence
     embedding: Any = None  # numpy float32 vector (L2-normalized) or None
+    # The normalized form, computed once per record by ``matching.normalized_form`` (never stored).
+    form: Any = field(default=None, repr=False, compare=False)
 
     @property
     def time(self) -> str | None:

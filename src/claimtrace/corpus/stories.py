@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +27,7 @@ import numpy as np
 
 from claimtrace.corpus.matching import parse_date
 from claimtrace.corpus.records import ArticleRecord
+from claimtrace.model import Article
 
 WINDOW_DAYS = 7
 JOIN_THRESHOLD = 0.6
@@ -36,14 +37,14 @@ ENTITY_BONUS = 0.1
 _WORDS = re.compile(r"\S+")
 
 
-def story_text(article: ArticleRecord) -> str:
+def story_text(article: ArticleRecord | Article) -> str:
     """Title plus the first ``LEAD_CHARS`` characters of the body (cut at a word)."""
     body = " ".join(_WORDS.findall(article.text or ""))
     lead = body[:LEAD_CHARS].rsplit(" ", 1)[0] if len(body) > LEAD_CHARS else body
     return f"{article.title or ''}. {lead}".strip(". ")
 
 
-def embed_articles(articles: list[ArticleRecord]) -> np.ndarray:
+def embed_articles(articles: Sequence[ArticleRecord | Article]) -> np.ndarray:
     """Title+lead embeddings of ``articles`` (n, 384)."""
     from claimtrace.corpus.embed import get_encoder
 

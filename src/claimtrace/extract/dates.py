@@ -62,6 +62,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.errors import InputError
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import DateMention
 
 # --- vocabulary -------------------------------------------------------------
@@ -262,7 +263,7 @@ class _Context:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.blocked = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _BLOCKING_LABELS]
         self.tagged = doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")

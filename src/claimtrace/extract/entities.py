@@ -55,6 +55,7 @@ from functools import cached_property
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Entity, EntityGroup, Span
 
 
@@ -450,7 +451,7 @@ def link_mentions(doc: Doc) -> list[EntityGroup]:
     Groups come in order of first mention. See the module docstring for what
     is found and missed.
     """
-    text = doc.text  # built anew on every access: read it once
+    text = doc_text(doc)
     mentions = [m for ent in _repaired_entities(doc, text) if (m := _mention_of(doc, ent, text)) is not None]
     groups = _group_mentions(text, mentions)
     _descriptions(doc, text, groups)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from claimtrace.errors import InputError
+from claimtrace.extract.doctext import doc_text
 from claimtrace.geo import Candidate, Gazetteer, distance_km, load_gazetteer
 from claimtrace.geo.names import name_key, strip_admin_words
 from claimtrace.geo.tables import DEMONYMS, US_STATE_ABBREVIATIONS
@@ -667,14 +668,14 @@ def _directional_regions(text: str, mentions: list[Mention]) -> list[Mention]:
 def detect_mentions(doc: Doc, gazetteer: Gazetteer | None = None, text: str | None = None
                     ) -> tuple[list[Mention], list[Mention]]:
     """Place mentions and demonym mentions of ``doc``, each with its candidates."""
-    text = doc.text if text is None else text  # spaCy joins the tokens on every access: read it once
+    text = doc_text(doc) if text is None else text
     mentions, demonyms = _Detector(doc, gazetteer or load_gazetteer(), text).run()
     return _directional_regions(text, mentions), demonyms
 
 
 def find_places(doc: Doc, include_demonyms: bool = False) -> list[Place]:
     """Every place mention of ``doc`` resolved to a Place (offsets into ``doc.text``), in text order."""
-    text = doc.text
+    text = doc_text(doc)
     mentions, demonyms = detect_mentions(doc, text=text)
     if include_demonyms:
         adjectives = [m for m in demonyms if not _people_noun(m.lookup)]

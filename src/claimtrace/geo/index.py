@@ -25,6 +25,7 @@ from claimtrace.geo.names import name_key
 
 CACHE_ENV = "CLAIMTRACE_CACHE"
 EARTH_RADIUS_KM = 6371.0088
+_LOOKUP_CACHE_SIZE = 200_000
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Gazetteer:
         self.path = path
         self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        self._lookups: dict[tuple[str, str], tuple[Candidate, ...]] = {}
 
     def _query(self, sql: str, args: tuple) -> list[Candidate]:
         with self._lock:
@@ -125,6 +127,15 @@ class Gazetteer:
         key = key if key is not None else name_key(surface)
         if not key:
             return []
+        # Articles name the same places again and again: answers are kept for the life of the index.
+        cached = self._lookups.get((key, surface))
+        if cached is None:
+            if len(self._lookups) >= _LOOKUP_CACHE_SIZE:
+                self._lookups.clear()
+            cached = self._lookups[(key, surface)] = tuple(self._lookup(surface, key))
+        return list(cached)
+
+    def _lookup(self, surface: str, key: str) -> list[Candidate]:
         if _is_short_capitals(surface):
             # "US" is the United States, never the French commune "Us": abbreviations match exactly
             return self._query(

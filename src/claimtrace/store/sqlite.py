@@ -162,8 +162,15 @@ CREATE TRIGGER claims_fts_update AFTER UPDATE OF content, source_text ON claims 
 END;
 """
 
+# Version 2: settings the stored data depend on (the encoder that embedded the claims), and each
+# article's story vector, computed once when the article is analysed.
+_SCHEMA_V2 = """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ALTER TABLE articles ADD COLUMN embedding BLOB;
+"""
+
 # Ordered migration steps: index i brings the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
@@ -246,28 +253,34 @@ class SQLiteStore:
         return row is not None
 
     def add_analysis(
-        self, analysis: Analysis, content_hash: str, path: str | None = None, embeddings: list[Any] | None = None
+        self,
+        analysis: Analysis,
+        content_hash: str,
+        path: str | None = None,
+        embeddings: list[Any] | None = None,
+        article_embedding: Any = None,
     ) -> StoredArticle:
         """Store one analysed article with all its rows; a known ``content_hash`` adds nothing.
 
-        ``embeddings`` (one vector per claim, in order) are stored with the claims when given.
+        ``embeddings`` (one vector per claim, in order) are stored with the claims when given, and
+        ``article_embedding`` (the story vector of the article) with the article.
         """
         with self.transaction():
             row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
             if row is not None:
                 return StoredArticle(int(row[0]), added=False)
-            article_id = self._insert_article(analysis, content_hash, path)
+            article_id = self._insert_article(analysis, content_hash, path, article_embedding)
             self._insert_claims(article_id, analysis, embeddings)
             self._insert_mentions(article_id, analysis)
         return StoredArticle(article_id, added=True)
 
-    def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None) -> int:
+    def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None, vector: Any) -> int:
         art = analysis.article
         cursor = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
-            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
-             json.dumps(to_dict(analysis), ensure_ascii=False), _now()),
+             json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
         return int(cursor.lastrowid or 0)
 
@@ -340,7 +353,7 @@ class SQLiteStore:
 
     def article_records(self, article_ids: list[int] | None = None) -> list[ArticleRecord]:
         """Stored articles (all when ``article_ids`` is None) with their canonical entities and places."""
-        sql = "SELECT id, title, text, outlet, published, url, story_id FROM articles"
+        sql = "SELECT id, title, text, outlet, published, url, story_id, embedding FROM articles"
         rows = self._rows_for_articles(sql, "id", article_ids, order="id")
         mentions = self._sentence_mentions({int(r["id"]) for r in rows})
         return [
@@ -354,6 +367,7 @@ class SQLiteStore:
                 entities=_unique(name for name, _, _ in mentions["entities"].get(r["id"], [])),
                 places=_unique(name for name, _, _ in mentions["places"].get(r["id"], [])),
                 story_id=r["story_id"],
+                embedding=_vector(r["embedding"]),
             )
             for r in rows
         ]
@@ -386,6 +400,34 @@ class SQLiteStore:
                     by_article[aid].append((name, start, end))
             found[kind] = by_article
         return found
+
+    def setting(self, key: str) -> str | None:
+        """A stored setting (None when never set)."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def has_embeddings(self) -> bool:
+        return self._db.execute("SELECT 1 FROM claims WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
+
+    def clear_embeddings(self) -> None:
+        """Forget every claim vector (they are recomputed by the next link)."""
+        with self.transaction():
+            self._db.execute("UPDATE claims SET embedding = NULL WHERE embedding IS NOT NULL")
+
+    def save_article_embeddings(self, items: list[tuple[int, Any]]) -> None:
+        """Store each article's story vector as a float32 BLOB."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE articles SET embedding = ? WHERE id = ?",
+                [(_blob(vector), int(article_id)) for article_id, vector in items],
+            )
 
     def save_embeddings(self, items: list[tuple[int, Any]]) -> None:
         """Store each claim's vector as a float32 BLOB."""
