@@ -180,7 +180,9 @@ def test_candidate_index_uses_blocks_and_skips_own_article():
     index = CandidateIndex(records, vectors, {})
     probe = records[0]
     found = index.candidates(probe, vectors[2] * 0.5 + vectors[0] * 0.5, ["entity:E"])
-    assert found == [2]  # only the claim of the other article, found through the shared entity
+    # only the claim of the other article, found through the shared entity, with its cosine
+    assert [i for i, _ in found] == [2]
+    assert abs(found[0][1] - float(vectors[2] @ (vectors[2] * 0.5 + vectors[0] * 0.5))) < 1e-5
 
 
 def test_lsh_keys_are_stable_and_one_per_table():

@@ -76,3 +76,16 @@ def test_shared_entities_and_places_raise_the_score():
         claim(a_text, entities=["Army"], places=["geo:1"]), claim(b_text, entities=["Army"], places=["geo:1"])
     )
     assert anchored > bare
+
+
+def test_a_given_similarity_is_used_as_is_and_equals_the_computed_one():
+    import numpy as np
+
+    from claimtrace.corpus.matching import claim_similarity, claim_vector, score_forms
+
+    a = claim("Troops withdrew from the airport on Sunday")
+    b = claim("The soldiers left the airport at the weekend")
+    na, nb = normalized_form(a), normalized_form(b)
+    computed = claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
+    assert score_forms(a, b, na, nb) == score_forms(a, b, na, nb, similarity=computed)
+    assert score_forms(a, b, na, nb, similarity=1.0) > score_forms(a, b, na, nb, similarity=0.0)

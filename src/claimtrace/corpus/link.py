@@ -85,8 +85,9 @@ class CandidateIndex:
             for key in blocking_keys(record, stories.get(record.article_id), lsh):
                 self.blocks[key].append(i)
 
-    def candidates(self, record: ClaimRecord, vector: np.ndarray, keys: list[str]) -> list[int]:
-        """Indices of the stored claims most worth relating to ``record`` (not from its own article)."""
+    def candidates(self, record: ClaimRecord, vector: np.ndarray, keys: list[str]) -> list[tuple[int, float]]:
+        """The stored claims most worth relating to ``record`` (not from its own article), as
+        (index, calibrated cosine) pairs, most similar first."""
         pool: set[int] = set()
         for key in sorted(keys, key=lambda k: (len(self.blocks.get(k, ())), k)):
             pool.update(self.blocks.get(key, ()))
@@ -99,7 +100,7 @@ class CandidateIndex:
         indices = np.fromiter(sorted(pool), dtype=np.int64)
         sims = self.calibrate(self.vectors[indices] @ vector)
         keep = np.argsort(-sims)[:NEIGHBOURS]
-        return [int(indices[k]) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
+        return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
 
 def _embeddings(store: Any, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
@@ -207,13 +208,13 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
     seen: set[tuple[int, int]] = set()
     for record, lsh in zip(new_claims, lsh_keys(all_vectors[len(stored) :]), strict=True):
         keys = blocking_keys(record, stories.get(record.article_id), lsh)
-        for i in index.candidates(record, record.embedding, keys):
+        for i, similarity in index.candidates(record, record.embedding, keys):
             other = all_records[i]
             pair = (min(record.id, other.id), max(record.id, other.id))
             if pair in seen:
                 continue
             seen.add(pair)
-            relation = relate(record, other, stance_model=stance_model)
+            relation = relate(record, other, stance_model=stance_model, similarity=similarity)
             if relation is not None:
                 relations.append(relation)
 

@@ -417,9 +417,12 @@ def match_score(a: ClaimRecord, b: ClaimRecord) -> float:
     return score_forms(a, b, normalized_form(a), normalized_form(b))
 
 
-def score_forms(a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim, nb: NormalizedClaim) -> float:
-    """:func:`match_score` for claims whose normalized forms are already computed."""
-    cos = claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
+def score_forms(
+    a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim, nb: NormalizedClaim, similarity: float | None = None
+) -> float:
+    """:func:`match_score` for claims whose normalized forms (and, optionally, whose calibrated
+    embedding similarity, as candidate search computes it) are already known."""
+    cos = similarity if similarity is not None else claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
     semantic = min(1.0, max(0.0, (cos - _EMBEDDING_FLOOR) / (0.85 - _EMBEDDING_FLOOR)))
     lexical = jaccard(_stems(na.arguments), _stems(nb.arguments))
     known = [x for x in (overlap(na.entities, nb.entities), overlap(na.places, nb.places)) if x is not None]

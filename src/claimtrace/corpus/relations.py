@@ -159,14 +159,17 @@ def _stance_disagrees(earlier: ClaimRecord, later: ClaimRecord, stance_model: An
     return prediction.probabilities.get("disagree", 0.0) if prediction.label == "disagree" else 0.0
 
 
-def relate(a: ClaimRecord, b: ClaimRecord, *, stance_model: Any = None) -> Relation | None:
+def relate(
+    a: ClaimRecord, b: ClaimRecord, *, stance_model: Any = None, similarity: float | None = None
+) -> Relation | None:
     """The relation between two claims, or None when they do not state the same proposition.
 
     ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.corpus.stance.StanceModel`)
-    is consulted only when nothing else shows opposition.
+    is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
+    embedding similarity when already computed (see :func:`~claimtrace.corpus.matching.score_forms`).
     """
     forms = {a.id: normalized_form(a), b.id: normalized_form(b)}
-    score = score_forms(a, b, forms[a.id], forms[b.id])
+    score = score_forms(a, b, forms[a.id], forms[b.id], similarity)
     if score < MATCH_THRESHOLD:
         return None
     earlier, later = _in_time_order(a, b)
