@@ -84,6 +84,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution_learned import refine
 from claimtrace.extract.attribution_model import load_cue_model
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
@@ -160,6 +161,7 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
         for attribution in _sentence_attributions(sent, context, used_cues):
             attribution.sentence = index
             found.append(attribution)
+    found = refine(found, context)
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
     claims = [_to_claim(a, context) for a in found]

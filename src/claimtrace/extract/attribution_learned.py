@@ -1,0 +1,235 @@
+"""The rule attributions refined by the learned role tagger (:mod:`attribution_tagger`).
+
+* cue spans of rule claims grow over neighbouring tokens the tagger takes for
+  cue ("has repeatedly said", "went on to say") and lose edge tokens it rejects;
+* source spans snap to the tagger's source tokens that overlap them;
+* rule claims whose cue the tagger strongly rejects are dropped;
+* confident learned cues that no rule found (noun cues such as "criticism of",
+  "For X, ...", intentions) become claims, with the tagger's source and content
+  tokens of the same sentence.
+
+Thresholds were chosen on PolNeAR dev (see docs/benchmarks_attribution.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+from spacy.tokens import Doc
+
+from claimtrace.extract.attribution_tagger import load_role_tagger
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution import _Attribution, _Context
+
+CUE, SOURCE, CONTENT = 0, 1, 2
+EXTEND_CUE = 0.4  # P(cue) a neighbour needs to join a rule cue
+TRIM_CUE = 0.2  # an edge token of a rule cue below this leaves it (never the cue's head)
+DROP_CUE = 0.05  # a rule claim whose cue tokens all stay below this is dropped
+NEW_CUE = 0.6  # P(cue) the best token of a learned cue needs to make a claim of its own
+ROLE_TOKEN = 0.5  # P(source) / P(content) a token needs to join a learned span
+MAX_CUE_TOKENS = 6
+ADJUST_SOURCES = False
+SOURCE_WIDEN_ONLY = True
+LEARNED_CLAIMS = True
+
+
+def refine(found: list[_Attribution], context: _Context) -> list[_Attribution]:
+    """``found`` adjusted by the tagger, plus the claims of learned cues; unchanged without a tagger."""
+    tagger = load_role_tagger()
+    if tagger is None:
+        return found
+    probabilities = tagger.probabilities(context.doc, context.quotes)
+    if probabilities is None:
+        return found
+    tokens = _TokenIndex(context.doc)
+    kept = []
+    for attribution in found:
+        cue = tokens.range(*attribution.cue)
+        if cue is None:
+            kept.append(attribution)
+            continue
+        if attribution.cue_root is not None and probabilities[cue[0]:cue[1], CUE].max() < DROP_CUE:
+            continue
+        if attribution.cue_root is not None:
+            attribution.cue = tokens.chars(*_adjust_cue(cue, attribution, probabilities, context, tokens))
+        if ADJUST_SOURCES and attribution.source is not None and attribution.cue_root is not None:
+            attribution.source = _adjust_source(attribution.source, probabilities, context, tokens)
+        kept.append(attribution)
+    if LEARNED_CLAIMS:
+        kept.extend(_learned_claims(kept, probabilities, context, tokens))
+    return kept
+
+
+class _TokenIndex:
+    """Char offsets <-> token indices of one doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        array = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(numpy.int64)
+        self.doc = doc
+        self.starts = array[:, 0]
+        self.ends = array[:, 0] + array[:, 1]
+        self.blank = (array[:, 2] | array[:, 3]).astype(bool)  # spaces and punctuation
+
+    def range(self, start: int, end: int) -> tuple[int, int] | None:
+        first = int(numpy.searchsorted(self.ends, start, side="right"))
+        last = int(numpy.searchsorted(self.starts, end, side="left"))
+        return (first, last) if first < last else None
+
+    def chars(self, first: int, last: int) -> tuple[int, int]:
+        return int(self.starts[first]), int(self.ends[last - 1])
+
+
+def _sentence_bounds(context: _Context, i: int) -> tuple[int, int]:
+    sent = context.sentences[context.sentence_of(int(context.doc[i].idx))]
+    return sent.start, sent.end
+
+
+def _adjust_cue(
+    cue: tuple[int, int], a: _Attribution, probabilities: numpy.ndarray, context: _Context, tokens: _TokenIndex
+) -> tuple[int, int]:
+    doc = context.doc
+    start, end = cue
+    head = a.cue_root.i if a.cue_root is not None else start
+    blocked = _role_tokens(a, tokens)
+    low, high = _sentence_bounds(context, head)
+    p = probabilities[:, CUE]
+    while start > low and end - start < MAX_CUE_TOKENS and p[start - 1] >= EXTEND_CUE and (
+        start - 1 not in blocked and not doc[start - 1].is_space
+    ):
+        start -= 1
+    while end < high and end - start < MAX_CUE_TOKENS and p[end] >= EXTEND_CUE and (
+        end not in blocked and not doc[end].is_space
+    ):
+        end += 1
+    while start < head and p[start] < TRIM_CUE:
+        start += 1
+    while end - 1 > head and p[end - 1] < TRIM_CUE:
+        end -= 1
+    return start, end
+
+
+def _role_tokens(a: _Attribution, tokens: _TokenIndex) -> set[int]:
+    taken: set[int] = set()
+    for span in (a.source, a.content, *a.extra_contents):
+        if span is None:
+            continue
+        found = tokens.range(*span)
+        if found is not None:
+            taken.update(range(*found))
+    return taken
+
+
+def _adjust_source(
+    source: tuple[int, int], probabilities: numpy.ndarray, context: _Context, tokens: _TokenIndex
+) -> tuple[int, int]:
+    """The rule source widened or narrowed to the tagger's source run(s) that overlap it."""
+    found = tokens.range(*source)
+    if found is None:
+        return source
+    start, end = found
+    p = probabilities[:, SOURCE]
+    inside = [i for i in range(start, end) if p[i] >= ROLE_TOKEN]
+    if not inside:
+        return source
+    low, high = _sentence_bounds(context, start)
+    first, last = inside[0], inside[-1] + 1
+    while first > low and p[first - 1] >= ROLE_TOKEN and not context.doc[first - 1].is_space:
+        first -= 1
+    while last < high and p[last] >= ROLE_TOKEN and not context.doc[last].is_space:
+        last += 1
+    from claimtrace.extract.attribution import _trim
+
+    if SOURCE_WIDEN_ONLY:
+        first, last = min(first, start), max(last, end)
+    return _trim(context.doc, first, last) or source
+
+
+def _runs(mask: numpy.ndarray, low: int, high: int) -> list[tuple[int, int]]:
+    """Maximal runs [i, j) of True in ``mask[low:high]``."""
+    runs = []
+    i = low
+    while i < high:
+        if mask[i]:
+            j = i
+            while j < high and mask[j]:
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _learned_claims(
+    found: list[_Attribution], probabilities: numpy.ndarray, context: _Context, tokens: _TokenIndex
+) -> list[_Attribution]:
+    doc = context.doc
+    taken_cues = numpy.zeros(len(doc), dtype=bool)
+    for a in found:
+        cue = tokens.range(*a.cue)
+        if cue is not None:
+            taken_cues[cue[0]:cue[1]] = True
+    cue_mask = (probabilities[:, CUE] >= EXTEND_CUE) & ~taken_cues & ~tokens.blank
+    source_mask = probabilities[:, SOURCE] >= ROLE_TOKEN
+    content_mask = probabilities[:, CONTENT] >= ROLE_TOKEN
+    result = []
+    for index, sent in enumerate(context.sentences):
+        for start, end in _runs(cue_mask, sent.start, sent.end):
+            if probabilities[start:end, CUE].max() < NEW_CUE or end - start > MAX_CUE_TOKENS:
+                continue
+            attribution = _learned_attribution(
+                (start, end), (sent.start, sent.end), source_mask & ~cue_mask, content_mask, probabilities, context,
+            )
+            if attribution is not None:
+                attribution.sentence = index
+                result.append(attribution)
+    return result
+
+
+def _nearest_run(runs: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, int] | None:
+    def distance(run: tuple[int, int]) -> int:
+        return cue[0] - run[1] if run[1] <= cue[0] else run[0] - cue[1]
+
+    outside = [r for r in runs if r[1] <= cue[0] or r[0] >= cue[1]]
+    return min(outside, key=distance) if outside else None
+
+
+def _learned_attribution(
+    cue: tuple[int, int], sentence: tuple[int, int], source_mask: numpy.ndarray, content_mask: numpy.ndarray,
+    probabilities: numpy.ndarray, context: _Context,
+) -> _Attribution | None:
+    from claimtrace.extract.attribution import _Attribution, _finish, _root_within, _trim, _widen_to_quotes
+
+    doc = context.doc
+    content_mask = content_mask.copy()
+    content_mask[cue[0]:cue[1]] = False
+    content_run = _nearest_run(_runs(content_mask, *sentence), cue)
+    if content_run is None:
+        return None
+    content = _widen_to_quotes(_trim(doc, *content_run), context)
+    if content is None:
+        return None
+    source_runs = [
+        r for r in _runs(source_mask, *sentence)
+        if r[1] <= content_run[0] or r[0] >= content_run[1]
+    ]
+    source_run = _nearest_run(source_runs, cue)
+    source = _trim(doc, *source_run) if source_run is not None else None
+    head_i = cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))
+    head = doc[head_i]
+    cue_chars = (doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]))
+    attribution = _Attribution(
+        cue=cue_chars,
+        cue_lemma=head.lemma_.lower() or head.lower_,
+        cue_root=None,
+        source=source,
+        source_head=_root_within(doc, source) if source is not None else None,
+        content=content,
+        content_root=_root_within(doc, content),
+        impersonal=source is None,
+    )
+    _finish(attribution, context)
+    return attribution

@@ -1,0 +1,83 @@
+"""The learned role tagger and how it refines the rule attributions (self-written sentences)."""
+
+from __future__ import annotations
+
+import numpy
+import pytest
+import spacy
+
+import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
+from claimtrace.extract import attribution_learned as learned
+from claimtrace.extract.attribution import find_claims
+from claimtrace.extract.attribution_tagger import ROLES, WordPriors, load_role_tagger, role_features
+from claimtrace.extract.entities import link_mentions
+from claimtrace.nlp import model_path
+
+needs_model = pytest.mark.skipif(
+    not (model_path() / "config.cfg").is_file() or load_role_tagger() is None,
+    reason="the trained pipeline or the role tagger is not installed",
+)
+
+
+def test_no_tensor_gives_no_tags():
+    doc = spacy.blank("en")("The minister said the war is over.")
+    tagger = load_role_tagger()
+    priors = WordPriors.from_forms([], numpy.zeros((0, 3)), numpy.zeros(3))
+    assert role_features(doc, ("nsubj",), priors) is None
+    if tagger is not None:
+        assert tagger.probabilities(doc) is None
+
+
+def test_word_priors_fall_back_to_the_base_rate():
+    priors = WordPriors.from_forms(["said", "the"], numpy.array([[0.8, 0.0, 0.1], [0.0, 0.2, 0.5]]),
+                                   numpy.array([0.05, 0.08, 0.4]))
+    doc = spacy.blank("en")("the senator said")
+    found = priors.lookup(doc.to_array("LOWER").astype(numpy.uint64))
+    assert numpy.allclose(found, [[0.0, 0.2, 0.5], [0.05, 0.08, 0.4], [0.8, 0.0, 0.1]])
+
+
+def test_runs_of_a_mask():
+    mask = numpy.array([False, True, True, False, True, False, True])
+    assert learned._runs(mask, 0, len(mask)) == [(1, 3), (4, 5), (6, 7)]
+    assert learned._runs(mask, 2, 5) == [(2, 3), (4, 5)]
+
+
+def test_nearest_run_skips_runs_that_overlap_the_cue():
+    assert learned._nearest_run([(0, 2), (3, 5), (9, 12)], (4, 6)) == (0, 2)
+    assert learned._nearest_run([(0, 2), (7, 9)], (5, 6)) == (7, 9)
+    assert learned._nearest_run([(4, 6)], (4, 6)) is None
+
+
+@needs_model
+def test_blocked_inference_equals_the_full_feature_matrix(nlp):
+    doc = nlp("“We will not leave,” the mayor told reporters on Monday, adding that talks had failed.")
+    tagger = load_role_tagger()
+    probabilities = tagger.probabilities(doc)
+    features = role_features(doc, tagger.deps, tagger.priors, blocks=tagger.blocks)
+    hidden = numpy.maximum(features @ tagger.w1 + tagger.b1, 0.0)
+    expected = 1.0 / (1.0 + numpy.exp(-(hidden @ tagger.w2 + tagger.b2)))
+    assert probabilities.shape == (len(doc), len(ROLES))
+    assert numpy.allclose(probabilities, expected, atol=1e-4)
+
+
+@needs_model
+def test_tagger_marks_roles_of_a_reported_statement(nlp):
+    doc = nlp("The governor said on Tuesday that the bridge would reopen next week.")
+    p = load_role_tagger().probabilities(doc)
+    said = [t.i for t in doc if t.text == "said"][0]
+    governor = [t.i for t in doc if t.text == "governor"][0]
+    bridge = [t.i for t in doc if t.text == "bridge"][0]
+    assert p[said, 0] > 0.5
+    assert p[governor, 1] > 0.5
+    assert p[bridge, 2] > 0.5
+    assert p[bridge, 0] < 0.5
+
+
+@needs_model
+def test_without_the_tagger_the_rules_stand_alone(nlp, monkeypatch):
+    doc = nlp("The governor said that the bridge would reopen next week.")
+    groups = link_mentions(doc)
+    monkeypatch.setattr(learned, "load_role_tagger", lambda: None)
+    claims = [c for c in find_claims(doc, groups) if c.cue is not None]
+    assert [c.cue.text for c in claims] == ["said"]
+    assert claims[0].source.text == "The governor"
