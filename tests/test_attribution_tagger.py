@@ -81,3 +81,24 @@ def test_without_the_tagger_the_rules_stand_alone(nlp, monkeypatch):
     claims = [c for c in find_claims(doc, groups) if c.cue is not None]
     assert [c.cue.text for c in claims] == ["said"]
     assert claims[0].source.text == "The governor"
+
+
+def test_same_side_spans_every_content_run_on_the_nearest_side():
+    runs = [(0, 3), (4, 6), (9, 12), (13, 15)]
+    assert learned._same_side(runs, (4, 6), (7, 8)) == (0, 6)
+    assert learned._same_side(runs, (9, 12), (7, 8)) == (9, 15)
+
+
+@needs_model
+def test_learned_cue_the_rules_miss_becomes_a_claim(nlp, monkeypatch):
+    text = "The company plans to close three factories next year, a spokeswoman confirmed."
+    doc = nlp(text)
+    groups = link_mentions(doc)
+    claims = [c for c in find_claims(doc, groups) if c.cue is not None]
+    confirmed = [c for c in claims if c.cue.text == "confirmed"]
+    assert confirmed, [c.cue.text for c in claims]
+    assert confirmed[0].source.text == "a spokeswoman"
+    assert "factories" in confirmed[0].content.text
+    assert confirmed[0].certainty == "confirmed"
+    monkeypatch.setattr(learned, "load_role_tagger", lambda: None)
+    assert not [c for c in find_claims(doc, groups) if c.cue is not None and c.cue.text == "confirmed"]

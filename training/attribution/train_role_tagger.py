@@ -33,7 +33,7 @@ HIDDEN = 64
 PRIOR_MIN_COUNT = 3  # forms seen fewer times in train get the base rate
 PRIOR_SMOOTHING = 5.0
 FOLDS = 2  # train features use word priors from the other fold, as unseen text would
-ALPHA = 1e-4
+ALPHA = 1e-3
 SEED = 0
 
 
@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--dev-cache", type=Path, help="parse cache of dev")
     parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--blocks", default=",".join(BLOCKS), help="tensor blocks, from " + ",".join(BLOCKS))
+    parser.add_argument("--blocks", default="self,head,-1,+1", help="tensor blocks, from " + ",".join(BLOCKS))
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     args = parser.parse_args()
 
