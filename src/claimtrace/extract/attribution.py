@@ -73,9 +73,9 @@ What it misses
 
 Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-11-26 with news_pipeline 0.1.0: source
-    0.710, cue 0.530, content 0.818, whole relation 0.605; throughput 0.96 of the
-    pipeline without it. Details in docs/benchmarks_attribution.md.
+    author claims are not scored), 2026-11-26 with news_pipeline 0.1.0 and the role
+    tagger: source 0.755, cue 0.615, content 0.858, whole relation 0.634 (rules
+    alone: 0.710, 0.530, 0.818, 0.605); throughput 0.94-0.96 of the pipeline without it. Details in docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations
@@ -96,8 +96,8 @@ from claimtrace.extract.attribution_model import load_cue_model
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1)
-    "source_overlap_f1": 0.710, "cue_overlap_f1": 0.530, "content_overlap_f1": 0.818, "relation_f1": 0.605,
+MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1), with the role tagger
+    "source_overlap_f1": 0.755, "cue_overlap_f1": 0.615, "content_overlap_f1": 0.858, "relation_f1": 0.634,
 }
 CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
 OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer

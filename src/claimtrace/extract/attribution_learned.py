@@ -31,6 +31,7 @@ DROP_CUE = 0.1  # a rule claim whose cue tokens all stay below this is dropped
 NEW_CUE = 0.6  # P(cue) the best token of a learned cue needs to make a claim of its own
 ROLE_TOKEN = 0.4  # P(source) / P(content) a token needs to join a learned span
 MAX_CUE_TOKENS = 6
+MIN_CONTENT_TOKENS = 3  # shorter learned contents are fragments ("a broad"), not claims
 
 
 def refine(found: list[_Attribution], context: _Context) -> list[_Attribution]:
@@ -197,6 +198,8 @@ def _learned_attribution(
     if nearest is None:
         return None
     content_run = _same_side(content_runs, nearest, cue)
+    if content_run[1] - content_run[0] < MIN_CONTENT_TOKENS:
+        return None
     content = _widen_to_quotes(_trim(doc, *content_run), context)
     if content is None:
         return None
