@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy
 import pytest
 import spacy
@@ -102,3 +104,73 @@ def test_learned_cue_the_rules_miss_becomes_a_claim(nlp, monkeypatch):
     assert confirmed[0].certainty == "confirmed"
     monkeypatch.setattr(learned, "load_role_tagger", lambda: None)
     assert not [c for c in find_claims(doc, groups) if c.cue is not None and c.cue.text == "confirmed"]
+
+
+def _learned(doc, cue_words: str, source_words: str | None, content_words: str):  # noqa: ANN001, ANN202
+    """A learned attribution over the first occurrences of the given words (char offsets)."""
+    from claimtrace.extract.attribution import _Attribution, _root_within
+
+    def chars(words: str) -> tuple[int, int]:
+        start = doc.text.index(words)
+        return start, start + len(words)
+
+    source = chars(source_words) if source_words else None
+    content = chars(content_words)
+    head = doc.char_span(*chars(cue_words), alignment_mode="expand").root
+    return _Attribution(
+        cue=chars(cue_words), cue_lemma=head.lemma_.lower(), cue_root=None, source=source,
+        source_head=_root_within(doc, source) if source else None, content=content,
+        content_root=_root_within(doc, content), impersonal=source is None,
+    )
+
+
+@needs_model
+def test_learned_claims_need_a_speaker_and_a_reporting_cue(nlp):
+    from claimtrace.extract.attribution import _Context
+
+    doc = nlp("Harbour traffic has continued as usual with the arrival of two grain ships. "
+              "The mayor warned that the port could close soon.")
+    context = _Context(doc, link_mentions(doc))
+    # (b) "traffic" names no speaker; (c) "continue" is an aspect verb, not a cue
+    event = _learned(doc, "has continued", "Harbour traffic", "with the arrival of two grain ships")
+    assert not learned._reads_as_claim(event, [], context)
+    event.source, event.source_head = None, None
+    assert not learned._reads_as_claim(event, [], context)
+    mayor = _learned(doc, "warned", "The mayor", "that the port could close soon")
+    assert learned._reads_as_claim(mayor, [], context)
+
+
+@needs_model
+def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
+    doc = nlp("According to the city council, several budget cuts were debated at the session.")
+    claims = [c for c in find_claims(doc, link_mentions(doc)) if c.cue is not None]
+    assert [c.form for c in claims] == ["according_to"], [(c.cue.text, c.source.text) for c in claims]
+    from claimtrace.extract.attribution import _Context
+
+    context = _Context(doc, link_mentions(doc))
+    inner = _learned(doc, "were debated", "council", "several budget cuts")
+    inner.sentence = 0
+    outer = _learned(doc, "According to", "the city council", "several budget cuts were debated at the session")
+    outer.form = "according_to"
+    assert not learned._reads_as_claim(inner, [outer], context)
+    assert learned._reads_as_claim(inner, [], context)
+
+
+@needs_model
+def test_plausible_sources(nlp):
+    from claimtrace.extract.attribution import _Context, _root_within
+    from claimtrace.extract.attribution_sources import is_plausible_source
+
+    doc = nlp("Local analysts and the economy and he and Maria Lopez and the ministry.")
+    context = _Context(doc, link_mentions(doc))
+
+    def plausible(words: str) -> bool:
+        start = re.search(rf"\b{words}\b", doc.text).start()
+        span = (start, start + len(words))
+        return is_plausible_source(span, _root_within(doc, span), context)
+
+    assert plausible("Local analysts")
+    assert plausible("he")
+    assert plausible("Maria Lopez")
+    assert plausible("the ministry")
+    assert not plausible("the economy")
