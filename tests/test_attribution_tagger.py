@@ -174,3 +174,15 @@ def test_plausible_sources(nlp):
     assert plausible("Maria Lopez")
     assert plausible("the ministry")
     assert not plausible("the economy")
+
+
+def test_a_source_run_ending_on_a_determiner_grows_to_its_noun():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    words = ["The", "union", "rejected", "the", "offer", "."]
+    doc = Doc(Vocab(), words=words, heads=[1, 2, 2, 4, 2, 2], deps=["det", "nsubj", "ROOT", "det", "obj", "punct"],
+              pos=["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"])
+    assert learned._complete_source(doc, (0, 1), (0, 6), ((2, 3), (3, 5))) == (0, 2)
+    # growing into the cue or the content is not allowed
+    assert learned._complete_source(doc, (3, 4), (0, 6), ((2, 3), (4, 5))) == (3, 4)

@@ -31,6 +31,7 @@ DROP_CUE = 0.1  # a rule claim whose cue tokens all stay below this is dropped
 NEW_CUE = 0.6  # P(cue) the best token of a learned cue needs to make a claim of its own
 ROLE_TOKEN = 0.4  # P(source) / P(content) a token needs to join a learned span
 MAX_CUE_TOKENS = 6
+FRAGMENT_POS = frozenset({"DET", "ADJ", "NUM", "PART"})  # a source run ending on one lacks its noun
 MIN_CONTENT_TOKENS = 3  # shorter learned contents are fragments ("a broad"), not claims
 
 
@@ -226,6 +227,8 @@ def _learned_attribution(
         if r[1] <= content_run[0] or r[0] >= content_run[1]
     ]
     source_run = _nearest_run(source_runs, cue)
+    if source_run is not None:
+        source_run = _complete_source(doc, source_run, sentence, (cue, content_run))
     source = _trim(doc, *source_run) if source_run is not None else None
     head_i = cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))
     head = doc[head_i]
@@ -242,3 +245,18 @@ def _learned_attribution(
     )
     _finish(attribution, context)
     return attribution
+
+
+def _complete_source(
+    doc: Doc, run: tuple[int, int], sentence: tuple[int, int], taken: tuple[tuple[int, int], ...]
+) -> tuple[int, int]:
+    """A source run that stops at a determiner or modifier ("the", "Other") grows to the noun it
+    belongs to ("the campaign", "Other officials"), when that adds no cue or content token."""
+    root = next((doc[i] for i in range(*run) if not run[0] <= doc[i].head.i < run[1] or doc[i].head.i == i), None)
+    if root is None or root.pos_ not in FRAGMENT_POS or root.head.pos_ not in ("NOUN", "PROPN"):
+        return run
+    noun = root.head
+    start, end = min(run[0], noun.left_edge.i), max(run[1], noun.i + 1)
+    if start < sentence[0] or end > sentence[1] or any(start < t[1] and t[0] < end for t in taken):
+        return run
+    return start, end

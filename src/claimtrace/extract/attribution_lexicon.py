@@ -169,7 +169,8 @@ PERSON_HEADS = words(
     "anchor priest cleric clerics imam bishop pope king queen prince princess monarch ruler "
     "rulers mp mps deputy deputies speaker aide adviser staffer staffers volunteer volunteers "
     "organizer organizers organiser organisers veteran veterans donor donors dozens hundreds "
-    "thousands crowd crowds audience viewer viewers user users member members participant participants"
+    "thousands crowd crowds audience viewer viewers user users participant participants regulator regulators "
+    "nominee nominees official officials"
 )
 # Verbs of aspect and plain events: "X has continued ...", "X began ..." report no speech, so a
 # learned cue headed by one makes no claim unless its content is quoted ("he continued, “...”").

@@ -92,9 +92,10 @@ def known_kind(words: list[str], head_word: str, head: Token | None, ents: list)
 
 def names_person(head: Token | None, labels: set[str]) -> bool:
     """A person entity, a proper name, a pronoun or a noun that denotes people ("the lawyer", "experts")."""
-    if head is None or "PER" in labels or head.pos_ in ("PROPN", "PRON"):
+    if head is None or "PER" in labels or head.pos_ in ("PROPN", "PRON") or head.text.startswith("@"):
         return True
-    return head.lower_ in lex.PERSON_HEADS or head.lower_ in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
+    word = head.lower_
+    return word in lex.PERSON_HEADS or word in lex.ANONYMOUS_HEADS or word in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
 
 
 def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Context) -> bool:
@@ -110,7 +111,10 @@ def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Con
     if ents or head.pos_ == "PROPN":
         return True
     words = [w.lower() for w in context.text[span[0]:span[1]].replace(",", " ").split()]
-    return known_kind(words, head.lower_, head, ents) is not None
+    # the tagger's run may stop short of the phrase ("A new poll" of "a new poll number"), so any
+    # noun of the phrase may name the speaker
+    nouns = [t for t in head.doc.char_span(*span, alignment_mode="expand") or () if t.pos_ == "NOUN"]
+    return any(known_kind(words, noun.lower_, noun, ents) is not None for noun in [head, *nouns])
 
 
 def _nominal_heads(head: Token | None) -> set[str]:
