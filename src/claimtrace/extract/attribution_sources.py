@@ -7,7 +7,8 @@ the ministry", "satellite images"); anonymous head nouns without a person's
 name ("sources close to ...", "an official", "officials"); person entities
 (government when titled spokesperson); government head nouns and entity names
 ("the Defense Ministry", "the army", a country as speaker); other organizations;
-else person. Pronouns and definite noun phrases ("he", "they", "the sources",
+then person for names, pronouns and nouns that denote people ("the lawyer",
+"experts"), else anonymous: a common noun of no known kind is an unnamed source. Pronouns and definite noun phrases ("he", "they", "the sources",
 "the ministry") take the kind and canonical name of their antecedent: the
 latest earlier source (or entity) that fits. Surnames take the earlier full name.
 """
