@@ -393,6 +393,10 @@ def test_example_article_reads_right(example_text, nlp):
         ([("Anna", 0, "ROOT", "PROPN", "NNP"), ("Ivanova", 0, "flat", "PROPN", "NNP")], [(0, 2, "PER")], "person"),
         ([("Spokesman", 1, "compound", "NOUN", "NN"), ("Ivan", 1, "ROOT", "PROPN", "NNP")],
          [(1, 2, "PER")], "government"),
+        ([("The", 1, "det", "DET", "DT"), ("lawyer", 1, "ROOT", "NOUN", "NN")], [], "person"),
+        ([("She", 0, "ROOT", "PRON", "PRP")], [], "person"),
+        # a common noun that names no person and no known kind of source is an unnamed source
+        ([("Trade", 1, "compound", "NOUN", "NN"), ("activity", 1, "ROOT", "NOUN", "NN")], [], "anonymous"),
     ],
 )
 def test_source_kind(rows, ents, kind):

@@ -22,6 +22,16 @@ What it finds
     * participial continuations and conjoined cues ("..., stressing that ...",
       "... and added that ...") take the subject of the verb they hang on;
     * relative clauses ("officials who said ...") take the noun they modify;
+    * what a learned role tagger adds (:mod:`~claimtrace.extract.attribution_learned`,
+      P(token in a cue / source / content) from the pipeline's tok2vec tensors and
+      the parse): rule cues grow to multi-word spans ("has repeatedly said"),
+      verb cues it strongly rejects are dropped (seed verbs never), and confident
+      learned cues no rule found (noun cues, "For X, ...", intentions) become
+      claims with the learned source and content of their sentence (no source
+      near them: an unnamed source), unless they sit in the sentence of an
+      "according to" or colon claim, their source cannot speak ("activity",
+      "the economy": no pronoun, name or noun of a known source kind), or their
+      cue is a verb of aspect ("has continued", "began") before unquoted content;
     * direct quotes with straight or curly marks: contents that start or end
       inside a quotation are widened to the whole quotation, even when it runs
       over several sentences or paragraphs (a paragraph that opens with a mark
@@ -36,7 +46,9 @@ What it gives each claim
       government or organization by name words) and the head noun ("sources",
       "an official" -> anonymous; "residents" -> witness; "a statement",
       "satellite images" -> document; "outlets", "platforms" -> media;
-      "the ministry" -> government), pronouns -> their antecedent's kind;
+      "the ministry" -> government), pronouns -> their antecedent's kind; names,
+      pronouns and person nouns ("the lawyer") -> person; any other common noun
+      -> anonymous (an unnamed source);
     * ``source.canonical``: the entity group's canonical name, else the earlier
       source or entity the pronoun, definite noun phrase ("the sources",
       "the ministry") or surname refers to, else the source text;
@@ -60,15 +72,17 @@ The author's own claims
     person subject).
 
 What it misses
-    noun cues without a verb ("the claim that ..."), sources more than one
+    many noun and adjective cues (the tagger finds about half of the gold cue
+    tokens), sources more than one
     sentence away from an uncued quote, nested attributions are not
     linked to each other, and everything a wrong parse hides.
 
 Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-11-26 with news_pipeline 0.1.0: source
-    0.710, cue 0.530, content 0.818, whole relation 0.605; throughput 0.96 of the
-    pipeline without it. Details in docs/benchmarks_attribution.md.
+    author claims are not scored), 2026-11-26 with news_pipeline 0.1.0 and the role
+    tagger and its filters on learned claims: source 0.755, cue 0.612, content
+    0.857, whole relation 0.634 (without the filters 0.755, 0.615, 0.858, 0.634; rules
+    alone: 0.710, 0.530, 0.818, 0.605); throughput 0.94-0.96 of the pipeline without it. Details in docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations
@@ -84,12 +98,13 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution_learned import refine
 from claimtrace.extract.attribution_model import load_cue_model
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1)
-    "source_overlap_f1": 0.710, "cue_overlap_f1": 0.530, "content_overlap_f1": 0.818, "relation_f1": 0.605,
+MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1), with the role tagger
+    "source_overlap_f1": 0.755, "cue_overlap_f1": 0.612, "content_overlap_f1": 0.857, "relation_f1": 0.634,
 }
 CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
 OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
@@ -160,6 +175,7 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
         for attribution in _sentence_attributions(sent, context, used_cues):
             attribution.sentence = index
             found.append(attribution)
+    found = refine(found, context)
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
     claims = [_to_claim(a, context) for a in found]

@@ -144,6 +144,39 @@ ORGANIZATION_HEADS = words(
     "institute observatory ngo charity movement opposition rebels militia militias faction "
     "factions bank banks university"
 )
+# Nouns that denote people (roles, jobs, groups of people): a source with such a head and no
+# name is a person; any other unknown common noun ("activity", "the economy") is no speaker.
+PERSON_HEADS = words(
+    "man men woman women boy boys girl girls child children kid kids adult adults friend friends "
+    "neighbor neighbors neighbour neighbours family families relative relatives father mother parent "
+    "parents son daughter brother sister husband wife widow lawyer lawyers attorney attorneys "
+    "expert experts analyst analysts scholar scholars professor professors researcher researchers "
+    "scientist scientists economist economists historian historians doctor doctors nurse nurses "
+    "teacher teachers student students worker workers employee employees boss bosses manager "
+    "managers director directors chief chiefs executive executives chairman chairwoman chair founder "
+    "owner owners leader leaders politician politicians lawmaker lawmakers legislator legislators "
+    "senator senators congressman congresswoman representative representatives candidate "
+    "candidates voter voters supporter supporters critic critics opponent opponents activist "
+    "activists protester protesters protestor protestors demonstrator demonstrators campaigner "
+    "campaigners advocate advocates adviser advisers advisor advisors consultant consultants "
+    "strategist strategists investigator investigators detective detectives judge judges juror "
+    "jurors soldier soldiers fighter fighters troops officer officers colonel captain sergeant "
+    "peacekeeper peacekeepers negotiator negotiators envoy envoys delegate delegates mediator "
+    "businessman businessmen businesswoman entrepreneur farmer farmers driver drivers pilot pilots "
+    "victim victims patient patients suspect suspects prisoner prisoners detainee detainees "
+    "citizen citizens taxpayer taxpayers consumer consumers customer customers fan fans author "
+    "authors writer writers commentator commentators pundit pundits columnist columnists host "
+    "anchor priest cleric clerics imam bishop pope king queen prince princess monarch ruler "
+    "rulers mp mps deputy deputies speaker aide adviser staffer staffers volunteer volunteers "
+    "organizer organizers organiser organisers veteran veterans donor donors dozens hundreds "
+    "thousands crowd crowds audience viewer viewers user users participant participants regulator regulators "
+    "nominee nominees official officials"
+)
+# Verbs of aspect and plain events: "X has continued ...", "X began ..." report no speech, so a
+# learned cue headed by one makes no claim unless its content is quoted ("he continued, “...”").
+ASPECT_LEMMAS = words(
+    "continue begin start stop keep remain resume finish end cease happen occur become"
+)
 GOVERNMENT_NAME_WORDS = words(
     "ministry government army kremlin pentagon department embassy command forces police "
     "navy council administration parliament cabinet presidency defense defence interior "

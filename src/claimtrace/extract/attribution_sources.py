@@ -7,7 +7,8 @@ the ministry", "satellite images"); anonymous head nouns without a person's
 name ("sources close to ...", "an official", "officials"); person entities
 (government when titled spokesperson); government head nouns and entity names
 ("the Defense Ministry", "the army", a country as speaker); other organizations;
-else person. Pronouns and definite noun phrases ("he", "they", "the sources",
+then person for names, pronouns and nouns that denote people ("the lawyer",
+"experts"), else anonymous: a common noun of no known kind is an unnamed source. Pronouns and definite noun phrases ("he", "they", "the sources",
 "the ministry") take the kind and canonical name of their antecedent: the
 latest earlier source (or entity) that fits. Surnames take the earlier full name.
 """
@@ -54,7 +55,13 @@ def resolve_source(span: tuple[int, int], head: Token | None, context: _Context)
 
 
 def source_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str:  # noqa: ANN001
-    """The kind of a source phrase from its words, head noun and named entities."""
+    """The kind of a source phrase from its words, head noun and named entities; a common noun of
+    no known kind ("the committee's finding", "activity") is an unnamed source: anonymous."""
+    return known_kind(words, head_word, head, ents) or "anonymous"
+
+
+def known_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str | None:  # noqa: ANN001
+    """The kind the rules recognize, or None for a common noun that names no person or known source."""
     labels = {e.label_ for e in ents}
     nominals = _nominal_heads(head)
     modifiers = set(words) - {head_word}
@@ -81,7 +88,34 @@ def source_kind(words: list[str], head_word: str, head: Token | None, ents: list
         return "government"
     if "ORG" in labels or nominals & lex.ORGANIZATION_HEADS:
         return "organization"
-    return "person"
+    return "person" if names_person(head, labels) else None
+
+
+def names_person(head: Token | None, labels: set[str]) -> bool:
+    """A person entity, a proper name, a pronoun or a noun that denotes people ("the lawyer", "experts")."""
+    if head is None or "PER" in labels or head.pos_ in ("PROPN", "PRON") or head.text.startswith("@"):
+        return True
+    word = head.lower_
+    return word in lex.PERSON_HEADS or word in lex.ANONYMOUS_HEADS or word in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
+
+
+def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Context) -> bool:
+    """Whether a phrase can be a speaker: a pronoun, a named entity, or a noun of a known source kind.
+
+    Learned claims need one; their tagger also marks the subject of a plain event ("activity").
+    """
+    if head is None:
+        return False
+    if head.pos_ == "PRON" or head.lower_ in lex.THING_PRONOUNS:
+        return True
+    ents = context.ents_in(*span)
+    if ents or head.pos_ == "PROPN":
+        return True
+    words = [w.lower() for w in context.text[span[0]:span[1]].replace(",", " ").split()]
+    # the tagger's run may stop short of the phrase ("A new poll" of "a new poll number"), so any
+    # noun of the phrase may name the speaker
+    nouns = [t for t in head.doc.char_span(*span, alignment_mode="expand") or () if t.pos_ == "NOUN"]
+    return any(known_kind(words, noun.lower_, noun, ents) is not None for noun in [head, *nouns])
 
 
 def _nominal_heads(head: Token | None) -> set[str]:
