@@ -181,7 +181,7 @@ def test_an_analysis_that_crashes_skips_only_that_article(tmp_path):
 def test_linking_runs_over_every_unlinked_article(tmp_path, monkeypatch):
     calls = []
     fake = types.ModuleType("claimtrace.corpus.link")
-    fake.link_corpus = lambda store, ids: calls.append(list(ids))
+    fake.link_corpus = lambda store, ids, jobs=1: calls.append(list(ids))
     monkeypatch.setitem(sys.modules, "claimtrace.corpus.link", fake)
     write_stories(tmp_path / "news", 3)
 

@@ -287,3 +287,25 @@ def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
     assert embedded == [1] and store.articles[1].embedding is not None
     link_corpus(store, [2])  # article 1 is context now: its stored vector is reused
     assert embedded == [1, 2] and store.articles[2].embedding is not None
+
+
+def test_relating_on_forked_workers_finds_exactly_what_one_process_finds(monkeypatch):
+    import claimtrace.corpus.link as link_module
+
+    stores = []
+    for _ in range(2):
+        s = FakeStore()
+        for i in range(1, 7):
+            s.add(
+                article(i, f"Strike on the market, report {i}", f"2024-05-0{i}", f"Daily {i}"),
+                [(f"{10 * i} people were killed in the strike on the market", "affirms"),
+                 ("the army denied any strike on the market", "denies" if i % 2 else "affirms")],
+            )
+        stores.append(s)
+    monkeypatch.setattr(link_module, "_MIN_CLAIMS_PER_JOB", 2)  # make the tiny corpus worth splitting
+    one = link_corpus(stores[0], list(range(1, 7)), jobs=1)
+    two = link_corpus(stores[1], list(range(1, 7)), jobs=2)
+    assert one == two and one["relations"] > 0
+    assert {k: (r.relation, r.reason) for k, r in stores[0].relations.items()} == {
+        k: (r.relation, r.reason) for k, r in stores[1].relations.items()
+    }

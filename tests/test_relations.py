@@ -121,3 +121,15 @@ def test_counts_of_different_things_are_not_a_number_conflict():
     b = claim("Rebels destroyed 12 trucks near the bridge")
     relation = relate(a, b)
     assert relation is None or "different numbers" not in relation.reason
+
+
+def test_relating_is_the_same_whichever_claim_comes_first():
+    from claimtrace.corpus.relations import relate
+
+    undated = claim_record("Troops withdrew from the northern airport", polarity="affirms")
+    dated = claim_record("Troops did not withdraw from the northern airport", polarity="denies")
+    undated.id, dated.id = 7, 3
+    undated.published, dated.published = None, "2024-01-05"
+    forward, backward = relate(undated, dated), relate(dated, undated)
+    assert forward is not None and forward == backward
+    assert (forward.a, forward.b) == (3, 7)  # unknown time: the order they were stored in

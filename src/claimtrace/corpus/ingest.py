@@ -128,7 +128,7 @@ def ingest(
     if options.link:
         link_started = time.monotonic()
         with _status("linking the new articles across the corpus", options.progress):
-            summary.linked, summary.link_note = run_linking(store)
+            summary.linked, summary.link_note = run_linking(store, options.jobs)
         summary.link_seconds = time.monotonic() - link_started
     summary.seconds = time.monotonic() - started
     return summary
@@ -440,8 +440,9 @@ def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
 # -- linking -----------------------------------------------------------------------------------
 
 
-def run_linking(store: Store) -> tuple[int | None, str | None]:
-    """Link every unlinked article; returns (how many, a note) or (None, why it did not run)."""
+def run_linking(store: Store, jobs: int = 1) -> tuple[int | None, str | None]:
+    """Link every unlinked article (relating claims on ``jobs`` processes); returns (how many, a
+    note) or (None, why it did not run)."""
     try:
         from claimtrace.corpus.link import link_corpus
     except ModuleNotFoundError as exc:
@@ -451,7 +452,7 @@ def run_linking(store: Store) -> tuple[int | None, str | None]:
     article_ids = store.unlinked_article_ids()
     if not article_ids:
         return 0, None
-    link_corpus(store, article_ids)
+    link_corpus(store, article_ids, jobs=jobs)
     store.mark_linked(article_ids)
     return len(article_ids), None
 

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ LSH_TABLES = 4
 LSH_BITS = 12
 _LSH_SEED = 20261126
 _KINDS = ("corroborates", "contradicts", "updates")
+_MIN_CLAIMS_PER_JOB = 2000  # below this, starting a worker costs more than it saves
 
 
 def _lsh_planes(dimension: int) -> np.ndarray:
@@ -79,7 +81,7 @@ class CandidateIndex:
         self.records = records
         self.calibrate = calibrate or (lambda cosines: cosines)  # onto MiniLM's scale (see embed.py)
         self.vectors = vectors
-        self.position = {r.id: i for i, r in enumerate(records)}
+        self.article_ids = np.fromiter((r.article_id for r in records), dtype=np.int64, count=len(records))
         self.blocks: dict[str, list[int]] = defaultdict(list)
         for i, (record, lsh) in enumerate(zip(records, lsh_keys(vectors), strict=True)):
             for key in blocking_keys(record, stories.get(record.article_id), lsh):
@@ -93,11 +95,12 @@ class CandidateIndex:
             pool.update(self.blocks.get(key, ()))
             if len(pool) >= MAX_BLOCK_CANDIDATES:
                 break
-        own = self.position.get(record.id)
-        pool = {i for i in pool if i != own and self.records[i].article_id != record.article_id}
         if not pool:
             return []
         indices = np.fromiter(sorted(pool), dtype=np.int64)
+        indices = indices[self.article_ids[indices] != record.article_id]  # never its own article
+        if not len(indices):
+            return []
         sims = self.calibrate(self.vectors[indices] @ vector)
         keep = np.argsort(-sims)[:NEIGHBOURS]
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
@@ -171,11 +174,83 @@ def assign_stories(
     return assignments, labels, len(touched - existing)
 
 
-def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None) -> dict[str, int]:
+@dataclass
+class _Task:
+    """What relating the new claims needs: read-only, shared with forked workers."""
+
+    index: CandidateIndex
+    new_claims: list[ClaimRecord]
+    lsh: list[list[str]]
+    stories: dict[int, int]
+    stance_model: Any = None
+
+
+def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], np.ndarray]:
+    """Relations found from new claims ``start:stop`` and the candidate pairs looked at (a << 32 | b)."""
+    relations: list[Relation] = []
+    seen: set[tuple[int, int]] = set()
+    records = task.index.records
+    for record, lsh in zip(task.new_claims[start:stop], task.lsh[start:stop], strict=True):
+        keys = blocking_keys(record, task.stories.get(record.article_id), lsh)
+        for i, similarity in task.index.candidates(record, record.embedding, keys):
+            other = records[i]
+            pair = (min(record.id, other.id), max(record.id, other.id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            relation = relate(record, other, stance_model=task.stance_model, similarity=similarity)
+            if relation is not None:
+                relations.append(relation)
+    codes = np.fromiter(((a << 32) | b for a, b in seen), dtype=np.int64, count=len(seen))
+    return relations, codes
+
+
+_FORKED_TASK: _Task | None = None  # set in the parent just before forking the workers that read it
+
+
+def _relate_forked(bounds: tuple[int, int]) -> tuple[list[Relation], np.ndarray]:
+    assert _FORKED_TASK is not None
+    return _relate_slice(_FORKED_TASK, *bounds)
+
+
+def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
+    """Relations of the new claims to their candidates, and how many distinct pairs were compared.
+
+    With ``jobs > 1`` (and a platform that can fork) the claims are split between forked workers,
+    which share the index without copying it; a pair two workers both meet is related the same way
+    by both (:func:`relate` does not depend on argument order), so duplicates are simply dropped.
+    """
+    global _FORKED_TASK
+    import multiprocessing
+
+    parts = min(jobs, max(1, len(task.new_claims) // _MIN_CLAIMS_PER_JOB))
+    if parts <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        relations, codes = _relate_slice(task, 0, len(task.new_claims))
+        return relations, len(codes)
+    step = -(-len(task.new_claims) // parts)
+    bounds = [(start, min(start + step, len(task.new_claims))) for start in range(0, len(task.new_claims), step)]
+    _FORKED_TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(parts) as pool:
+            results = pool.map(_relate_forked, bounds)
+    finally:
+        _FORKED_TASK = None
+    unique: dict[tuple[int, int], Relation] = {}
+    for relations, _ in results:
+        for relation in relations:
+            unique.setdefault((relation.a, relation.b), relation)
+    pairs = np.unique(np.concatenate([codes for _, codes in results]))
+    return sorted(unique.values(), key=lambda r: (r.a, r.b)), len(pairs)
+
+
+def link_corpus(
+    store: Any, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
+) -> dict[str, int]:
     """Link the articles ``article_ids`` into the stored corpus; returns counts of what was done.
 
     ``stance_model`` (optional) lets :func:`relate` call a pair without other evidence a
-    contradiction when the model says one claim disagrees with the other.
+    contradiction when the model says one claim disagrees with the other. ``jobs``: processes
+    for relating the new claims to their candidates (see :func:`relate_new_claims`).
     """
     if not isinstance(article_ids, list | tuple) or not all(isinstance(i, int) for i in article_ids):
         raise InputError("article_ids must be a list of integer article ids")
@@ -204,19 +279,10 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
     stories = {a.id: a.story_id for a in all_articles if a.story_id is not None} | assignments
     index = CandidateIndex(all_records, all_vectors, stories, get_claim_encoder().calibrate)
 
-    relations: list[Relation] = []
-    seen: set[tuple[int, int]] = set()
-    for record, lsh in zip(new_claims, lsh_keys(all_vectors[len(stored) :]), strict=True):
-        keys = blocking_keys(record, stories.get(record.article_id), lsh)
-        for i, similarity in index.candidates(record, record.embedding, keys):
-            other = all_records[i]
-            pair = (min(record.id, other.id), max(record.id, other.id))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            relation = relate(record, other, stance_model=stance_model, similarity=similarity)
-            if relation is not None:
-                relations.append(relation)
+    new_lsh = lsh_keys(all_vectors[len(stored) :])
+    relations, pairs = relate_new_claims(
+        _Task(index, new_claims, new_lsh, stories, stance_model), jobs=jobs
+    )
 
     transaction = store.transaction() if hasattr(store, "transaction") else nullcontext()
     with transaction:
@@ -236,7 +302,7 @@ def link_corpus(store: Any, article_ids: list[int], *, stance_model: Any = None)
         "embedded": len(to_save),
         "stories": len(set(assignments.values())),
         "new_stories": new_stories,
-        "candidate_pairs": len(seen),
+        "candidate_pairs": pairs,
         "relations": len(relations),
         **{kind: kinds.get(kind, 0) for kind in _KINDS},
     }

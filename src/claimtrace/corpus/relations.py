@@ -131,12 +131,12 @@ def opposite_evidence(
 
 
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
+    """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
+    so that relating (a, b) and (b, a) gives the same relation."""
     da, db = parse_date(a.time), parse_date(b.time)
-    if da and db and db < da:
-        return b, a
-    if da and db and da == db and b.id < a.id:
-        return b, a
-    return a, b
+    if da and db and da != db:
+        return (a, b) if da < db else (b, a)
+    return (a, b) if a.id <= b.id else (b, a)
 
 
 def _is_update(earlier: ClaimRecord, later: ClaimRecord, reasons: list[str]) -> str | None:
