@@ -86,3 +86,11 @@ def test_organization_parts_do_not_spread():
 def test_docs_without_entities_or_tokens_are_fine():
     assert harmonize_entities(NLP("")) == []
     assert harmonize_entities(NLP("nothing here at all")) == []
+
+
+def test_one_word_names_that_are_common_words_are_not_repeated():
+    doc = _doc(
+        "Premier Ada May spoke. Talks may resume. May was quiet. Elections are due in May.",
+        [("Ada May", "PER")],
+    )
+    assert _ents(doc) == [("Ada May", "PER")]

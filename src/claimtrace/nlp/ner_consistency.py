@@ -12,7 +12,9 @@ the labels agree within a document:
    multi-word PER mention ("Blair" after "Tony Blair") becomes PER.
 3. **Repeats**: an unlabeled, capitalized occurrence of a labeled name (or
    of such a name part) gets that label; the longest name wins, and tokens
-   already inside an entity are never relabeled or split.
+   already inside an entity are never relabeled or split. One-word names
+   that are month names or also occur in lower case in the document
+   ("May", "Will") are not repeated.
 
 Measured on CoNLL-2003 eng.testa (whole documents, gold tokens; choices made
 on testa only; docs/benchmarks_nlp.md): entity F1 of the NER with floret
@@ -28,6 +30,10 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc, Span
 
 Key = tuple[str, ...]
+
+MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+)
 
 
 def _key(tokens: Span) -> Key:
@@ -73,9 +79,13 @@ def _find_repeats(doc: Doc, ents: list[Span], names: dict[Key, str]) -> list[Spa
     taken = [False] * len(doc)
     for ent in ents:
         taken[ent.start:ent.end] = [True] * len(ent)
+    # a one-word name that is also a common word ("May", "Will", "Rose") is only
+    # trusted where the NER said so: capitals alone may just mean a sentence start
+    lowercase_words = {t.text for t in doc if t.is_lower} | MONTHS
     by_first: dict[str, list[Key]] = defaultdict(list)
     for key in sorted(names, key=len, reverse=True):
-        by_first[key[0]].append(key)
+        if len(key) > 1 or key[0] not in lowercase_words:
+            by_first[key[0]].append(key)
     found = []
     i = 0
     while i < len(doc):
