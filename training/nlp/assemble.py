@@ -81,8 +81,9 @@ def reload_with_minimal_strings(path: Path):
                 nlp.vocab.strings.add(moves.get_class_name(i))
     for extra in ("ROOT", "dep", "O", "-", "", "SP", "_SP", "SPACE"):
         nlp.vocab.strings.add(extra)
-    # static (floret) vectors of the NER tok2vec: hashed rows only, no word list
-    nlp.vocab.vectors = full.vocab.vectors
+    # static (floret) vectors of the NER tok2vec: hashed rows only. Copied without their
+    # StringStore: assigning the Vectors object would add the training word list back
+    nlp.vocab.vectors.from_bytes(full.vocab.vectors.to_bytes(exclude=["strings"]), exclude=["strings"])
     return nlp
 
 
