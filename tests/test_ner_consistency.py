@@ -94,3 +94,8 @@ def test_one_word_names_that_are_common_words_are_not_repeated():
         [("Ada May", "PER")],
     )
     assert _ents(doc) == [("Ada May", "PER")]
+
+
+def test_a_name_cut_at_a_hyphen_gives_no_name_part():
+    doc = _doc("President Omar Al-Rashid met envoys in Al-Karif on Monday.", [("Omar Al", "PER"), ("Al", "LOC")])
+    assert _ents(doc) == [("Omar Al", "PER"), ("Al", "LOC")]

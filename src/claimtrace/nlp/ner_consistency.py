@@ -9,7 +9,8 @@ the labels agree within a document:
 1. **Majority label**: all mentions with the same words (case ignored, so
    headline capitals count) take the label most of them have; ties stay.
 2. **Name parts**: a one-word mention equal to the first or last word of a
-   multi-word PER mention ("Blair" after "Tony Blair") becomes PER.
+   multi-word PER mention ("Blair" after "Tony Blair") becomes PER (not a word
+   where the NER cut the name at a hyphen: "Al" of "Bashar Al" + "-Assad").
 3. **Repeats**: an unlabeled, capitalized occurrence of a labeled name (or
    of such a name part) gets that label; the longest name wins, and tokens
    already inside an entity are never relabeled or split. One-word names
@@ -53,12 +54,21 @@ def _majority_labels(ents: list[Span]) -> dict[Key, str]:
     return labels
 
 
+def _cut_at_hyphen(ent: Span) -> tuple[bool, bool]:
+    """Whether the mention starts / ends at a hyphen inside a word ("Bashar Al" of "Bashar Al-Assad")."""
+    doc = ent.doc
+    starts = ent.start > 0 and doc[ent.start - 1].text == "-" and not doc[ent.start - 1].whitespace_
+    ends = ent.end < len(doc) and doc[ent.end].text == "-" and not doc[ent.end - 1].whitespace_
+    return starts, ends
+
+
 def _person_name_parts(ents: list[Span]) -> set[str]:
     parts = set()
     for ent in ents:
         if ent.label_ == "PER" and len(ent) >= 2:
-            for tok in (ent[0], ent[-1]):
-                if tok.is_alpha and len(tok) > 1 and tok.text[0].isupper():
+            cut_start, cut_end = _cut_at_hyphen(ent)
+            for tok, cut in ((ent[0], cut_start), (ent[-1], cut_end)):
+                if not cut and tok.is_alpha and len(tok) > 1 and tok.text[0].isupper():
                     parts.add(tok.lower_)
     return parts
 
