@@ -20,6 +20,9 @@ What is measured (all data is read from --data at run time; nothing is stored):
   sentences).  A predicted sentence is correct if its character span (with
   surrounding whitespace trimmed) equals a gold sentence span.  P/R/F1 over
   sentences, micro-averaged over all documents.
+* The pipeline is the model plus the rule steps ``load_pipeline`` adds to it
+  (``claimtrace.nlp.add_core_steps``: NER label consistency, paragraph breaks),
+  i.e. exactly what users get before the claimtrace extractors.
 * NER on CoNLL-2003 ``eng.testb`` (``eng.testa`` with ``--split dev``): gold
   tokens, one Doc per ``-DOCSTART-`` document (document context), IOB1 -> IOB2.
   Exact-span P/R/F1 overall and per type (spaCy Scorer).
@@ -55,6 +58,8 @@ import spacy  # noqa: E402
 from spacy.scorer import Scorer  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 from spacy.training import Example, biluo_tags_to_spans, iob_to_biluo  # noqa: E402
+
+from claimtrace.nlp import add_core_steps  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "src" / "claimtrace" / "models" / "news_pipeline"
@@ -317,8 +322,9 @@ if os.environ.get("CT_NUMPY_OPS"):
     from thinc.api import NumpyOps, set_current_ops
     set_current_ops(NumpyOps(use_blis=False))
 import spacy
+from claimtrace.nlp import add_core_steps
 t1 = time.perf_counter()
-nlp = spacy.load(sys.argv[1])
+nlp = add_core_steps(spacy.load(sys.argv[1]))
 arts = json.load(open(sys.argv[2]))
 doc = nlp(arts[0])
 t2 = time.perf_counter()
@@ -365,7 +371,7 @@ def run(data: Path, model: Path, split: str, n_articles: int, numpy_ops: bool,
     if numpy_ops:
         from thinc.api import NumpyOps, set_current_ops
         set_current_ops(NumpyOps(use_blis=False))
-    nlp = spacy.load(model)
+    nlp = add_core_steps(spacy.load(model))  # exactly the trained part users get from load_pipeline
     res: dict[str, object] = {
         "model": str(model), "model_version": nlp.meta.get("version"),
         "pipeline": nlp.pipe_names, "spacy_version": spacy.__version__,

@@ -136,12 +136,17 @@ def convert_all(data: Path, out: Path, n_sents: int = 10, force: bool = False) -
     # syntax train/dev = EWT + GUM merged into one directory each (spaCy's
     # corpus reader accepts a directory of .spacy files)
     for split in ("train", "dev"):
-        d = out / f"syntax-{split}"
-        d.mkdir(parents=True, exist_ok=True)
-        for src in (f"ewt-{split}.spacy", f"gum-{split}.spacy"):
-            link = d / src
-            if not link.exists():
-                link.symlink_to(out / src)
+        link_corpus(out / f"syntax-{split}", [out / f"ewt-{split}.spacy", out / f"gum-{split}.spacy"])
+
+
+def link_corpus(directory: Path, files: list[Path]) -> Path:
+    """One training corpus made of several .spacy files (a directory of symlinks)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for src in files:
+        link = directory / src.name
+        if not link.exists():
+            link.symlink_to(src)
+    return directory
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ def render(meta: dict, test: dict, dev: dict, notes: str = "", speed_numpy: dict
     L = []
     L.append(f"# news_pipeline {meta.get('version')} — claimtrace English pipeline (spaCy {test.get('spacy_version')})\n")
     L.append(meta.get("description", "") + "\n")
-    L.append("Load: `spacy.load(path_to_this_folder)`. Offline; no pretrained vectors, no spacy-lookups-data, no downloads.\n")
+    L.append("Load: `spacy.load(path_to_this_folder)`. Offline; no spacy-lookups-data, no downloads. claimtrace's "
+             "`load_pipeline()` (and `benchmarks/nlp.py`) add the rule step `claimtrace_ner_consistency` right after `ner` "
+             "(one label per name within a document, see `claimtrace/nlp/ner_consistency.py`); all NER scores below include it.\n")
     L.append("## Components\n")
     L.append(f"Pipeline: `{comps}` (+ spaCy's default English tokenizer rules).\n")
     L.append("| component | sets | trained on |\n|---|---|---|")
@@ -36,13 +38,20 @@ def render(meta: dict, test: dict, dev: dict, notes: str = "", speed_numpy: dict
     L.append("| morphologizer | `token.pos_` (UPOS) and `token.morph` (UD FEATS) | UD EWT + GUM |")
     L.append("| trainable_lemmatizer | `token.lemma_` (edit-tree lemmatizer, backoff = form) | UD EWT + GUM |")
     L.append("| parser | `token.dep_` (UD v2 relations incl. subtypes; root label is spaCy's `ROOT`), `token.head`, `doc.sents` | UD EWT + GUM |")
-    L.append(f"| ner | `doc.ents` with PER, ORG, LOC, MISC; its own tok2vec ({meta.get('claimtrace_ner_tok2vec', 'see config.cfg')}) | CoNLL-2003 eng.train |")
+    L.append(f"| ner | `doc.ents` with PER, ORG, LOC, MISC; its own tok2vec ({meta.get('claimtrace_ner_tok2vec', 'see config.cfg')}) "
+             f"| {meta.get('claimtrace_ner_trained_on', 'CoNLL-2003 eng.train')} |")
     L.append("")
     L.append("## Training data, licences, commits\n")
     L.append("| data | role | source @ commit | licence |\n|---|---|---|---|")
     L.append("| UD English-EWT (train 12,544 sents; dev; test) | syntax train / dev / test | UniversalDependencies/UD_English-EWT @ 15d613d8447b3478787d4c278730a1e48a945efb (train rebuilt byte-identical from the repo sources) | CC BY-SA 4.0 (texts: LDC EWT, partly © Google/Yahoo!/UPenn/authors) |")
     L.append("| GUM, genres academic, bio, court, interview, news, voyage (train 3,707 sents; dev; test) | syntax train / dev / test | amir-zeldes/gum @ 72ce5ac14978a324c2fd18d49484e65292cbe316 | annotations CC BY 4.0; texts CC BY 4.0 / CC BY 2.5 / CC BY-SA 3.0 per genre |")
-    L.append("| CoNLL-2003 English (eng.train / eng.testa / eng.testb) | NER train / dev / test | glample/tagger @ 1c9618889fb89500cc5e70c45c27859b89d44449 | Reuters RCV1 research agreement, not an open licence; only the trained weights are shipped |")
+    L.append("| CoNLL-2003 English (eng.train / eng.testa / eng.testb) | NER train / dev (all choices) / test; the shipped NER's final fit also trains on eng.testa | glample/tagger @ 1c9618889fb89500cc5e70c45c27859b89d44449 | Reuters RCV1 research agreement, not an open licence; only the trained weights are shipped |")
+    L.append("| floret vectors corpus: CoNLL-2003 eng.train (×2), UD EWT train, GUM train, FNC-1 train bodies, PolNeAR train texts, "
+             "PTC (SemEval-2020 T11) train articles; 2.56M tokens, built by `training/nlp/build_vectors.py` | static vectors of the NER "
+             "tok2vec (floret: 50,000 hashed subword rows × 100, no word list) | UKPLab/coling2018_fake-news-challenge @ "
+             "6446c4459b520b7f7713bc66117917e341d899dc; networkdynamics/PolNeAR @ c3eee833c035bf7b8c84f55b58c0bf7346cfae76; "
+             "yrf1/SemEval23-Task-3-UIUC-Team @ 259634db215b4e2d999389348ad45100e34b6bf2 (PTC v2 copy); CoNLL/EWT/GUM as above "
+             "| research use (no licence files; texts belong to their publishers); only the learned hashed vectors are shipped |")
     L.append("| UNER English-PUD | NER test only (not trained on) | UniversalNER/UNER_English-PUD @ 07ea0553144e3fcf3d6633efe2a075b725a0d262 | CC BY-SA 3.0 |")
     L.append("")
     L.append("Licence of this model: the syntax components are derived from CC BY-SA annotations (EWT, GUM bio/voyage), so "
@@ -54,7 +63,8 @@ def render(meta: dict, test: dict, dev: dict, notes: str = "", speed_numpy: dict
     L.append("```bash\npython training/nlp/train.py --data ../shared/data --out src/claimtrace/models/news_pipeline\n```\n")
     L.append("Two parallel spaCy trainings (one thread each), `model-best` by dev score, then assembly (see training/nlp/README.md). "
              "Conversion: CoNLL-U multiword tokens split into syntactic words, 10 sentences per doc within a document; "
-             "CoNLL-2003 IOB1 → IOB2 → BILUO, `-DOCSTART-` skipped, 10 sentences per doc. No pretrained vectors.\n")
+             "CoNLL-2003 IOB1 → IOB2 → BILUO, `-DOCSTART-` skipped, 10 sentences per doc. No pretrained vectors from elsewhere: "
+             "the NER's floret vectors are trained by `training/nlp/build_vectors.py` on training-split text only.\n")
     if tr.get("wall_time_s"):
         L.append(f"Training wall time: {tr['wall_time_s'] / 60:.0f} min on 2 shared CPU cores (other jobs were running).\n")
     if notes:
@@ -102,7 +112,8 @@ def render(meta: dict, test: dict, dev: dict, notes: str = "", speed_numpy: dict
                  + ", ".join(f"{k} {100 * perf[k]:.2f}" for k in ("tag_acc", "pos_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f", "ents_f")
                              if isinstance(perf.get(k), (int, float))) + ".\n")
     L.append("## Limitations\n")
-    L.append("- Trained from scratch without pretrained embeddings: rare words and names outside the training genres are weaker.")
+    L.append("- Trained from scratch; the only pretrained features are the NER's floret vectors from 2.56M tokens of "
+             "training text: rare words and names outside the training genres are weaker.")
     L.append("- NER follows CoNLL-2003 (Reuters 1996) conventions; MISC covers nationalities, events, works etc. "
              "UNER/PUD has no MISC, so MISC predictions are ignored there.")
     L.append("- Syntax follows UD v2 (EWT 2025, GUM 2025) guidelines; web/blog text (EWT) and six GUM genres.")

@@ -1,7 +1,8 @@
 """Loading our trained news pipeline and the claimtrace spaCy components.
 
 ``load_pipeline()`` returns the trained pipeline shipped in
-``claimtrace/models/news_pipeline`` with the claimtrace components appended
+``claimtrace/models/news_pipeline`` with its rule steps (``add_core_steps``:
+NER label consistency, paragraph breaks) and the claimtrace components appended
 (entities → dates → places → claims). Each component stores its results on a
 ``Doc`` extension (``doc._.entity_groups``, ``doc._.entities``, ``doc._.dates``, ``doc._.places``,
 ``doc._.claims``) as :mod:`claimtrace.model` objects whose offsets are
@@ -55,6 +56,21 @@ def _use_fast_ops() -> None:
         set_current_ops(NumpyOps(use_blis=False))
 
 
+def add_core_steps(nlp: Language) -> Language:
+    """Add the rule steps that belong to the trained pipeline itself (benchmarks/nlp.py measures with them).
+
+    ``claimtrace_ner_consistency`` right after ``ner`` (one label per name in a document),
+    ``claimtrace_paragraphs`` before ``parser`` (a line break ends a sentence).
+    """
+    from claimtrace.nlp import components  # noqa: F401  (registers the factories)
+
+    if "ner" in nlp.pipe_names and "claimtrace_ner_consistency" not in nlp.pipe_names:
+        nlp.add_pipe("claimtrace_ner_consistency", after="ner")
+    if "parser" in nlp.pipe_names and "claimtrace_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("claimtrace_paragraphs", before="parser")
+    return nlp
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(path: str | None = None, with_components: bool = True) -> Language:
     """Load the trained pipeline (cached) with the claimtrace components appended."""
@@ -62,12 +78,8 @@ def load_pipeline(path: str | None = None, with_components: bool = True) -> Lang
     location = Path(path) if path else model_path()
     if not (location / "config.cfg").is_file():
         raise ClaimtraceError(f"no trained pipeline at {location} (set {MODEL_ENV} or reinstall claimtrace)")
-    nlp = spacy.load(location)
+    nlp = add_core_steps(spacy.load(location))
     nlp.max_length = 2_000_000
-    from claimtrace.nlp import components  # noqa: F401  (registers the factories)
-
-    if "parser" in nlp.pipe_names and "claimtrace_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("claimtrace_paragraphs", before="parser")
     if with_components:
         for name in CLAIMTRACE_COMPONENTS:
             if name not in nlp.pipe_names:

@@ -6,6 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimtrace.extract import attribution, dates, entities, places
+from claimtrace.nlp.ner_consistency import harmonize_entities
 
 
 @Language.component("claimtrace_paragraphs")
@@ -16,6 +17,13 @@ def paragraphs_component(doc: Doc) -> Doc:
             if token.i > 0:
                 token.is_sent_start = False  # the break belongs to the sentence it ends
             doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("claimtrace_ner_consistency")
+def ner_consistency_component(doc: Doc) -> Doc:
+    """One label per name within a document, and repeats of a name the NER missed (see ner_consistency)."""
+    doc.ents = harmonize_entities(doc)
     return doc
 
 
