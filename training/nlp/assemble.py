@@ -144,6 +144,11 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str = "0.1.0",
     check = spacy.load(tmp)
     doc = check("The committee met in Paris on Monday. It approved the plan.")
     assert len(list(doc.sents)) >= 1 and doc[0].pos_ and doc[0].tag_
+    return swap_into_place(tmp, out)
+
+
+def swap_into_place(tmp: Path, out: Path) -> Path:
+    """Replace the folder ``out`` by ``tmp`` with renames, so a crash never leaves half a pipeline."""
     os.chmod(tmp, 0o755)
     old = out.with_name(f".{out.name}.old-{int(time.time())}")
     if out.exists():

@@ -16,12 +16,17 @@ import filecmp
 import json
 import os
 import shutil
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 import spacy
-from assemble import reload_with_minimal_strings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from assemble import (
+    reload_with_minimal_strings,
+    swap_into_place,  # noqa: E402
+)
 
 KEPT = ("tok2vec", "tagger", "morphologizer", "trainable_lemmatizer", "parser")
 
@@ -61,14 +66,7 @@ def replace_ner(base: Path, ner_dir: Path, out: Path, extra_meta: dict | None = 
         shutil.copy(base / "MODEL_CARD.md", tmp / "MODEL_CARD.md")
     check = spacy.load(tmp)
     assert check.pipe_names.index("ner") < check.pipe_names.index("parser")
-    os.chmod(tmp, 0o755)
-    old = out.with_name(f".{out.name}.old-{int(time.time())}")
-    if out.exists():
-        os.rename(out, old)
-    os.rename(tmp, out)
-    if old.exists():
-        shutil.rmtree(old)
-    return out
+    return swap_into_place(tmp, out)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Claim matching: do two stored claims state the same proposition (whatever their polarity)?
 
 Finds a match from a normalized form of each claim (predicate class, content lemmas, quantities,
-polarity, modality, entities, places, time) together with the MiniLM similarity of their
-polarity-neutral text. The score is 0.45 x embedding similarity + 0.10 x word overlap + 0.30 x
+polarity, modality, entities, places, time) together with the embedding similarity of their
+polarity-neutral text (by the claim encoder, the static MiniLM imitation unless
+``$CLAIMTRACE_CLAIM_ENCODER=minilm``; cosines mapped onto MiniLM's scale either way). The score is 0.45 x embedding similarity + 0.10 x word overlap + 0.30 x
 frame (the same kind of event, e.g. withdraw/leave/pull out, about shared actors or places) + 0.15 x
 entity/place overlap. Negation words are removed before embedding and the extracted polarity is not
 part of the score, so a denial of X scores exactly like X: a match is what can then corroborate or
