@@ -79,10 +79,11 @@ What it misses
 
 Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-11-26 with news_pipeline 0.1.0 and the role
-    tagger and its filters on learned claims: source 0.755, cue 0.612, content
-    0.857, whole relation 0.634 (without the filters 0.755, 0.615, 0.858, 0.634; rules
-    alone: 0.710, 0.530, 0.818, 0.605); throughput 0.94-0.96 of the pipeline without it. Details in docs/benchmarks_attribution.md.
+    author claims are not scored), 2026-11-26 with the shipped pipeline (floret NER),
+    the role tagger and its filters on learned claims: source 0.758, cue 0.612,
+    content 0.858, whole relation 0.634 (rules alone, earlier NER: 0.710, 0.530,
+    0.818, 0.605); throughput 0.94 of the pipeline without it. Details in
+    docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations
@@ -104,14 +105,14 @@ from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
 MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1), with the role tagger
-    "source_overlap_f1": 0.755, "cue_overlap_f1": 0.612, "content_overlap_f1": 0.857, "relation_f1": 0.634,
+    "source_overlap_f1": 0.758, "cue_overlap_f1": 0.612, "content_overlap_f1": 0.858, "relation_f1": 0.634,
 }
 CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
 OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
-SEED_FLOOR = 0.5
+SEED_FLOOR = 0.5  # P(cue) given at least to the seed reporting verbs of conflict news
 LEXICON_FLOOR = 0.1  # P(cue | form) a verb needs before a bare object counts as its content
-POSTPOSED_FLOOR = 0.3  # ... and before the sentence it is appended to ("..., X said") does  # P(cue) given at least to the seed reporting verbs of conflict news
+POSTPOSED_FLOOR = 0.3  # ... and before the sentence it is appended to ("..., X said") does
 
 OPENING_QUOTES = frozenset("“«„")
 CLOSING_QUOTES = frozenset("”»")
