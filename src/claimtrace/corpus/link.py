@@ -9,8 +9,10 @@ is indexed under its entities, its places, its article's story and four random-p
 buckets of its embedding (the nearest-neighbour part). A new claim looks up its own keys, rarest
 block first, up to ``MAX_BLOCK_CANDIDATES`` claims; the ``NEIGHBOURS`` most similar of those (cosine
 at least ``MIN_CANDIDATE_COSINE``) are related. Cost grows with the number of new claims times that
-cap, not with the corpus squared. Misses: a matching claim that shares no entity, place, story or
-LSH bucket with the new one (a paraphrase far from it in embedding space).
+cap, not with the corpus squared; with ``jobs > 1`` the new claims are related on forked workers.
+Claim vectors come from the claim encoder (``embed.get_claim_encoder``), story vectors from MiniLM;
+both are stored, so nothing is embedded twice. Misses: a matching claim that shares no entity, place,
+story or LSH bucket with the new one (a paraphrase far from it in embedding space).
 """
 
 from __future__ import annotations
