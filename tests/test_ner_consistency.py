@@ -99,3 +99,20 @@ def test_one_word_names_that_are_common_words_are_not_repeated():
 def test_a_name_cut_at_a_hyphen_gives_no_name_part():
     doc = _doc("President Omar Al-Rashid met envoys in Al-Karif on Monday.", [("Omar Al", "PER"), ("Al", "LOC")])
     assert _ents(doc) == [("Omar Al", "PER"), ("Al", "LOC")]
+
+
+def test_a_name_part_is_not_found_inside_a_hyphenated_word():
+    doc = _doc(
+        "Nadim Al spoke to reporters. Troops entered Al-Hasakah while Al stayed home.",
+        [("Nadim Al", "PER")],
+    )
+    # the standalone "Al" is a repeat of the name part; the "Al" of "Al-Hasakah" is not
+    assert _ents(doc) == [("Nadim Al", "PER"), ("Al", "PER")]
+
+
+def test_a_mention_inside_a_hyphenated_word_keeps_its_label():
+    doc = _doc(
+        "Nadim Al spoke to reporters. Troops entered Al-Hasakah on Monday.",
+        [("Nadim Al", "PER"), ("Al", "LOC")],
+    )
+    assert _ents(doc) == [("Nadim Al", "PER"), ("Al", "LOC")]

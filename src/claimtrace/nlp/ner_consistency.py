@@ -10,10 +10,12 @@ the labels agree within a document:
    headline capitals count) take the label most of them have; ties stay.
 2. **Name parts**: a one-word mention equal to the first or last word of a
    multi-word PER mention ("Blair" after "Tony Blair") becomes PER (not a word
-   where the NER cut the name at a hyphen: "Al" of "Bashar Al" + "-Assad").
+   where the NER cut the name at a hyphen: "Al" of "Bashar Al" + "-Assad", and
+   not a mention that is itself part of a hyphenated word).
 3. **Repeats**: an unlabeled, capitalized occurrence of a labeled name (or
    of such a name part) gets that label; the longest name wins, and tokens
-   already inside an entity are never relabeled or split. One-word names
+   already inside an entity are never relabeled or split, nor is part of a
+   hyphenated word ("Al" of "Al-Hasakah" after "Al Mayadeen"). One-word names
    that are month names or also occur in lower case in the document
    ("May", "Will") are not repeated.
 
@@ -83,7 +85,12 @@ def _relabel(doc: Doc, ents: list[Span]) -> list[Span]:
     majority = _majority_labels(ents)
     ents = [_with_label(doc, e, majority.get(_key(e), e.label_)) for e in ents]
     parts = _person_name_parts(ents)
-    return [_with_label(doc, e, "PER") if len(e) == 1 and e[0].lower_ in parts else e for e in ents]
+    return [_with_label(doc, e, "PER") if _is_name_part(e, parts) else e for e in ents]
+
+
+def _is_name_part(ent: Span, parts: set[str]) -> bool:
+    """A one-word mention that is a known PER name part and a whole word (not "Al" of "Al-Hasakah")."""
+    return len(ent) == 1 and ent[0].lower_ in parts and not any(_cut_at_hyphen(ent))
 
 
 def _find_repeats(doc: Doc, ents: list[Span], names: dict[Key, str]) -> list[Span]:
@@ -107,6 +114,8 @@ def _find_repeats(doc: Doc, ents: list[Span], names: dict[Key, str]) -> list[Spa
             for key in by_first.get(tok.lower_, ()):
                 end = i + len(key)
                 if end <= len(doc) and not any(taken[i:end]) and _key(doc[i:end]) == key:
+                    if any(_cut_at_hyphen(doc[i:end])):
+                        break  # part of a hyphenated word ("Al" of "Al-Hasakah") is not the name
                     match = Span(doc, i, end, label=names[key])
                     break
         if match is None:
