@@ -70,6 +70,20 @@ def test_different_responsible_actor_contradicts():
     assert relation.relation == "contradicts" and "different actor" in relation.reason
 
 
+def test_a_shared_actor_with_other_names_added_is_not_a_different_actor():
+    a = claim(
+        "Velko Daran met the army chief in Ostrava on May 2",
+        entities=["Velko Daran", "Miro al-Sadan", "Ostrava Council"],
+    )
+    b = claim(
+        "Velko Daran met the army chief on behalf of the president",
+        entities=["Velko Daran", "Miro Al-Sadan", "Teodor Vass"],
+        published="2024-04-03",
+    )
+    relation = relate(a, b)
+    assert relation is None or "different actor" not in relation.reason
+
+
 def test_unrelated_claims_have_no_relation():
     assert (
         relate(claim("The ministry said the talks were productive"), claim("Wheat prices rose in March"))

@@ -84,9 +84,18 @@ def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list
 
 
 def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str]] | None:
-    """Both name actors, each names one the other does not, and the rest of the claim agrees."""
-    only_a = sorted(set(a.entities) - set(b.entities) - set(a.places) - set(b.places))
-    only_b = sorted(set(b.entities) - set(a.entities) - set(a.places) - set(b.places))
+    """Both name actors, they share none, each names one the other does not, and the rest agrees.
+
+    Names compare case-blind ("al-Assad" is "Al-Assad"). Claims that share an actor and each add
+    other names ("Shoigu met Assad in Damascus" / "Shoigu met Assad on behalf of Putin") tell more
+    of the same event; only wholly different actors ("Russian jets" / "Syrian jets") oppose.
+    """
+    places = {p.casefold() for p in (*a.places, *b.places)}
+    actors_a = {e.casefold(): e for e in a.entities if e.casefold() not in places}
+    actors_b = {e.casefold(): e for e in b.entities if e.casefold() not in places}
+    if actors_a.keys() & actors_b.keys():
+        return None
+    only_a, only_b = sorted(actors_a.values()), sorted(actors_b.values())
     if not only_a or not only_b:
         return None
     names = {w.lower() for name in only_a + only_b for w in name.split()}
