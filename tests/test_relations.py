@@ -147,3 +147,14 @@ def test_relating_is_the_same_whichever_claim_comes_first():
     forward, backward = relate(undated, dated), relate(dated, undated)
     assert forward is not None and forward == backward
     assert (forward.a, forward.b) == (3, 7)  # unknown time: the order they were stored in
+
+
+def test_places_named_in_the_claims_are_not_taken_for_actors():
+    from claimtrace.corpus.records import place_name
+
+    assert place_name("Velmora (geo:7)") == "Velmora" and place_name("Velmora") == "Velmora"
+    a = claim("Artillery shelled the station in Velmora", entities=["Velmora"], places=["Velmora (geo:7)"])
+    b = claim("Artillery shelled the station in Dorvik", entities=["Dorvik"], places=["Dorvik (geo:8)"])
+    relation = relate(a, b)
+    assert relation is not None and "different actor" not in relation.reason
+    assert "different place: Velmora (geo:7) vs Dorvik (geo:8)" in relation.reason

@@ -143,7 +143,7 @@ def test_claim_records_carry_sentence_entities_places_and_event_time(store):
     article_id = store.add_analysis(make_analysis(), "h1").id
     ministry, denial = store.claim_records([article_id])
     assert ministry.claim.source.kind == "government"
-    assert ministry.places == ["geo:1"] and ministry.entities == ["Dorvik"]
+    assert ministry.places == ["Dorvik (geo:1)"] and ministry.entities == ["Dorvik"]
     assert ministry.event_time is None and ministry.time == "2024-05-03"
     assert denial.entities == ["Anna Reyes"] and denial.places == []
     assert denial.event_time == "2024-05-02"
@@ -164,7 +164,7 @@ def test_article_records_list_entities_and_places(store):
     article_id = store.add_analysis(make_analysis(), "h1").id
     (record,) = store.article_records()
     assert record.id == article_id
-    assert record.entities == ["Dorvik", "Anna Reyes"] and record.places == ["geo:1"]
+    assert record.entities == ["Dorvik", "Anna Reyes"] and record.places == ["Dorvik (geo:1)"]
     assert store.article_records([article_id + 100]) == []
 
 

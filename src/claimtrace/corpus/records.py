@@ -24,9 +24,15 @@ class ArticleRecord:
     published: str | None
     url: str | None
     entities: list[str] = field(default_factory=list)  # canonical names
-    places: list[str] = field(default_factory=list)  # place ids (or names when unresolved)
+    places: list[str] = field(default_factory=list)  # place keys: "name (place id)", or the name when unresolved
     story_id: int | None = None
     embedding: Any = None  # the story vector (MiniLM of title + lead), or None until computed
+
+
+def place_name(key: str) -> str:
+    """The name part of a place key ("Qamishli (geo:1)" -> "Qamishli")."""
+    name, _, rest = key.rpartition(" (")
+    return name if name and rest.endswith(")") else key
 
 
 @dataclass
@@ -39,7 +45,7 @@ class ClaimRecord:
     url: str | None = None
     event_time: str | None = None  # ISO date the claim is about, else None (use published)
     entities: list[str] = field(default_factory=list)  # canonical names in the claim's sentence
-    places: list[str] = field(default_factory=list)  # place ids in the claim's sentence
+    places: list[str] = field(default_factory=list)  # place keys in the claim's sentence (as above)
     embedding: Any = None  # numpy float32 vector (L2-normalized) or None
     # The normalized form, computed once per record by ``matching.normalized_form`` (never stored).
     form: Any = field(default=None, repr=False, compare=False)

@@ -31,7 +31,7 @@ from claimtrace.corpus.matching import (
     score_forms,
     tokens,
 )
-from claimtrace.corpus.records import ClaimRecord, Relation
+from claimtrace.corpus.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
 
@@ -90,7 +90,7 @@ def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str
     other names ("Shoigu met Assad in Damascus" / "Shoigu met Assad on behalf of Putin") tell more
     of the same event; only wholly different actors ("Russian jets" / "Syrian jets") oppose.
     """
-    places = {p.casefold() for p in (*a.places, *b.places)}
+    places = {place_name(p).casefold() for p in (*a.places, *b.places)}
     actors_a = {e.casefold(): e for e in a.entities if e.casefold() not in places}
     actors_b = {e.casefold(): e for e in b.entities if e.casefold() not in places}
     if actors_a.keys() & actors_b.keys():

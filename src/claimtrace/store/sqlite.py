@@ -384,10 +384,15 @@ class SQLiteStore:
         return rows
 
     def _sentence_mentions(self, article_ids: set[int]) -> dict[str, dict[int, list[tuple[str, int, int]]]]:
-        """Per article: (canonical entity, start, end) and (place id or name, start, end)."""
+        """Per article: (canonical entity, start, end) and (place key, start, end).
+
+        A place key is "name (place id)" for a resolved place, so that relations can say where in
+        words while two mentions of one place still compare equal; an unresolved place is its name.
+        """
         queries = {
             "entities": 'SELECT article_id, canonical, start, "end" FROM entities',
-            "places": 'SELECT article_id, COALESCE(place_id, name), start, "end" FROM places',
+            "places": "SELECT article_id, CASE WHEN place_id IS NULL THEN COALESCE(name, text)"
+            " ELSE COALESCE(name, text) || ' (' || place_id || ')' END, start, \"end\" FROM places",
         }
         found: dict[str, dict[int, list[tuple[str, int, int]]]] = {}
         for kind, sql in queries.items():
