@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 import spacy
 
 from claimtrace.extract.dates import find_dates
+from report import gum_split, print_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,20 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="trained", help="'trained', 'blank' or a pipeline path")
     parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
     args = parser.parse_args(argv)
-    gum = args.data if (args.data / f"gum-{args.split}.conllu").is_file() else args.data / "gum"
-    path = gum / f"gum-{args.split}.conllu"
+    path = gum_split(args.data, args.split)
     if not path.is_file():
         print(f"error: no {path}", file=sys.stderr)
         return 2
     nlp = load_nlp(args.model)
     figures = {"split": args.split, "model": args.model, **measure_cases(nlp), **measure_gum(nlp, read_gum(path))}
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        print(f"{'figure':<22} value")
-        for key, value in figures.items():
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            print(f"{key:<22} {shown}")
+    print_figures(figures, args.json, f"dates on GUM {args.split} and the written cases")
     return 0
 
 

@@ -16,7 +16,6 @@ related from unrelated headline/body pairs of the split by the closest body sent
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -28,6 +27,7 @@ import numpy as np
 from claimtrace.corpus.embed import MODEL_DIR, STATIC_MODEL_DIR, Encoder, StaticEncoder
 from claimtrace.corpus.stance import read_stance_split, split_sentences
 from claimtrace.errors import ClaimtraceError
+from report import print_figures
 
 
 def sample_sentences(folder: Path, limit: int) -> list[str]:
@@ -153,12 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "model_mb": round((MODEL_DIR / "model.onnx").stat().st_size / 1e6, 1),
         **static_figures(texts, shipped, args.data, args.auc_pairs),
     }
-    if args.json:
-        print(json.dumps(figures))
-        return 0
-    print(f"MiniLM int8 ({MODEL_DIR}) against {reference_name}")
-    for key, value in figures.items():
-        print(f"  {key:<34}{value:>12}")
+    print_figures(figures, args.json, f"MiniLM int8 ({MODEL_DIR}) against {reference_name}")
     return 0
 
 

@@ -15,7 +15,6 @@ Usage: python benchmarks/entities.py --data /work/shared/data [--split dev] [--j
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import defaultdict
@@ -26,6 +25,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from claimtrace.extract.entities import group_at, link_mentions
+from report import gum_split, print_figures
 
 LABELS = {"person": "PER", "place": "LOC", "organization": "ORG"}
 
@@ -165,17 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "test", "train"])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    gum = args.data if (args.data / f"gum-{args.split}.conllu").is_file() else args.data / "gum"
-    path = gum / f"gum-{args.split}.conllu"
+    path = gum_split(args.data, args.split)
     if not path.is_file():
         print(f"error: no {path}", file=sys.stderr)
         return 2
     figures = {"split": args.split, **measure(read_gum(path))}
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
+    print_figures(figures, args.json, f"entity grouping on GUM {args.split}")
     return 0
 
 

@@ -26,7 +26,6 @@ it adds once loaded (``gazetteer_mb``) and its size on disk.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -37,6 +36,7 @@ from pathlib import Path
 from statistics import mean, median
 
 from claimtrace.geo import distance_km
+from report import print_figures
 
 MAX_ERROR_KM = 20039.0
 ACCURACY_KM = 161.0
@@ -244,12 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["acc_at_161_no_guess"] = error_figures(resolution_errors(articles, guess=False))["acc_at_161"]
     if args.e2e:
         figures |= end_to_end(articles)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        print(f"geoparsing on {args.data.name} ({len(articles)} articles)")
-        for key, value in figures.items():
-            print(f"  {key:16} {value}")
+    print_figures(figures, args.json, f"geoparsing on {args.data.name} ({len(articles)} articles)")
     return 0
 
 

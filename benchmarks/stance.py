@@ -12,7 +12,6 @@ it divided by the best possible score. Set ``CLAIMTRACE_EMBEDDING_MODEL`` to swa
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from claimtrace.corpus.stance import (
     split_sentences,
 )
 from claimtrace.errors import ClaimtraceError
+from report import print_figures
 
 RELATED = ("agree", "disagree", "discuss")
 
@@ -110,13 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except ClaimtraceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(figures))
-        return 0
-    print(f"stance on {args.data}")
-    for key, value in figures.items():
-        print(f"  {key:<20}{value:>12}")
-    print(confusion_table(gold, predicted))
+    print_figures(figures, args.json, f"stance on {args.data}")
+    if not args.json:
+        print(confusion_table(gold, predicted))
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from claimtrace.corpus.records import ArticleRecord
 from claimtrace.corpus.stories import cluster_articles, embed_articles, story_text
 from claimtrace.errors import InputError
+from report import print_figures
 
 
 def load_basil(folder: Path) -> tuple[list[ArticleRecord], dict[int, str]]:
@@ -101,12 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         "predicted_stories": len(set(assignments.values())),
         "seconds": round(seconds, 1),
     }
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        print(f"{'measure':<22}{'value':>10}")
-        for key, value in figures.items():
-            print(f"{key:<22}{value:>10}")
+    print_figures(figures, args.json, "story clustering, pairwise")
     return 0
 
 

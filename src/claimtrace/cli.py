@@ -25,13 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"claimtrace {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"claimtrace.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"claimtrace.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"claimtrace.commands.{name}").register(subparsers)
     return parser
 
 

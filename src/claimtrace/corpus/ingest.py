@@ -312,7 +312,7 @@ def _analysed(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | E
         return outcome
     if not embed:
         return _Analysed(outcome)
-    return _Analysed(outcome, claim_vectors(outcome), story_vector(outcome))
+    return _Analysed(outcome, *link_vectors(outcome))
 
 
 def _safely(analyze: Analyzer, article: Article) -> Analysis | Exception:
@@ -326,36 +326,22 @@ def _safely(analyze: Analyzer, article: Article) -> Analysis | Exception:
         return InputError(f"analysis failed ({type(exc).__name__}: {exc})")
 
 
-def claim_vectors(analysis: Analysis) -> list[Any] | None:
-    """The claims' embeddings exactly as linking computes them, or None when linking cannot embed.
+def link_vectors(analysis: Analysis) -> tuple[list[Any] | None, Any]:
+    """The claims' vectors and the article's story vector exactly as linking computes them.
 
-    Computing them next to the analysis spreads that work over the worker
-    processes; linking only embeds claims stored without a vector.
+    Computing them next to the analysis spreads that work over the worker processes; linking only
+    embeds what was stored without a vector. (None, None) when an encoder is missing: the link
+    phase then reports it in one line.
     """
-    if not analysis.claims:
-        return []
-    try:
-        from claimtrace.corpus.matching import embed_claims
-        from claimtrace.corpus.records import ClaimRecord
-    except ImportError:
-        return None
-    try:
-        vectors = embed_claims([ClaimRecord(id=0, article_id=0, claim=claim) for claim in analysis.claims])
-    except ClaimtraceError:
-        return None  # the link phase reports the missing encoder in one line
-    return list(vectors)
+    from claimtrace.corpus.matching import embed_claims
+    from claimtrace.corpus.records import ClaimRecord
+    from claimtrace.corpus.stories import embed_articles
 
-
-def story_vector(analysis: Analysis) -> Any:
-    """The article's story embedding exactly as linking computes it, or None when it cannot be made."""
     try:
-        from claimtrace.corpus.stories import embed_articles
-    except ImportError:
-        return None
-    try:
-        return embed_articles([analysis.article])[0]
+        claims = embed_claims([ClaimRecord(id=0, article_id=0, claim=c) for c in analysis.claims])
+        return list(claims), embed_articles([analysis.article])[0]
     except ClaimtraceError:
-        return None
+        return None, None
 
 
 def _analyse_in_pool(
@@ -443,12 +429,8 @@ def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
 def run_linking(store: Store, jobs: int = 1) -> tuple[int | None, str | None]:
     """Link every unlinked article (relating claims on ``jobs`` processes); returns (how many, a
     note) or (None, why it did not run)."""
-    try:
-        from claimtrace.corpus.link import link_corpus
-    except ModuleNotFoundError as exc:
-        if exc.name != "claimtrace.corpus.link":
-            raise
-        return None, "linking is not available yet; the next ingest links these articles"
+    from claimtrace.corpus.link import link_corpus
+
     article_ids = store.unlinked_article_ids()
     if not article_ids:
         return 0, None

@@ -264,12 +264,12 @@ def link_corpus(
     unembedded = {a.id for a in all_articles if a.embedding is None}
     wanted = set(article_ids)
     new_articles = [a for a in all_articles if a.id in wanted]
-    new_claims = store.claim_records(list(article_ids))
+    records = store.claim_records()  # read once: decoding every stored claim is the costly part
+    new_claims = [c for c in records if c.article_id in wanted]
+    stored = [c for c in records if c.article_id not in wanted]
     _, to_save = _embeddings(store, new_claims)
     assignments, labels, new_stories = assign_stories(all_articles, new_articles)
 
-    new_ids = {c.id for c in new_claims}
-    stored = [c for c in store.claim_records() if c.id not in new_ids]
     stored_vectors, stored_missing = _embeddings(store, stored)
     to_save.extend(stored_missing)
     all_records = stored + new_claims
@@ -290,9 +290,9 @@ def link_corpus(
     with transaction:
         if to_save:
             store.save_embeddings(to_save)
-        article_vectors_made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
-        if article_vectors_made:
-            store.save_article_embeddings(article_vectors_made)
+        made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
+        if made:
+            store.save_article_embeddings(made)
         store.set_stories(assignments, labels)
         if relations:
             store.add_relations(relations)

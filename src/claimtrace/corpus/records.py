@@ -29,8 +29,14 @@ class ArticleRecord:
     embedding: Any = None  # the story vector (MiniLM of title + lead), or None until computed
 
 
+def place_key(name: str, place_id: str | None) -> str:
+    """How linking names a place: "Qamishli (geo:1)" when resolved (two mentions of one place
+    compare equal, and reasons read in words), else the name alone."""
+    return f"{name} ({place_id})" if place_id else name
+
+
 def place_name(key: str) -> str:
-    """The name part of a place key ("Qamishli (geo:1)" -> "Qamishli")."""
+    """The name part of a :func:`place_key` ("Qamishli (geo:1)" -> "Qamishli")."""
     name, _, rest = key.rpartition(" (")
     return name if name and rest.endswith(")") else key
 

@@ -101,6 +101,7 @@ from spacy.tokens import Span as SpacySpan
 from claimtrace.extract import attribution_lexicon as lex
 from claimtrace.extract.attribution_learned import refine
 from claimtrace.extract.attribution_model import load_cue_model
+from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
@@ -191,7 +192,7 @@ class _Context:
 
     def __init__(self, doc: Doc, groups: list[EntityGroup]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         array = doc.to_array([LOWER, DEP, SENT_START])
         self.lower, self.dep = array[:, 0], array[:, 1]
         starts = [0, *(int(i) for i in numpy.flatnonzero(array[1:, 2] == 1) + 1)]

@@ -23,6 +23,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.doctext import doc_text
 
 MODEL_FILE = "data/attribution/role_tagger.npz"
 ROLES = ("cue", "source", "content")
@@ -185,7 +186,7 @@ def _in_quotes(doc: Doc, offsets: numpy.ndarray, quotes: list[tuple[int, int]] |
     if quotes is None:
         from claimtrace.extract.attribution import quote_regions
 
-        quotes = quote_regions(doc.text)
+        quotes = quote_regions(doc_text(doc))
     if not quotes:
         return numpy.zeros(len(offsets), dtype=numpy.float32)
     starts = numpy.array([s for s, _ in quotes])

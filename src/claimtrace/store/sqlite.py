@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
+from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation, place_key
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
 from claimtrace.store import ClaimFilter, StoredArticle
@@ -384,25 +384,20 @@ class SQLiteStore:
         return rows
 
     def _sentence_mentions(self, article_ids: set[int]) -> dict[str, dict[int, list[tuple[str, int, int]]]]:
-        """Per article: (canonical entity, start, end) and (place key, start, end).
-
-        A place key is "name (place id)" for a resolved place, so that relations can say where in
-        words while two mentions of one place still compare equal; an unresolved place is its name.
-        """
+        """Per article: (canonical entity, start, end) and (:func:`place_key`, start, end)."""
         queries = {
-            "entities": 'SELECT article_id, canonical, start, "end" FROM entities',
-            "places": "SELECT article_id, CASE WHEN place_id IS NULL THEN COALESCE(name, text)"
-            " ELSE COALESCE(name, text) || ' (' || place_id || ')' END, start, \"end\" FROM places",
+            "entities": 'SELECT article_id, canonical, NULL, start, "end" FROM entities',
+            "places": 'SELECT article_id, COALESCE(name, text), place_id, start, "end" FROM places',
         }
         found: dict[str, dict[int, list[tuple[str, int, int]]]] = {}
         for kind, sql in queries.items():
             by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
             for chunk in _chunks(sorted(article_ids)):
                 marks = ",".join("?" * len(chunk))
-                for aid, name, start, end in self._db.execute(
+                for aid, name, place_id, start, end in self._db.execute(
                     f"{sql} WHERE article_id IN ({marks}) ORDER BY article_id, start", chunk
                 ):
-                    by_article[aid].append((name, start, end))
+                    by_article[aid].append((place_key(name, place_id), start, end))
             found[kind] = by_article
         return found
 
