@@ -1,6 +1,7 @@
 """Attribution benchmark: source / cue / content spans against PolNeAR-style gold.
 
     python benchmarks/attribution.py --data /work/shared/data/polnear/dev [--json] [--model PATH]
+    python benchmarks/attribution.py --data /work/shared/data/polnear/train --agreement-only
 
 DATA has PolNeAR's layout (``text/*.txt``, ``attributions/*.ann``, brat
 standoff). Scores follow Citron's exact and token-overlap definitions (see
@@ -9,6 +10,9 @@ claims are not gold attributions and are left out. Throughput is words per
 second of the trained spaCy pipeline alone ("without") and of the pipeline
 plus :func:`claimtrace.extract.attribution.find_claims` ("with"), on one
 thread; entity linking runs in between and is timed by its own benchmark.
+Articles that several annotators annotated also give the inter-annotator
+agreement under the same scorer (``agreement_*``), and claimtrace's score
+against each of their annotators (``agreement_system_*``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import sys
 import time
+from itertools import combinations
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -37,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
     parser.add_argument("--model", help="trained pipeline to use (default: the bundled one)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
+    parser.add_argument("--agreement-only", action="store_true",
+                        help="only the inter-annotator agreement (no pipeline run; e.g. on train)")
     return parser.parse_args(argv)
 
 
@@ -57,7 +64,32 @@ def run(data: Path, model: str | None = None, limit: int = 0) -> dict:
     predictions = [find_claims(doc, doc_groups) for doc, doc_groups in zip(docs, groups, strict=True)]
     attribution_seconds = time.perf_counter() - started
     figures = evaluate(gold_docs, predictions, docs, pipeline_seconds, attribution_seconds)
+    predicted = {g.name: ev.claims_to_attributions(claims) for g, claims in zip(gold_docs, predictions, strict=True)}
+    figures |= agreement(data, predicted)
     figures["model"] = str(model or "bundled")
+    return figures
+
+
+def agreement(data: Path, predictions: dict[str, list]) -> dict:
+    """On the articles of DATA that several annotators annotated, with the scorer the predictions
+    get: every pair of annotators once (overlap F1 is symmetric), and the predictions against each
+    annotator (``agreement_system_*``), the like-for-like comparison. ``predictions`` maps article
+    names to predicted attributions."""
+    pairs, system = ev.Counts(), ev.Counts()
+    articles = n_pairs = n_system = 0
+    for name, text, annotators in ev.read_multiply_annotated(data):
+        articles += 1
+        for first, second in combinations(annotators, 2):
+            ev.add_document(pairs, text, first, second)
+            n_pairs += 1
+        for gold in annotators if name in predictions else ():
+            ev.add_document(system, text, predictions[name], gold)
+            n_system += 1
+    keep = ("source_overlap_f1", "cue_overlap_f1", "content_overlap_f1", "relation_f1")
+    figures: dict = {"agreement_articles": articles, "agreement_pairs": n_pairs}
+    for prefix, counts, n in (("agreement", pairs, n_pairs), ("agreement_system", system, n_system)):
+        s = ev.scores(counts)
+        figures |= {f"{prefix}_{k}": (s[k] if n else None) for k in keep}
     return figures
 
 
@@ -105,19 +137,36 @@ def print_table(figures: dict) -> None:
         print(f"{form:<14}{f['gold']:>6}{f['predicted']:>6}{f['source_overlap_f1']:>8.3f}"
               f"{f['cue_overlap_f1']:>8.3f}{f['content_overlap_f1']:>9.3f}{f['relation_f1']:>10.3f}")
     print()
+    print_agreement(figures)
     print(f"words/s without attribution {figures['words_per_s_without']:.0f}, with {figures['words_per_s']:.0f} "
           f"(ratio {figures['throughput_ratio']:.3f})")
+
+
+def print_agreement(figures: dict) -> None:
+    if not figures["agreement_pairs"]:
+        return
+    print(f"on the {figures['agreement_articles']} articles several annotators annotated "
+          f"({figures['agreement_pairs']} pairs of annotators), overlap F1:")
+    for prefix, who in (("agreement", "annotator vs annotator"), ("agreement_system", "claimtrace vs annotator")):
+        if figures[prefix + "_cue_overlap_f1"] is None:
+            continue
+        print(f"  {who:<24} source {figures[prefix + '_source_overlap_f1']:.3f}, cue "
+              f"{figures[prefix + '_cue_overlap_f1']:.3f}, content {figures[prefix + '_content_overlap_f1']:.3f}, "
+              f"relation {figures[prefix + '_relation_f1']:.3f}")
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        figures = run(args.data, args.model, args.limit)
+        figures = agreement(args.data, {}) if args.agreement_only else run(args.data, args.model, args.limit)
     except ClaimtraceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(figures))
+    elif args.agreement_only:
+        print_agreement(figures)
     else:
         print_table(figures)
     return 0

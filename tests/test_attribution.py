@@ -303,6 +303,41 @@ def test_partial_overlap_scores_tokens():
 def test_read_polnear_rejects_a_wrong_folder(tmp_path):
     with pytest.raises(InputError):
         list(ev.read_polnear(tmp_path))
+    with pytest.raises(InputError):
+        list(ev.read_multiply_annotated(tmp_path))
+
+
+def _annotated_folder(tmp_path, annotations: dict[str, list[str]]):  # noqa: ANN202
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    for name, files in annotations.items():
+        (tmp_path / "text" / f"{name}.txt").write_text(TEXT, encoding="utf-8")
+        for annotator, ann in zip(("a1", "b2", "c3"), files, strict=False):
+            (tmp_path / "attributions" / f"{name}_{annotator}.ann").write_text(ann, encoding="utf-8")
+    return tmp_path
+
+
+def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "attribution.py"
+    spec = importlib.util.spec_from_file_location("attribution_benchmark", script)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    # the second annotator's cue is "said the" (one token off): cue overlap F1 2*1/(1+2)
+    other = ANN.replace("Cue 6 10\tsaid", "Cue 6 14\tsaid the")
+    data = _annotated_folder(tmp_path, {"shared": [ANN, other], "single": [ANN]})
+    assert [name for name, _, _ in ev.read_multiply_annotated(data)] == ["shared"]
+    claim = Claim(content=Span("the bridge was hit", 11, 29), source=Source("Maria", 0, 5, kind="person"),
+                  cue=Cue("said", 6, 10, lemma="say"), form="indirect")
+    figures = benchmark.agreement(data, {"shared": ev.claims_to_attributions([claim])})
+    assert (figures["agreement_articles"], figures["agreement_pairs"]) == (1, 1)
+    assert figures["agreement_cue_overlap_f1"] == pytest.approx(2 / 3, abs=1e-3)
+    assert figures["agreement_source_overlap_f1"] == 1.0
+    # against the first annotator the cue is right (1 of 1), against the second half right (1 of 2)
+    assert figures["agreement_system_cue_overlap_f1"] == pytest.approx(2 * 2 / (2 + 3), abs=1e-3)
+    assert benchmark.agreement(data, {})["agreement_system_cue_overlap_f1"] is None
 
 
 # --------------------------------------------------------------------------- trained pipeline
@@ -397,6 +432,9 @@ def test_example_article_reads_right(example_text, nlp):
         ([("She", 0, "ROOT", "PRON", "PRP")], [], "person"),
         # a common noun that names no person and no known kind of source is an unnamed source
         ([("Trade", 1, "compound", "NOUN", "NN"), ("activity", 1, "ROOT", "NOUN", "NN")], [], "anonymous"),
+        # a bare demonstrative ("This indicates ...") points at what the article has just said
+        ([("This", 0, "ROOT", "PRON", "DT")], [], "author"),
+        ([("These", 0, "ROOT", "PRON", "DT")], [], "author"),
     ],
 )
 def test_source_kind(rows, ents, kind):

@@ -10,6 +10,7 @@ import spacy
 
 import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
 from claimtrace.extract import attribution_learned as learned
+from claimtrace.extract import attribution_tagger as tagging
 from claimtrace.extract.attribution import find_claims
 from claimtrace.extract.attribution_tagger import ROLES, WordPriors, load_role_tagger, role_features
 from claimtrace.extract.entities import link_mentions
@@ -50,16 +51,121 @@ def test_nearest_run_skips_runs_that_overlap_the_cue():
     assert learned._nearest_run([(4, 6)], (4, 6)) is None
 
 
-@needs_model
-def test_blocked_inference_equals_the_full_feature_matrix(nlp):
-    doc = nlp("“We will not leave,” the mayor told reporters on Monday, adding that talks had failed.")
-    tagger = load_role_tagger()
-    probabilities = tagger.probabilities(doc)
-    features = role_features(doc, tagger.deps, tagger.priors, blocks=tagger.blocks)
-    hidden = numpy.maximum(features @ tagger.w1 + tagger.b1, 0.0)
-    expected = 1.0 / (1.0 + numpy.exp(-(hidden @ tagger.w2 + tagger.b2)))
+def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
+    return 1.0 / (1.0 + numpy.exp(-x))
+
+
+def _plain_gru(x: numpy.ndarray, w_ih: numpy.ndarray, w_hh: numpy.ndarray, b_ih: numpy.ndarray,
+               b_hh: numpy.ndarray) -> numpy.ndarray:
+    """The textbook GRU (PyTorch's gate order r, z, n), one token at a time."""
+    hidden = w_hh.shape[1]
+    h, states = numpy.zeros(hidden), []
+    for row in x:
+        gi, gh = w_ih @ row + b_ih, w_hh @ h + b_hh
+        r = _sigmoid(gi[:hidden] + gh[:hidden])
+        z = _sigmoid(gi[hidden:2 * hidden] + gh[hidden:2 * hidden])
+        n = numpy.tanh(gi[2 * hidden:] + r * gh[2 * hidden:])
+        h = (1 - z) * n + z * h
+        states.append(h)
+    return numpy.array(states).reshape(len(x), hidden)
+
+
+def _plain_bigru(x: numpy.ndarray, bounds: list[tuple[int, int]], weights: dict) -> numpy.ndarray:
+    rows = []
+    for start, end in bounds:
+        args = {d: [weights[f"{name}_{d}"] for name in ("w_ih", "w_hh", "b_ih", "b_hh")] for d in "fb"}
+        forward = _plain_gru(x[start:end], *args["f"])
+        backward = _plain_gru(x[start:end][::-1], *args["b"])[::-1]
+        rows.append(numpy.hstack([forward, backward]))
+    return numpy.vstack(rows)
+
+
+def _random_gru(rng: numpy.random.Generator, inputs: int, hidden: int) -> dict[str, numpy.ndarray]:
+    shapes = {"w_ih": (3 * hidden, inputs), "w_hh": (3 * hidden, hidden), "b_ih": (3 * hidden,),
+              "b_hh": (3 * hidden,)}
+    return {f"{name}_{d}": rng.normal(0, 0.5, shape).astype(numpy.float32)
+            for name, shape in shapes.items() for d in ("f", "b")}
+
+
+def test_batched_bigru_equals_the_plain_one_sentence_by_sentence():
+    rng = numpy.random.default_rng(3)
+    weights = _random_gru(rng, inputs=6, hidden=4)
+    x = rng.normal(size=(17, 6)).astype(numpy.float32)
+    bounds = [(0, 5), (5, 6), (6, 14), (14, 17)]  # sentences of uneven length, one of a single token
+    forward, backward = (
+        tagging._gru_weights(weights[f"w_ih_{d}"], weights[f"w_hh_{d}"], weights[f"b_ih_{d}"], weights[f"b_hh_{d}"])
+        for d in "fb"
+    )
+    gates_in = x @ numpy.hstack([forward[0], backward[0]]) + numpy.concatenate([forward[2], backward[2]])
+    states = tagging._bigru(gates_in.reshape(len(x), 2, -1), bounds, numpy.stack([forward[1], backward[1]]),
+                            numpy.stack([forward[3], backward[3]])[:, None, :])
+    assert numpy.allclose(states, _plain_bigru(x, bounds, weights), atol=1e-5)
+
+
+def _parsed_doc(rng: numpy.random.Generator, width: int):  # noqa: ANN202
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    words = ["The", "mayor", "said", "the", "port", "is", "closed", ".", "Ships", "wait", "."]
+    doc = Doc(Vocab(), words=words, heads=[1, 2, 2, 4, 6, 6, 2, 2, 9, 9, 9],
+              deps=["det", "nsubj", "ROOT", "det", "nsubj", "cop", "ccomp", "punct", "nsubj", "ROOT", "punct"],
+              pos=["DET", "NOUN", "VERB", "DET", "NOUN", "AUX", "ADJ", "PUNCT", "NOUN", "VERB", "PUNCT"],
+              sent_starts=[True, *[False] * 7, True, False, False])
+    doc.tensor = rng.normal(size=(len(doc), width)).astype(numpy.float32)
+    return doc
+
+
+def _write_model(path, rng: numpy.random.Generator, deps: tuple[str, ...], width: int, **drop) -> dict:  # noqa: ANN001
+    """A small random model file of the shipped format; ``drop`` names arrays to leave out."""
+    priors = WordPriors.from_forms(["said", "the"], numpy.array([[0.8, 0.0, 0.1], [0.0, 0.2, 0.5]]),
+                                   numpy.array([0.05, 0.08, 0.4]))
+    features = role_features(_parsed_doc(rng, width), deps, priors, blocks=("self", "head")).shape[1]
+    projection, hidden = 5, 3
+    arrays = {
+        "deps": numpy.array(deps), "blocks": numpy.array(["self", "head"]),
+        "mean": rng.normal(size=features).astype(numpy.float32),
+        "scale": rng.uniform(0.5, 2.0, size=features).astype(numpy.float32),
+        "w1": rng.normal(0, 0.3, (features, projection)).astype(numpy.float32),
+        "b1": rng.normal(size=projection).astype(numpy.float32),
+        **_random_gru(rng, projection, hidden),
+        "w2": rng.normal(0, 0.5, (2 * hidden + projection, 3)).astype(numpy.float32),
+        "b2": rng.normal(size=3).astype(numpy.float32),
+        "prior_hashes": priors.hashes, "prior_values": priors.values, "prior_default": priors.default,
+    }
+    numpy.savez(path, **{k: v for k, v in arrays.items() if k not in drop})
+    return arrays | {"priors": priors}
+
+
+def test_a_model_file_gives_the_plain_computation(tmp_path):
+    rng = numpy.random.default_rng(5)
+    deps = ("det", "nsubj", "ROOT", "cop", "ccomp", "punct")
+    arrays = _write_model(tmp_path / "tagger.npz", rng, deps, width=8)
+    tagger = tagging.read_role_tagger(tmp_path / "tagger.npz")
+    doc = _parsed_doc(rng, width=8)
+    probabilities = tagger.probabilities(doc, quotes=[])
+
+    features = role_features(doc, deps, arrays["priors"], quotes=[], blocks=("self", "head"))
+    projected = numpy.maximum((features - arrays["mean"]) / arrays["scale"] @ arrays["w1"] + arrays["b1"], 0.0)
+    states = _plain_bigru(projected, [(0, 8), (8, 11)], arrays)
+    expected = _sigmoid(numpy.hstack([states, projected]) @ arrays["w2"] + arrays["b2"])
     assert probabilities.shape == (len(doc), len(ROLES))
     assert numpy.allclose(probabilities, expected, atol=1e-4)
+
+
+def test_unusable_model_files_give_no_tagger(tmp_path):
+    rng = numpy.random.default_rng(7)
+    _write_model(tmp_path / "incomplete.npz", rng, ("det", "nsubj"), width=8, w_hh_b=True)
+    assert tagging.read_role_tagger(tmp_path / "incomplete.npz") is None
+    (tmp_path / "garbage.npz").write_bytes(b"\x00\x01 not a model")
+    assert tagging.read_role_tagger(tmp_path / "garbage.npz") is None
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "incomplete.npz").read_bytes()[:200])  # a zip cut short
+    assert tagging.read_role_tagger(tmp_path / "cut.npz") is None
+    assert tagging.read_role_tagger(tmp_path / "missing.npz") is None
+
+
+def test_sentence_bounds_follow_the_sentence_starts():
+    doc = _parsed_doc(numpy.random.default_rng(0), width=4)
+    assert tagging.sentence_bounds(doc) == [(0, 8), (8, 11)]
 
 
 @needs_model
@@ -174,6 +280,10 @@ def test_plausible_sources(nlp):
     assert plausible("Maria Lopez")
     assert plausible("the ministry")
     assert not plausible("the economy")
+    # a name that only modifies the head ("Russian") does not make "activity" a speaker
+    doc = nlp("Russian activity has continued as usual.")
+    context = _Context(doc, link_mentions(doc))
+    assert not plausible("Russian activity")
 
 
 def test_a_source_run_ending_on_a_determiner_grows_to_its_noun():

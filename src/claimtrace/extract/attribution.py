@@ -72,23 +72,26 @@ The author's own claims
     person subject).
 
 What it misses
-    many noun and adjective cues (the tagger finds about half of the gold cue
-    tokens), sources more than one
-    sentence away from an uncued quote, nested attributions are not
-    linked to each other, and everything a wrong parse hides.
+    many noun and adjective cues and the function words of long cues ("said
+    in a statement on Monday", "voted in favor of"): the role tagger finds
+    about 61% of the gold cue tokens, sources more than one sentence away from
+    an uncued quote, nested attributions are not linked to each other, and
+    everything a wrong parse hides.
 
 Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-11-26 with the shipped pipeline (floret NER),
-    the role tagger and its filters on learned claims: source 0.758, cue 0.612,
-    content 0.858, whole relation 0.634 (rules alone, earlier NER: 0.710, 0.530,
-    0.818, 0.605); throughput 0.94 of the pipeline without it. Details in
-    docs/benchmarks_attribution.md.
+    author claims are not scored), 2026-12-06 with the sequence role tagger:
+    source 0.825, cue 0.656, content 0.884, whole relation 0.672 (feed-forward
+    tagger: 0.758, 0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530,
+    0.818, 0.605); throughput 0.91-0.93 of the pipeline without it. PolNeAR's
+    annotators agree on cues at 0.689 (16 train articles, same scorer).
+    Details in docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -105,8 +108,8 @@ from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-11-26 (overlap F1), with the role tagger
-    "source_overlap_f1": 0.758, "cue_overlap_f1": 0.612, "content_overlap_f1": 0.858, "relation_f1": 0.634,
+MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-06 (overlap F1), with the sequence role tagger
+    "source_overlap_f1": 0.825, "cue_overlap_f1": 0.656, "content_overlap_f1": 0.884, "relation_f1": 0.672,
 }
 CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
 OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
@@ -119,6 +122,8 @@ OPENING_QUOTES = frozenset("“«„")
 CLOSING_QUOTES = frozenset("”»")
 STRAIGHT_QUOTE = '"'
 QUOTE_CHARS = OPENING_QUOTES | CLOSING_QUOTES | {STRAIGHT_QUOTE, "''", "``"}
+# what quote_regions acts on: quote marks, typewriter pairs and line breaks (the rest is skipped)
+_QUOTE_EVENTS = re.compile("''|``|[\n" + "".join(OPENING_QUOTES | CLOSING_QUOTES) + STRAIGHT_QUOTE + "]")
 
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "csubj", "nsubjpass"})
 CLAUSE_CONTENT = frozenset({"ccomp"})
@@ -253,31 +258,23 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     regions: list[tuple[int, int]] = []
     start: int | None = None
     n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        mark = i
-        if ch in "'`" and i + 1 < n and text[i + 1] == ch:
-            # typewriter pairs ('' and ``) are straight double quotes; `` always opens
-            ch = "“" if ch == "`" else STRAIGHT_QUOTE
-            i += 1
-        if ch == "\n":
-            if start is not None and not _paragraph_continues_quote(text, i):
-                end = _rstrip_index(text, start, i)
-                regions.append((start, end))
+    for event in _QUOTE_EVENTS.finditer(text):
+        mark, found = event.start(), event.group()
+        if found == "\n":
+            if start is not None and not _paragraph_continues_quote(text, mark):
+                regions.append((start, _rstrip_index(text, start, mark)))
                 start = None
-            i += 1
             continue
-        if ch in QUOTE_CHARS:
-            opening = ch in OPENING_QUOTES or (ch == STRAIGHT_QUOTE and _opens(text, mark))
-            if start is None and (opening or ch == STRAIGHT_QUOTE):
-                start = mark
-            elif start is not None and not opening:
-                regions.append((start, i + 1))
-                start = None
-            elif start is not None and opening and not _continuation_mark(text, mark):
-                start = mark  # a new opening mark while open: the earlier mark was unbalanced
-        i += 1
+        # typewriter pairs ('' and ``) are straight double quotes; `` always opens
+        ch = {"``": "“", "''": STRAIGHT_QUOTE}.get(found, found)
+        opening = ch in OPENING_QUOTES or (ch == STRAIGHT_QUOTE and _opens(text, mark))
+        if start is None and (opening or ch == STRAIGHT_QUOTE):
+            start = mark
+        elif start is not None and not opening:
+            regions.append((start, event.end()))
+            start = None
+        elif start is not None and opening and not _continuation_mark(text, mark):
+            start = mark  # a new opening mark while open: the earlier mark was unbalanced
     if start is not None:
         regions.append((start, _rstrip_index(text, start, n)))
     return [(s, e) for s, e in regions if e - s > 1]
@@ -1177,16 +1174,14 @@ def _resolve_source(a: _Attribution, context: _Context) -> Source:
 
 
 def _author_claims(found: Iterable[_Attribution], context: _Context) -> list[Claim]:
-    taken: list[tuple[int, int]] = []
+    taken = _CharCover(len(context.text))
     for a in found:
-        taken.append(a.cue)
-        taken.append(a.content)
-        if a.source:
-            taken.append(a.source)
+        for span in (a.cue, a.content, a.source):
+            if span:
+                taken.add(span)
     claims = []
     for index, sent in enumerate(context.sentences):
-        span = (sent.start_char, sent.end_char)
-        if any(_overlap(span, t) for t in taken) or not _is_statement(sent, context):
+        if taken.overlaps((sent.start_char, sent.end_char)) or not _is_statement(sent, context):
             continue
         trimmed = _trim(sent.doc, sent.start, sent.end)
         if trimmed is None:
@@ -1234,3 +1229,29 @@ def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+class _CharCover:
+    """Which characters some spans cover, so that "does this span overlap any of them" costs two
+    lookups instead of a pass over every span (empty spans, which cover no character, are kept
+    aside and checked as ``_overlap`` would)."""
+
+    def __init__(self, length: int) -> None:
+        self.covered = numpy.zeros(length + 1, dtype=numpy.int32)
+        self.empty: list[tuple[int, int]] = []
+        self._sums: numpy.ndarray | None = None
+
+    def add(self, span: tuple[int, int]) -> None:
+        if span[0] < span[1]:
+            self.covered[span[0]:span[1]] = 1
+            self._sums = None
+        else:
+            self.empty.append(span)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        if self._sums is None:
+            self._sums = numpy.concatenate([[0], numpy.cumsum(self.covered)])
+        start, end = max(0, span[0]), min(span[1], len(self.covered))
+        return bool(start < end and self._sums[end] > self._sums[start]) or any(
+            _overlap(span, e) for e in self.empty
+        )

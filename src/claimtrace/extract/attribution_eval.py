@@ -57,16 +57,31 @@ def read_polnear(directory: Path) -> Iterator[GoldDocument]:
     Articles annotated by several annotators are read once, with the
     alphabetically first annotator's file.
     """
+    for text_path, ann_paths in _annotated_texts(directory):
+        if not ann_paths:
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        attributions = parse_brat(ann_paths[0].read_text(encoding="utf-8"), text)
+        yield GoldDocument(text_path.stem, text, attributions)
+
+
+def read_multiply_annotated(directory: Path) -> Iterator[tuple[str, str, list[list[Attribution]]]]:
+    """(name, text, each annotator's attributions) of every article that several annotators
+    annotated: the material of an inter-annotator agreement."""
+    for text_path, ann_paths in _annotated_texts(directory):
+        if len(ann_paths) < 2:
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        yield text_path.stem, text, [parse_brat(path.read_text(encoding="utf-8"), text) for path in ann_paths]
+
+
+def _annotated_texts(directory: Path) -> Iterator[tuple[Path, list[Path]]]:
+    """Each ``text/*.txt`` of a PolNeAR-style folder with its ``.ann`` files, one per annotator."""
     text_dir, ann_dir = directory / "text", directory / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
         raise InputError(f"{directory} has no text/ and attributions/ folders (PolNeAR layout expected)")
     for text_path in sorted(text_dir.glob("*.txt")):
-        annotations = sorted(ann_dir.glob(text_path.stem + "_*.ann"))
-        if not annotations:
-            continue
-        text = text_path.read_text(encoding="utf-8")
-        attributions = parse_brat(annotations[0].read_text(encoding="utf-8"), text)
-        yield GoldDocument(text_path.stem, text, attributions)
+        yield text_path, sorted(ann_dir.glob(text_path.stem + "_*.ann"))
 
 
 def parse_brat(ann: str, text: str) -> list[Attribution]:

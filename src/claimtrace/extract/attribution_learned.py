@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 CUE, SOURCE, CONTENT = 0, 1, 2
 EXTEND_CUE = 0.4  # P(cue) a neighbour needs to join a rule cue
 TRIM_CUE = 0.2  # an edge token of a rule cue below this leaves it (never the cue's head)
-DROP_CUE = 0.1  # a rule claim whose cue tokens all stay below this is dropped
-NEW_CUE = 0.6  # P(cue) the best token of a learned cue needs to make a claim of its own
+DROP_CUE = 0.2  # a rule claim whose cue tokens all stay below this is dropped
+NEW_CUE = 0.5  # P(cue) the best token of a learned cue needs to make a claim of its own
 ROLE_TOKEN = 0.4  # P(source) / P(content) a token needs to join a learned span
 MAX_CUE_TOKENS = 6
 FRAGMENT_POS = frozenset({"DET", "ADJ", "NUM", "PART"})  # a source run ending on one lacks its noun
@@ -230,9 +230,9 @@ def _learned_attribution(
     if source_run is not None:
         source_run = _complete_source(doc, source_run, sentence, (cue, content_run))
     source = _trim(doc, *source_run) if source_run is not None else None
-    head_i = cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))
-    head = doc[head_i]
     cue_chars = (doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]))
+    # the cue's syntactic root names it ("has continued" is "continue", not "have")
+    head = _root_within(doc, cue_chars) or doc[cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))]
     attribution = _Attribution(
         cue=cue_chars,
         cue_lemma=head.lemma_.lower() or head.lower_,

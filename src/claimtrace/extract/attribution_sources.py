@@ -8,7 +8,9 @@ name ("sources close to ...", "an official", "officials"); person entities
 (government when titled spokesperson); government head nouns and entity names
 ("the Defense Ministry", "the army", a country as speaker); other organizations;
 then person for names, pronouns and nouns that denote people ("the lawyer",
-"experts"), else anonymous: a common noun of no known kind is an unnamed source. Pronouns and definite noun phrases ("he", "they", "the sources",
+"experts"), else anonymous: a common noun of no known kind is an unnamed source. A bare
+demonstrative ("This indicates ...") points back at what the article has just said: the
+author's own voice. Pronouns and definite noun phrases ("he", "they", "the sources",
 "the ministry") take the kind and canonical name of their antecedent: the
 latest earlier source (or entity) that fits. Surnames take the earlier full name.
 """
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from claimtrace.extract.attribution import _Context
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
+DEMONSTRATIVES = frozenset({"this", "these", "that", "those"})
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
@@ -62,6 +65,8 @@ def source_kind(words: list[str], head_word: str, head: Token | None, ents: list
 
 def known_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str | None:  # noqa: ANN001
     """The kind the rules recognize, or None for a common noun that names no person or known source."""
+    if len(words) == 1 and head_word in DEMONSTRATIVES:
+        return "author"  # "This indicates ...": what the article has just said
     labels = {e.label_ for e in ents}
     nominals = _nominal_heads(head)
     modifiers = set(words) - {head_word}
@@ -109,8 +114,8 @@ def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Con
     if head.pos_ == "PRON" or head.lower_ in lex.THING_PRONOUNS:
         return True
     ents = context.ents_in(*span)
-    if ents or head.pos_ == "PROPN":
-        return True
+    if head.pos_ == "PROPN" or any(e.start <= head.i < e.end for e in ents):
+        return True  # a name, not a name's modifier ("Russian activity" is no speaker)
     words = [w.lower() for w in context.text[span[0]:span[1]].replace(",", " ").split()]
     # the tagger's run may stop short of the phrase ("A new poll" of "a new poll number"), so any
     # noun of the phrase may name the speaker

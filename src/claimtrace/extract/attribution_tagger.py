@@ -1,18 +1,24 @@
 """The learned role tagger: P(token lies in a cue / source / content span), numpy only.
 
-Runs on what the pipeline already computed: the shared ``tok2vec`` output
-(``doc.tensor``) of the token, its syntactic head and its two neighbours, plus
-one-hots of the coarse tag and dependency label, whether the token is inside
-quotation marks, its place in the sentence and the cue lexicon's P(cue | form).
-A one-hidden-layer network with three independent sigmoid outputs (roles nest:
-a cue can sit inside a content). Trained on PolNeAR train by
-``training/attribution/train_role_tagger.py`` (scikit-learn at training time
-only); the weights are ``claimtrace/data/attribution/role_tagger.npz``. A doc
-without a tensor (a pipeline without ``tok2vec``) gets no tags.
+Runs on what the pipeline already computed. Per token: the shared ``tok2vec``
+output (``doc.tensor``) of the token and of its syntactic head, one-hots of the
+coarse tag, dependency label and head's label, the head's direction, whether
+the token is inside quotation marks, its place in the sentence, the cue
+lexicon's P(cue | form) and word-role priors P(role | form) of the token and its
+head. A ReLU projection of these feeds a bidirectional GRU run over each
+sentence, and an output layer reading the GRU states beside the projection
+gives three independent sigmoids (roles nest: a cue can sit inside a content).
+Sentence context is what a long cue needs ("said in a statement on Monday",
+"voted in favor of"): a token-window model marked its function words as
+nothing. Trained on PolNeAR train by ``training/attribution/train_role_tagger.py``
+(PyTorch at training time only); the weights are
+``claimtrace/data/attribution/role_tagger.npz``. A doc without a tensor (a
+pipeline without ``tok2vec``) gets no tags.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,46 +43,129 @@ UPOS = (
 
 @dataclass(frozen=True)
 class RoleTagger:
-    """Weights with the feature scaling folded into the first layer."""
+    """Weights of the tagger, with the feature scaling folded into the projection."""
 
     deps: tuple[str, ...]
     blocks: tuple[str, ...]
     priors: WordPriors
-    w1: numpy.ndarray  # (features, hidden), already divided by the feature scale
+    w1: numpy.ndarray  # (features, projection), already divided by the feature scale
     b1: numpy.ndarray
-    w2: numpy.ndarray
+    w_in: numpy.ndarray  # (projection, 2 * 3 * hidden): input to gates, forward then backward
+    b_in: numpy.ndarray
+    w_rec: numpy.ndarray  # (2, hidden, 3 * hidden): recurrent weights, forward and backward
+    b_rec: numpy.ndarray  # (2, 1, 3 * hidden): recurrent bias (only the n gate's is not folded)
+    w2: numpy.ndarray  # (2 * hidden + projection, 3)
     b2: numpy.ndarray
 
     def probabilities(self, doc: Doc, quotes: list[tuple[int, int]] | None = None) -> numpy.ndarray | None:
-        """(len(doc), 3) array of P(cue), P(source), P(content) per token, or None without a tensor.
-
-        Computed block by block rather than on the full feature matrix: the
-        tensor blocks share one matrix product and the one-hot blocks are row
-        lookups, which costs a fraction of building the matrix.
-        """
+        """(len(doc), 3) array of P(cue), P(source), P(content) per token, or None without a tensor."""
         parts = _feature_parts(doc, self.deps, self.blocks, self.priors, quotes)
-        if parts is None:
+        projected = _first_layer(parts, self.w1, self.b1, len(self.deps))
+        if projected is None:
             return None
-        tensor, gathers, heads, pos, dep, dense = parts
-        width, blocks = tensor.shape[1], len(gathers)
-        if self.w1.shape[0] != blocks * width + len(UPOS) + 2 * len(self.deps) + dense.shape[1]:
-            return None
-        size = self.w1.shape[1]
-        padded = numpy.vstack([tensor, numpy.zeros((1, width), dtype=numpy.float32)])
-        products = padded @ numpy.hstack([self.w1[k * width:(k + 1) * width] for k in range(blocks)])
-        hidden = numpy.zeros((len(heads), size), dtype=numpy.float32) + self.b1
-        for k, gather in enumerate(gathers):
-            hidden += products[gather, k * size:(k + 1) * size]
-        row = blocks * width
-        pos_w = _with_zero_row(self.w1[row:row + len(UPOS)])
-        row += len(UPOS)
-        dep_w = _with_zero_row(self.w1[row:row + len(self.deps)])
-        row += len(self.deps)
-        head_dep_w = _with_zero_row(self.w1[row:row + len(self.deps)])
-        row += len(self.deps)
-        hidden += pos_w[pos] + dep_w[dep] + head_dep_w[dep[heads]] + dense @ self.w1[row:]
-        logits = numpy.clip(numpy.maximum(hidden, 0.0) @ self.w2 + self.b2, -30.0, 30.0)
+        projected = numpy.maximum(projected, 0.0)
+        gates_in = (projected @ self.w_in + self.b_in).reshape(len(projected), 2, -1)
+        states = _bigru(gates_in, sentence_bounds(doc), self.w_rec, self.b_rec)
+        logits = numpy.clip(numpy.hstack([states, projected]) @ self.w2 + self.b2, -30.0, 30.0)
         return 1.0 / (1.0 + numpy.exp(-logits))
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token indices of the doc's sentences, as ``doc.sents`` gives them."""
+    sent_start = doc.to_array(SENT_START)
+    starts = [0, *(int(i) for i in numpy.flatnonzero(sent_start[1:] == 1) + 1)]
+    return list(zip(starts, [*starts[1:], len(doc)], strict=True))
+
+
+def _bigru(gates_in: numpy.ndarray, bounds: list[tuple[int, int]], w_rec: numpy.ndarray,
+           b_rec: numpy.ndarray) -> numpy.ndarray:
+    """(n, 2 * hidden) states, forward then backward, of a GRU run over each sentence.
+
+    ``gates_in`` (n, 2, 3 * hidden) holds the input part of each token's gates for the two
+    directions, ``w_rec`` (2, hidden, 3 * hidden) and ``b_rec`` (2, 1, 3 * hidden) the recurrent
+    weights and bias, all packed by :func:`_gru_weights`. One batched matrix product advances
+    every sentence in both directions by one token (see :func:`_step_order`)."""
+    n, hidden = gates_in.shape[0], w_rec.shape[1]
+    forward, backward, offsets, active = _step_order(bounds)
+    inputs = numpy.stack([gates_in[forward, 0], gates_in[backward, 1]])  # (2, tokens, 3 * hidden)
+    outputs = numpy.empty((2, len(forward), hidden), dtype=numpy.float32)
+    h = numpy.zeros((2, len(bounds), hidden), dtype=numpy.float32)
+    with numpy.errstate(over="ignore"):
+        for step, k in enumerate(active.tolist()):
+            x, previous = inputs[:, offsets[step]:offsets[step] + k], h[:, :k]
+            recurrent = numpy.matmul(previous, w_rec) + b_rec
+            rz = 1.0 / (1.0 + numpy.exp(x[..., :2 * hidden] + recurrent[..., :2 * hidden]))  # r, z hold -x
+            candidate = numpy.tanh(x[..., 2 * hidden:] + rz[..., :hidden] * recurrent[..., 2 * hidden:])
+            h[:, :k] = candidate + rz[..., hidden:] * (previous - candidate)
+            outputs[:, offsets[step]:offsets[step] + k] = h[:, :k]
+    states = numpy.zeros((n, 2 * hidden), dtype=numpy.float32)
+    states[forward, :hidden] = outputs[0]
+    states[backward, hidden:] = outputs[1]
+    return states
+
+
+def _step_order(bounds: list[tuple[int, int]]) -> tuple[numpy.ndarray, numpy.ndarray, list[int], numpy.ndarray]:
+    """The order in which a bidirectional run over sentences reads the tokens, step by step.
+
+    Sentences are sorted longest first, so the k sentences still running at step t are the first
+    k, and the tokens read at step t (forward: the t-th of each; backward: the t-th from its end)
+    sit together at ``offsets[t]:offsets[t] + k``. Returns the forward and backward token indices
+    in that order, the offsets and k per step."""
+    bounds = sorted(bounds, key=lambda b: b[0] - b[1])  # longest first
+    starts = numpy.array([start for start, _ in bounds], dtype=numpy.int64)
+    lengths = numpy.array([end - start for start, end in bounds], dtype=numpy.int64)
+    steps = int(lengths.max()) if len(lengths) else 0
+    valid = numpy.arange(steps)[:, None] < lengths[None, :]  # (steps, sentences)
+    step, sentence = numpy.nonzero(valid)  # step-major: each step's sentences come together
+    forward = starts[sentence] + step
+    backward = starts[sentence] + lengths[sentence] - 1 - step
+    active = valid.sum(axis=1)
+    offsets = [0, *numpy.cumsum(active).tolist()]
+    return forward, backward, offsets, active
+
+
+def _gru_weights(
+    w_ih: numpy.ndarray, w_hh: numpy.ndarray, b_ih: numpy.ndarray, b_hh: numpy.ndarray
+) -> tuple[numpy.ndarray, ...]:
+    """One direction's PyTorch GRU weights (gate rows r, z, n) as (input, 3 * hidden),
+    (hidden, 3 * hidden), input bias and recurrent bias arrays, the r and z columns negated and
+    their recurrent bias moved into the input bias (the n gate's recurrent bias stays inside
+    r * (...)), which is what the loop of :func:`_bigru` reads."""
+    hidden = w_hh.shape[1]
+    sign = numpy.concatenate([-numpy.ones(2 * hidden), numpy.ones(hidden)]).astype(numpy.float32)
+    moved = numpy.concatenate([b_hh[:2 * hidden], numpy.zeros(hidden)])
+    kept = numpy.concatenate([numpy.zeros(2 * hidden), b_hh[2 * hidden:]])
+    return ((w_ih.T * sign).astype(numpy.float32), (w_hh.T * sign).astype(numpy.float32),
+            ((b_ih + moved) * sign).astype(numpy.float32), kept.astype(numpy.float32))
+
+
+def _first_layer(
+    parts: tuple | None, w1: numpy.ndarray, b1: numpy.ndarray, n_deps: int
+) -> numpy.ndarray | None:
+    """The first dense layer (before its activation) over every token's features, computed block
+    by block: the tensor blocks share one matrix product and the one-hot blocks are row lookups,
+    which costs a fraction of building the feature matrix. None when the weights do not fit."""
+    if parts is None:
+        return None
+    tensor, gathers, heads, pos, dep, dense = parts
+    width, blocks = tensor.shape[1], len(gathers)
+    if w1.shape[0] != blocks * width + len(UPOS) + 2 * n_deps + dense.shape[1]:
+        return None
+    size = w1.shape[1]
+    padded = numpy.vstack([tensor, numpy.zeros((1, width), dtype=numpy.float32)])
+    products = padded @ numpy.hstack([w1[k * width:(k + 1) * width] for k in range(blocks)])
+    hidden = numpy.zeros((len(heads), size), dtype=numpy.float32) + b1
+    for k, gather in enumerate(gathers):
+        hidden += products[gather, k * size:(k + 1) * size]
+    row = blocks * width
+    pos_w = _with_zero_row(w1[row:row + len(UPOS)])
+    row += len(UPOS)
+    dep_w = _with_zero_row(w1[row:row + n_deps])
+    row += n_deps
+    head_dep_w = _with_zero_row(w1[row:row + n_deps])
+    row += n_deps
+    hidden += pos_w[pos] + dep_w[dep] + head_dep_w[dep[heads]] + dense @ w1[row:]
+    return hidden
 
 
 def _with_zero_row(weights: numpy.ndarray) -> numpy.ndarray:
@@ -239,23 +328,38 @@ def load_role_tagger() -> RoleTagger | None:
     """The shipped role tagger, or None when it is not installed."""
     try:
         with resources.files("claimtrace").joinpath(MODEL_FILE).open("rb") as handle:
-            data = numpy.load(handle, allow_pickle=False)
+            return read_role_tagger(handle)
+    except (OSError, FileNotFoundError):
+        return None
+
+
+def read_role_tagger(source) -> RoleTagger | None:  # noqa: ANN001
+    """A role tagger from an ``.npz`` file (or path) written by ``train_role_tagger.py``; None for a
+    file that is not one."""
+    try:
+        with numpy.load(source, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-    except (OSError, FileNotFoundError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    required = {"deps", "blocks", "mean", "scale", "w1", "b1", "w2", "b2", "prior_hashes", "prior_values", "prior_default"}
-    if not required <= arrays.keys():
+    required = {
+        "deps", "blocks", "mean", "scale", "w1", "b1", "w2", "b2", "prior_hashes", "prior_values", "prior_default",
+        "w_ih_f", "w_hh_f", "b_ih_f", "b_hh_f", "w_ih_b", "w_hh_b", "b_ih_b", "b_hh_b",
+    }
+    if not required <= arrays.keys() or str(arrays.get("cell", "gru")) != "gru":
         return None
-    scale = arrays["scale"].astype(numpy.float32)
-    w1 = arrays["w1"].astype(numpy.float32)
-    folded = w1 / scale[:, None]
-    priors = WordPriors.from_hashes(arrays["prior_hashes"], arrays["prior_values"], arrays["prior_default"])
+    folded = arrays["w1"].astype(numpy.float32) / arrays["scale"].astype(numpy.float32)[:, None]
+    forward = _gru_weights(arrays["w_ih_f"], arrays["w_hh_f"], arrays["b_ih_f"], arrays["b_hh_f"])
+    backward = _gru_weights(arrays["w_ih_b"], arrays["w_hh_b"], arrays["b_ih_b"], arrays["b_hh_b"])
     return RoleTagger(
         deps=tuple(str(d) for d in arrays["deps"]),
         blocks=tuple(str(b) for b in arrays["blocks"]),
-        priors=priors,
+        priors=WordPriors.from_hashes(arrays["prior_hashes"], arrays["prior_values"], arrays["prior_default"]),
         w1=folded,
         b1=(arrays["b1"] - arrays["mean"].astype(numpy.float32) @ folded).astype(numpy.float32),
+        w_in=numpy.hstack([forward[0], backward[0]]),
+        b_in=numpy.concatenate([forward[2], backward[2]]),
+        w_rec=numpy.stack([forward[1], backward[1]]),
+        b_rec=numpy.stack([forward[3], backward[3]])[:, None, :],
         w2=arrays["w2"].astype(numpy.float32),
         b2=arrays["b2"].astype(numpy.float32),
     )
