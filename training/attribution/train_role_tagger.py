@@ -193,12 +193,9 @@ def token_figures(model, items) -> dict[str, tuple[float, float, float, float]]:
         best = (0.0, 0.0, 0.0, -1.0)
         for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
             predicted = p[:, r] >= threshold
-            tp = float((predicted & (y[:, r] == 1)).sum())
-            precision = tp / max(1.0, float(predicted.sum()))
-            recall = tp / max(1.0, float(y[:, r].sum()))
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            if f1 > best[3]:
-                best = (threshold, precision, recall, f1)
+            scores = ev.prf(int((predicted & (y[:, r] == 1)).sum()), int(predicted.sum()), int(y[:, r].sum()))
+            if scores[2] > best[3]:
+                best = (threshold, *scores)
         figures[role] = best
     return figures
 
@@ -223,7 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="PolNeAR train folder")
     parser.add_argument("--cache", type=Path, required=True, help="parse cache of train (outside the repo)")
-    parser.add_argument("--out", type=Path, required=True, help="where to write role_sequence.npz")
+    parser.add_argument("--out", type=Path, required=True, help="where to write role_tagger.npz")
     parser.add_argument("--model", help="trained pipeline (default: the bundled one)")
     parser.add_argument("--dev", type=Path, help="PolNeAR dev folder, for token-level figures per epoch")
     parser.add_argument("--dev-cache", type=Path, help="parse cache of dev")

@@ -114,7 +114,7 @@ def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Con
     if head.pos_ == "PRON" or head.lower_ in lex.THING_PRONOUNS:
         return True
     ents = context.ents_in(*span)
-    if head.pos_ == "PROPN" or any(e.start <= head.i < e.end for e in ents):
+    if head.pos_ == "PROPN" or head.ent_type_:
         return True  # a name, not a name's modifier ("Russian activity" is no speaker)
     words = [w.lower() for w in context.text[span[0]:span[1]].replace(",", " ").split()]
     # the tagger's run may stop short of the phrase ("A new poll" of "a new poll number"), so any
