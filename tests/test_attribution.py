@@ -469,3 +469,57 @@ def test_time_expression_after_the_cue_is_not_part_of_it(claims_of):
     )
     assert said.cue.text == "said"
     assert commented.cue.text == "commented on"
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian forces have withdrawn from the air base in northeastern Syria, residents and a security "
+        "source said on Wednesday.",
+        "Government troops have left the village near the northern border, farmers and a local official "
+        "said on Friday.",
+    ],
+)
+def test_post_posed_coordinated_sources_stay_out_of_the_content(claims_of, text):
+    (claim,) = claims_of(text)
+    assert " and " in claim.source.text and claim.source.text.split()[0] in ("residents", "farmers")
+    assert claim.content.text.endswith(("Syria", "border"))
+
+
+@needs_model
+def test_naming_participle_is_no_cue(claims_of):
+    for text in (
+        "The militia, known as the Northern Brigade, controls the border crossing.",
+        "The program, called EB-5, allows foreign investors to gain residency.",
+        'The new unit, dubbed "the Wolves", patrols the valley.',
+    ):
+        assert not [c for c in claims_of(text) if c.cue.lemma in ("know", "call", "dub")], text
+    claims = claims_of("A group called Free Voices said that the vote had been rigged.")
+    assert any(c.cue.lemma == "say" and c.source.text == "A group called Free Voices" for c in claims)
+
+
+@needs_model
+def test_conflict_news_sources_and_contents(claims_of):
+    text = (
+        "Ukrainian forces shot down 14 drones overnight, the air force said on Tuesday, while Russia's "
+        "defence ministry claimed its troops had captured the village.\n\n"
+        "Western officials, speaking on condition of anonymity, said they believed Moscow was running "
+        "short of artillery shells.\n\n"
+        "According to the monitor, a group based in London, twelve people were killed.\n\n"
+        "According to the Institute for the Study of War, a US-based think tank, Russian gains remain marginal.\n\n"
+        '"All attacks were repelled," said Colonel Oleh Shevchuk, a spokesman for the southern command. '
+        "He added that two civilians were wounded.\n"
+    )
+    claims = {c.source.text: c for c in claims_of(text)}
+    assert claims["the air force"].content.text == "Ukrainian forces shot down 14 drones overnight"
+    assert claims["Russia's defence ministry"].content.text.startswith("its troops had captured")
+    officials = next(c for s, c in claims.items() if s.startswith("Western officials"))
+    assert officials.source.kind == "anonymous" and officials.content.text.startswith("they believed")
+    monitor = claims["the monitor, a group based in London"]
+    assert monitor.content.text == "twelve people were killed" and monitor.source.kind == "organization"
+    institute = claims["the Institute for the Study of War, a US-based think tank"]
+    assert institute.content.text == "Russian gains remain marginal" and institute.source.kind == "organization"
+    colonel = next(c for s, c in claims.items() if s.startswith("Colonel"))
+    assert (colonel.source.kind, colonel.source.canonical) == ("government", "Oleh Shevchuk")
+    assert (claims["He"].source.kind, claims["He"].source.canonical) == ("government", "Oleh Shevchuk")

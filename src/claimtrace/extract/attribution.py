@@ -15,6 +15,11 @@ What it finds
     * post-posed and mid-posed cues ("..., X said." / "“...,” X said, “...”"),
       the cue being a ``parataxis`` of the content's head;
     * "according to X, ...", colon-introduced quotes ("X: “...”");
+    * what the layout of a line says (:mod:`~claimtrace.extract.attribution_layout`):
+      speaker labels ("PENCE: ..." in a transcript, "Lavrov: No plans to leave"
+      in a headline; a transcript turn is direct speech, the label's capitals are
+      resolved to the person of the article it names) and quote bylines ("“...” ―
+      Name"), unless a verb cue already read the line;
     * passive and impersonal forms: "it was reported that ..." (no source phrase:
       an empty ``anonymous`` source at the cue, canonical "unnamed source"), "X is said to ...", "X are
       rumored to have reported ..." (the inner verb keeps X as its source and
@@ -75,17 +80,22 @@ What it misses
     many noun and adjective cues and the function words of long cues ("said
     in a statement on Monday", "voted in favor of"): the role tagger finds
     about 61% of the gold cue tokens, sources more than one sentence away from
-    an uncued quote, nested attributions are not linked to each other, and
-    everything a wrong parse hides.
+    an uncued quote, nested attributions are not linked to each other, a
+    transcript turn past its first paragraph, and everything a wrong parse
+    hides (a few misparses are repaired: "..., residents and a security source
+    said" split by the parser, an apposition after "according to X", a
+    paragraph break taken for a speaker).
 
 Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-12-06 with the sequence role tagger:
-    source 0.825, cue 0.656, content 0.884, whole relation 0.672 (feed-forward
-    tagger: 0.758, 0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530,
-    0.818, 0.605); throughput 0.91-0.93 of the pipeline without it. PolNeAR's
-    annotators agree on cues at 0.689 (16 train articles, same scorer).
-    Details in docs/benchmarks_attribution.md.
+    author claims are not scored), 2026-12-07 with the sequence role tagger,
+    speaker labels, quote bylines and the parse repairs: source 0.834, cue
+    0.663, content 0.905, whole relation 0.686 (2026-12-06 without the layout
+    forms and repairs: 0.825, 0.656, 0.884, 0.672; feed-forward tagger: 0.758,
+    0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530, 0.818, 0.605);
+    throughput 0.91-0.92 of the pipeline without it. PolNeAR's annotators agree
+    on cues at 0.689 (16 train articles, same scorer). Details in
+    docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations
@@ -102,6 +112,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution_layout import layout_attributions
 from claimtrace.extract.attribution_learned import refine
 from claimtrace.extract.attribution_model import load_cue_model
 from claimtrace.extract.doctext import doc_text
@@ -137,11 +148,6 @@ PRESCRIPTIVE = frozenset({"should", "must", "ought"})
 POSTMODIFIER_ADJECTIVES = lex.words("close familiar near loyal linked allied opposed based aligned connected")
 CUE_PREPOSITIONS = frozenset({"to", "for", "about", "of", "on", "against", "with", "in"})
 PREPOSITIONAL_CONTENT = CUE_PREPOSITIONS - {"in"}
-# "said on Sunday": a preposition heading a time expression is not part of the cue
-TIME_NOUNS = lex.words(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december day week month year morning afternoon evening night weekend"
-)
 MEDIUM_NOUNS = lex.words("statement interview release post tweet email letter speech op-ed briefing conference")
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
 
@@ -163,6 +169,7 @@ class _Attribution:
     polarity: str = "affirms"
     sentence: int = 0
     impersonal: bool = False
+    speaker_label: bool = False  # "PENCE: ..." (a transcript turn or a headline's speaker)
     extra_contents: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -183,6 +190,7 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
             attribution.sentence = index
             found.append(attribution)
     found = refine(found, context)
+    found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
     claims = [_to_claim(a, context) for a in found]
@@ -373,6 +381,8 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: _Context) -> _Attribution |
         return None
     if verb.dep_ in ("amod", "compound") or verb.tag_ in ("JJ", "NN", "NNS"):
         return None
+    if lex.is_naming_participle(verb):
+        return None
     content = _content_of(verb, entry, sent, context)
     if content is None:
         return None
@@ -470,7 +480,7 @@ def _cue_span(verb: Token) -> tuple[int, int]:
             after.lower_ in CUE_PREPOSITIONS
             and after.dep_ == "case"
             and after.head.head.i == verb.i
-            and after.head.lower_ not in TIME_NOUNS
+            and after.head.lower_ not in lex.TIME_NOUNS
         ):
             end += 1
             medium = after.head
@@ -497,12 +507,10 @@ def _content_of(
     if clause is not None:
         span = _clause_after(verb, clause, context) if clause.i > verb.i else _subtree_span(clause)
         return (_widen_to_quotes(span, context), clause, clause.i > verb.i) if span else None
-    if (verb.dep_ in PARATAXIS or (verb.dep_ == "ccomp" and verb.i > verb.head.i and _is_posed(verb))) and (
-        _known_cue(verb, context, POSTPOSED_FLOOR)
-    ):
-        head = verb.head
-        span = _subtree_span(head, exclude=verb)
-        return (_widen_to_quotes(span, context), head, False) if span else None
+    if verb.dep_ in PARATAXIS or (verb.dep_ == "ccomp" and verb.i > verb.head.i and _is_posed(verb)):
+        posed = _posed_content(verb, context)
+        if posed is not None:
+            return posed
     quote = _adjacent_quote(verb, sent, context)
     if quote is not None:
         return quote, None, True  # type: ignore[return-value]
@@ -528,10 +536,25 @@ def _content_of(
     if oblique is not None and entry.p >= OBJECT_CUE_THRESHOLD and _known_cue(verb, context):
         span = _trim(doc, oblique.left_edge.i + 1, oblique.right_edge.i + 1)
         return (_widen_to_quotes(span, context), oblique, True) if span else None
+    subject = _subject(verb)
+    if verb.dep_ == "conj" and subject is not None and _stray_conjunct(verb.doc[subject.left_edge.i]) is not None:
+        # "..., residents and a security source said on Wednesday.": the parser split the
+        # coordinated source and made the cue a conjunct of the content
+        posed = _posed_content(verb, context)
+        if posed is not None:
+            return posed
     quote = _neighbouring_quote(sent, context)
     if quote is not None:
         return quote, None, True  # type: ignore[return-value]
     return None
+
+
+def _posed_content(verb: Token, context: _Context) -> tuple[tuple[int, int], Token, bool] | None:
+    """The clause a post-posed cue hangs on, without the cue's own words ("..., X said.")."""
+    if not _known_cue(verb, context, POSTPOSED_FLOOR):
+        return None
+    span = _subtree_span(verb.head, exclude=verb)
+    return (_widen_to_quotes(span, context), verb.head, False) if span else None
 
 
 def _quote_before(verb: Token, context: _Context) -> tuple[int, int] | None:
@@ -565,7 +588,7 @@ def _prepositional_object(verb: Token) -> Token | None:
     after = verb.doc[verb.i + 1]
     if after.lower_ in PREPOSITIONAL_CONTENT and after.dep_ == "case" and after.head.head.i == verb.i:
         oblique = after.head
-        if oblique.left_edge.i == after.i and not _is_pronoun(oblique):
+        if oblique.left_edge.i == after.i and not _is_pronoun(oblique) and oblique.lower_ not in lex.TIME_NOUNS:
             return oblique
     return None
 
@@ -618,6 +641,9 @@ def _is_posed(verb: Token) -> bool:
     j = verb.i - 1
     while j >= 0 and j >= verb.left_edge.i and doc[j].pos_ in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "ADV"):
         j -= 1
+    stray = _stray_conjunct(doc[j]) if j >= 0 else None
+    if stray is not None:  # "..., residents and a security source said"
+        j = stray.left_edge.i if doc[stray.left_edge.i].is_punct else stray.left_edge.i - 1
     return j >= 0 and (doc[j].text in (",", "''", STRAIGHT_QUOTE) or doc[j].text in CLOSING_QUOTES)
 
 
@@ -657,7 +683,9 @@ def _subtree_span(head: Token, exclude: Token | None = None) -> tuple[int, int] 
     """Char span of ``head``'s subtree without ``exclude``'s subtree.
 
     When ``exclude`` sits inside (a cue between two parts of a quote), the
-    longer part is kept; the other quoted part is picked up as its own claim.
+    longer part is kept; the other quoted part is picked up as its own claim. A
+    part after the cue that opens with a conjunction ("..., the air force said,
+    while Russia claimed ...") is the article going on, not more of the content.
     """
     start, end = head.left_edge.i, head.right_edge.i + 1
     if exclude is not None and exclude.i != head.i:
@@ -671,8 +699,17 @@ def _subtree_span(head: Token, exclude: Token | None = None) -> tuple[int, int] 
             after = _trim(head.doc, ex_end, end)
             if before is None or after is None:
                 return before or after
+            if _opens_clause(head.doc, ex_end):
+                return before
             return before if before[1] - before[0] >= after[1] - after[0] else after
     return _trim(head.doc, start, end)
+
+
+def _opens_clause(doc: Doc, i: int) -> bool:
+    """Whether the words from token ``i`` on start with a conjunction ("while", "but", "as")."""
+    while i < len(doc) and (doc[i].is_punct or doc[i].is_space):
+        i += 1
+    return i < len(doc) and doc[i].dep_ in ("mark", "cc") and doc[i].text not in QUOTE_CHARS
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -726,7 +763,7 @@ def _source_of(verb: Token, context: _Context) -> tuple[Token | None, tuple[int,
             if verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < verb.i:
                 return subject, (subject.idx, subject.idx + len(subject)), False
             return None, None, False
-        return subject, _extend_to_cue(subject, verb), False
+        return subject, _with_stray_conjunct(subject, _extend_to_cue(subject, verb)), False
     if verb.dep_ in INHERITING and verb.head.i != verb.i:
         inherited = _inherited_source(verb.head, context, verb)
         if inherited[0] is not None:
@@ -741,6 +778,31 @@ def _source_of(verb: Token, context: _Context) -> tuple[Token | None, tuple[int,
     if left is not None:
         return left, _trim(verb.doc, left.left_edge.i, left.i + 1), False
     return None, None, False
+
+
+def _with_stray_conjunct(subject: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The source span widened over a first conjunct the parser hung on the content: in "...
+    in northeastern Syria, residents and a security source said", "residents" is a conjunct
+    of "Syria" and the subject starts at "and"."""
+    first = _stray_conjunct(subject.doc[subject.left_edge.i])
+    if span is None or first is None:
+        return span
+    doc = subject.doc
+    start = first.left_edge.i
+    while start < first.i and doc[start].is_punct:
+        start += 1
+    return doc[start].idx, span[1]
+
+
+def _stray_conjunct(cc: Token) -> Token | None:
+    """The noun before the coordinating conjunction ``cc`` when the parser made it a conjunct
+    of an earlier word instead of coordinating it with ``cc``'s head."""
+    if cc.dep_ != "cc" or cc.i == 0 or cc.head.i < cc.i:
+        return None
+    first = cc.doc[cc.i - 1]
+    if first.dep_ != "conj" or first.pos_ not in ("NOUN", "PROPN") or first.head.i >= first.i:
+        return None
+    return first
 
 
 def _sentence_initial_subject(verb: Token) -> tuple[Token, tuple[int, int] | None, bool] | None:
@@ -818,7 +880,9 @@ def _inverted_subject(verb: Token) -> Token | None:
     if not _is_posed(verb):
         return None
     for child in verb.children:
-        if child.i > verb.i and child.pos_ in ("PROPN", "NOUN", "PRON") and child.dep_ not in ("ccomp", "parataxis"):
+        # not a paragraph break, to which the tagger may give any part of speech
+        speaker = child.pos_ in ("PROPN", "NOUN", "PRON") and not child.is_space
+        if child.i > verb.i and speaker and child.dep_ not in ("ccomp", "parataxis"):
             return child
     return None
 
@@ -923,6 +987,9 @@ def _according_to(token: Token, sent: SpacySpan, context: _Context) -> _Attribut
         doc[source_end].is_punct and source_end == sent.end - 1
     ):
         source_end += 1
+    noun = next((t for t in reversed(doc[to.i + 1:source_end]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    head = _phrase_head(noun, to.i + 1, source_end) if noun is not None else None
+    source_end = _past_apposition(doc, to.i + 1, source_end, sent.end)
     source = _trim(doc, to.i + 1, source_end)
     before = _trim(doc, sent.start, token.i)
     after = _trim(doc, source_end, sent.end)
@@ -932,20 +999,46 @@ def _according_to(token: Token, sent: SpacySpan, context: _Context) -> _Attribut
         content = before or after
     if source is None or content is None:
         return None
-    noun = next((t for t in reversed(doc[to.i + 1:source_end]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
     content_root = _root_within(doc, content) or sent.root
     attribution = _Attribution(
         cue=(token.idx, to.idx + len(to)),
         cue_lemma="according to",
         cue_root=None,
         source=source,
-        source_head=_phrase_head(noun, to.i + 1, source_end) if noun is not None else None,
+        source_head=head,
         content=_widen_to_quotes(content, context) or content,
         content_root=content_root,
         form="according_to",
     )
     _finish(attribution, context)
     return attribution
+
+
+def _past_apposition(doc: Doc, start: int, end: int, limit: int) -> int:
+    """The end of a source phrase [start, end) grown over an apposition set off by commas that the
+    parser hangs on it ("the Institute for the Study of War, a US-based think tank, ..."), if any."""
+    if end >= limit or doc[end].text != ",":
+        return end
+    stop = end + 1
+    while stop < limit and doc[stop].text not in (",", ";", "—", "–"):
+        stop += 1
+    words = doc[end + 1:stop]
+    if not len(words) or stop >= limit - 3 or doc[stop].text != "," or len(words) > 8:
+        return end
+    if words[0].pos_ != "DET" or any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") for t in words):
+        return end
+    root = next((t for t in words if not (end < t.head.i < stop)), None)
+    if root is None:
+        return end
+    if start <= root.head.i < end:
+        return stop
+    # or the parser hung it beside the source (both obliques of one verb), or made it a second
+    # subject of the verb whose own subject follows
+    source = next((t for t in doc[start:end] if not (start <= t.head.i < end)), None)
+    if source is not None and (source.head.i, source.dep_) == (root.head.i, root.dep_):
+        return stop
+    subjects = [t for t in root.head.children if t.dep_.startswith("nsubj") and t.i > stop]
+    return stop if root.dep_.startswith("nsubj") and subjects else end
 
 
 def _root_within(doc: Doc, span: tuple[int, int]) -> Token | None:
@@ -990,6 +1083,35 @@ def _colon_cue(colon: Token, sent: SpacySpan, context: _Context) -> _Attribution
     )
     _finish(attribution, context)
     return attribution
+
+
+def _layout_claims(found: list[_Attribution], context: _Context) -> list[_Attribution]:
+    """Speaker labels and quote bylines (:mod:`attribution_layout`) that no verb cue already read:
+    skipped when a found cue or source lies inside their source, or a found content holds their cue."""
+    taken = [a.cue for a in found] + [a.source for a in found if a.source]
+    contents = [a.content for a in found] + [c for a in found for c in a.extra_contents]
+    doc = context.doc
+    layouts = layout_attributions(doc, context.text, context.quotes)
+    transcript = sum(layout.kind == "label" for layout in layouts) >= 2  # verbatim turns of speakers
+    result = []
+    for layout in layouts:
+        if any(_overlap(layout.source, span) for span in taken) or any(_overlap(layout.cue, c) for c in contents):
+            continue
+        attribution = _Attribution(
+            cue=layout.cue,
+            cue_lemma=context.text[layout.cue[0]:layout.cue[1]],
+            cue_root=None,
+            source=layout.source,
+            source_head=_root_within(doc, layout.source),
+            content=layout.content,
+            content_root=_root_within(doc, layout.content),
+            form="direct" if layout.kind == "byline" or transcript else "indirect",
+            speaker_label=layout.kind == "label",
+            sentence=context.sentence_of(layout.cue[0]),
+        )
+        _finish(attribution, context)  # an "indirect" label gets its form from its quote marks
+        result.append(attribution)
+    return result
 
 
 def _uncued_quotes(found: list[_Attribution], context: _Context) -> list[_Attribution]:
@@ -1167,10 +1289,11 @@ def _to_claim(a: _Attribution, context: _Context) -> Claim:
 
 
 def _resolve_source(a: _Attribution, context: _Context) -> Source:
-    from claimtrace.extract.attribution_sources import resolve_source
+    from claimtrace.extract.attribution_sources import resolve_source, resolve_speaker_label
 
     assert a.source is not None
-    return resolve_source(a.source, a.source_head, context)
+    resolve = resolve_speaker_label if a.speaker_label else resolve_source
+    return resolve(a.source, a.source_head, context)
 
 
 def _author_claims(found: Iterable[_Attribution], context: _Context) -> list[Claim]:

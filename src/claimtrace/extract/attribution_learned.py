@@ -233,6 +233,8 @@ def _learned_attribution(
     cue_chars = (doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]))
     # the cue's syntactic root names it ("has continued" is "continue", not "have")
     head = _root_within(doc, cue_chars) or doc[cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))]
+    if source is None and lex.is_naming_participle(head):
+        return None  # "The program, called EB-5, ...": a name, not a claim of an unnamed source
     attribution = _Attribution(
         cue=cue_chars,
         cue_lemma=head.lemma_.lower() or head.lower_,

@@ -14,8 +14,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from claimtrace.errors import ClaimtraceError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 def words(text: str) -> frozenset[str]:
@@ -84,6 +88,13 @@ RAISING_FORMS = words("said reported rumored rumoured believed thought alleged u
 RAISING_LEMMAS = words(
     "say report rumor rumour believe think expect allege suppose understand know claim consider"
 )
+# "said on Sunday": a preposition heading a time expression is not part of the cue
+TIME_NOUNS = words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december day week month year morning afternoon evening night weekend"
+)
+# "a group called X", "the program, known as Y": participles that name, not cue a claim
+NAMING_LEMMAS = words("call name dub know title label brand nickname")
 NEGATIONS = words("not n't never no")
 NEGATIVE_PRONOUNS = words("nothing nobody none neither")
 
@@ -141,8 +152,8 @@ SPOKESPERSON_HEADS = words("spokesman spokeswoman spokesperson spokespeople spok
 ORGANIZATION_HEADS = words(
     "group groups organization organisation organizations company companies firm firms union "
     "unions party parties committee campaign coalition alliance association federation foundation "
-    "institute observatory ngo charity movement opposition rebels militia militias faction "
-    "factions bank banks university"
+    "institute observatory monitor monitors watchdog watchdogs ngo charity movement opposition rebels "
+    "militia militias faction factions bank banks university"
 )
 # Nouns that denote people (roles, jobs, groups of people): a source with such a head and no
 # name is a person; any other unknown common noun ("activity", "the economy") is no speaker.
@@ -199,3 +210,9 @@ def cue_lexicon() -> dict[str, CueEntry]:
         known = lexicon.get(form)
         lexicon[form] = CueEntry(lemma, max(known.p if known else 0.0, 1.0), known.count if known else 0)
     return lexicon
+
+
+def is_naming_participle(token: Token) -> bool:
+    """A past participle modifying a noun that gives it a name ("a group called X"); the tagger
+    sometimes calls the participle a past tense (VBD) while the parser hangs it on the noun."""
+    return token.dep_ == "acl" and token.tag_ in ("VBN", "VBD") and token.lemma_.lower() in NAMING_LEMMAS

@@ -89,7 +89,7 @@ def known_kind(words: list[str], head_word: str, head: Token | None, ents: list)
         return "media"
     if nominals & lex.GOVERNMENT_HEADS or org_words & lex.GOVERNMENT_NAME_WORDS:
         return "government"
-    if labels & {"LOC", "GPE"} and head is not None and head.pos_ == "PROPN":
+    if head is not None and head.ent_type_ in ("LOC", "GPE") and head.pos_ == "PROPN":
         return "government"
     if "ORG" in labels or nominals & lex.ORGANIZATION_HEADS:
         return "organization"
@@ -149,6 +149,9 @@ def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> 
             break
     if chosen is None and len(ents) == 1 and len(ents[0].text) >= len(text) * 0.6:
         chosen = ents[0]
+    people = [e for e in ents if e.label_ == "PER"]
+    if chosen is None and len(people) == 1:
+        chosen = people[0]  # "Colonel Oleh Shevchuk, a spokesman for the southern command"
     if chosen is None:
         return text
     canonical = context.canonical_by_span.get((chosen.start_char, chosen.end_char), chosen.text)
@@ -194,9 +197,36 @@ def _antecedent(
 def _latest_person(start: int, earlier: list[Source], context: _Context) -> Source | None:
     person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
     ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
+    if person is not None and ent is not None and person.start <= ent.start_char < person.end:
+        return person  # the name inside that source ("Oleh Shevchuk, a spokesman ...") is that source
     if ent is not None and (person is None or ent.start_char > person.start):
         name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
         if " " not in name:
             name = _full_name(name, ent.start_char, context) or name
         return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
     return person
+
+
+def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+    """A :class:`Source` for a transcript label ("PENCE:", "Lavrov:").
+
+    A label in capitals longer than an acronym ("NATO", "CNN" keep the usual rules) is a
+    person's name the tagger cannot read: kind person, named after the person of the article
+    whose name ends with it ("PENCE" -> "Mike Pence"), else the label in title case.
+    """
+    text = context.text[span[0]:span[1]]
+    if not (text.isupper() and sum(c.isalpha() for c in text) > 4):
+        return resolve_source(span, head, context)
+    label = text.lower().split()
+    person = next((e for e in context.ents if e.label_ == "PER" and _ends_with(e.text.lower().split(), label)), None)
+    canonical = text.title()
+    if person is not None:
+        canonical = context.canonical_by_span.get((person.start_char, person.end_char), person.text)
+    source = Source(text, span[0], span[1], kind="person", canonical=canonical)
+    context.resolved.append((span[0], source, label[-1]))
+    return source
+
+
+def _ends_with(name: list[str], label: list[str]) -> bool:
+    """Whether the words of ``name`` end with those of ``label`` and have more ("mike pence", "pence")."""
+    return len(name) > len(label) and name[-len(label):] == label
