@@ -41,6 +41,19 @@ def full_nlp():
 
 
 @pytest.fixture(scope="session")
+def claims_of(nlp):
+    """A function from a text to its attributed claims (author claims left out), by the trained pipeline."""
+    from claimtrace.extract.attribution import find_claims
+    from claimtrace.extract.entities import link_mentions
+
+    def run(text: str) -> list[Claim]:
+        doc = nlp(text)
+        return [c for c in find_claims(doc, link_mentions(doc)) if c.form != "author"]
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def example_path() -> Path:
     return EXAMPLE
 

@@ -343,17 +343,6 @@ def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_pat
 # --------------------------------------------------------------------------- trained pipeline
 
 
-@pytest.fixture(scope="module")
-def claims_of(nlp):
-    from claimtrace.extract.entities import link_mentions
-
-    def run(text: str) -> list[Claim]:
-        doc = nlp(text)
-        return [c for c in find_claims(doc, link_mentions(doc)) if c.form != "author"]
-
-    return run
-
-
 @needs_model
 def test_model_indirect_speech(claims_of):
     (claim,) = claims_of("The spokesman said that the convoy had reached the border.")

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrace.extract.attribution import find_claims, quote_regions
+from claimtrace.extract.attribution import quote_regions
 from claimtrace.extract.attribution_layout import layout_attributions
-from claimtrace.extract.entities import link_mentions
-from claimtrace.model import Claim
 from claimtrace.nlp import model_path
 
 pytestmark = pytest.mark.skipif(
     not (model_path() / "config.cfg").is_file(), reason="the trained pipeline is not installed"
 )
-
-
-@pytest.fixture(scope="module")
-def claims_of(nlp):
-    def run(text: str) -> list[Claim]:
-        doc = nlp(text)
-        return [c for c in find_claims(doc, link_mentions(doc)) if c.form != "author"]
-
-    return run
 
 
 @pytest.fixture(scope="module")
