@@ -512,3 +512,25 @@ def test_conflict_news_sources_and_contents(claims_of):
     colonel = next(c for s, c in claims.items() if s.startswith("Colonel"))
     assert (colonel.source.kind, colonel.source.canonical) == ("government", "Oleh Shevchuk")
     assert (claims["He"].source.kind, claims["He"].source.canonical) == ("government", "Oleh Shevchuk")
+
+
+@needs_model
+def test_wire_constructions(claims_of):
+    text = (
+        "Hamas, which runs Gaza, denied the claim.\n\n"
+        "The strikes, the official said, hit a fuel depot near the port.\n\n"
+        "Russia's TASS news agency quoted a defence ministry source as saying the troops would remain in the region.\n\n"
+        'In a televised address, the president said the counteroffensive was going "according to plan".\n\n'
+        "A senior Western diplomat, who asked not to be named, said the talks were going nowhere.\n"
+    )
+    claims = claims_of(text)
+    by_cue = {c.cue.text: c for c in claims}
+    assert by_cue["denied"].source.text == "Hamas" and by_cue["denied"].polarity == "denies"
+    assert any(c.source.text == "the official" and c.content.text.startswith("hit a fuel depot") for c in claims)
+    relayed = by_cue["saying"]
+    assert relayed.source.text == "a defence ministry source" and relayed.source.kind == "anonymous"
+    assert relayed.recipient is not None and relayed.recipient.text == "Russia's TASS news agency"
+    assert "quoted" not in by_cue  # the agency relays the claim; it is not a claim of its own
+    assert not [c for c in claims if c.form == "according_to"]
+    assert not [c for c in claims if "to be named" in c.content.text]
+    assert any(c.source.text.startswith("A senior Western diplomat") for c in claims)

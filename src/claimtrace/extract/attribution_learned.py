@@ -207,7 +207,14 @@ def _learned_attribution(
     cue: tuple[int, int], sentence: tuple[int, int], source_mask: numpy.ndarray, content_mask: numpy.ndarray,
     probabilities: numpy.ndarray, context: _Context,
 ) -> _Attribution | None:
-    from claimtrace.extract.attribution import _Attribution, _finish, _root_within, _trim, _widen_to_quotes
+    from claimtrace.extract.attribution import (
+        _Attribution,
+        _finish,
+        _relayed_speech,
+        _root_within,
+        _trim,
+        _widen_to_quotes,
+    )
 
     doc = context.doc
     content_mask = content_mask.copy()
@@ -235,6 +242,8 @@ def _learned_attribution(
     head = _root_within(doc, cue_chars) or doc[cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))]
     if source is None and lex.is_naming_participle(head):
         return None  # "The program, called EB-5, ...": a name, not a claim of an unnamed source
+    if _relayed_speech(head) is not None:
+        return None  # "TASS quoted a source as saying ...": the claim is the source's, TASS its recipient
     attribution = _Attribution(
         cue=cue_chars,
         cue_lemma=head.lemma_.lower() or head.lower_,
