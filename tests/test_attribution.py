@@ -521,7 +521,10 @@ def test_wire_constructions(claims_of):
         "The strikes, the official said, hit a fuel depot near the port.\n\n"
         "Russia's TASS news agency quoted a defence ministry source as saying the troops would remain in the region.\n\n"
         'In a televised address, the president said the counteroffensive was going "according to plan".\n\n'
-        "A senior Western diplomat, who asked not to be named, said the talks were going nowhere.\n"
+        "A senior Western diplomat, who asked not to be named, said the talks were going nowhere.\n\n"
+        'The ministry issued a statement. "The enemy lost up to 60 servicemen," the statement read.\n\n'
+        "The occupation army claimed to have intercepted two drones, while Israeli media reported that one "
+        "drone hit a military base in the north.\n"
     )
     claims = claims_of(text)
     by_cue = {c.cue.text: c for c in claims}
@@ -534,3 +537,6 @@ def test_wire_constructions(claims_of):
     assert not [c for c in claims if c.form == "according_to"]
     assert not [c for c in claims if "to be named" in c.content.text]
     assert any(c.source.text.startswith("A senior Western diplomat") for c in claims)
+    read = by_cue["read"]
+    assert (read.source.text, read.source.kind, read.form) == ("the statement", "document", "direct")
+    assert by_cue["claimed"].content.text == "to have intercepted two drones"

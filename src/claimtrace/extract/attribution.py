@@ -93,10 +93,10 @@ Measured
     on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
     author claims are not scored), 2026-12-07 with the sequence role tagger,
     speaker labels, quote bylines and the parse repairs: source 0.839, cue
-    0.663, content 0.906, whole relation 0.686 (2026-12-06 without the layout
+    0.663, content 0.905, whole relation 0.686 (2026-12-06 without the layout
     forms and repairs: 0.825, 0.656, 0.884, 0.672; feed-forward tagger: 0.758,
     0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530, 0.818, 0.605);
-    throughput 0.91-0.92 of the pipeline without it. PolNeAR's annotators agree
+    throughput 0.909-0.917 of the pipeline without it. PolNeAR's annotators agree
     on cues at 0.689 (16 train articles, same scorer). Details in
     docs/benchmarks_attribution.md.
 """
@@ -154,6 +154,8 @@ PREPOSITIONAL_CONTENT = CUE_PREPOSITIONS - {"in"}
 MEDIUM_NOUNS = lex.words("statement interview release post tweet email letter speech op-ed briefing conference")
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
 QUOTING_LEMMAS = lex.words("quote cite")
+DOCUMENT_WORDING = lex.words("read reads")
+CONTRAST_MARKS = lex.words("while whereas")
 # "who asked not to be named": why a source is anonymous, not a claim of it
 _ANONYMITY_REQUEST = re.compile(r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b", re.I)
 MANNER_NOUNS = lex.words("plan plans schedule script tradition custom expectation expectations")
@@ -332,16 +334,20 @@ def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
     if model is None:
         forms = [f for f, e in lexicon.items() if e.p >= CUE_THRESHOLD and e.lemma != "according to"]
         known = numpy.flatnonzero(numpy.isin(lower, _hashes(doc, forms)) | seeds).tolist()
-        return {i: lexicon[doc[i].lower_].p for i in known}
-    result = {}
-    verbs = numpy.flatnonzero((array_pos == VERB) | seeds).tolist()
-    for i in verbs:
-        token = doc[i]
-        p = model.probability(token)
-        if seeds[i]:
-            p = max(p, SEED_FLOOR)
-        if p >= CUE_THRESHOLD:
-            result[i] = p
+        result = {i: lexicon[doc[i].lower_].p for i in known}
+    else:
+        result = {}
+        for i in numpy.flatnonzero((array_pos == VERB) | seeds).tolist():
+            p = model.probability(doc[i])
+            if seeds[i]:
+                p = max(p, SEED_FLOOR)
+            if p >= CUE_THRESHOLD:
+                result[i] = p
+    # "“...,” the statement read": a document's verb of wording, a cue only with a document as subject
+    for i in numpy.flatnonzero(numpy.isin(lower, _hashes(doc, DOCUMENT_WORDING))).tolist():
+        subject = _subject(doc[i])
+        if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
+            result[i] = max(result.get(i, 0.0), SEED_FLOOR)
     return result
 
 
@@ -360,7 +366,7 @@ def _sentence_attributions(sent: SpacySpan, context: _Context, used: set[int]) -
         attribution = None
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             attribution = _according_to(token, sent, context)
-        elif token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        elif token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or token.lower_ in DOCUMENT_WORDING:
             attribution = _verb_cue(token, sent, context)
         elif token.text == ":":
             attribution = _colon_cue(token, sent, context)
@@ -386,15 +392,15 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: _Context) -> _Attribution |
     entry = _cue_entry(verb, context)
     if entry is None:
         return None
-    if verb.dep_ in ("amod", "compound") or verb.tag_ in ("JJ", "NN", "NNS"):
-        return None
+    if verb.dep_ in ("amod", "compound") or (verb.tag_ in ("JJ", "NN", "NNS") and verb.lower_ not in DOCUMENT_WORDING):
+        return None  # (the tagger may call "read" of "the statement read" a noun; its subject says it is not)
     if lex.is_naming_participle(verb) or _relayed_speech(verb) is not None:
         return None  # a name; "TASS quoted a source as saying ...": the claim is the source's
     content = _content_of(verb, entry, sent, context)
     if content is None:
         return None
     (c_start, c_end), content_root, _ = content
-    c_end = _cut_before_participle(verb.doc, c_start, c_end, verb, context)
+    c_end = _cut_before_continuation(verb.doc, c_start, c_end, verb, context)
     cue = _cue_span(verb)
     if cue[0] <= c_start < cue[1] < c_end:  # "declined to | comment": the cue took the "to"
         gap = context.text[cue[1]:c_end]
@@ -600,14 +606,17 @@ def _prepositional_object(verb: Token) -> Token | None:
     return None
 
 
-def _cut_before_participle(doc: Doc, start: int, end: int, verb: Token, context: _Context) -> int:
-    """End a content before ", stressing that ..." when that participle is a cue of its own."""
+def _cut_before_continuation(doc: Doc, start: int, end: int, verb: Token, context: _Context) -> int:
+    """End a content before ", stressing that ..." when that participle is a cue of its own, and
+    before ", while ..." / ", whereas ...", where the article sets something else beside it."""
     words = doc.char_span(start, end, alignment_mode="expand")
     if words is None:
         return end
     for token in words:
-        if (token.i in context.candidates and token.i != verb.i and token.tag_ == "VBG"
-                and token.i > 0 and doc[token.i - 1].text == "," and context.quote_at(token.idx) is None):
+        if token.i == 0 or doc[token.i - 1].text != "," or context.quote_at(token.idx) is not None:
+            continue
+        participle = token.i in context.candidates and token.i != verb.i and token.tag_ == "VBG"
+        if participle or (token.lower_ in CONTRAST_MARKS and token.dep_ == "mark"):
             cut = _trim(doc, words.start, token.i - 1)
             return cut[1] if cut else end
     return end
