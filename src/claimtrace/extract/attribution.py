@@ -153,12 +153,17 @@ CUE_PREPOSITIONS = frozenset({"to", "for", "about", "of", "on", "against", "with
 PREPOSITIONAL_CONTENT = CUE_PREPOSITIONS - {"in"}
 MEDIUM_NOUNS = lex.words("statement interview release post tweet email letter speech op-ed briefing conference")
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
+# "TASS quoted a source as saying ...": the source speaks, the agency relays
 QUOTING_LEMMAS = lex.words("quote cite")
+RELAYED_SPEECH_LEMMAS = lex.RAISING_LEMMAS | lex.words("tell add warn")
+# "“...,” the statement read": a cue only with a document as subject
 DOCUMENT_WORDING = lex.words("read reads")
+# ", while Israeli media reported ...": the article sets something else beside the content
 CONTRAST_MARKS = lex.words("while whereas")
+# "going according to plan": how, not who
+MANNER_NOUNS = lex.words("plan plans schedule script tradition custom expectation expectations")
 # "who asked not to be named": why a source is anonymous, not a claim of it
 _ANONYMITY_REQUEST = re.compile(r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b", re.I)
-MANNER_NOUNS = lex.words("plan plans schedule script tradition custom expectation expectations")
 
 
 @dataclass
@@ -343,7 +348,6 @@ def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
                 p = max(p, SEED_FLOOR)
             if p >= CUE_THRESHOLD:
                 result[i] = p
-    # "“...,” the statement read": a document's verb of wording, a cue only with a document as subject
     for i in numpy.flatnonzero(numpy.isin(lower, _hashes(doc, DOCUMENT_WORDING))).tolist():
         subject = _subject(doc[i])
         if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
@@ -944,9 +948,11 @@ def _relayed_speech(verb: Token) -> tuple[Token, Token] | None:
     if verb.lemma_.lower() not in QUOTING_LEMMAS:
         return None
     quoted = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
-    speech = next((c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and quoted is not None
-                   and c.i > quoted.i and c.lemma_.lower() in lex.RAISING_LEMMAS | {"tell", "add", "warn"}), None)
-    return (quoted, speech) if quoted is not None and speech is not None else None
+    if quoted is None:
+        return None
+    speech = next((c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG"
+                   and c.i > quoted.i and c.lemma_.lower() in RELAYED_SPEECH_LEMMAS), None)
+    return (quoted, speech) if speech is not None else None
 
 
 def _relay_recipient(verb: Token) -> tuple[int, int] | None:
