@@ -524,7 +524,9 @@ def test_wire_constructions(claims_of):
         "A senior Western diplomat, who asked not to be named, said the talks were going nowhere.\n\n"
         'The ministry issued a statement. "The enemy lost up to 60 servicemen," the statement read.\n\n'
         "The occupation army claimed to have intercepted two drones, while Israeli media reported that one "
-        "drone hit a military base in the north.\n"
+        "drone hit a military base in the north.\n\n"
+        "Satellite images taken on Monday show at least 40 destroyed vehicles near the bridge, analysts at the "
+        "Center for Strategic and International Studies said.\n"
     )
     claims = claims_of(text)
     by_cue = {c.cue.text: c for c in claims}
@@ -540,3 +542,5 @@ def test_wire_constructions(claims_of):
     read = by_cue["read"]
     assert (read.source.text, read.source.kind, read.form) == ("the statement", "document", "direct")
     assert by_cue["claimed"].content.text == "to have intercepted two drones"
+    analysts = next(c for c in claims if c.source.text.startswith("analysts"))
+    assert analysts.content.text.endswith("40 destroyed vehicles near the bridge")
