@@ -317,7 +317,7 @@ def _annotated_folder(tmp_path, annotations: dict[str, list[str]]):  # noqa: ANN
     return tmp_path
 
 
-def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_path):
+def _benchmark_module():  # noqa: ANN202
     import importlib.util
     from pathlib import Path
 
@@ -325,6 +325,20 @@ def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_pat
     spec = importlib.util.spec_from_file_location("attribution_benchmark", script)
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
+    return benchmark
+
+
+@needs_model
+def test_benchmark_scores_and_times_a_folder(tmp_path):
+    names = [f"article{i}" for i in range(10)]  # more than one batch of parses
+    figures = _benchmark_module().run(_annotated_folder(tmp_path, {name: [ANN] for name in names}))
+    assert (figures["articles"], figures["gold"]) == (10, 10)
+    assert figures["cue_overlap_f1"] == 1.0 and figures["source_overlap_f1"] == 1.0
+    assert 0.0 < figures["throughput_ratio"] < 1.0
+
+
+def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_path):
+    benchmark = _benchmark_module()
     # the second annotator's cue is "said the" (one token off): cue overlap F1 2*1/(1+2)
     other = ANN.replace("Cue 6 10\tsaid", "Cue 6 14\tsaid the")
     data = _annotated_folder(tmp_path, {"shared": [ANN, other], "single": [ANN]})
