@@ -123,8 +123,8 @@ from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-06 (overlap F1), with the sequence role tagger
-    "source_overlap_f1": 0.825, "cue_overlap_f1": 0.656, "content_overlap_f1": 0.884, "relation_f1": 0.672,
+MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-07 (overlap F1): tagger, layout forms, repairs
+    "source_overlap_f1": 0.839, "cue_overlap_f1": 0.663, "content_overlap_f1": 0.905, "relation_f1": 0.686,
 }
 CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
 OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
@@ -184,7 +184,6 @@ class _Attribution:
     polarity: str = "affirms"
     sentence: int = 0
     impersonal: bool = False
-    speaker_label: bool = False  # "PENCE: ..." (a transcript turn or a headline's speaker)
     extra_contents: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -1185,14 +1184,15 @@ def _colon_cue(colon: Token, sent: SpacySpan, context: _Context) -> _Attribution
 def _layout_claims(found: list[_Attribution], context: _Context) -> list[_Attribution]:
     """Speaker labels and quote bylines (:mod:`attribution_layout`) that no verb cue already read:
     skipped when a found cue or source lies inside their source, or a found content holds their cue."""
-    taken = [a.cue for a in found] + [a.source for a in found if a.source]
-    contents = [a.content for a in found] + [c for a in found for c in a.extra_contents]
+    length = len(context.text)
+    taken = _overlap_test([a.cue for a in found] + [a.source for a in found if a.source], length)
+    in_content = _overlap_test([a.content for a in found] + [c for a in found for c in a.extra_contents], length)
     doc = context.doc
     layouts = layout_attributions(doc, context.text, context.quotes)
     transcript = sum(layout.kind == "label" for layout in layouts) >= 2  # verbatim turns of speakers
     result = []
     for layout in layouts:
-        if any(_overlap(layout.source, span) for span in taken) or any(_overlap(layout.cue, c) for c in contents):
+        if taken(layout.source) or in_content(layout.cue):
             continue
         attribution = _Attribution(
             cue=layout.cue,
@@ -1203,7 +1203,6 @@ def _layout_claims(found: list[_Attribution], context: _Context) -> list[_Attrib
             content=layout.content,
             content_root=_root_within(doc, layout.content),
             form="direct" if layout.kind == "byline" or transcript else "indirect",
-            speaker_label=layout.kind == "label",
             sentence=context.sentence_of(layout.cue[0]),
         )
         _finish(attribution, context)  # an "indirect" label gets its form from its quote marks
@@ -1389,7 +1388,7 @@ def _resolve_source(a: _Attribution, context: _Context) -> Source:
     from claimtrace.extract.attribution_sources import resolve_source, resolve_speaker_label
 
     assert a.source is not None
-    resolve = resolve_speaker_label if a.speaker_label else resolve_source
+    resolve = resolve_speaker_label if a.cue_lemma == ":" else resolve_source  # "PENCE: ...", "PENCE: “...”"
     return resolve(a.source, a.source_head, context)
 
 

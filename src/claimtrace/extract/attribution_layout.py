@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution_sources import person_named_by
 
 MAX_LABEL_WORDS = 5
 MAX_BYLINE_WORDS = 8
@@ -83,7 +84,6 @@ def speaker_labels(doc: Doc, text: str) -> list[LayoutAttribution]:
     """ "NAME: what they said" lines. A one-word label in capitals ("PENCE:") counts when it
     ends the name of a person of the article or when at least two lines of the article open with
     such labels (a transcript); alone and nameless it is a headline's shout ("BOOM:", "BUSTED:")."""
-    surnames = {e.text.split()[-1].lower() for e in doc.ents if e.label_ == "PER"}
     found: list[LayoutAttribution] = []
     shouted: list[LayoutAttribution] = []
     for line in _LABEL_LINE.finditer(text):
@@ -99,7 +99,7 @@ def speaker_labels(doc: Doc, text: str) -> list[LayoutAttribution]:
             continue  # "Clinton: 1,769." is a tally, "Twitter: @name" a handle
         label = text[label_start:label_end]
         attribution = LayoutAttribution((colon, colon + 1), (label_start, label_end), content, "label")
-        shouts = label.isupper() and " " not in label and label.lower() not in surnames
+        shouts = label.isupper() and " " not in label and person_named_by(label, doc.ents) is None
         (shouted if shouts else found).append(attribution)
     if len(shouted) >= 2:
         found.extend(shouted)

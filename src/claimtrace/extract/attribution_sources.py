@@ -17,8 +17,10 @@ latest earlier source (or entity) that fits. Surnames take the earlier full name
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimtrace.extract import attribution_lexicon as lex
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from claimtrace.extract.attribution import _Context
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
-DEMONSTRATIVES = frozenset({"this", "these", "that", "those"})
+DEMONSTRATIVES = DEFINITE - {"the"}
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
@@ -217,16 +219,17 @@ def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: _C
     text = context.text[span[0]:span[1]]
     if not (text.isupper() and sum(c.isalpha() for c in text) > 4):
         return resolve_source(span, head, context)
-    label = text.lower().split()
-    person = next((e for e in context.ents if e.label_ == "PER" and _ends_with(e.text.lower().split(), label)), None)
+    person = person_named_by(text, context.ents)
     canonical = text.title()
     if person is not None:
         canonical = context.canonical_by_span.get((person.start_char, person.end_char), person.text)
     source = Source(text, span[0], span[1], kind="person", canonical=canonical)
-    context.resolved.append((span[0], source, label[-1]))
+    context.resolved.append((span[0], source, text.lower().split()[-1]))
     return source
 
 
-def _ends_with(name: list[str], label: list[str]) -> bool:
-    """Whether the words of ``name`` end with those of ``label`` and have more ("mike pence", "pence")."""
-    return len(name) > len(label) and name[-len(label):] == label
+def person_named_by(label: str, ents: Iterable[SpacySpan]) -> SpacySpan | None:
+    """The first person entity whose name ends with the words of ``label``, in any case
+    ("PENCE" names "Mike Pence")."""
+    words = label.lower().split()
+    return next((e for e in ents if e.label_ == "PER" and e.text.lower().split()[-len(words):] == words), None)
