@@ -14,7 +14,7 @@ import sys
 from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError
 
-COMMAND_MODULES = ("analyze", "corpus")
+COMMAND_MODULES = ("analyze", "corpus", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

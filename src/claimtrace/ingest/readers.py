@@ -62,9 +62,14 @@ def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> 
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
-    data = read_bytes(path)
-    reader = _READERS.get(format_suffix(path), _read_txt)
-    yield from reader(path, data, columns)
+    yield from records_from_bytes(path, read_bytes(path), columns)
+
+
+def records_from_bytes(name: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+    """The records of a file's bytes already in memory (an upload); ``name`` gives the format by its
+    suffix and names the records in messages, and is never opened."""
+    reader = _READERS.get(format_suffix(name), _read_txt)
+    yield from reader(name, data, columns)
 
 
 def format_suffix(path: Path) -> str:

@@ -32,7 +32,37 @@ class ClaimFilter:
     since: str | None = None  # ISO date, inclusive, on the claim's time
     until: str | None = None  # ISO date, inclusive, on the claim's time
     search: str | None = None  # FTS5 query over claim content and source
+    outlet: str | None = None  # the article's outlet, exactly
+    story_id: int | None = None
+    article_id: int | None = None
     limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass
+class ArticleFilter:
+    """Filters of :meth:`Store.find_articles`; ``None`` means no filter."""
+
+    search: str | None = None  # FTS5 query over title and text
+    outlet: str | None = None
+    source_kind: str | None = None  # the article has a claim by a source of this kind
+    place: str | None = None  # the article names this place (name, mention or id; case-insensitive)
+    since: str | None = None  # ISO date, inclusive, on the publication date
+    until: str | None = None
+    story_id: int | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+
+@dataclass
+class ConflictFilter:
+    """Filters of :meth:`Store.conflicts`: an outlet on either side, a date range on the newer side."""
+
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+    offset: int = 0
 
 
 @dataclass
@@ -81,17 +111,28 @@ class Store(Protocol):
     def stories(self) -> list[dict[str, Any]]: ...
     def story_timeline(self, story_id: int) -> dict[str, Any]: ...
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]: ...
-    def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]: ...
     def outlets(self) -> list[dict[str, Any]]: ...
+
+    # reading: what the web app browses
+    def article(self, article_id: int) -> dict[str, Any]: ...
+    def find_articles(self, filters: ArticleFilter) -> list[dict[str, Any]]: ...
+    def claim(self, claim_id: int) -> dict[str, Any]: ...
+    def claim_relations(self, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]: ...
+    def outlet_names(self) -> list[str]: ...
+    def outlet_source_kinds(self) -> list[dict[str, Any]]: ...
+    def outlet_contradictions(self) -> list[dict[str, Any]]: ...
+    def map_places(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]: ...
     def skips(self) -> list[dict[str, Any]]: ...
     def iter_article_ids(self) -> Iterator[int]: ...
 
 
-def open_store(path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
-    """Open (creating and migrating when ``create``) the SQLite store at ``path``."""
+def open_store(path: str | Path = DEFAULT_DB, *, create: bool = True, read_only: bool = False) -> Store:
+    """Open the SQLite store at ``path``: creating and migrating it when ``create``, or for reading
+    only (an existing store of the current schema; every write fails) when ``read_only``."""
     from claimtrace.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path, create=create)
+    return SQLiteStore(path, create=create, read_only=read_only)
 
 
-__all__ = ["DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "open_store"]
+__all__ = ["DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "Store", "StoredArticle", "open_store"]

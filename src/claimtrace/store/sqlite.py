@@ -27,7 +27,7 @@ import numpy as np
 from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation, place_key
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
-from claimtrace.store import ClaimFilter, StoredArticle
+from claimtrace.store import ArticleFilter, ClaimFilter, ConflictFilter, StoredArticle
 
 _SCHEMA_V1 = """
 CREATE TABLE stories (
@@ -180,18 +180,21 @@ _NAMED_KINDS = ("person", "organization")
 class SQLiteStore:
     """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        if (read_only or not create) and not self.path.is_file():
             raise ClaimtraceError(f"{self.path}: no store here (run 'claimtrace ingest' first, or pass --db)")
         if self.path.is_dir():
             raise ClaimtraceError(f"{self.path}: is a directory, not a store file")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self._db.row_factory = sqlite3.Row
-            self._configure()
-            self._migrate()
+            if read_only:
+                self._open_read_only()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self._db.row_factory = sqlite3.Row
+                self._configure()
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise ClaimtraceError(f"{self.path}: not a claimtrace store ({exc})") from None
         except OSError as exc:
@@ -199,6 +202,22 @@ class SQLiteStore:
         self._depth = 0
 
     # -- connection, transactions, migrations ------------------------------------------------
+
+    def _open_read_only(self) -> None:
+        """Open for reading only (SQLite's ``mode=ro`` plus ``query_only``): every write fails.
+
+        A read-only store is never migrated, so its schema must be the current one.
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        self._db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA query_only = ON")
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            raise ClaimtraceError(
+                f"{self.path}: store schema version {version}, this claimtrace reads {SCHEMA_VERSION}"
+                " (open it once with 'claimtrace ingest' to migrate, or upgrade claimtrace)"
+            )
 
     def _configure(self) -> None:
         self._db.execute("PRAGMA journal_mode = WAL")
@@ -536,30 +555,39 @@ class SQLiteStore:
         """Claims matching every given filter, the most recent first."""
         where, params = _claim_conditions(filters)
         sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY time DESC, c.id"
-        if filters.limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(filters.limit))
-        try:
-            rows = self._db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if filters.search:  # FTS5 reports query syntax errors as OperationalError
-                raise ClaimtraceError(f"bad --search query '{filters.search}' ({exc})") from None
-            raise
+        sql += _page(params, filters.limit, filters.offset)
+        rows = self._search(sql, params, filters.search)
         return [_claim_view(r) for r in rows]
 
-    def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Contradicting claim pairs, the most recently published first."""
+    def _search(self, sql: str, params: list[Any], query: str | None) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if query:  # FTS5 reports query syntax errors as OperationalError
+                raise ClaimtraceError(f"bad search query '{query}' ({exc})") from None
+            raise
+
+    def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]:
+        """Contradicting claim pairs, the most recently published first (``limit`` overrides the filter's)."""
+        filters = filters or ConflictFilter()
+        where, params = ["1"], []
+        if filters.outlet:
+            where.append("(a_outlet = ? OR b_outlet = ?)")
+            params += [filters.outlet, filters.outlet]
+        for bound, op in ((filters.since, ">="), (filters.until, "<=")):
+            if bound:
+                where.append(f"substr(newest, 1, 10) {op} ?")
+                params.append(bound)
         sql = (
-            "SELECT r.relation, r.reason, r.score, r.a, r.b,"
-            " MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
+            "SELECT * FROM (SELECT r.relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
+            " ab.outlet AS b_outlet, MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' ORDER BY newest DESC, r.b DESC, r.a DESC"
+            " WHERE r.relation = 'contradicts') AS r"
+            f" WHERE {' AND '.join(where)}"
+            " ORDER BY newest DESC, r.b DESC, r.a DESC"
         )
-        params: list[Any] = []
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
+        sql += _page(params, filters.limit if limit is None else limit, filters.offset)
         pairs = self._db.execute(sql, params).fetchall()
         sides = self._claim_sides({r["a"] for r in pairs} | {r["b"] for r in pairs})
         return [
@@ -612,6 +640,117 @@ class SQLiteStore:
         ).fetchall())
         return [_outlet_view(r, contradicted.get(r["outlet"], 0)) for r in rows]
 
+    def outlet_names(self) -> list[str]:
+        """Every outlet name in the store, sorted."""
+        rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+        return [r[0] for r in rows]
+
+    def outlet_source_kinds(self) -> list[dict[str, Any]]:
+        """Claims per outlet and source kind (``author`` included), for the mix of sources."""
+        rows = self._db.execute(
+            "SELECT a.outlet AS outlet, c.source_kind AS source_kind, COUNT(*) AS claims"
+            " FROM claims c JOIN articles a ON a.id = c.article_id GROUP BY a.outlet, c.source_kind"
+            " ORDER BY a.outlet, claims DESC"
+        )
+        return [dict(r) for r in rows]
+
+    def outlet_contradictions(self) -> list[dict[str, Any]]:
+        """Who contradicts whom: pairs of contradicting claims per (outlet, other outlet), most first."""
+        rows = self._db.execute(
+            "SELECT outlet, by, COUNT(*) AS pairs FROM ("
+            " SELECT aa.outlet AS outlet, ab.outlet AS by FROM relations r"
+            " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            " UNION ALL"
+            " SELECT ab.outlet, aa.outlet FROM relations r"
+            " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            ") GROUP BY outlet, by ORDER BY pairs DESC, outlet, by"
+        )
+        return [dict(r) for r in rows]
+
+    def map_places(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Located places with their mentions and articles (published in the date range), most mentioned first."""
+        where, params = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"], []
+        for bound, op in ((since, ">="), (until, "<=")):
+            if bound:
+                where.append(f"substr(a.published, 1, 10) {op} ?")
+                params.append(bound)
+        rows = self._db.execute(
+            "SELECT p.name AS name, p.place_id AS place_id, p.lat AS lat, p.lon AS lon, p.country AS country,"
+            " p.feature AS feature, COUNT(*) AS mentions, COUNT(DISTINCT p.article_id) AS articles"
+            f" FROM places p JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(where)}"
+            " GROUP BY COALESCE(p.place_id, p.name) ORDER BY mentions DESC, name",
+            params,
+        )
+        return [dict(r) for r in rows]
+
+    def article(self, article_id: int) -> dict[str, Any]:
+        """One article's metadata with its story and number of claims."""
+        row = self._db.execute(
+            "SELECT a.id, a.title, a.outlet, a.published, a.url, a.language, a.story_id, s.label AS story_label,"
+            " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims"
+            " FROM articles a LEFT JOIN stories s ON s.id = a.story_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise ClaimtraceError(f"no article with id {article_id}")
+        return dict(row)
+
+    def find_articles(self, filters: ArticleFilter) -> list[dict[str, Any]]:
+        """Articles matching every given filter: best match first when searching, else the newest.
+
+        With a search, ``snippet`` holds the matching passage with each hit between
+        ``\x02`` and ``\x03`` (plain text: the caller escapes and marks it).
+        """
+        where, params = _article_conditions(filters)
+        columns = ("a.id, a.title, a.outlet, a.published, a.url, a.story_id,"
+                   " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims")
+        if filters.search:
+            sql = (f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) AS snippet"
+                   " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+                   f"{''.join(' AND ' + w for w in where)} ORDER BY rank")
+            params.insert(0, filters.search)
+        else:
+            sql = (f"SELECT {columns}, NULL AS snippet FROM articles a"
+                   f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY a.published DESC, a.id DESC")
+        sql += _page(params, filters.limit, filters.offset)
+        return [dict(r) for r in self._search(sql, params, filters.search)]
+
+    def claim(self, claim_id: int) -> dict[str, Any]:
+        """One claim with its sentence and every relation, each with the other claim."""
+        row = self._db.execute(f"{_CLAIM_SELECT} WHERE c.id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise ClaimtraceError(f"no claim with id {claim_id}")
+        sentence = self._db.execute("SELECT sentence_text FROM claims WHERE id = ?", (claim_id,)).fetchone()[0]
+        return {**_claim_view(row), "sentence_text": sentence,
+                "relations": self.claim_relations([claim_id]).get(claim_id, [])}
+
+    def claim_relations(self, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """For each given claim, its relations: kind, reason, score, whether the other claim is the
+        earlier one (``a``) of the pair, and the other claim itself."""
+        rows = self._relations_of(list(claim_ids))
+        wanted = set(claim_ids)
+        others = {r["b"] if r["a"] in wanted else r["a"] for r in rows} | {r["a"] for r in rows if r["b"] in wanted}
+        views = self._claim_views(others)
+        found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            for mine, other in ((r["a"], r["b"]), (r["b"], r["a"])):
+                if mine in wanted and other in views:
+                    found[mine].append({"relation": r["relation"], "reason": r["reason"], "score": r["score"],
+                                        "other_is_earlier": other == r["a"], "other": views[other]})
+        return dict(found)
+
+    def _claim_views(self, claim_ids: set[int]) -> dict[int, dict[str, Any]]:
+        views: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(claim_ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"{_CLAIM_SELECT} WHERE c.id IN ({marks})", chunk):
+                views[row["id"]] = _claim_view(row)
+        return views
+
     def skips(self) -> list[dict[str, Any]]:
         """Skipped files and records with their reasons, the most recent first."""
         rows = self._db.execute("SELECT path, reason, time FROM skips ORDER BY time DESC, id DESC")
@@ -653,7 +792,43 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
     if filters.search:
         where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
         params.append(filters.search)
+    for column, value in (("a.outlet", filters.outlet), ("a.story_id", filters.story_id),
+                          ("c.article_id", filters.article_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
     return where, params
+
+
+def _article_conditions(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.outlet:
+        where.append("a.outlet = ?")
+        params.append(filters.outlet)
+    if filters.story_id is not None:
+        where.append("a.story_id = ?")
+        params.append(filters.story_id)
+    if filters.source_kind:
+        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND c.source_kind = ?)")
+        params.append(filters.source_kind)
+    if filters.place:
+        where.append("EXISTS (SELECT 1 FROM places p WHERE p.article_id = a.id AND (p.name = ? OR p.text = ?"
+                     " COLLATE NOCASE OR p.place_id = ?))")
+        params.extend([filters.place.strip()] * 3)
+    for bound, op in ((filters.since, ">="), (filters.until, "<=")):
+        if bound:
+            where.append(f"substr(a.published, 1, 10) {op} ?")
+            params.append(bound)
+    return where, params
+
+
+def _page(params: list[Any], limit: int | None, offset: int) -> str:
+    """The LIMIT/OFFSET clause of a paged query (values bound through ``params``)."""
+    if limit is None:
+        return ""
+    params.extend([int(limit), max(int(offset), 0)])
+    return " LIMIT ? OFFSET ?"
 
 
 def _claim_view(row: sqlite3.Row) -> dict[str, Any]:

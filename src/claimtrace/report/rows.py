@@ -1,0 +1,46 @@
+"""Query results as flat rows: CSV writing and the flat form of nested results.
+
+Shared by the CLI's ``--csv`` output and the web app's CSV exports, so both
+write the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+
+def write_csv(rows: list[dict[str, Any]], default_fields: Sequence[str], out: TextIO) -> None:
+    """Every key of ``rows`` as a column (``default_fields`` when there are none); nested values as JSON."""
+    fields = list(rows[0]) if rows else list(default_fields)
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: cell(v) for k, v in row.items()})
+
+
+def cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def relations_text(relations: list[dict[str, Any]]) -> str:
+    """A timeline claim's relations to earlier claims in one line."""
+    return "; ".join(f"{r['relation']} #{r['claim']} ({r['outlet'] or '?'}): {r['reason']}" for r in relations)
+
+
+def flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
+    """A contradicting pair (``Store.conflicts``) as one flat row, side ``a`` then side ``b``."""
+    flat: dict[str, Any] = {"relation": row["relation"], "reason": row["reason"], "score": row["score"]}
+    for side in ("a", "b"):
+        item = row[side]
+        claim = item["claim"]
+        source = claim.get("source") or {}
+        flat.update({
+            f"{side}_claim_id": item["claim_id"], f"{side}_published": item["published"],
+            f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
+            f"{side}_source": source.get("canonical") or source.get("text"),
+            f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
+        })
+    return flat
