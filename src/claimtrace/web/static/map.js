@@ -8,7 +8,10 @@
   map.attributionControl.addAttribution("Outlines: Natural Earth");
 
   fetch(box.dataset.world).then(function (r) { return r.json(); }).then(function (world) {
-    L.geoJSON(world, { style: { color: "#9a9486", weight: 0.7, fillColor: "#eeeadf", fillOpacity: 1 } }).addTo(map);
+    L.geoJSON(world, {
+      interactive: false,
+      style: { color: "#9a9486", weight: 0.7, fillColor: "#eeeadf", fillOpacity: 1 }
+    }).addTo(map);
   });
 
   function popup(place) {
@@ -25,7 +28,7 @@
   }
 
   fetch(box.dataset.places).then(function (r) { return r.json(); }).then(function (data) {
-    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, animate: false });
     data.items.forEach(function (place) {
       var radius = Math.min(4 + Math.log2(1 + place.mentions) * 2, 16);
       var marker = L.circleMarker([place.lat, place.lon], {
@@ -40,7 +43,7 @@
     map.addLayer(cluster);
     if (data.items.length) {
       var bounds = cluster.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), { maxZoom: 6 }); }
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), { maxZoom: 6, animate: false }); }
     }
     box.dataset.loaded = String(data.items.length);
   });
