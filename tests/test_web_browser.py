@@ -192,11 +192,13 @@ def test_hostile_html_never_runs(page, site):
         if path == "/map":
             _map_loaded(page)
             _open_clusters(page)
+            popups = []
             for i in range(page.locator("path.leaflet-interactive").count()):
                 page.locator("path.leaflet-interactive").nth(i).click(force=True)
-                page.wait_for_timeout(100)
-            popups = page.locator(".leaflet-popup-content").all_inner_texts()
-            assert any("onerror=alert('place')" in text for text in popups)  # the name, shown as text
+                page.wait_for_selector(".leaflet-popup-content a")
+                popups += page.locator(".leaflet-popup-content").all_inner_texts()
+                page.keyboard.press("Escape")  # closes the popup
+            assert any("onerror=alert('place')" in text for text in popups), popups  # the name, shown as text
         assert page.locator("a[href^='javascript']").count() == 0, path
         assert page.evaluate("typeof window.__pwned") == "undefined", path
     page.goto(base + f"/articles/{ids['hostile_article']}")

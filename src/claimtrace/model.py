@@ -10,6 +10,7 @@ writes these objects. Every span is a pair of character offsets into
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from functools import cache
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
@@ -147,12 +148,18 @@ T = TypeVar("T")
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a model object from :func:`to_dict` output; unknown keys are ignored."""
-    hints = get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name in data:
             kwargs[f.name] = _coerce(hints[f.name], data[f.name])
     return cls(**kwargs)
+
+
+@cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of a model class, read once (resolving them dominated reading analyses)."""
+    return get_type_hints(cls)
 
 
 def _coerce(tp: Any, value: Any) -> Any:

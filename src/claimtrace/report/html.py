@@ -124,12 +124,18 @@ def claim_tip(claim: Claim) -> str:
 def annotated_paragraphs(analysis: Analysis) -> list[list[Piece]]:
     """The text as paragraphs (split at line breaks, blank ones dropped) of annotated pieces."""
     text = analysis.article.text
-    found = marks(analysis)
+    found = sorted(marks(analysis), key=lambda m: m.start)
     cuts = sorted({0, len(text), *(m.start for m in found), *(m.end for m in found)})
     paragraphs: list[list[Piece]] = [[]]
+    active: list[Mark] = []
+    upcoming = 0
     for start, end in zip(cuts, cuts[1:], strict=False):
-        covering = tuple(sorted((m for m in found if m.start <= start and end <= m.end),
-                                key=lambda m: (m.start - m.end, m.start)))
+        # a sweep: marks open at their start cut and close at their end cut (every end is a cut)
+        active = [m for m in active if m.end > start]
+        while upcoming < len(found) and found[upcoming].start <= start:
+            active.append(found[upcoming])
+            upcoming += 1
+        covering = tuple(sorted(active, key=lambda m: (m.start - m.end, m.start)))
         for i, line in enumerate(text[start:end].split("\n")):
             if i:
                 paragraphs.append([])

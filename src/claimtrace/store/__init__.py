@@ -35,6 +35,7 @@ class ClaimFilter:
     outlet: str | None = None  # the article's outlet, exactly
     story_id: int | None = None
     article_id: int | None = None
+    order: str = "time"  # "time": the claim's time, newest first; "published": its article's, newest first (fast)
     limit: int | None = 100
     offset: int = 0
 

@@ -554,7 +554,8 @@ class SQLiteStore:
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
         """Claims matching every given filter, the most recent first."""
         where, params = _claim_conditions(filters)
-        sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY time DESC, c.id"
+        order = "a.published DESC, a.id DESC, c.position" if filters.order == "published" else "time DESC, c.id"
+        sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order}"
         sql += _page(params, filters.limit, filters.offset)
         rows = self._search(sql, params, filters.search)
         return [_claim_view(r) for r in rows]
@@ -648,9 +649,9 @@ class SQLiteStore:
     def outlet_source_kinds(self) -> list[dict[str, Any]]:
         """Claims per outlet and source kind (``author`` included), for the mix of sources."""
         rows = self._db.execute(
-            "SELECT a.outlet AS outlet, c.source_kind AS source_kind, COUNT(*) AS claims"
-            " FROM claims c JOIN articles a ON a.id = c.article_id GROUP BY a.outlet, c.source_kind"
-            " ORDER BY a.outlet, claims DESC"
+            "SELECT a.outlet AS outlet, k.source_kind AS source_kind, SUM(k.n) AS claims FROM"
+            " (SELECT article_id, source_kind, COUNT(*) AS n FROM claims GROUP BY article_id, source_kind) AS k"
+            " JOIN articles a ON a.id = k.article_id GROUP BY a.outlet, k.source_kind ORDER BY a.outlet, claims DESC"
         )
         return [dict(r) for r in rows]
 
@@ -710,7 +711,9 @@ class SQLiteStore:
                    " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims")
         if filters.search:
             sql = (f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) AS snippet"
-                   " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+                   # CROSS JOIN keeps the full-text match as the outer loop (the planner otherwise
+                   # scans articles by date or claim kind and re-runs the match on each)
+                   " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
                    f"{''.join(' AND ' + w for w in where)} ORDER BY rank")
             params.insert(0, filters.search)
         else:
@@ -810,7 +813,8 @@ def _article_conditions(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
         where.append("a.story_id = ?")
         params.append(filters.story_id)
     if filters.source_kind:
-        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND c.source_kind = ?)")
+        # "+" keeps SQLite on the claims' article index (the kind index would scan every claim of the kind)
+        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND +c.source_kind = ?)")
         params.append(filters.source_kind)
     if filters.place:
         where.append("EXISTS (SELECT 1 FROM places p WHERE p.article_id = a.id AND (p.name = ? OR p.text = ?"

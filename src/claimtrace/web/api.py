@@ -20,7 +20,7 @@ from claimtrace.model import SOURCE_KINDS, Analysis, Article
 from claimtrace.report.rows import flat_conflict, relations_text, write_csv
 from claimtrace.store import ConflictFilter
 from claimtrace.web import views
-from claimtrace.web.app import MAX_TEXT_CHARS, bearer, check_token, reader
+from claimtrace.web.app import MAX_TEXT_CHARS, bearer, cached, check_token, reader
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -67,6 +67,23 @@ def csv_response(rows: list[dict[str, Any]], name: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="claimtrace-{name}.csv"'})
 
 
+def all_stories(request: Request) -> list[dict[str, Any]]:
+    return cached(request, ("stories",), lambda: reader(request).stories())
+
+
+def outlet_profiles(request: Request) -> list[dict[str, Any]]:
+    return cached(request, ("outlets",), lambda: views.outlet_profiles(reader(request)))
+
+
+def outlet_names(request: Request) -> list[str]:
+    return cached(request, ("outlet names",), lambda: reader(request).outlet_names())
+
+
+def map_places(request: Request, since: str | None, until: str | None) -> list[dict[str, Any]]:
+    since, until = since or None, until or None
+    return cached(request, ("places", since, until), lambda: reader(request).map_places(since, until))
+
+
 @router.get("/articles", summary="Search articles (full text and filters)")
 def api_articles(request: Request, params: Search, format: Format = "json") -> Response:
     page = views.find_articles(reader(request), params)
@@ -78,9 +95,8 @@ def api_articles(request: Request, params: Search, format: Format = "json") -> R
 @router.get("/articles/{article_id}", summary="One article: metadata, analysis, claims with relations")
 def api_article(request: Request, article_id: int) -> JSONResponse:
     store = reader(request)
-    view = views.article_view(store, article_id)
-    return JSONResponse({"article": view["meta"], "analysis": store.analysis(article_id).to_dict(),
-                         "claims": view["claims"]})
+    return JSONResponse({"article": store.article(article_id), "analysis": store.analysis(article_id).to_dict(),
+                         "claims": views.article_claims(store, article_id)})
 
 
 @router.get("/claims", summary="Search claims (full text and filters)")
@@ -97,7 +113,7 @@ def api_claim(request: Request, claim_id: int) -> JSONResponse:
 @router.get("/stories", summary="Stories, the most recent first")
 def api_stories(request: Request, limit: Limit = views.DEFAULT_LIMIT, offset: Offset = 0,
                 format: Format = "json") -> Response:
-    return listing(views.story_list(reader(request), limit, offset), format, "stories")
+    return listing(views.sliced(all_stories(request), limit, offset), format, "stories")
 
 
 @router.get("/stories/{story_id}", summary="A story's timeline: claims by date and outlet, with relations")
@@ -120,18 +136,14 @@ def api_conflicts(request: Request, outlet: Text = None, since: Date = None, unt
 @router.get("/outlets", summary="Per outlet: source-kind mix, how often contradicted and by whom")
 def api_outlets(request: Request, limit: Limit = views.MAX_LIMIT, offset: Offset = 0,
                 format: Format = "json") -> Response:
-    profiles = views.outlet_profiles(reader(request))
-    page = views.Page(profiles[offset:offset + limit], limit, offset, len(profiles) > offset + limit)
-    return listing(page, format, "outlets")
+    return listing(views.sliced(outlet_profiles(request), limit, offset), format, "outlets")
 
 
 @router.get("/places", summary="Located places with mentions and articles (for the map)")
 def api_places(request: Request, since: Date = None, until: Date = None,
                limit: Annotated[int, Query(ge=1, le=50_000)] = 20_000, offset: Offset = 0,
                format: Format = "json") -> Response:
-    places = reader(request).map_places(since or None, until or None)
-    page = views.Page(places[offset:offset + limit], limit, offset, len(places) > offset + limit)
-    return listing(page, format, "places")
+    return listing(views.sliced(map_places(request, since, until), limit, offset), format, "places")
 
 
 class ArticleIn(BaseModel):

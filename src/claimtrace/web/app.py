@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +33,7 @@ MAX_TEXT_CHARS = 200_000
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
        " font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,12 +48,44 @@ class Settings:
 
 
 class StoreAccess:
-    """One read-only store connection per thread, opened on first use."""
+    """One read-only store connection per thread, opened on first use, and a small cache of the
+    aggregates that read the whole store (outlets, places, stories), dropped whenever the store
+    file changes (an ingest from here or from another process)."""
+
+    CACHE_SIZE = 64
 
     def __init__(self, db: Path) -> None:
         self.db = db
         self._local = threading.local()
         self.write_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, tuple[tuple, Any]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` until the store changes (callers must not mutate it)."""
+        version = self._version()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(key)
+                return hit[1]
+        value = compute()
+        with self._cache_lock:
+            self._cache[key] = (version, value)
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def _version(self) -> tuple:
+        """The store file's and its write-ahead log's size and modification time."""
+        stamps = []
+        for path in (self.db, self.db.with_name(self.db.name + "-wal")):
+            try:
+                stat = path.stat()
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamps.append(None)
+        return tuple(stamps)
 
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -85,6 +121,11 @@ def create_app(settings: Settings) -> FastAPI:
 def reader(request: Request) -> Store:
     """The calling thread's read-only store (call inside the route: routes run on worker threads)."""
     return request.app.state.stores.reader()
+
+
+def cached(request: Request, key: tuple, compute: Callable[[], T]) -> T:
+    """A whole-store aggregate, computed once per change of the store (see :class:`StoreAccess`)."""
+    return request.app.state.stores.cached(key, compute)
 
 
 def settings_of(request: Request) -> Settings:

@@ -26,7 +26,19 @@ from claimtrace.model import SOURCE_KINDS, Article
 from claimtrace.report.html import article_context
 from claimtrace.store import ConflictFilter
 from claimtrace.web import views
-from claimtrace.web.api import Date, Limit, Offset, Search, Text, analyse, ingest
+from claimtrace.web.api import (
+    Date,
+    Limit,
+    Offset,
+    Search,
+    Text,
+    all_stories,
+    analyse,
+    ingest,
+    map_places,
+    outlet_names,
+    outlet_profiles,
+)
 from claimtrace.web.app import MAX_TEXT_CHARS, check_token, reader, settings_of
 from claimtrace.web.assets import assets
 from claimtrace.web.timeline import lay_out
@@ -93,9 +105,9 @@ def search_page(request: Request, params: Search) -> HTMLResponse:
                     params.story])
     articles = views.find_articles(store, params) if searched else None
     claims = views.find_claims(store, params) if searched else None
-    stories = None if searched else views.story_list(store, 10, 0)
+    stories = None if searched else views.sliced(all_stories(request), 10, 0)
     return render(request, "search.html", params=params, articles=articles, claims=claims, stories=stories,
-                  outlets=store.outlet_names(), counts=None if searched else store.counts(),
+                  outlets=outlet_names(request), counts=None if searched else store.counts(),
                   next_query=query_string(request, offset=params.offset + params.limit),
                   prev_query=query_string(request, offset=max(params.offset - params.limit, 0)),
                   csv_articles=query_string(request, format="csv", offset=None),
@@ -110,7 +122,7 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
 
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(request: Request, limit: Limit = 50, offset: Offset = 0) -> HTMLResponse:
-    page = views.story_list(reader(request), limit, offset)
+    page = views.sliced(all_stories(request), limit, offset)
     return render(request, "stories.html", page=page, next_query=query_string(request, offset=offset + limit),
                   prev_query=query_string(request, offset=max(offset - limit, 0)))
 
@@ -133,19 +145,19 @@ def conflicts_page(request: Request, outlet: Text = None, since: Date = None, un
     store = reader(request)
     page = views.conflicts(store, ConflictFilter(outlet or None, since or None, until or None), limit, offset)
     return render(request, "conflicts.html", page=page, outlet=outlet, since=since, until=until,
-                  outlets=store.outlet_names(), next_query=query_string(request, offset=offset + limit),
+                  outlets=outlet_names(request), next_query=query_string(request, offset=offset + limit),
                   prev_query=query_string(request, offset=max(offset - limit, 0)),
                   csv_query=query_string(request, format="csv", offset=None))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets_page(request: Request) -> HTMLResponse:
-    return render(request, "outlets.html", outlets=views.outlet_profiles(reader(request)))
+    return render(request, "outlets.html", outlets=outlet_profiles(request))
 
 
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, since: Date = None, until: Date = None) -> HTMLResponse:
-    places = reader(request).map_places(since or None, until or None)
+    places = map_places(request, since, until)
     return render(request, "map.html", since=since or "", until=until or "", top=places[:40], total=len(places),
                   api_query=query_string(request))
 

@@ -70,7 +70,7 @@ class SearchParams:
     def claim_filter(self, limit: int, offset: int) -> ClaimFilter:
         return ClaimFilter(search=fts_query(self.q), outlet=self.outlet or None, source_kind=self.source_kind or None,
                            place=self.place or None, since=self.since or None, until=self.until or None,
-                           story_id=self.story, limit=limit, offset=offset)
+                           story_id=self.story, order="published", limit=limit, offset=offset)
 
 
 def find_articles(store: Store, params: SearchParams) -> Page:
@@ -93,15 +93,21 @@ def snippet_parts(snippet: str | None) -> list[tuple[str, bool]]:
     return parts
 
 
-def article_view(store: Store, article_id: int) -> dict[str, Any]:
-    """An article's metadata, its annotated text, and its claims grouped by source with their relations."""
-    meta = store.article(article_id)
-    analysis: Analysis = store.analysis(article_id)
+def article_claims(store: Store, article_id: int) -> list[dict[str, Any]]:
+    """An article's stored claims in text order, each with its relations."""
     claims = store.find_claims(ClaimFilter(article_id=article_id, limit=None))
     claims.sort(key=lambda c: (c["claim"]["content"]["start"], c["id"]))
     relations = store.claim_relations([c["id"] for c in claims])
     for claim in claims:
         claim["relations"] = relations.get(claim["id"], [])
+    return claims
+
+
+def article_view(store: Store, article_id: int) -> dict[str, Any]:
+    """An article's metadata, its annotated text, and its claims grouped by source with their relations."""
+    meta = store.article(article_id)
+    analysis: Analysis = store.analysis(article_id)
+    claims = article_claims(store, article_id)
     return {"meta": meta, "report": article_context(analysis), "groups": claims_by_source(claims),
             "claims": claims}
 
@@ -157,6 +163,7 @@ def outlet_profiles(store: Store) -> list[dict[str, Any]]:
     return profiles
 
 
-def story_list(store: Store, limit: int, offset: int) -> Page:
-    stories = store.stories()
-    return Page(stories[offset:offset + limit], limit, offset, len(stories) > offset + limit)
+def sliced(rows: list[dict[str, Any]], limit: int, offset: int) -> Page:
+    """A page of a list already in memory."""
+    return Page(rows[offset:offset + limit], limit, offset, len(rows) > offset + limit)
+
