@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimtrace.corpus.records import Relation
 from claimtrace.model import Analysis, Article, Claim, Cue, DateMention, Entity, Place, Sentence, Source, Span
 from claimtrace.store import ClaimFilter, open_store
+from claimtrace.store.records import Relation
 
 HOSTILE_TITLE = "<script>window.__pwned='title';alert('title')</script>Hostile report"
 HOSTILE_OUTLET = "<img src=x onerror=\"alert('outlet')\">Evil Wire"

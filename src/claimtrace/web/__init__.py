@@ -15,6 +15,7 @@ coordinates. Latency under load: ``benchmarks/web.py``, figures in
 
 from __future__ import annotations
 
-from claimtrace.web.app import Settings, create_app
+from claimtrace.web.access import Settings
+from claimtrace.web.app import create_app
 
 __all__ = ["Settings", "create_app"]

@@ -20,7 +20,7 @@ from claimtrace.model import SOURCE_KINDS, Analysis, Article
 from claimtrace.report.rows import flat_conflict, relations_text, write_csv
 from claimtrace.store import ConflictFilter
 from claimtrace.web import views
-from claimtrace.web.app import MAX_TEXT_CHARS, bearer, cached, check_token, reader
+from claimtrace.web.access import MAX_TEXT_CHARS, bearer, cached, check_token, reader
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -170,7 +170,7 @@ def analyse(article: Article) -> Analysis:
 
 def ingest(request: Request, article: Article) -> tuple[Analysis, int, bool]:
     """Analyse, store and link one article; returns the analysis, its id and whether it was new."""
-    from claimtrace.corpus.ingest import ingest_article
+    from claimtrace.ingest import ingest_article
 
     stores = request.app.state.stores
     with _ANALYSIS_LOCK, stores.write_lock:

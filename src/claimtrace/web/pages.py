@@ -21,11 +21,12 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError, InputError
-from claimtrace.ingest.readers import decode_text, normalize_date, records_from_bytes
 from claimtrace.model import SOURCE_KINDS, Article
+from claimtrace.readers.formats import decode_text, normalize_date, records_from_bytes
 from claimtrace.report.html import article_context
 from claimtrace.store import ConflictFilter
 from claimtrace.web import views
+from claimtrace.web.access import MAX_TEXT_CHARS, check_token, reader, settings_of
 from claimtrace.web.api import (
     Date,
     Limit,
@@ -39,7 +40,6 @@ from claimtrace.web.api import (
     outlet_names,
     outlet_profiles,
 )
-from claimtrace.web.app import MAX_TEXT_CHARS, check_token, reader, settings_of
 from claimtrace.web.assets import assets
 from claimtrace.web.timeline import lay_out
 
