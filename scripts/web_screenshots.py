@@ -55,8 +55,9 @@ def get_json(url: str) -> dict:
 
 
 def pages(base: str) -> dict[str, str]:
-    """The page of each kind to show: the first story, and its claim with the most relations."""
-    story = get_json(f"{base}/api/stories?limit=1")["items"][0]["id"]
+    """The page of each kind to show: the story with the most articles, and its claim with the most relations."""
+    stories = get_json(f"{base}/api/stories?limit=200")["items"]
+    story = max(stories, key=lambda s: (s["articles"], s["claims"]))["id"]
     claims = get_json(f"{base}/api/stories/{story}")["claims"]
     busiest = max(claims, key=lambda c: len(c["relations"]))
     word = (busiest["content"].split() or ["the"])[0]

@@ -20,6 +20,7 @@ PER_ROW = 6  # dots per row inside a cell
 LANE_LABEL = 150  # px kept left of the first column for outlet names
 HEADER = 34  # px above the first lane for date labels
 PAD = 12
+MIN_COLUMN = 78  # px: room for a date label ("2024-05-02")
 UNDATED = "undated"
 
 
@@ -45,7 +46,8 @@ def lay_out(claims: list[dict[str, Any]]) -> Timeline:
         if outlet not in outlets:
             outlets.append(outlet)
     order = sorted(dates, key=lambda d: (d != UNDATED, d))
-    col_width = {d: _cols(max(len(cells.get((o, d), [])) for o in outlets)) * STEP + 2 * PAD for d in order}
+    col_width = {d: max(MIN_COLUMN, _cols(max(len(cells.get((o, d), [])) for o in outlets)) * STEP + 2 * PAD)
+                 for d in order}
     lane_height = {o: _rows(max(len(cells.get((o, d), [])) for d in order)) * STEP + 2 * PAD for o in outlets}
     x0 = dict(zip(order, _starts(LANE_LABEL, [col_width[d] for d in order]), strict=True))
     y0 = dict(zip(outlets, _starts(HEADER, [lane_height[o] for o in outlets]), strict=True))
