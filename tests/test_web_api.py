@@ -273,3 +273,12 @@ def test_ingest_with_the_token_stores_and_links(tmp_path, full_nlp):
     again = client.post("/api/ingest", json={"text": TEXT, "outlet": "Rhone Post"},
                         headers={"authorization": "Bearer s3cret-token"})
     assert again.status_code == 200 and again.json()["id"] == article_id and again.json()["added"] is False
+
+
+def test_a_long_story_page_draws_its_first_claims(client, ids, monkeypatch):
+    from claimtrace.web import pages
+
+    monkeypatch.setattr(pages, "MAX_STORY_CLAIMS", 2)
+    page = client.get(f"/stories/{ids['story']}").text
+    assert page.count("<circle") == 2 and "Showing the first 2 of 5 claims" in page
+    assert len(client.get(f"/api/stories/{ids['story']}").json()["claims"]) == 5

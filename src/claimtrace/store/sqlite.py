@@ -626,19 +626,9 @@ class SQLiteStore:
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
         ).fetchall()
-        contradicted = dict(self._db.execute(
-            "SELECT outlet, COUNT(*) FROM ("
-            " SELECT aa.outlet AS outlet FROM relations r JOIN claims ca ON ca.id = r.a"
-            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
-            " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
-            " UNION ALL"
-            " SELECT ab.outlet FROM relations r JOIN claims ca ON ca.id = r.a"
-            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
-            " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
-            ") GROUP BY outlet"
-        ).fetchall())
+        contradicted: dict[str | None, int] = defaultdict(int)
+        for pair in self.outlet_contradictions():
+            contradicted[pair["outlet"]] += pair["pairs"]
         return [_outlet_view(r, contradicted.get(r["outlet"], 0)) for r in rows]
 
     def outlet_names(self) -> list[str]:

@@ -45,6 +45,7 @@ from claimtrace.web.timeline import lay_out
 
 router = APIRouter(include_in_schema=False)
 
+MAX_STORY_CLAIMS = 400  # a story page draws at most this many claims (in time order); its CSV has all
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 
 
@@ -130,8 +131,9 @@ def stories_page(request: Request, limit: Limit = 50, offset: Offset = 0) -> HTM
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: int) -> HTMLResponse:
     story = reader(request).story_timeline(story_id)
-    by_id = {c["id"]: c for c in story["claims"]}
-    return render(request, "story.html", story=story, timeline=lay_out(story["claims"]), by_id=by_id)
+    shown = story["claims"][:MAX_STORY_CLAIMS]
+    by_id = {c["id"]: c for c in shown}
+    return render(request, "story.html", story=story, shown=shown, timeline=lay_out(shown), by_id=by_id)
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
