@@ -60,7 +60,7 @@ def pages(base: str) -> dict[str, str]:
     story = max(stories, key=lambda s: (s["articles"], s["claims"]))["id"]
     claims = get_json(f"{base}/api/stories/{story}")["claims"]
     busiest = max(claims, key=lambda c: len(c["relations"]))
-    word = (busiest["content"].split() or ["the"])[0]
+    word = max(busiest["content"].split() or ["the"], key=len).strip(".,;:\"'")
     return {
         "search": f"/?q={word}", "article": f"/articles/{busiest['article_id']}", "story": f"/stories/{story}",
         "claim": f"/claims/{busiest['id']}", "conflicts": "/conflicts", "outlets": "/outlets", "map": "/map",

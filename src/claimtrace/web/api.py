@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from claimtrace.model import SOURCE_KINDS, Analysis, Article
+from claimtrace.readers.formats import normalize_date
 from claimtrace.report.rows import flat_conflict, relations_text, write_csv
-from claimtrace.store import ConflictFilter
 from claimtrace.web import views
 from claimtrace.web.access import MAX_TEXT_CHARS, bearer, cached, check_token, reader
 
@@ -80,7 +80,7 @@ def outlet_names(request: Request) -> list[str]:
 
 
 def map_places(request: Request, since: str | None, until: str | None) -> list[dict[str, Any]]:
-    since, until = since or None, until or None
+    since, until = views.first_day(since), views.last_day(until)
     return cached(request, ("places", since, until), lambda: reader(request).map_places(since, until))
 
 
@@ -129,7 +129,7 @@ def api_story(request: Request, story_id: int, format: Format = "json") -> Respo
 @router.get("/conflicts", summary="Contradicting claim pairs, newest first")
 def api_conflicts(request: Request, outlet: Text = None, since: Date = None, until: Date = None,
                   limit: Limit = views.DEFAULT_LIMIT, offset: Offset = 0, format: Format = "json") -> Response:
-    page = views.conflicts(reader(request), ConflictFilter(outlet or None, since or None, until or None), limit, offset)
+    page = views.conflicts(reader(request), outlet, since, until, limit, offset)
     return listing(page, format, "conflicts", [flat_conflict(r) for r in page.items])
 
 
@@ -156,7 +156,8 @@ class ArticleIn(BaseModel):
     url: str | None = Field(default=None, max_length=2000)
 
     def article(self) -> Article:
-        return Article(text=self.text, title=self.title or None, published=self.published or None,
+        return Article(text=self.text, title=self.title or None,
+                       published=normalize_date(self.published) if self.published else None,
                        outlet=self.outlet or None, url=self.url or None)
 
 

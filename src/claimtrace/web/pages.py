@@ -24,7 +24,6 @@ from claimtrace.errors import ClaimtraceError, InputError
 from claimtrace.model import SOURCE_KINDS, Article
 from claimtrace.readers.formats import decode_text, normalize_date, records_from_bytes
 from claimtrace.report.html import article_context
-from claimtrace.store import ConflictFilter
 from claimtrace.web import views
 from claimtrace.web.access import MAX_TEXT_CHARS, check_token, reader, settings_of
 from claimtrace.web.api import (
@@ -145,7 +144,7 @@ def claim_page(request: Request, claim_id: int) -> HTMLResponse:
 def conflicts_page(request: Request, outlet: Text = None, since: Date = None, until: Date = None,
                    limit: Limit = views.DEFAULT_LIMIT, offset: Offset = 0) -> HTMLResponse:
     store = reader(request)
-    page = views.conflicts(store, ConflictFilter(outlet or None, since or None, until or None), limit, offset)
+    page = views.conflicts(store, outlet, since, until, limit, offset)
     return render(request, "conflicts.html", page=page, outlet=outlet, since=since, until=until,
                   outlets=outlet_names(request), next_query=query_string(request, offset=offset + limit),
                   prev_query=query_string(request, offset=max(offset - limit, 0)),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claimtrace.model import Analysis
+from claimtrace.model import Analysis, PartialDate
 from claimtrace.report.html import article_context
 from claimtrace.store import ArticleFilter, ClaimFilter, ConflictFilter, Store
 
@@ -42,6 +42,16 @@ def paged(fetch: Callable[[int, int], list[dict[str, Any]]], limit: int, offset:
     return Page(rows[:limit], limit, offset, len(rows) > limit)
 
 
+def first_day(value: str | None) -> str | None:
+    """The first day of a YYYY, YYYY-MM or YYYY-MM-DD bound, as ISO text (store filters compare days)."""
+    return PartialDate.from_iso(value).first_day().isoformat() if value else None
+
+
+def last_day(value: str | None) -> str | None:
+    """The last day of such a bound ("2024-04" -> "2024-04-30")."""
+    return PartialDate.from_iso(value).last_day().isoformat() if value else None
+
+
 def fts_query(text: str | None) -> str | None:
     """Words typed by a user as an FTS5 query that matches all of them (each quoted: no operators)."""
     words = _WORD.findall(text or "")
@@ -64,12 +74,12 @@ class SearchParams:
 
     def article_filter(self, limit: int, offset: int) -> ArticleFilter:
         return ArticleFilter(search=fts_query(self.q), outlet=self.outlet or None, source_kind=self.source_kind or None,
-                             place=self.place or None, since=self.since or None, until=self.until or None,
+                             place=self.place or None, since=first_day(self.since), until=last_day(self.until),
                              story_id=self.story, limit=limit, offset=offset)
 
     def claim_filter(self, limit: int, offset: int) -> ClaimFilter:
         return ClaimFilter(search=fts_query(self.q), outlet=self.outlet or None, source_kind=self.source_kind or None,
-                           place=self.place or None, since=self.since or None, until=self.until or None,
+                           place=self.place or None, since=first_day(self.since), until=last_day(self.until),
                            story_id=self.story, order="published", limit=limit, offset=offset)
 
 
@@ -140,9 +150,10 @@ def claim_view(store: Store, claim_id: int) -> dict[str, Any]:
     return claim
 
 
-def conflicts(store: Store, filters: ConflictFilter, limit: int, offset: int) -> Page:
+def conflicts(store: Store, outlet: str | None, since: str | None, until: str | None, limit: int, offset: int) -> Page:
+    """Contradicting pairs, newest first, with an outlet on either side and the newer side in the date range."""
     def fetch(n: int, o: int) -> list[dict[str, Any]]:
-        return store.conflicts(filters=ConflictFilter(filters.outlet, filters.since, filters.until, n, o))
+        return store.conflicts(filters=ConflictFilter(outlet or None, first_day(since), last_day(until), n, o))
 
     return paged(fetch, limit, offset)
 
