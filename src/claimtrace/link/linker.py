@@ -20,7 +20,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from claimtrace.link.matching import embed_claims
 from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
 from claimtrace.model import first_day
+from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 MAX_BLOCK_CANDIDATES = 2000
@@ -109,7 +109,7 @@ class CandidateIndex:
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
 
-def _embeddings(store: Any, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+def _embeddings(store: Store, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     """Vectors for ``records``, computing (and returning for saving) those not stored yet."""
     missing = [r for r in records if r.embedding is None]
     fresh = embed_claims(missing) if missing else np.zeros((0, 384), dtype=np.float32)
@@ -247,7 +247,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
 
 
 def link_corpus(
-    store: Any, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
+    store: Store, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
 ) -> dict[str, int]:
     """Link the articles ``article_ids`` into the stored corpus; returns counts of what was done.
 
@@ -287,8 +287,7 @@ def link_corpus(
         _Task(index, new_claims, new_lsh, stories, stance_model), jobs=jobs
     )
 
-    transaction = store.transaction() if hasattr(store, "transaction") else nullcontext()
-    with transaction:
+    with store.transaction():
         if to_save:
             store.save_embeddings(to_save)
         made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
