@@ -61,6 +61,23 @@ def lsh_keys(vectors: np.ndarray) -> list[list[str]]:
     return [[f"lsh:{t}:{int(c)}" for t, c in enumerate(row)] for row in codes]
 
 
+FRAME_BLOCK_CAP = 1000  # framed claims related to each new one, at most (the most recently stored)
+
+
+def frame_keys(record: ClaimRecord, story: int | None) -> list[str]:
+    """Keys under which claims stating the same kind of proposition meet, whatever their wording:
+    responsibility for an event and tolls within a story or by target and country, presence by actor."""
+    frame = record.frame
+    if frame.predicate == "presence":
+        return [f"presence|{frame.agent}"] if frame.agent else []
+    if frame.predicate not in ("responsibility", "toll"):
+        return []
+    keys = [f"{frame.predicate}|story:{story}"] if story is not None else []
+    if frame.target:
+        keys.append(f"{frame.predicate}|target:{frame.target}|{frame.country or ''}")
+    return keys
+
+
 def blocking_keys(record: ClaimRecord, story: int | None, lsh: Iterable[str]) -> list[str]:
     keys = [f"entity:{e}" for e in sorted(set(record.entities))] + [
         f"place:{p}" for p in sorted(set(record.places))
@@ -85,9 +102,24 @@ class CandidateIndex:
         self.vectors = vectors
         self.article_ids = np.fromiter((r.article_id for r in records), dtype=np.int64, count=len(records))
         self.blocks: dict[str, list[int]] = defaultdict(list)
+        self.frame_blocks: dict[str, list[int]] = defaultdict(list)
         for i, (record, lsh) in enumerate(zip(records, lsh_keys(vectors), strict=True)):
-            for key in blocking_keys(record, stories.get(record.article_id), lsh):
+            story = stories.get(record.article_id)
+            for key in blocking_keys(record, story, lsh):
                 self.blocks[key].append(i)
+            for key in frame_keys(record, story):
+                self.frame_blocks[key].append(i)
+
+    def framed(self, record: ClaimRecord, keys: list[str]) -> list[int]:
+        """Stored claims (not of ``record``'s article) sharing a frame key with it, at most
+        ``FRAME_BLOCK_CAP``, the most recently stored first."""
+        pool: set[int] = set()
+        for key in keys:
+            pool.update(self.blocks_tail(key))
+        return sorted((i for i in pool if self.article_ids[i] != record.article_id), reverse=True)[:FRAME_BLOCK_CAP]
+
+    def blocks_tail(self, key: str) -> list[int]:
+        return self.frame_blocks.get(key, [])[-FRAME_BLOCK_CAP:]
 
     def candidates(self, record: ClaimRecord, vector: np.ndarray, keys: list[str]) -> list[tuple[int, float]]:
         """The stored claims most worth relating to ``record`` (not from its own article), as
@@ -193,8 +225,11 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
     seen: set[tuple[int, int]] = set()
     records = task.index.records
     for record, lsh in zip(task.new_claims[start:stop], task.lsh[start:stop], strict=True):
-        keys = blocking_keys(record, task.stories.get(record.article_id), lsh)
-        for i, similarity in task.index.candidates(record, record.embedding, keys):
+        story = task.stories.get(record.article_id)
+        keys = blocking_keys(record, story, lsh)
+        near = task.index.candidates(record, record.embedding, keys)
+        framed = [(i, None) for i in task.index.framed(record, frame_keys(record, story))]
+        for i, similarity in near + framed:
             other = records[i]
             pair = (min(record.id, other.id), max(record.id, other.id))
             if pair in seen:

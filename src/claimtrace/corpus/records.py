@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from claimtrace.model import Claim
+from claimtrace.model import Claim, Frame
 
 RelationKind = Literal["corroborates", "contradicts", "updates"]
 
@@ -55,6 +55,19 @@ class ClaimRecord:
     embedding: Any = None  # numpy float32 vector (L2-normalized) or None
     # The normalized form, computed once per record by ``matching.normalized_form`` (never stored).
     form: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def frame(self) -> Frame:
+        """The claim's frame: as analysed, else derived now from the claim alone (stores written
+        before frames existed), kept on the claim."""
+        if self.claim.frame is None:
+            from claimtrace.extract.frames import frame_of
+
+            frame = frame_of(self.claim, published=self.published)
+            if self.event_time:
+                frame.time, frame.time_from = self.event_time, "text"
+            self.claim.frame = frame
+        return self.claim.frame
 
     @property
     def time(self) -> str | None:

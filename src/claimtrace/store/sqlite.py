@@ -26,7 +26,7 @@ import numpy as np
 
 from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation, place_key
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
+from claimtrace.model import Analysis, Claim, Cue, DateMention, Frame, Sentence, Source, Span, to_dict
 from claimtrace.store import ClaimFilter, StoredArticle
 
 _SCHEMA_V1 = """
@@ -750,7 +750,7 @@ def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> st
 
 
 _CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
-_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span}
+_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span, "frame": Frame}
 
 
 def claim_from_json(text: str) -> Claim:

@@ -1,0 +1,317 @@
+"""Claim frames: the proposition each claim states, as linking compares it.
+
+Finds, for every claim (attributed or the author's), one :class:`~claimtrace.model.Frame`:
+- ``responsibility`` for a harmful event: who is blamed ("Hamas blamed an Israeli air strike",
+  "a misfired Islamic Jihad rocket hit the hospital", "Russian forces blew up the dam"), whether the
+  claim affirms or denies it ("Israel denied responsibility": a denial without another actor denies
+  the speaker's own responsibility), the target ("hospital", "dam");
+- ``presence`` of forces at a place: withdraw, leave, pull out, reduce (presence denied, a change)
+  against remain, stay, keep, reinforce, deploy, arrive (presence affirmed); "no withdrawal" affirms
+  presence; an intention ("intends to withdraw") keeps its modality;
+- ``toll``: a count of killed, dead, wounded or missing people, with its number;
+- otherwise the claim's first event-verb class ("attack", "capture", ...) or "statement".
+Each frame carries the agent's side (extract/actors.py), the place the claim is about (its most
+specific gazetteer place in the claim, else in its sentence), the time it is about (the first
+calendar date in the claim, else in its sentence, else the publication date) and the modality.
+
+Misses: responsibility carried by inference alone ("Israeli ordnance would have left a crater"),
+agents that are persons or unlisted groups, targets outside the noun list, and a claim stating two
+propositions (only the strongest frame is kept). Figures: docs/benchmarks_relations.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
+from claimtrace.model import Claim, DateMention, Frame, Place, Sentence
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Harm done by someone: what a responsibility claim is about.
+HARM_NOUNS = _words(
+    "strike strikes airstrike airstrikes air-strike rocket rockets missile missiles shell shells shelling bomb "
+    "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
+    "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
+    "crime crimes destruction demolition misfire salvo fire raid raids assault"
+)
+HARM_VERBS = _words(
+    "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
+    "blowing blown destroyed destroy destroys destroying attacked attack attacking targeted target targeting "
+    "fired fire firing launched launch mined detonated detonate sabotaged sabotage demolished demolish "
+    "undermined undermine misfired misfire caused cause committed commit perpetrated carried"
+)
+RESPONSIBILITY_WORDS = _words(
+    "responsible responsibility blame blamed blames blaming behind culprit culprits fault guilty perpetrator "
+    "perpetrators involved involvement accused accuse accuses accusing accusation accusations charge condemned "
+    "condemn condemns attributed attribute pinned"
+)
+BLAME_CUES = _words("blame accuse condemn attribute pin charge hold implicate")
+DENIAL_CUES = _words("deny reject refute debunk dismiss disprove rebut contradict")
+# Nouns an actor word qualifies when it is the one who acts ("Russian forces", "an Israeli air strike").
+AGENT_NOUNS = HARM_NOUNS | _words(
+    "forces force army military troops soldiers jets aircraft warplanes fighters militants terrorists group "
+    "organization organisation regime occupation occupiers gunmen side team"
+)
+# Words before an actor that make it the one who did it ("caused by X", "blamed X", "accused X of").
+AGENT_BEFORE = _words("by blamed blame blames blaming accused accuse accuses accusing attributed to on from of condemned")
+NEGATIONS = _words("no not never n't nothing none neither nor without")
+TARGET_NOUNS = _words(
+    "hospital hospitals dam dams church mosque school schools bridge bridges plant station camp camps convoy "
+    "market building buildings city town village port airport base embassy power reactor pipeline ship "
+    "vessel train bus house houses apartment refinery factory prison reservoir"
+)
+PRESENCE_MINUS = _words(
+    "withdraw withdraws withdrew withdrawn withdrawing withdrawal leave leaves leaving left pull pulled pulling "
+    "exit exits exited depart departed departs departure evacuate evacuated retreat retreated reduce reduced "
+    "reducing reduction drawdown relocate relocated"
+)
+PRESENCE_PLUS = _words(
+    "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
+    "reinforce reinforced reinforcing reinforcement reinforcements deploy deployed deploying deployment arrive "
+    "arrived arriving arrival station stationed continue continued continues expand expanded"
+)
+PRESENCE_HOLDERS = _words(
+    "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
+    "police fighters personnel equipment activity"
+)
+CASUALTY_UNITS = {
+    "killed": "killed", "dead": "killed", "died": "killed", "deaths": "killed", "death": "killed",
+    "victims": "killed", "martyrs": "killed", "lives": "killed", "fatalities": "killed", "bodies": "killed",
+    "drowned": "killed", "wounded": "wounded", "injured": "wounded", "injuries": "wounded", "hurt": "wounded",
+    "missing": "missing",
+}
+MODALITY_WORDS = {
+    "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
+    "likely": "possible", "probably": "possible", "apparent": "possible", "apparently": "possible",
+    "reportedly": "reported", "allegedly": "reported", "alleged": "reported", "will": "future",
+    "would": "conditional", "should": "obligation", "must": "obligation", "intend": "intention",
+    "intends": "intention", "intending": "intention", "intention": "intention", "intentions": "intention",
+    "plan": "intention", "plans": "intention", "planning": "intention", "preparing": "intention",
+}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200,
+                 "thousand": 1000, "thousands": 2000}
+_SPECIFIC = ("airport", "military_base", "city", "admin2", "natural", "admin1", "region", "country", "continent")
+
+
+class _Text:
+    """The words of a text with their character offsets, lower-cased for lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(_TOKEN.finditer(text))
+        self.words = [m.group(0).lower().replace("’", "'") for m in matches]
+        self.starts = [m.start() for m in matches]
+
+    def index_at(self, offset: int) -> int:
+        return next((i for i, s in enumerate(self.starts) if s >= offset), len(self.words))
+
+    def window(self, start: int, stop: int) -> list[str]:
+        return self.words[max(0, start) : max(0, stop)]
+
+
+def frame_of(
+    claim: Claim,
+    *,
+    places: Sequence[Place] = (),
+    dates: Sequence[DateMention] = (),
+    sentence: Sentence | None = None,
+    published: str | None = None,
+    text: str | None = None,
+) -> Frame:
+    """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions (offsets into
+    ``text``, the article text), ``sentence`` the claim's sentence."""
+    content = claim.content.text
+    words = _Text(content)
+    frame = (
+        _responsibility(claim, words)
+        or _presence(claim, words)
+        or _toll(claim, words)
+        or Frame(predicate=_event_class(words.words), polarity=claim.polarity,
+                 agent=_first_side(actor_mentions(content)))
+    )
+    frame.modality = _modality(words.words, claim.certainty)
+    if frame.target is None:
+        frame.target = next((w for w in words.words if w in TARGET_NOUNS), None)
+    _place(frame, claim, places, sentence)
+    _time(frame, claim, dates, sentence, published)
+    return frame
+
+
+def attach_frames(analysis: object) -> None:
+    """Give every claim of an :class:`~claimtrace.model.Analysis` its frame."""
+    sentences = analysis.sentences  # type: ignore[attr-defined]
+    for claim in analysis.claims:  # type: ignore[attr-defined]
+        sentence = sentences[claim.sentence] if 0 <= claim.sentence < len(sentences) else None
+        claim.frame = frame_of(
+            claim, places=analysis.places, dates=analysis.dates, sentence=sentence,  # type: ignore[attr-defined]
+            published=analysis.article.published,  # type: ignore[attr-defined]
+        )
+
+
+# -- responsibility ---------------------------------------------------------------------------
+
+
+def _responsibility(claim: Claim, words: _Text) -> Frame | None:
+    cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+    harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in words.words)
+    blame = cue in BLAME_CUES or any(w in RESPONSIBILITY_WORDS for w in words.words)
+    if not harm and not blame:
+        return None
+    mentions = actor_mentions(words.text)
+    scored = [(score, negated, m) for m in mentions for score, negated in [_agent_score(m, words)] if score > 0]
+    if cue in BLAME_CUES and mentions and not scored:
+        scored = [(1, False, mentions[0])]
+    polarity = claim.polarity
+    if scored:
+        best = max(scored, key=lambda item: (item[0], -item[2].start))
+        _, negated, mention = best
+        if negated:
+            polarity = "affirms" if polarity == "denies" else "denies"
+        return Frame(predicate="responsibility", polarity=polarity, agent=mention.side, agent_text=mention.text)
+    denial = cue in DENIAL_CUES or claim.polarity == "denies"
+    speaker = side_of(claim.source.canonical or claim.source.text) if claim.source else None
+    if denial and speaker and blame and not mentions:
+        # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
+        return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
+    return None
+
+
+def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
+    """How surely ``mention`` names who did the harm (0: not at all), and whether it is negated."""
+    first = words.index_at(mention.start)
+    last = words.index_at(mention.end)
+    after, before = words.window(last, last + 6), words.window(first - 4, first)
+    score = 0
+    if any(w in AGENT_NOUNS for w in words.window(last, last + 3)):
+        score += 2
+    if any(w in HARM_VERBS or w in ("responsible", "responsibility", "behind", "blame", "guilty") for w in after):
+        score += 2
+    if any(w in AGENT_BEFORE for w in before):
+        score += 2
+    if score and not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
+        score = 0
+    negated = any(w in NEGATIONS for w in words.window(first - 2, first)) or (
+        "not" in words.window(last, last + 3) and any(w in ("responsible", "behind", "involved") for w in after)
+    )
+    return score, negated
+
+
+# -- presence ---------------------------------------------------------------------------------
+
+
+def _presence(claim: Claim, words: _Text) -> Frame | None:
+    minus = [i for i, w in enumerate(words.words) if w in PRESENCE_MINUS]
+    plus = [i for i, w in enumerate(words.words) if w in PRESENCE_PLUS]
+    if not minus and not plus:
+        return None
+    mentions = actor_mentions(words.text)
+    holders = any(w in PRESENCE_HOLDERS for w in words.words)
+    if not mentions and not holders:
+        return None
+    leaving = bool(minus) and (not plus or minus[0] < plus[0])
+    negated = any(w in NEGATIONS for w in words.words)
+    # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
+    denies = claim.polarity == "denies" or (negated and claim.polarity == "affirms" and _negation_in_scope(words))
+    present = leaving == denies
+    agent = _first_side(mentions)
+    return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
+                 agent_text=next((m.text for m in mentions if m.side == agent), None), change=not denies)
+
+
+def _negation_in_scope(words: _Text) -> bool:
+    """A negation within three words before a presence verb ("no withdrawal", "did not leave")."""
+    for i, w in enumerate(words.words):
+        if w in PRESENCE_MINUS or w in PRESENCE_PLUS:
+            if any(x in NEGATIONS for x in words.window(i - 3, i)):
+                return True
+    return False
+
+
+# -- toll -------------------------------------------------------------------------------------
+
+
+def _toll(claim: Claim, words: _Text) -> Frame | None:
+    for i, w in enumerate(words.words):
+        value = _number(w)
+        if value is None or re.fullmatch(r"(19|20)\d\d", w):
+            continue
+        for unit_word in words.window(i + 1, i + 6):
+            if unit_word in CASUALTY_UNITS:
+                return Frame(predicate="toll", polarity=claim.polarity, quantity=value,
+                             unit=CASUALTY_UNITS[unit_word])
+    return None
+
+
+def _number(word: str) -> float | None:
+    if word[0].isdigit():
+        try:
+            return float(word.replace(",", ""))
+        except ValueError:
+            return None
+    return float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else None
+
+
+# -- shared parts -----------------------------------------------------------------------------
+
+_EVENT_CLASSES = {
+    "attack": HARM_VERBS | _words("attack attacks strike strikes"),
+    "capture": _words("captured capture seized seize took taken occupied occupy retook recaptured"),
+    "kill": _words("killed kill killing"),
+    "meet": _words("met meet meeting meets talks"),
+    "agree": _words("agreed agree agreement signed sign deal ceasefire truce"),
+}
+
+
+def _event_class(words: Iterable[str]) -> str:
+    found = set(words)
+    return next((name for name, vocabulary in _EVENT_CLASSES.items() if found & vocabulary), "statement")
+
+
+def _first_side(mentions: list[ActorMention]) -> str | None:
+    return mentions[0].side if mentions else None
+
+
+def _modality(words: list[str], certainty: str) -> str:
+    for w in words:
+        if w in MODALITY_WORDS:
+            return MODALITY_WORDS[w]
+    return "asserted" if certainty in ("confirmed", "stated") else "reported"
+
+
+def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Sentence | None) -> None:
+    """The most specific resolved place in the claim, else in its sentence."""
+    spans = [(claim.content.start, claim.content.end)]
+    if sentence is not None:
+        spans.append((sentence.start, sentence.end))
+    for start, end in spans:
+        inside = [p for p in places if p.id and p.start >= start and p.end <= end]
+        if inside:
+            best = min(inside, key=lambda p: _SPECIFIC.index(p.feature) if p.feature in _SPECIFIC else 3)
+            frame.place, frame.place_name, frame.country, frame.place_feature = (
+                best.id, best.name or best.text, best.country, best.feature,
+            )
+            return
+
+
+def _time(
+    frame: Frame, claim: Claim, dates: Sequence[DateMention], sentence: Sentence | None, published: str | None
+) -> None:
+    """The first calendar date in the claim, else in its sentence, else the publication date."""
+    spans = [(claim.content.start, claim.content.end)]
+    if sentence is not None:
+        spans.append((sentence.start, sentence.end))
+    for start, end in spans:
+        for mention in dates:
+            if mention.resolved and mention.value and mention.start >= start and mention.end <= end:
+                frame.time, frame.time_from = mention.value, "text"
+                return
+    if published:
+        frame.time, frame.time_from = published[:10], "published"
