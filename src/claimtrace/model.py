@@ -122,7 +122,7 @@ class Frame:
     country: str | None = None  # ISO 3166-1 alpha-2 of that place
     place_feature: str | None = None  # its FeatureClass
     time: str | None = None  # ISO date the claim is about: the event time in the text, else published
-    time_from: str = "unknown"  # "text", "published" or "unknown"
+    time_from: str = "unknown"  # "text" (the claim), "sentence" (its sentence), "published" or "unknown"
     change: bool = False  # the claim reports a change of state (left, arrived, rose to)
     quantity: float | None = None
     unit: str | None = None  # what the quantity counts ("killed", "wounded", "missing", ...)

@@ -74,7 +74,7 @@ def frame_keys(record: ClaimRecord, story: int | None) -> list[str]:
         return []
     keys = [f"{frame.predicate}|story:{story}"] if story is not None else []
     if frame.target:
-        keys.append(f"{frame.predicate}|target:{frame.target}|{frame.country or ''}")
+        keys.append(f"{frame.predicate}|target:{frame.target}")
     return keys
 
 

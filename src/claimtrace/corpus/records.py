@@ -65,7 +65,7 @@ class ClaimRecord:
 
             frame = frame_of(self.claim, published=self.published)
             if self.event_time:
-                frame.time, frame.time_from = self.event_time, "text"
+                frame.time, frame.time_from = self.event_time, "sentence"
             self.claim.frame = frame
         return self.claim.frame
 

@@ -190,11 +190,10 @@ def compatible_places(fa: Frame, fb: Frame) -> bool:
 
 
 def _same_event(fa: Frame, fb: Frame) -> bool:
-    """Two claims of responsibility or tolls can be about one event: their targets, places and
-    event dates given in the texts do not tell two events apart."""
+    """Two claims of responsibility or tolls can be about one event: their targets and the event
+    dates the claims give do not tell two events apart. (Places do not: the place a blame claim
+    names is as often the actor's as the event's, "Gaza" in "terrorists in Gaza".)"""
     if fa.target and fb.target and fa.target != fb.target:
-        return False
-    if not compatible_places(fa, fb):
         return False
     if fa.time_from == fb.time_from == "text":
         gap = days_between(fa.time, fb.time)
@@ -204,16 +203,12 @@ def _same_event(fa: Frame, fb: Frame) -> bool:
 
 
 def _event_words(fa: Frame, fb: Frame) -> str:
-    """The event both frames are about, in words: "the hospital (Gaza), 2023-10-17"."""
+    """The event both frames are about, in words: "the hospital, 2023-10-17" (the event date a
+    claim gives, else the earlier publication date)."""
     target = fa.target or fb.target
-    place = fa.place_name or fb.place_name
-    when = next((f.time for f in (fa, fb) if f.time_from == "text" and f.time), None) or fa.time or fb.time
-    parts = [f"the {target}" if target else "the event"]
-    if place:
-        parts[0] += f" ({place})"
-    if when:
-        parts.append(when)
-    return ", ".join(parts)
+    when = next((f.time for f in (fa, fb) if f.time_from == "text" and f.time), None)
+    when = when or min((f.time for f in (fa, fb) if f.time), default=None)
+    return f"the {target or 'event'}" + (f", {when}" if when else "")
 
 
 def _responsibility(fa: Frame, fb: Frame) -> tuple[str, str] | None:

@@ -39,7 +39,7 @@ HARM_NOUNS = _words(
     "strike strikes airstrike airstrikes air-strike rocket rockets missile missiles shell shells shelling bomb "
     "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
     "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
-    "crime crimes destruction demolition misfire salvo fire raid raids assault"
+    "crime crimes destruction demolition misfire salvo fire raid raids assault operations"
 )
 HARM_VERBS = _words(
     "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
@@ -52,20 +52,35 @@ RESPONSIBILITY_WORDS = _words(
     "perpetrators involved involvement accused accuse accuses accusing accusation accusations charge condemned "
     "condemn condemns attributed attribute pinned"
 )
-BLAME_CUES = _words("blame accuse condemn attribute pin charge hold implicate")
-DENIAL_CUES = _words("deny reject refute debunk dismiss disprove rebut contradict")
+BLAME_CUES = _words("blame accuse condemn attribute pin charge hold implicate blast slam denounce fault criticize")
+DENIAL_CUES = _words("deny reject refute debunk dismiss disprove rebut contradict distance")
 # Nouns an actor word qualifies when it is the one who acts ("Russian forces", "an Israeli air strike").
 AGENT_NOUNS = HARM_NOUNS | _words(
     "forces force army military troops soldiers jets aircraft warplanes fighters militants terrorists group "
     "organization organisation regime occupation occupiers gunmen side team"
 )
 # Words before an actor that make it the one who did it ("caused by X", "blamed X", "accused X of").
-AGENT_BEFORE = _words("by blamed blame blames blaming accused accuse accuses accusing attributed to on from of condemned")
+AGENT_BEFORE = _words(
+    "by blamed blame blames blaming accused accuse accuses accusing condemned condemn condemns within"
+)
+RESPONSIBILITY_AFTER = _words("responsible responsibility behind blame guilty culpable")
+TARGET_PREPOSITIONS = _words("at on in into toward towards against over near inside across")
+ORIGIN_WORDS = _words("from within by")
+LAUNCH_WORDS = _words("launched launch fired fire shot originated came")
+BE_WORDS = _words("is was were are been being be")
+CONTRAST_WORDS = _words("but while whereas although though however instead rather")
+SPEAKER_NOUNS = _words(
+    "officials official intelligence assessment assessments spokesman spokesperson spokeswoman ministry media "
+    "sources source analysis report reports government president minister authorities statement investigation "
+    "experts embassy officers"
+)
+ANAPHORS = _words("this that it charge charges claim claims allegation allegations accusation accusations report "
+                  "reports involvement responsibility incident")
 NEGATIONS = _words("no not never n't nothing none neither nor without")
 TARGET_NOUNS = _words(
-    "hospital hospitals dam dams church mosque school schools bridge bridges plant station camp camps convoy "
-    "market building buildings city town village port airport base embassy power reactor pipeline ship "
-    "vessel train bus house houses apartment refinery factory prison reservoir"
+    "hospital hospitals clinic dam dams church mosque school schools bridge bridges plant camp camps convoy "
+    "market port airport embassy reactor pipeline ship vessel train bus refinery factory prison reservoir "
+    "university cathedral synagogue bakery"
 )
 PRESENCE_MINUS = _words(
     "withdraw withdraws withdrew withdrawn withdrawing withdrawal leave leaves leaving left pull pulled pulling "
@@ -124,14 +139,16 @@ def frame_of(
     dates: Sequence[DateMention] = (),
     sentence: Sentence | None = None,
     published: str | None = None,
-    text: str | None = None,
+    sentence_text: str = "",
+    speaker: str | None = None,
 ) -> Frame:
-    """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions (offsets into
-    ``text``, the article text), ``sentence`` the claim's sentence."""
+    """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions, ``sentence`` the
+    claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
+    (default: the side its own words name)."""
     content = claim.content.text
     words = _Text(content)
     frame = (
-        _responsibility(claim, words)
+        _responsibility(claim, words, sentence_text, speaker or _source_side(claim))
         or _presence(claim, words)
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity,
@@ -139,7 +156,7 @@ def frame_of(
     )
     frame.modality = _modality(words.words, claim.certainty)
     if frame.target is None:
-        frame.target = next((w for w in words.words if w in TARGET_NOUNS), None)
+        frame.target = _target(words.words)
     _place(frame, claim, places, sentence)
     _time(frame, claim, dates, sentence, published)
     return frame
@@ -148,37 +165,74 @@ def frame_of(
 def attach_frames(analysis: object) -> None:
     """Give every claim of an :class:`~claimtrace.model.Analysis` its frame."""
     sentences = analysis.sentences  # type: ignore[attr-defined]
+    text = analysis.article.text  # type: ignore[attr-defined]
+    lead = " ".join([analysis.article.title or ""] + [text[s.start : s.end] for s in sentences[:3]])  # type: ignore[attr-defined]
+    article_target = _target(_Text(lead).words)
+    sides = speaker_sides(analysis)
     for claim in analysis.claims:  # type: ignore[attr-defined]
         sentence = sentences[claim.sentence] if 0 <= claim.sentence < len(sentences) else None
         claim.frame = frame_of(
             claim, places=analysis.places, dates=analysis.dates, sentence=sentence,  # type: ignore[attr-defined]
             published=analysis.article.published,  # type: ignore[attr-defined]
+            sentence_text=_with_previous(text, sentences, claim.sentence),
+            speaker=_source_side(claim) or (sides.get(claim.source.canonical or claim.source.text) if claim.source else None),
         )
+        if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
+            claim.frame.target = article_target  # the event the article is about
+
+
+def _target(words: list[str]) -> str | None:
+    """The first facility noun, singular ("hospitals" -> "hospital")."""
+    found = next((w for w in words if w in TARGET_NOUNS), None)
+    return found[:-1] if found and found.endswith("s") and found[:-1] in TARGET_NOUNS else found
+
+
+def _source_side(claim: Claim) -> str | None:
+    return side_of(claim.source.canonical or claim.source.text) if claim.source else None
+
+
+def speaker_sides(analysis: object) -> dict[str, str]:
+    """The side each person or body of the article speaks for, read from the words just before
+    any of its mentions ("IDF spokesman Daniel Hagari", "the Kremlin's Dmitry Peskov"), by canonical name."""
+    text = analysis.article.text  # type: ignore[attr-defined]
+    sides: dict[str, str] = {}
+    for group in analysis.entity_groups:  # type: ignore[attr-defined]
+        found = {side_of(text[max(0, m.start - 40) : m.end]) for m in group.mentions} - {None}
+        if len(found) == 1:
+            sides[group.canonical] = found.pop()
+    return sides
+
+
+def _with_previous(text: str, sentences: Sequence[Sentence], index: int) -> str:
+    """The text of sentence ``index`` and the one before it (what "denied this" refers to)."""
+    if not 0 <= index < len(sentences):
+        return ""
+    return text[sentences[max(0, index - 1)].start : sentences[index].end]
 
 
 # -- responsibility ---------------------------------------------------------------------------
 
 
-def _responsibility(claim: Claim, words: _Text) -> Frame | None:
+def _responsibility(claim: Claim, words: _Text, sentence_text: str = "", speaker_side: str | None = None) -> Frame | None:
     cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
     harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in words.words)
     blame = cue in BLAME_CUES or any(w in RESPONSIBILITY_WORDS for w in words.words)
-    if not harm and not blame:
+    denial = cue in DENIAL_CUES or (len(words.words) <= 4 and any(w in ("denial", "denials") for w in words.words))
+    if not harm and not blame and not denial:
         return None
     mentions = actor_mentions(words.text)
     scored = [(score, negated, m) for m in mentions for score, negated in [_agent_score(m, words)] if score > 0]
     if cue in BLAME_CUES and mentions and not scored:
         scored = [(1, False, mentions[0])]
-    polarity = claim.polarity
     if scored:
-        best = max(scored, key=lambda item: (item[0], -item[2].start))
-        _, negated, mention = best
-        if negated:
-            polarity = "affirms" if polarity == "denies" else "denies"
+        # The surest agent; one the claim does not negate wins ("terrorists in Gaza, not the IDF").
+        _, negated, mention = max(scored, key=lambda item: (not item[1], item[0], -item[2].start))
+        polarity = "denies" if negated != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=mention.side, agent_text=mention.text)
-    denial = cue in DENIAL_CUES or claim.polarity == "denies"
-    speaker = side_of(claim.source.canonical or claim.source.text) if claim.source else None
-    if denial and speaker and blame and not mentions:
+    speaker = speaker_side
+    anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
+    context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in _Text(sentence_text).words)
+    if (denial or claim.polarity == "denies") and speaker and (blame or harm or (anaphoric and context_harm)):
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
     return None
@@ -189,19 +243,61 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     first = words.index_at(mention.start)
     last = words.index_at(mention.end)
     after, before = words.window(last, last + 6), words.window(first - 4, first)
+    if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
+        return 0, False
+    near_before = words.window(first - 2, first)
+    if any(w in TARGET_PREPOSITIONS for w in near_before) and not any(w in ORIGIN_WORDS for w in before):
+        return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
+    following = words.window(last, last + 3)
+    if following and following[0] in TARGET_NOUNS:
+        return 0, False  # "the Gaza hospital": where, not who
+    for w in following:
+        if w in SPEAKER_NOUNS:
+            return 0, False  # "U.S. officials", "French military intelligence": who says, not who did
+        if w in HARM_NOUNS:
+            break
     score = 0
-    if any(w in AGENT_NOUNS for w in words.window(last, last + 3)):
+    if any(w in HARM_NOUNS for w in following):
+        score += 3
+    elif any(w in AGENT_NOUNS for w in following):
         score += 2
-    if any(w in HARM_VERBS or w in ("responsible", "responsibility", "behind", "blame", "guilty") for w in after):
+    if any(w in HARM_VERBS or w in RESPONSIBILITY_AFTER for w in after) or _passive_blamed(after):
         score += 2
-    if any(w in AGENT_BEFORE for w in before):
+    if any(w in AGENT_BEFORE for w in before) and not _source_of_passive(words, first):
         score += 2
-    if score and not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
-        score = 0
-    negated = any(w in NEGATIONS for w in words.window(first - 2, first)) or (
-        "not" in words.window(last, last + 3) and any(w in ("responsible", "behind", "involved") for w in after)
-    )
-    return score, negated
+    elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
+        score += 2  # "launched from Gaza": where the fire came from names who fired
+    return score, _negated(words, first, last)
+
+
+def _source_of_passive(words: _Text, first: int) -> bool:
+    """"condemned by Jordan, Turkey and Egypt": those who blame, not the one blamed."""
+    before = words.window(first - 8, first)
+    blamed_at = max((i for i, w in enumerate(before) if w in RESPONSIBILITY_WORDS), default=None)
+    return blamed_at is not None and "by" in before[blamed_at:]
+
+
+def _passive_blamed(after: list[str]) -> bool:
+    """"Jerusalem was swiftly condemned": the one blamed."""
+    for i, w in enumerate(after):
+        if w in RESPONSIBILITY_WORDS:
+            return any(x in BE_WORDS for x in after[:i])
+    return False
+
+
+def _negated(words: _Text, first: int, last: int) -> bool:
+    """A negation near the agent, in its clause: "no Israeli strike", "Israel did not bomb", "not
+    caused by an Israeli air strike", "none of it indicates an Israeli strike", "Israel was not
+    responsible"."""
+    before = words.window(first - 10, first)
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in CONTRAST_WORDS:
+            before = before[i + 1 :]
+            break
+    after = words.window(last, last + 4)
+    after = after[: next((i for i, w in enumerate(after) if w in CONTRAST_WORDS), len(after))]
+    counterfactual = " would have " in f" {' '.join(after)} " or (before[:1] == ["had"] and "been" in before)
+    return counterfactual or any(w in NEGATIONS or w.endswith("n't") for w in before + after)
 
 
 # -- presence ---------------------------------------------------------------------------------
@@ -287,12 +383,18 @@ def _modality(words: list[str], certainty: str) -> str:
 
 
 def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Sentence | None) -> None:
-    """The most specific resolved place in the claim, else in its sentence."""
+    """The most specific resolved place in the claim, else in its sentence; a place named as an
+    actor ("Israel denied", "Moscow said") is not where the claim is about."""
+    offset = claim.content.start
+    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(claim.content.text)]
     spans = [(claim.content.start, claim.content.end)]
     if sentence is not None:
         spans.append((sentence.start, sentence.end))
     for start, end in spans:
-        inside = [p for p in places if p.id and p.start >= start and p.end <= end]
+        inside = [
+            p for p in places
+            if p.id and p.start >= start and p.end <= end and not any(s < p.end and p.start < e for s, e in actors)
+        ]
         if inside:
             best = min(inside, key=lambda p: _SPECIFIC.index(p.feature) if p.feature in _SPECIFIC else 3)
             frame.place, frame.place_name, frame.country, frame.place_feature = (
@@ -304,14 +406,15 @@ def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Senten
 def _time(
     frame: Frame, claim: Claim, dates: Sequence[DateMention], sentence: Sentence | None, published: str | None
 ) -> None:
-    """The first calendar date in the claim, else in its sentence, else the publication date."""
-    spans = [(claim.content.start, claim.content.end)]
+    """The first calendar date in the claim ("text"), else in its sentence ("sentence"), else the
+    publication date ("published")."""
+    spans = [(claim.content.start, claim.content.end, "text")]
     if sentence is not None:
-        spans.append((sentence.start, sentence.end))
-    for start, end in spans:
+        spans.append((sentence.start, sentence.end, "sentence"))
+    for start, end, where in spans:
         for mention in dates:
             if mention.resolved and mention.value and mention.start >= start and mention.end <= end:
-                frame.time, frame.time_from = mention.value, "text"
+                frame.time, frame.time_from = mention.value, where
                 return
     if published:
         frame.time, frame.time_from = published[:10], "published"
