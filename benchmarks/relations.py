@@ -213,7 +213,7 @@ def score(story: StorySet, relations: list[dict[str, Any]]) -> tuple[dict[str, A
 def relink(analysed: Path, db: Path, keep: int | None = None, jobs: int = 1) -> tuple[int, float]:
     """Copy the store ``analysed`` to ``db`` (its first ``keep`` articles), forget its links and link
     it again in one call; returns (articles linked, seconds)."""
-    from claimtrace.corpus.link import link_corpus
+    from claimtrace.link.linker import link_corpus
     from claimtrace.store import open_store
 
     shutil.copy(analysed, db)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
 from claimtrace.model import Analysis
+from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 DEFAULT_DB = "claimtrace.db"
 
