@@ -130,7 +130,7 @@ def test_link_corpus_embeds_assigns_stories_relates_and_marks(store):
     assert store.articles[1].story_id == store.articles[2].story_id is not None
     assert summary["contradicts"] == 1
     (relation,) = store.relations.values()
-    assert relation.relation == "contradicts" and "35 people" in relation.reason
+    assert relation.relation == "contradicts" and "20 vs 35 killed" in relation.reason
     assert store.linked == {1, 2} and store.transactions == 1
 
 

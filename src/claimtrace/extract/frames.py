@@ -90,7 +90,7 @@ PRESENCE_MINUS = _words(
 PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
     "reinforce reinforced reinforcing reinforcement reinforcements deploy deployed deploying deployment arrive "
-    "arrived arriving arrival station stationed continue continued continues expand expanded"
+    "arrived arriving arrival stationed continue continued continues expand expanded"
 )
 PRESENCE_HOLDERS = _words(
     "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
@@ -141,15 +141,16 @@ def frame_of(
     published: str | None = None,
     sentence_text: str = "",
     speaker: str | None = None,
+    entities: Sequence[str] = (),
 ) -> Frame:
     """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions, ``sentence`` the
     claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
-    (default: the side its own words name)."""
+    (default: the side its own words name), ``entities`` the canonical names in the claim."""
     content = claim.content.text
     words = _Text(content)
     frame = (
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim))
-        or _presence(claim, words)
+        or _presence(claim, words, entities)
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity,
                  agent=_first_side(actor_mentions(content)))
@@ -176,6 +177,10 @@ def attach_frames(analysis: object) -> None:
             published=analysis.article.published,  # type: ignore[attr-defined]
             sentence_text=_with_previous(text, sentences, claim.sentence),
             speaker=_source_side(claim) or (sides.get(claim.source.canonical or claim.source.text) if claim.source else None),
+            entities=[
+                e.canonical or e.text for e in analysis.entities  # type: ignore[attr-defined]
+                if e.start >= claim.content.start and e.end <= claim.content.end
+            ],
         )
         if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
             claim.frame.target = article_target  # the event the article is about
@@ -303,23 +308,27 @@ def _negated(words: _Text, first: int, last: int) -> bool:
 # -- presence ---------------------------------------------------------------------------------
 
 
-def _presence(claim: Claim, words: _Text) -> Frame | None:
-    minus = [i for i, w in enumerate(words.words) if w in PRESENCE_MINUS]
-    plus = [i for i, w in enumerate(words.words) if w in PRESENCE_PLUS]
-    if not minus and not plus:
-        return None
+def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame | None:
+    verbs = [i for i, w in enumerate(words.words) if w in PRESENCE_MINUS or w in PRESENCE_PLUS]
     mentions = actor_mentions(words.text)
-    holders = any(w in PRESENCE_HOLDERS for w in words.words)
-    if not mentions and not holders:
+    holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
+    actors = [words.index_at(m.start) for m in mentions]
+    # A presence verb with its holder or actor close by: "Russian forces withdrew", "the
+    # withdrawal of troops", "Russia is intending to withdraw".
+    verbs = [i for i in verbs if any(-5 <= i - j <= 3 for j in holders + actors)]
+    if not verbs:
         return None
-    leaving = bool(minus) and (not plus or minus[0] < plus[0])
+    leaving = words.words[verbs[0]] in PRESENCE_MINUS
     negated = any(w in NEGATIONS for w in words.words)
     # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
-    denies = claim.polarity == "denies" or (negated and claim.polarity == "affirms" and _negation_in_scope(words))
+    denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
     present = leaving == denies
     agent = _first_side(mentions)
+    agent_text = next((m.text for m in mentions if m.side == agent), None)
+    if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
+        agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
-                 agent_text=next((m.text for m in mentions if m.side == agent), None), change=not denies)
+                 agent_text=agent_text, change=not denies)
 
 
 def _negation_in_scope(words: _Text) -> bool:

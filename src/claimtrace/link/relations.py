@@ -229,26 +229,35 @@ def _responsibility(fa: Frame, fb: Frame) -> tuple[str, str] | None:
 
 
 def _presence(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
-    if not fa.agent or fa.agent != fb.agent or not compatible_places(fa, fb):
+    if not fa.agent or not fb.agent or fa.agent.casefold() != fb.agent.casefold() or not compatible_places(fa, fb):
         return None
     where = fb.place_name or fa.place_name
-    state = f"{fa.agent} forces" + (f" in {where}" if where else "")
-    def said(f: Frame) -> str:
-        return ("present" if f.polarity == "affirms" else "leaving") + (f" ({f.modality})" if f.modality not in ("asserted", "reported") else "")
+    state = f"{fa.agent_text or fa.agent}" + (f" in {where}" if where else "")
     if gap is not None and gap > STATE_WINDOW_DAYS:
         if fa.polarity == fb.polarity:
             return None
-        return "updates", f"{state}: {said(fa)} ({fa.time}), then {said(fb)} ({fb.time}): a later report of a change, {gap} days on"
+        return "updates", (
+            f"{state}: {_state_words(fa)} ({fa.time}), then {_state_words(fb)} ({fb.time}):"
+            f" a later report of a change, {gap} days on"
+        )
     if fa.polarity == fb.polarity:
-        return "corroborates", f"both: {state} {said(fa)}"
-    return "contradicts", f"{state}: {said(fa)} vs {said(fb)}" + (f", {gap} days apart" if gap else ", same time")
+        return "corroborates", f"both: {state} {_state_words(fa)}"
+    return "contradicts", f"{state}: {_state_words(fa)} vs {_state_words(fb)}" + (
+        f", {gap} days apart" if gap else ", at the same time"
+    )
+
+
+def _state_words(frame: Frame) -> str:
+    """"staying", "leaving (intention)"."""
+    words = "staying" if frame.polarity == "affirms" else "leaving"
+    return words + (f" ({frame.modality})" if frame.modality not in ("asserted", "reported") else "")
 
 
 def _toll(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
-    if fa.unit != fb.unit or fa.quantity is None or fb.quantity is None or not (fa.target or fa.place):
+    if fa.unit != fb.unit or fa.quantity is None or fb.quantity is None:
         return None
-    if not _same_event(fa, fb) or not (fa.target == fb.target or fa.place == fb.place):
-        return None
+    if not (fa.target or fa.place) or not _same_event(fa, fb) or not (fa.target == fb.target or fa.place == fb.place):
+        return None  # counts meet only when they name the same target or place
     event = _event_words(fa, fb)
     if abs(fa.quantity - fb.quantity) <= 0.02 * max(fa.quantity, fb.quantity):
         return "corroborates", f"same toll: {fa.quantity:g} {fa.unit} at {event}"

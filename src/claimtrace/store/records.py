@@ -63,7 +63,10 @@ class ClaimRecord:
         if self.claim.frame is None:
             from claimtrace.extract.frames import frame_of
 
-            frame = frame_of(self.claim, published=self.published)
+            frame = frame_of(self.claim, published=self.published, entities=self.entities)
+            if self.places and frame.place is None:
+                frame.place_name = place_name(self.places[0])
+                frame.place = self.places[0]
             if self.event_time:
                 frame.time, frame.time_from = self.event_time, "sentence"
             self.claim.frame = frame
