@@ -468,6 +468,10 @@ class SQLiteStore:
         with self.transaction():
             self._db.executemany("UPDATE articles SET linked = 1 WHERE id = ?", [(int(a),) for a in article_ids])
 
+    def sidecar(self, name: str) -> Path | None:
+        """A file beside the store where linking keeps what it derives from it ("claimtrace.db.NAME")."""
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def unlinked_article_ids(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
 
