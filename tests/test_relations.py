@@ -60,7 +60,7 @@ def test_later_report_of_leaving_updates_an_old_denial():
     assert relation is not None and relation.relation == "updates"
     assert (relation.a, relation.b) == (denial.id, later.id)
     assert relation.reason == (
-        "Russian in SY: staying (future) (2022-03-01), then leaving (2026-05-10): a later report of a change, 1531 days on"
+        "Russia in SY: staying (future) (2022-03-01), then leaving (2026-05-10): a later report of a change, 1531 days on"
     )
 
 

@@ -67,6 +67,7 @@ RESPONSIBILITY_AFTER = _words("responsible responsibility behind blame guilty cu
 TARGET_PREPOSITIONS = _words("at on in into toward towards against over near inside across")
 ORIGIN_WORDS = _words("from within by")
 LAUNCH_WORDS = _words("launched launch fired fire shot originated came")
+PREDICATE_WORDS = HARM_VERBS | RESPONSIBILITY_WORDS
 BE_WORDS = _words("is was were are been being be")
 CONTRAST_WORDS = _words("but while whereas although though however instead rather")
 SPEAKER_NOUNS = _words(
@@ -91,6 +92,10 @@ PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
     "reinforce reinforced reinforcing reinforcement reinforcements deploy deployed deploying deployment arrive "
     "arrived arriving arrival stationed continue continued continues expand expanded"
+)
+PRESENCE_STAY = _words(
+    "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
+    "continue continued continues"
 )
 PRESENCE_HOLDERS = _words(
     "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
@@ -152,8 +157,9 @@ def frame_of(
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim))
         or _presence(claim, words, entities)
         or _toll(claim, words)
-        or Frame(predicate=_event_class(words.words), polarity=claim.polarity,
-                 agent=_first_side(actor_mentions(content)))
+        or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
+            [m for m in actor_mentions(content) if not _is_target(words, words.index_at(m.start))]
+        ))
     )
     frame.modality = _modality(words.words, claim.certainty)
     if frame.target is None:
@@ -250,8 +256,7 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     after, before = words.window(last, last + 6), words.window(first - 4, first)
     if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
         return 0, False
-    near_before = words.window(first - 2, first)
-    if any(w in TARGET_PREPOSITIONS for w in near_before) and not any(w in ORIGIN_WORDS for w in before):
+    if _is_target(words, first):
         return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     following = words.window(last, last + 3)
     if following and following[0] in TARGET_NOUNS:
@@ -268,11 +273,20 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
         score += 2
     if any(w in HARM_VERBS or w in RESPONSIBILITY_AFTER for w in after) or _passive_blamed(after):
         score += 2
-    if any(w in AGENT_BEFORE for w in before) and not _source_of_passive(words, first):
+    if _source_of_passive(words, first):
+        return 0, False
+    if any(w in AGENT_BEFORE for w in before):
         score += 2
     elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
         score += 2  # "launched from Gaza": where the fire came from names who fired
     return score, _negated(words, first, last)
+
+
+def _is_target(words: _Text, first: int) -> bool:
+    near_before = words.window(first - 2, first)
+    return any(w in TARGET_PREPOSITIONS for w in near_before) and not any(
+        w in ORIGIN_WORDS for w in words.window(first - 4, first)
+    )
 
 
 def _source_of_passive(words: _Text, first: int) -> bool:
@@ -300,7 +314,8 @@ def _negated(words: _Text, first: int, last: int) -> bool:
             before = before[i + 1 :]
             break
     after = words.window(last, last + 4)
-    after = after[: next((i for i, w in enumerate(after) if w in CONTRAST_WORDS), len(after))]
+    # Only up to the predicate: in "Gaza attacked the hospital, not the IDF" the "not" is the IDF's.
+    after = after[: next((i for i, w in enumerate(after) if w in CONTRAST_WORDS or w in PREDICATE_WORDS), len(after))]
     counterfactual = " would have " in f" {' '.join(after)} " or (before[:1] == ["had"] and "been" in before)
     return counterfactual or any(w in NEGATIONS or w.endswith("n't") for w in before + after)
 
@@ -327,8 +342,9 @@ def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame
     agent_text = next((m.text for m in mentions if m.side == agent), None)
     if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
         agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
+    changed = not denies and words.words[verbs[0]] not in PRESENCE_STAY  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
-                 agent_text=agent_text, change=not denies)
+                 agent_text=agent_text, change=changed)
 
 
 def _negation_in_scope(words: _Text) -> bool:

@@ -232,7 +232,7 @@ def _presence(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
     if not fa.agent or not fb.agent or fa.agent.casefold() != fb.agent.casefold() or not compatible_places(fa, fb):
         return None
     where = fb.place_name or fa.place_name
-    state = f"{fa.agent_text or fa.agent}" + (f" in {where}" if where else "")
+    state = f"{fa.agent}" + (f" in {where}" if where else "")
     if gap is not None and gap > STATE_WINDOW_DAYS:
         if fa.polarity == fb.polarity:
             return None

@@ -8,11 +8,12 @@ Corpus objects only point at analyses by id and offsets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from claimtrace.model import Claim, Frame
 
 RelationKind = Literal["corroborates", "contradicts", "updates"]
+RELATION_KINDS: tuple[str, ...] = get_args(RelationKind)
 
 
 @dataclass
