@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from claimtrace.model import SOURCE_KINDS
-from claimtrace.store.records import RELATION_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 

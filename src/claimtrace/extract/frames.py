@@ -349,11 +349,10 @@ def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame
 
 def _negation_in_scope(words: _Text) -> bool:
     """A negation within three words before a presence verb ("no withdrawal", "did not leave")."""
-    for i, w in enumerate(words.words):
-        if w in PRESENCE_MINUS or w in PRESENCE_PLUS:
-            if any(x in NEGATIONS for x in words.window(i - 3, i)):
-                return True
-    return False
+    return any(
+        (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and any(x in NEGATIONS for x in words.window(i - 3, i))
+        for i, w in enumerate(words.words)
+    )
 
 
 # -- toll -------------------------------------------------------------------------------------
