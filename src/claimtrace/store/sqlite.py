@@ -26,7 +26,7 @@ import numpy as np
 
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, Cue, DateMention, Frame, Sentence, Source, Span, to_dict
-from claimtrace.store import ClaimFilter, StoredArticle
+from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
 _SCHEMA_V1 = """
