@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
-from claimtrace.model import Claim, DateMention, Frame, Place, Sentence
+from claimtrace.model import Claim, DateMention, Frame, PartialDate, Place, Sentence
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
 
@@ -143,7 +143,7 @@ def frame_of(
     places: Sequence[Place] = (),
     dates: Sequence[DateMention] = (),
     sentence: Sentence | None = None,
-    published: str | None = None,
+    published: PartialDate | str | None = None,
     sentence_text: str = "",
     speaker: str | None = None,
     entities: Sequence[str] = (),
@@ -441,4 +441,4 @@ def _time(
                 frame.time, frame.time_from = mention.value, where
                 return
     if published:
-        frame.time, frame.time_from = published[:10], "published"
+        frame.time, frame.time_from = str(published)[:10], "published"

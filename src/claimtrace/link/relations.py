@@ -27,11 +27,10 @@ from claimtrace.link.matching import (
     content_lemmas,
     days_between,
     normalized_form,
-    parse_date,
     score_forms,
     tokens,
 )
-from claimtrace.model import Frame
+from claimtrace.model import Frame, PartialDate, first_day
 from claimtrace.store.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
@@ -113,7 +112,7 @@ def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str
 def _date_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[str, str] | None:
     """Both give an event time and neither contains the other ("2022-02" contains "2022-02-16")."""
     ta, tb = a.event_time, b.event_time
-    if not ta or not tb or parse_date(ta) is None or parse_date(tb) is None:
+    if not ta or not tb or PartialDate.leading(ta) is None or PartialDate.leading(tb) is None:
         return None
     if ta.startswith(tb) or tb.startswith(ta):
         return None
@@ -147,7 +146,7 @@ def opposite_evidence(
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
     """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
     so that relating (a, b) and (b, a) gives the same relation."""
-    da, db = parse_date(a.time), parse_date(b.time)
+    da, db = first_day(a.time), first_day(b.time)
     if da and db and da != db:
         return (a, b) if da < db else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
@@ -189,6 +188,11 @@ def compatible_places(fa: Frame, fb: Frame) -> bool:
     return not (fa.place_feature == fb.place_feature == "admin1")
 
 
+def frame_days(fa: Frame, fb: Frame) -> int | None:
+    """Days between the times two frames are about (None when either is unknown)."""
+    return days_between(PartialDate.leading(fa.time), PartialDate.leading(fb.time))
+
+
 def _same_event(fa: Frame, fb: Frame) -> bool:
     """Two claims of responsibility or tolls can be about one event: their targets and the event
     dates the claims give do not tell two events apart. (Places do not: the place a blame claim
@@ -196,7 +200,7 @@ def _same_event(fa: Frame, fb: Frame) -> bool:
     if fa.target and fb.target and fa.target != fb.target:
         return False
     if fa.time_from == fb.time_from == "text":
-        gap = days_between(fa.time, fb.time)
+        gap = frame_days(fa, fb)
         if gap is not None and gap > SAME_EVENT_DAYS:
             return False
     return True
@@ -270,7 +274,7 @@ def _toll(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
 def frame_relation(earlier: ClaimRecord, later: ClaimRecord) -> tuple[str, str] | None:
     """The relation of two framed claims (``FRAMED`` predicates) by their frames alone, or None."""
     fa, fb = earlier.frame, later.frame
-    gap = days_between(fa.time, fb.time)
+    gap = frame_days(fa, fb)
     if fa.predicate == "responsibility":
         return _responsibility(fa, fb)  # a past event: publication dates do not matter
     if fa.predicate == "presence":
