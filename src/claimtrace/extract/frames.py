@@ -428,7 +428,11 @@ def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Senten
 
 
 def _time(
-    frame: Frame, claim: Claim, dates: Sequence[DateMention], sentence: Sentence | None, published: str | None
+    frame: Frame,
+    claim: Claim,
+    dates: Sequence[DateMention],
+    sentence: Sentence | None,
+    published: PartialDate | str | None,
 ) -> None:
     """The first calendar date in the claim ("text"), else in its sentence ("sentence"), else the
     publication date ("published")."""

@@ -25,7 +25,18 @@ from typing import Any
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, Frame, PartialDate, Sentence, Source, Span, to_dict
+from claimtrace.model import (
+    Analysis,
+    Claim,
+    Cue,
+    DateMention,
+    Frame,
+    PartialDate,
+    Sentence,
+    Source,
+    Span,
+    to_dict,
+)
 from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
