@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cache
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
@@ -211,6 +211,33 @@ class Cue(Span):
 
 
 @dataclass
+class Frame:
+    """The proposition a claim states, normalized for comparing claims across articles.
+
+    ``predicate`` is a state ("responsibility" for an event, "presence" of forces, "toll") or an event
+    class ("attack", "capture", ...); ``polarity`` is that of the proposition after folding antonyms
+    (a reported withdrawal is ``presence`` denied, with ``change`` true); ``agent`` is the side the
+    actor stands for ("Russia" for "Russian forces"). See extract/frames.py.
+    """
+
+    predicate: str
+    polarity: str = "affirms"  # one of Polarity
+    modality: str = "asserted"  # asserted, possible, reported, intention, future, conditional, obligation
+    agent: str | None = None
+    agent_text: str | None = None
+    target: str | None = None  # what the event befell ("hospital", "dam"), a lower-case noun
+    place: str | None = None  # gazetteer id of the place the claim is about
+    place_name: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 of that place
+    place_feature: str | None = None  # its FeatureClass
+    time: str | None = None  # ISO date the claim is about: the event time in the text, else published
+    time_from: str = "unknown"  # "text" (the claim), "sentence" (its sentence), "published" or "unknown"
+    change: bool = False  # the claim reports a change of state (left, arrived, rose to)
+    quantity: float | None = None
+    unit: str | None = None  # what the quantity counts ("killed", "wounded", "missing", ...)
+
+
+@dataclass
 class Claim:
     content: Span
     source: Source | None = None
@@ -220,6 +247,7 @@ class Claim:
     polarity: str = "affirms"  # one of Polarity
     recipient: Span | None = None
     sentence: int = 0  # index into Analysis.sentences
+    frame: Frame | None = None  # what the claim states, normalized (extract/frames.py)
 
 
 @dataclass
@@ -241,6 +269,26 @@ class Analysis:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
         return from_dict(cls, data)
+
+    def sentence_of(self, claim: Claim) -> Sentence:
+        """The sentence a claim is in (its content's offsets when the index is out of range)."""
+        if 0 <= claim.sentence < len(self.sentences):
+            return self.sentences[claim.sentence]
+        return Sentence(claim.content.start, claim.content.end)
+
+    def event_time(self, claim: Claim) -> str | None:
+        """The ISO value of the date a claim is about: the first calendar-resolved date in its
+        content, else in its sentence.
+
+        Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
+        """
+        sentence = self.sentence_of(claim)
+        resolved = [d for d in self.dates if d.resolved and d.value]
+        for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
+            for d in resolved:
+                if d.start >= start and d.end <= end:
+                    return d.value
+        return None
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
@@ -267,31 +315,38 @@ T = TypeVar("T")
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Rebuild a model object from :func:`to_dict` output; unknown keys are ignored."""
-    hints = _type_hints(cls)
+    """Rebuild a model object from :func:`to_dict` output (the one deserializer of every model
+    type, the store's included); unknown keys are ignored."""
     kwargs = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, read in _field_readers(cls):
+        if name in data:
+            kwargs[name] = data[name] if read is None else read(data[name])
     return cls(**kwargs)
 
 
-@cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    """The resolved field types of a model class, read once (resolving them dominated reading analyses)."""
-    return get_type_hints(cls)
+Reader = Callable[[Any], Any]
+_READERS: dict[type, list[tuple[str, Reader | None]]] = {}
 
 
-def _coerce(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    candidates = get_args(tp) if isinstance(tp, UnionType) else (tp,)
+def _field_readers(cls: type) -> list[tuple[str, Reader | None]]:
+    """How to read each field of a model class from JSON data (worked out once per class: reading
+    type hints on every call would dominate decoding a store's claims)."""
+    if cls not in _READERS:
+        hints = get_type_hints(cls)
+        _READERS[cls] = [(f.name, _reader(hints[f.name])) for f in fields(cls)]  # type: ignore[arg-type]
+    return _READERS[cls]
+
+
+def _reader(tp: Any) -> Reader | None:
+    """How to read a value of type ``tp`` from JSON data; None when it is read as it is."""
+    candidates = [c for c in (get_args(tp) if isinstance(tp, UnionType) else (tp,)) if c is not type(None)]
     for candidate in candidates:
-        if candidate is PartialDate and isinstance(value, str):
-            return PartialDate.from_iso(value)
+        if candidate is PartialDate:
+            return lambda v: PartialDate.from_iso(v) if isinstance(v, str) else v
         if get_origin(candidate) is list:
-            (item_type,) = get_args(candidate)
-            return [_coerce(item_type, v) for v in value]
-        if is_dataclass(candidate) and isinstance(value, dict):
-            return from_dict(candidate, value)
-    return value
+            item = _reader(get_args(candidate)[0]) or (lambda x: x)
+            return lambda v: None if v is None else [item(x) for x in v]
+        if is_dataclass(candidate):
+            nested = candidate
+            return lambda v: from_dict(nested, v) if isinstance(v, dict) else v
+    return None

@@ -15,6 +15,7 @@ from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
 from claimtrace.extract.doctext import doc_text
+from claimtrace.extract.frames import attach_frames
 from claimtrace.model import Analysis, Article, PartialDate, Sentence, Span
 
 CHUNK_CHARS = 20_000
@@ -69,6 +70,7 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
         for name, items in layer.items():
             getattr(analysis, name).extend(shift(item, offset) for item in items)
     _merge_entity_groups(analysis)
+    attach_frames(analysis)
     return analysis
 
 

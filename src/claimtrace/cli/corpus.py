@@ -1,6 +1,6 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
-``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts`` and
+``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts``, ``relations`` and
 ``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
 directory). Queries print a table, or ``--json`` / ``--csv``.
 """
@@ -17,6 +17,7 @@ from claimtrace.model import SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.report.rows import flat_conflict, relations_text, write_csv
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -30,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_claims(subparsers)
     conflicts = _query(subparsers, "conflicts", "contradicting claims across articles, newest first", run_conflicts)
     conflicts.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
+    relations = _query(
+        subparsers, "relations", "related claims across articles (corroborates, contradicts, updates), newest first",
+        run_relations,
+    )
+    relations.add_argument("--type", choices=RELATION_KINDS, help="only relations of this kind")
+    relations.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
     _query(subparsers, "outlets", "per outlet: articles, claims, kinds of sources, contradictions", run_outlets)
 
 
@@ -181,6 +188,16 @@ def run_conflicts(args: argparse.Namespace) -> int:
     columns = [("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
                ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
     _emit(args, rows, flat, columns, "Contradictions")
+    return 0
+
+
+def run_relations(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.relations(args.type, args.limit)
+    flat = [flat_conflict(r) for r in rows]
+    columns = [("relation", "relation"), ("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
+               ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
+    _emit(args, rows, flat, columns, "Relations" if args.type is None else f"Relations: {args.type}")
     return 0
 
 

@@ -31,7 +31,7 @@ def relations_text(relations: list[dict[str, Any]]) -> str:
 
 
 def flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
-    """A contradicting pair (``Store.conflicts``) as one flat row, side ``a`` then side ``b``."""
+    """A related pair (``Store.conflicts``, ``Store.relations``) as one flat row, side ``a`` then side ``b``."""
     flat: dict[str, Any] = {"relation": row["relation"], "reason": row["reason"], "score": row["score"]}
     for side in ("a", "b"):
         item = row[side]
@@ -42,5 +42,15 @@ def flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
             f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
             f"{side}_source": source.get("canonical") or source.get("text"),
             f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
+            f"{side}_frame": frame_text(claim),
         })
     return flat
+
+
+def frame_text(claim: dict[str, Any]) -> str | None:
+    """A claim's frame in a few words: "responsibility: Israel (denies)"."""
+    frame = claim.get("frame")
+    if not frame:
+        return None
+    who = f" {frame['agent']}" if frame.get("agent") else ""
+    return f"{frame['predicate']}:{who} ({frame['polarity']})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claimtrace.model import Analysis
@@ -52,7 +53,8 @@ class ArticleFilter:
 
 @dataclass
 class ConflictFilter:
-    """Filters of :meth:`Store.conflicts`: an outlet on either side, a date range on the newer side."""
+    """Filters of :meth:`Store.conflicts` and :meth:`Store.relations`: an outlet on either side, a date
+    range on the newer side, a page."""
 
     outlet: str | None = None
     since: str | None = None
@@ -100,6 +102,7 @@ class Store(Protocol):
     def set_stories(self, assignments: dict[int, int], labels: dict[int, str]) -> None: ...
     def mark_linked(self, article_ids: list[int]) -> None: ...
     def unlinked_article_ids(self) -> list[int]: ...
+    def sidecar(self, name: str) -> Path | None: ...
 
     # reading: queries
     def analysis(self, article_id: int) -> Analysis: ...
@@ -108,6 +111,7 @@ class Store(Protocol):
     def story_timeline(self, story_id: int) -> dict[str, Any]: ...
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]: ...
     def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]: ...
+    def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
     def outlets(self) -> list[dict[str, Any]]: ...
 
     # reading: what the web app browses

@@ -18,14 +18,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, PartialDate, Sentence, Source, Span, to_dict
+from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
 from claimtrace.store.protocol import ArticleFilter, ClaimFilter, ConflictFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
@@ -358,7 +357,7 @@ class SQLiteStore:
             ClaimRecord(
                 id=int(r["id"]),
                 article_id=int(r["article_id"]),
-                claim=claim_from_json(r["claim"]),
+                claim=from_dict(Claim, json.loads(r["claim"])),
                 outlet=r["outlet"],
                 published=r["published"],
                 url=r["url"],
@@ -487,6 +486,10 @@ class SQLiteStore:
         with self.transaction():
             self._db.executemany("UPDATE articles SET linked = 1 WHERE id = ?", [(int(a),) for a in article_ids])
 
+    def sidecar(self, name: str) -> Path | None:
+        """A file beside the store where linking keeps what it derives from it ("claimtrace.db.NAME")."""
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def unlinked_article_ids(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
 
@@ -570,8 +573,17 @@ class SQLiteStore:
 
     def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]:
         """Contradicting claim pairs, the most recently published first (``limit`` overrides the filter's)."""
+        return self.relations("contradicts", limit, filters)
+
+    def relations(self, kind: str | None = None, limit: int | None = None,
+                  filters: ConflictFilter | None = None) -> list[dict[str, Any]]:
+        """Related claim pairs (of one ``kind`` when given) with their reasons, the most recently
+        published first; ``filters`` keep an outlet on either side and a date range on the newer side."""
         filters = filters or ConflictFilter()
         where, params = ["1"], []
+        if kind is not None:
+            where.append("relation = ?")
+            params.append(kind)
         if filters.outlet:
             where.append("(a_outlet = ? OR b_outlet = ?)")
             params += [filters.outlet, filters.outlet]
@@ -580,13 +592,11 @@ class SQLiteStore:
                 where.append(f"substr(newest, 1, 10) {op} ?")
                 params.append(bound)
         sql = (
-            "SELECT * FROM (SELECT r.relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
+            "SELECT * FROM (SELECT r.relation AS relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
             " ab.outlet AS b_outlet, MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
-            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts') AS r"
-            f" WHERE {' AND '.join(where)}"
-            " ORDER BY newest DESC, r.b DESC, r.a DESC"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id) AS r"
+            f" WHERE {' AND '.join(where)} ORDER BY newest DESC, r.b DESC, r.a DESC"
         )
         sql += _page(params, filters.limit if limit is None else limit, filters.offset)
         pairs = self._db.execute(sql, params).fetchall()
@@ -883,7 +893,7 @@ def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
 
 
 def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis) -> tuple[Any, ...]:
-    sentence = _sentence_of(claim, analysis.sentences)
+    sentence = analysis.sentence_of(claim)
     text = analysis.article.text
     source, cue = claim.source, claim.cue
     return (
@@ -894,45 +904,9 @@ def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis)
         claim.form, claim.certainty, claim.polarity,
         claim.content.text, claim.content.start, claim.content.end,
         claim.sentence, sentence.start, sentence.end, text[sentence.start:sentence.end],
-        event_time(claim, sentence, analysis.dates),
+        analysis.event_time(claim),
         json.dumps(to_dict(claim), ensure_ascii=False),
     )
-
-
-def _sentence_of(claim: Claim, sentences: list[Sentence]) -> Sentence:
-    if 0 <= claim.sentence < len(sentences):
-        return sentences[claim.sentence]
-    return Sentence(claim.content.start, claim.content.end)
-
-
-def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> str | None:
-    """The date a claim is about: the first calendar-resolved date in its content, else in its sentence.
-
-    Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
-    """
-    resolved = [d for d in dates if d.resolved and d.value]
-    for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
-        for d in resolved:
-            if d.start >= start and d.end <= end:
-                return d.value
-    return None
-
-
-_CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
-_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span}
-
-
-def claim_from_json(text: str) -> Claim:
-    """A stored claim back as a :class:`Claim`.
-
-    Same result as ``from_dict(Claim, ...)``, which re-reads type hints on every
-    call and dominated :meth:`SQLiteStore.claim_records` on large stores.
-    """
-    data = {k: v for k, v in json.loads(text).items() if k in _CLAIM_FIELDS}
-    for name, cls in _NESTED.items():
-        if isinstance(data.get(name), dict):
-            data[name] = cls(**data[name])
-    return Claim(**data)
 
 
 def _names_within(mentions: list[tuple[str, int, int]], row: sqlite3.Row) -> list[str]:
