@@ -9,6 +9,7 @@ writes these objects. Every span is a pair of character offsets into
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
@@ -25,6 +26,9 @@ Granularity = Literal["day", "month", "year", "range"]
 FeatureClass = Literal[
     "country", "admin1", "admin2", "city", "airport", "military_base", "natural", "region", "continent"
 ]
+
+# a publication date known to the month or the year only ("2024-04", "2024"): valid, kept as given
+PARTIAL_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
 
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 CLAIM_FORMS: tuple[str, ...] = get_args(ClaimForm)

@@ -16,6 +16,7 @@ from typing import Any
 from claimtrace.errors import InputError, UnsupportedLanguageError
 from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Analysis, Article, Sentence, Span
+from claimtrace.sanitize import clean_optional, clean_text
 
 CHUNK_CHARS = 20_000
 _LANGUAGE_SAMPLE = 5_000
@@ -42,8 +43,11 @@ def analyze(
 
 
 def analyze_article(article: Article, *, force: bool = False) -> Analysis:
-    if not article.text or not article.text.strip():
+    """Analyse ``article`` (see :func:`analyze`); its text and metadata are cleaned first
+    (:func:`claimtrace.sanitize.clean_text`: same length, so offsets hold for the given text too)."""
+    if not isinstance(article.text, str) or not article.text.strip():
         raise InputError("the article has no text")
+    _clean_article(article)
     article.language = check_language(article.text, force=force)
 
     from claimtrace.nlp import load_pipeline
@@ -70,6 +74,12 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
             getattr(analysis, name).extend(shift(item, offset) for item in items)
     _merge_entity_groups(analysis)
     return analysis
+
+
+def _clean_article(article: Article) -> None:
+    article.text = clean_text(article.text)
+    for name in ("title", "published", "outlet", "url"):
+        setattr(article, name, clean_optional(getattr(article, name)))
 
 
 def _trimmed(text: str, start: int, end: int) -> Sentence:

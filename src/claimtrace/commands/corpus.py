@@ -19,6 +19,7 @@ from claimtrace.model import SOURCE_KINDS
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
 
 Handler = Callable[[argparse.Namespace], int]
+MAX_COUNT = 10**9  # limits and job counts above this are typing mistakes (and overflow SQLite's integers)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,6 +86,8 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {number}")
+    if number > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT:,}: {value}")
     return number
 
 
@@ -119,7 +122,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return open_store(args.db, create=False)
+    return open_store(args.db, create=False, readonly=True)
 
 
 def run_errors(args: argparse.Namespace) -> int:

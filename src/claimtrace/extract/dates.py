@@ -63,7 +63,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimtrace.errors import InputError
 from claimtrace.extract.doctext import doc_text
-from claimtrace.model import DateMention
+from claimtrace.model import PARTIAL_DATE, DateMention
 
 # --- vocabulary -------------------------------------------------------------
 
@@ -597,11 +597,15 @@ def _joinable(first: _Candidate, second: _Candidate, text: str) -> bool:
 def parse_published(published: str | None) -> dt.date | None:
     """The publication date of an ISO 8601 (or RFC 2822-like) string; None stays None.
 
-    Raises :class:`InputError` when the string is not a full date.
+    A month or a year ("2024-04", "2024") is a valid publication date that anchors nothing:
+    relative dates in the text then stay unresolved. Raises :class:`InputError` when the string is
+    not a date.
     """
     if published is None or not str(published).strip():
         return None
     text = str(published).strip()
+    if PARTIAL_DATE.fullmatch(text):
+        return None
     try:
         parsed = dt.date.fromisoformat(text[:10])
     except ValueError:
