@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -42,9 +42,12 @@ def analyze(
     return analyze_article(article, force=force)
 
 
-def analyze_article(article: Article, *, force: bool = False) -> Analysis:
+def analyze_article(
+    article: Article, *, force: bool = False, on_chunk: Callable[[int, int], None] | None = None
+) -> Analysis:
     """Analyse ``article`` (see :func:`analyze`); its text and metadata are cleaned first
-    (:func:`claimtrace.sanitize.clean_text`: same length, so offsets hold for the given text too)."""
+    (:func:`claimtrace.sanitize.clean_text`: same length, so offsets hold for the given text too).
+    ``on_chunk(characters done, total)`` is called after each chunk (a progress display)."""
     if not isinstance(article.text, str) or not article.text.strip():
         raise InputError("the article has no text")
     _clean_article(article)
@@ -72,6 +75,8 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
             claim.sentence += first_sentence
         for name, items in layer.items():
             getattr(analysis, name).extend(shift(item, offset) for item in items)
+        if on_chunk is not None:
+            on_chunk(offset + len(chunk_text), len(article.text))
     _merge_entity_groups(analysis)
     return analysis
 

@@ -67,6 +67,9 @@ class IngestOptions:
     columns: Mapping[str, str] | None = None
     overrides: Mapping[str, str | None] = field(default_factory=dict)
     progress: bool = False
+    encoding: str | None = None  # of every file, instead of the detected one
+    seconds_per_article: float | None = 300.0  # budget: past it the article is skipped with the reason
+    memory_mb_per_process: float | None = 4096.0  # likewise for resident memory (Linux)
 
 
 @dataclass
@@ -92,6 +95,7 @@ class _Item:
     where: str
     article: Article
     content_hash: str
+    weight: int = 0  # bytes of input this item stands for (the progress bar and its ETA count bytes)
 
 
 def content_hash(text: str) -> str:
@@ -114,17 +118,21 @@ def ingest(
     options = options or IngestOptions()
     started = time.monotonic()
     summary = IngestSummary()
-    files = list(discover_files(paths))
+    found = list(discover_files(paths))
+    files = [f for f in found if isinstance(f, Path)]
+    for unreadable in (f for f in found if not isinstance(f, Path)):
+        _skip(store, unreadable.where, unreadable, summary)
     if options.link:
         from claimtrace.corpus.embed import ensure_claim_encoder
 
         ensure_claim_encoder(store)  # workers embed claims as they go: with the store's encoder
-    with _Progress(len(files), options.progress) as progress:
+    with _Progress(sum(_size(f) for f in files), options.progress) as progress:
         items = _new_items(files, store, options, summary, progress)
-        results = _analyse(items, options.jobs, analyzer, embed=options.link)
+        budget = (options.seconds_per_article, options.memory_mb_per_process)
+        results = _analyse(items, options.jobs, analyzer, embed=options.link, budget=budget)
         for item, outcome in results:
             _record(store, item, outcome, summary)
-            progress.advance()
+            progress.advance(item.weight, articles=1)
     if options.link:
         link_started = time.monotonic()
         with _status("linking the new articles across the corpus", options.progress):
@@ -134,21 +142,43 @@ def ingest(
     return summary
 
 
-def discover_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and readable files under folders named (recursively, sorted, hidden ones left out)."""
+class UnreadableFolder(InputError):
+    """A folder ingest could not list: recorded as a skip like any other input left out."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: cannot list the folder ({reason})")
+        self.where = where
+
+
+def discover_files(paths: Iterable[str | Path]) -> Iterator[Path | UnreadableFolder]:
+    """Files named, and files under folders named (recursively, sorted, hidden ones left out); a
+    folder that cannot be listed is yielded as an :class:`UnreadableFolder` to record."""
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
+            unreadable: list[OSError] = []
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unreadable.append):
+                while unreadable:
+                    error = unreadable.pop(0)
+                    yield UnreadableFolder(str(error.filename or dirpath), error.strerror or str(error))
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     candidate = Path(dirpath) / name
                     if not name.startswith(".") and not _is_sidecar(candidate):
                         yield candidate
+            for error in unreadable:
+                yield UnreadableFolder(str(error.filename or path), error.strerror or str(error))
         else:
             yield path
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -161,28 +191,29 @@ def _new_items(
     """Articles not yet stored (nor already queued in this run); skips and duplicates are counted."""
     queued: set[str] = set()
     for path in files:
-        count = 0
-        for where, outcome in iter_records(path, options.columns, options.overrides):
-            count += 1
-            if count > 1:
-                progress.grow()
+        size, weighed = _size(path), 0
+        for where, outcome in iter_records(path, options.columns, options.overrides, options.encoding):
+            weight = len(outcome.text.encode("utf-8", "replace")) if isinstance(outcome, Article) else 0
+            weighed += weight
+            if weighed > size:  # decompressed, or text longer than its file: the total was too low
+                progress.grow(weighed - size)
+                size = weighed
             if isinstance(outcome, InputError):
                 _skip(store, where, outcome, summary)
-                progress.advance()
                 continue
             digest = content_hash(outcome.text)
             if digest in queued or store.has_hash(digest):
                 summary.duplicates += 1
-                progress.advance()
+                progress.advance(weight)
                 continue
             queued.add(digest)
-            yield _Item(where, outcome, digest)
-        if count == 0:
-            progress.advance()
+            yield _Item(where, outcome, digest, weight)
+        progress.advance(size - weighed)  # markup, metadata and bad records: read, nothing to analyse
 
 
 def iter_records(
-    path: Path, columns: Mapping[str, str] | None = None, overrides: Mapping[str, str | None] | None = None
+    path: Path, columns: Mapping[str, str] | None = None, overrides: Mapping[str, str | None] | None = None,
+    encoding: str | None = None,
 ) -> Iterator[tuple[str, Article | InputError]]:
     """Each record of one file as (where, article or the reason it is bad).
 
@@ -197,7 +228,7 @@ def iter_records(
         suffix = readers.format_suffix(path)
         if suffix not in readers.SUPPORTED_SUFFIXES and path.suffix.lower() not in ("", ".gz"):
             raise InputError(f"{path}: unsupported file type '{path.suffix}'")
-        for where, outcome in readers.iter_records(path, columns):
+        for where, outcome in readers.iter_records(path, columns, encoding):
             yield where, outcome if isinstance(outcome, InputError) else _with_metadata(outcome, metadata)
     except InputError as exc:
         yield str(path), exc
@@ -286,28 +317,37 @@ class _Analysed:
     story_vector: Any = None  # the article's story embedding, likewise
 
 
+Limits = tuple[float | None, float | None]  # (seconds, resident MB) per article
+
+
 def _analyse(
-    items: Iterator[_Item], jobs: int, analyzer: Analyzer | None, embed: bool = False
+    items: Iterator[_Item], jobs: int, analyzer: Analyzer | None, embed: bool = False,
+    budget: Limits = (None, None),
 ) -> Iterator[tuple[_Item, _Analysed | Exception]]:
     if jobs <= 1:
         analyze = analyzer
         for item in items:
             analyze = analyze or _default_analyzer()  # loaded only when there is something new
-            yield item, _analysed(analyze, item.article, embed)
+            yield item, _analysed(analyze, item.article, embed, budget)
         return
-    yield from _analyse_in_pool(items, jobs, embed)
+    yield from _analyse_in_pool(items, jobs, embed, budget)
 
 
 def _default_analyzer() -> Analyzer:
+    from claimtrace.geo import load_gazetteer
     from claimtrace.nlp import load_pipeline
     from claimtrace.pipeline import analyze_article
 
     load_pipeline()  # fail early, with one line, when the model is missing
+    load_gazetteer()  # built on the first run: not inside an article's time budget
     return analyze_article
 
 
-def _analysed(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | Exception:
-    outcome = _safely(analyze, article)
+def _analysed(analyze: Analyzer, article: Article, embed: bool, budget: Limits = (None, None)) -> _Analysed | Exception:
+    from claimtrace.workers import Budget
+
+    with Budget(*budget):
+        outcome = _safely(analyze, article)
     if isinstance(outcome, Exception):
         return outcome
     if not embed:
@@ -345,7 +385,7 @@ def link_vectors(analysis: Analysis) -> tuple[list[Any] | None, Any]:
 
 
 def _analyse_in_pool(
-    items: Iterator[_Item], jobs: int, embed: bool
+    items: Iterator[_Item], jobs: int, embed: bool, budget: Limits = (None, None)
 ) -> Iterator[tuple[_Item, _Analysed | Exception]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -357,11 +397,14 @@ def _analyse_in_pool(
 
     if not (model_path() / "config.cfg").is_file():
         raise ClaimtraceError(f"no trained pipeline at {model_path()} (set CLAIMTRACE_MODEL or reinstall claimtrace)")
+    from claimtrace.geo import load_gazetteer
+
+    load_gazetteer()  # built once here on the first run, not by every worker inside an article's budget
     # spawn: workers start clean instead of inheriting the parent's open store and threads
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[_Item, Any]] = deque()
     # an executor, unlike multiprocessing.Pool, fails instead of hanging when a worker is killed (OOM)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed, budget))
     try:
         for item in itertools.chain([first], items):
             while len(pending) >= jobs * _WINDOW_PER_JOB:
@@ -370,9 +413,19 @@ def _analyse_in_pool(
         while pending:
             yield _finished(*pending.popleft())
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # interrupted: do not finish queued analyses first
+        _stop_workers(pool)  # interrupted: neither finish the queued analyses nor wait for running ones
         raise
     pool.shutdown()
+
+
+def _stop_workers(pool: Any) -> None:
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
 
 
 def _finished(item: _Item, future: Any) -> tuple[_Item, _Analysed | Exception]:
@@ -397,14 +450,18 @@ class _WorkerFailure:
 
 _worker_error: str | None = None
 _worker_embeds = False
+_worker_budget: Limits = (None, None)
 
 
-def _worker_start(embed: bool) -> None:
-    global _worker_error, _worker_embeds
+def _worker_start(embed: bool, budget: Limits = (None, None)) -> None:
+    global _worker_error, _worker_embeds, _worker_budget
+    from claimtrace.workers import start_worker
+
+    start_worker()  # Ctrl-C is the parent's to handle; die with the parent
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("CLAIMTRACE_THREADS", "1")
-    _worker_embeds = embed
+    _worker_embeds, _worker_budget = embed, budget
     try:
         from claimtrace.nlp import load_pipeline
 
@@ -418,7 +475,7 @@ def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
         return _WorkerFailure(_worker_error)
     from claimtrace.pipeline import analyze_article
 
-    outcome = _analysed(analyze_article, article, _worker_embeds)
+    outcome = _analysed(analyze_article, article, _worker_embeds, _worker_budget)
     # exceptions with unpicklable state would break the pool: send a plain one back
     return InputError(str(outcome)) if isinstance(outcome, Exception) else outcome
 
@@ -443,20 +500,23 @@ def run_linking(store: Store, jobs: int = 1) -> tuple[int | None, str | None]:
 
 
 class _Progress:
-    """A rich progress bar on stderr with rate and ETA; does nothing when disabled."""
+    """A rich progress bar on stderr over the bytes of input, so its ETA weighs a long article by its
+    length; it also shows articles done and their rate. Does nothing when disabled."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total_bytes: int, enabled: bool) -> None:
         self._enabled = enabled
-        self._total = total
+        self._total = max(total_bytes, 1)
+        self._articles = 0
         self._bar: Any = None
         self._task: Any = None
+        self._started = time.monotonic()
 
     def __enter__(self) -> _Progress:
         if self._enabled:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
-                MofNCompleteColumn,
+                DownloadColumn,
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
@@ -464,23 +524,25 @@ class _Progress:
             )
 
             self._bar = Progress(
-                TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                TextColumn("ingest"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[articles]}"),
+                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                 console=Console(stderr=True), transient=False,
             )
             self._bar.__enter__()
-            self._task = self._bar.add_task("ingest", total=self._total, rate="")
+            self._task = self._bar.add_task("ingest", total=self._total, articles="")
         return self
 
-    def advance(self) -> None:
+    def advance(self, size: int, articles: int = 0) -> None:
+        """``size`` more bytes of input done, ``articles`` more articles stored or skipped."""
+        self._articles += articles
         if self._bar is not None:
-            self._bar.advance(self._task)
-            speed = self._bar.tasks[0].speed
-            self._bar.update(self._task, rate=f"{speed:.1f} articles/s" if speed else "")
+            rate = self._articles / max(time.monotonic() - self._started, 1e-6)
+            self._bar.update(self._task, advance=max(size, 0), articles=f"{self._articles} articles, {rate:.1f}/s")
 
-    def grow(self) -> None:
+    def grow(self, size: int) -> None:
+        """The input holds ``size`` more bytes than counted (decompressed files)."""
+        self._total += max(size, 0)
         if self._bar is not None:
-            self._total += 1
             self._bar.update(self._task, total=self._total)
 
     def __exit__(self, *exc: object) -> None:

@@ -48,7 +48,7 @@ def iter_articles(
     for _, outcome in iter_records(path, columns, encoding):
         if isinstance(outcome, InputError):
             raise outcome
-        yield _apply_overrides(outcome, overrides)
+        yield apply_overrides(outcome, overrides)
 
 
 def iter_records(
@@ -333,7 +333,8 @@ def normalize_date(value: str, where: str = "published") -> str:
     return parsed.isoformat()
 
 
-def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
+def apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
+    """``article`` with each non-None override (title, text, published, outlet, url) in place of its own."""
     for name, value in overrides.items():
         if value is not None and name in FIELDS:
             setattr(article, name, normalize_date(value, f"--{name}") if name == "published" else value)

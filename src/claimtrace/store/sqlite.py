@@ -731,6 +731,9 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
     if filters.source_kind:
         where.append("c.source_kind = ?")
         params.append(filters.source_kind)
+    if filters.source:
+        where.append("(c.source_canonical LIKE ? ESCAPE '\\' OR c.source_text LIKE ? ESCAPE '\\')")
+        params.extend([_like_pattern(filters.source)] * 2)
     if filters.since:
         where.append("substr(COALESCE(c.event_time, a.published), 1, 10) >= ?")
         params.append(filters.since)
@@ -741,6 +744,12 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
         where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
         params.append(filters.search)
     return where, params
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere in a value, its own % and _ taken literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _claim_view(row: sqlite3.Row) -> dict[str, Any]:
