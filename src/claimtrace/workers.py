@@ -27,15 +27,20 @@ _PR_SET_PDEATHSIG = 1
 _CHECK_EVERY_S = 0.25
 
 
-def start_worker() -> None:
-    """Set up a pool worker: Ctrl-C ignored, killed when its parent dies."""
+def start_worker(parent: int | None = None) -> None:
+    """Set up a pool worker: Ctrl-C ignored, killed when its parent (pid ``parent``, else the
+    current parent) dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent)
 
 
-def die_with_parent() -> None:
-    """Make this process end when its parent does (kernel signal on Linux, else a watchdog thread)."""
-    parent = os.getppid()
+def die_with_parent(parent: int | None = None) -> None:
+    """Make this process end when its parent does (kernel signal on Linux, else a watchdog thread).
+
+    ``parent`` is the pid the parent had when it started this process: if the parent died while
+    this process was starting, it has already been adopted by another and must end now.
+    """
+    parent = parent or os.getppid()
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

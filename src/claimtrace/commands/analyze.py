@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", help="the input's encoding (default: detected)")
     parser.add_argument("--format", choices=FORMATS, default="txt", help="format of standard input (default: txt)")
     parser.add_argument("--force", action="store_true", help="analyse text even if it is not English")
+    parser.add_argument("--allow-local-urls", action="store_true",
+                        help="fetch URLs on this machine or a private network too (refused by default)")
     parser.set_defaults(handler=run)
 
 
@@ -118,7 +120,8 @@ def _records(source: str, args: argparse.Namespace) -> Iterator[tuple[str, Artic
             raise InputError(f"standard input is too large (the limit is {MAX_BYTES // 2**20} MiB)")
         yield from records_from_bytes(data, "<stdin>", f".{args.format}", encoding=args.encoding)
     elif _URL.match(source):
-        for where, outcome in records_from_bytes(fetch_page(source), source, ".html", encoding=args.encoding):
+        page = fetch_page(source, allow_local=args.allow_local_urls)
+        for where, outcome in records_from_bytes(page, source, ".html", encoding=args.encoding):
             if isinstance(outcome, Article):
                 outcome.url = outcome.url or source
             yield where, outcome
@@ -126,12 +129,19 @@ def _records(source: str, args: argparse.Namespace) -> Iterator[tuple[str, Artic
         yield from iter_records(source, encoding=args.encoding)
 
 
-def fetch_page(url: str) -> bytes:
-    """The bytes of the page at ``url`` (trafilatura's downloader); InputError when it cannot be had."""
-    from trafilatura.downloads import fetch_response
+def fetch_page(url: str, allow_local: bool = False) -> bytes:
+    """The bytes of the page at ``url`` (trafilatura's downloader); InputError when it cannot be had.
 
+    Addresses on this machine and private networks are refused (trafilatura's SSRF protection)
+    unless ``allow_local``.
+    """
+    from trafilatura.downloads import fetch_response
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "SSRF_PROTECTION", "off" if allow_local else "on")
     try:
-        response = fetch_response(url)
+        response = fetch_response(url, config=config)
     except Exception as exc:  # urllib3 raises assorted errors for bad URLs and refused connections
         raise InputError(f"{url}: cannot fetch the page ({type(exc).__name__})") from None
     if response is None or not response.data:

@@ -404,7 +404,7 @@ def _analyse_in_pool(
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[_Item, Any]] = deque()
     # an executor, unlike multiprocessing.Pool, fails instead of hanging when a worker is killed (OOM)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed, budget))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed, budget, os.getpid()))
     try:
         for item in itertools.chain([first], items):
             while len(pending) >= jobs * _WINDOW_PER_JOB:
@@ -453,11 +453,11 @@ _worker_embeds = False
 _worker_budget: Limits = (None, None)
 
 
-def _worker_start(embed: bool, budget: Limits = (None, None)) -> None:
+def _worker_start(embed: bool, budget: Limits = (None, None), parent: int | None = None) -> None:
     global _worker_error, _worker_embeds, _worker_budget
     from claimtrace.workers import start_worker
 
-    start_worker()  # Ctrl-C is the parent's to handle; die with the parent
+    start_worker(parent)  # Ctrl-C is the parent's to handle; die with the parent
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("CLAIMTRACE_THREADS", "1")

@@ -17,6 +17,7 @@ story or LSH bucket with the new one (a paraphrase far from it in embedding spac
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -235,7 +236,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     try:
         from claimtrace.workers import start_worker
 
-        with multiprocessing.get_context("fork").Pool(parts, initializer=start_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(parts, initializer=start_worker, initargs=(os.getpid(),)) as pool:
             results = pool.map(_relate_forked, bounds)
     finally:
         _FORKED_TASK = None
