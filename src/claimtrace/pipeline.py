@@ -93,7 +93,7 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
     """A sentence without the surrounding whitespace spaCy attaches to it."""
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip())
-    return Sentence(start + lead, start + len(piece.rstrip()))
+    return Sentence(start + lead, max(start + lead, start + len(piece.rstrip())))  # blank: empty, not reversed
 
 
 def _make_doc(nlp, text: str, published: str | None):  # noqa: ANN001, ANN202

@@ -187,6 +187,8 @@ _REASONS = (  # SQLite's message -> what the user can do about it
     ("readonly", "the store is read-only (check the file's permissions, or pass another --db)"),
     ("disk is full", "the disk is full (free some space and run the same command again)"),
     ("malformed", "the store file is damaged"),
+    ("corrupt", "the store file is damaged"),
+    ("vtable constructor failed", "the store file is damaged"),
     ("not a database", "not a claimtrace store"),
     ("locked", "the store is busy in another process (try again when it is done)"),
     ("unable to open", "cannot open the store file"),
