@@ -22,11 +22,10 @@ import pytest
 
 import claimtrace
 from claimtrace.cli import main
-from claimtrace.corpus import ingest as ingest_module
-from claimtrace.corpus.ingest import IngestOptions, ingest
 from claimtrace.errors import ClaimtraceError
-from claimtrace.ingest.readers import decode_text, iter_records
+from claimtrace.ingest import IngestOptions, SilentProgress, ingest
 from claimtrace.model import Analysis, Article
+from claimtrace.readers.formats import decode_text, iter_records
 from claimtrace.store import open_store
 from test_store import TEXT, make_analysis
 
@@ -424,7 +423,7 @@ def test_6_a_read_only_store_is_one_line(tmp_path):
 
 
 def test_6_a_full_disk_while_writing_the_store_names_the_cause(tmp_path):
-    from claimtrace.corpus.records import Relation
+    from claimtrace.store.records import Relation
 
     with open_store(tmp_path / "c.db") as store:
         first = store.add_analysis(make_analysis(), "h1")
@@ -595,24 +594,36 @@ def test_8_claims_by_source_name(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
-def test_8_the_ingest_eta_counts_bytes_not_articles(tmp_path, monkeypatch):
+def test_8_the_ingest_eta_counts_bytes_not_articles(tmp_path):
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "a-short.txt").write_text(story_text(1), encoding="utf-8")
     (folder / "b-long.txt").write_text(story_text(2) + "The governor said more. " * 2000, encoding="utf-8")
-    fractions: list[float] = []
 
-    class Recording(ingest_module._Progress):
+    class Recording(SilentProgress):
+        """Records the share of the input done each time an article is done."""
+
+        def __init__(self) -> None:
+            self.total, self.done, self.fractions = 0, 0, []
+
+        def counting(self, total_bytes: int):
+            self.total = total_bytes
+            return super().counting(total_bytes)
+
+        def grow(self, size: int) -> None:
+            self.total += size
+
         def advance(self, size: int, articles: int = 0) -> None:
-            super().advance(size, articles)
-            self.done = getattr(self, "done", 0) + size
+            self.done += size
             if articles:
-                fractions.append(self.done / self._total)
+                self.fractions.append(self.done / self.total)
 
-    monkeypatch.setattr(ingest_module, "_Progress", Recording)
+    progress = Recording()
     with open_store(tmp_path / "c.db") as store:
-        ingest([folder], store, IngestOptions(jobs=1, link=False), analyzer=lambda a: Analysis(article=a))
-    assert len(fractions) == 2 and fractions[0] < 0.05 and fractions[1] == pytest.approx(1.0, abs=0.01)
+        ingest([folder], store, IngestOptions(jobs=1, link=False, progress=progress),
+               analyzer=lambda a: Analysis(article=a))
+    first, second = progress.fractions
+    assert first < 0.05 and second == pytest.approx(1.0, abs=0.01)
 
 
 def test_8_analyze_reads_standard_input(full_nlp):

@@ -146,13 +146,15 @@ def _decode_as(data: bytes, encoding: str, name: str | Path) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a byte-order mark: most characters of Latin text have a zero high byte."""
+    """UTF-16 text without a byte-order mark: nearly every character of Latin text has a zero high
+    byte, and no low byte is zero."""
     sample = data[:4096] if len(data) % 2 == 0 else b""
     if len(sample) < 4:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    codec = "utf-16-be" if even > 0.3 * half and odd == 0 else "utf-16-le" if odd > 0.3 * half and even == 0 else None
+    codec = ("utf-16-be" if even >= 0.7 * half and odd == 0
+             else "utf-16-le" if odd >= 0.7 * half and even == 0 else None)
     if codec is None:
         return None
     try:

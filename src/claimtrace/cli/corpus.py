@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from claimtrace.ingest.readers import normalize_date
 from claimtrace.model import SOURCE_KINDS
+from claimtrace.readers.formats import normalize_date
 from claimtrace.sanitize import for_terminal
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
 
@@ -104,7 +104,8 @@ def _positive_int(value: str) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from claimtrace.corpus.ingest import IngestOptions, ingest, progress_wanted
+    from claimtrace.cli.progress import RichProgress, progress_wanted
+    from claimtrace.ingest import IngestOptions, ingest
 
     columns = {name: getattr(args, f"{name}_column") for name in ("text", "title", "published", "outlet", "url")}
     options = IngestOptions(
@@ -112,7 +113,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         link=not args.no_link,
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
-        progress=progress_wanted(args.quiet),
+        progress=RichProgress() if progress_wanted(args.quiet) else None,
         encoding=args.encoding,
         seconds_per_article=args.max_seconds,
         memory_mb_per_process=args.max_memory,

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from claimtrace.errors import InputError
-from claimtrace.ingest.readers import MAX_BYTES, apply_overrides, iter_records, records_from_bytes
 from claimtrace.model import Analysis, Article, to_dict
+from claimtrace.readers.formats import MAX_BYTES, apply_overrides, iter_records, records_from_bytes
 from claimtrace.sanitize import for_terminal
 
 STDIN = "-"
