@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -60,7 +61,7 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _db_argument(parser)
-    parser.add_argument("--jobs", type=_positive_int, default=2, help="processes for analysis (default: 2)")
+    parser.add_argument("--jobs", type=_job_count, default=2, help="processes for analysis (default: 2)")
     parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--encoding", help="the encoding of every file (default: detected)")
@@ -86,6 +87,15 @@ def _register_claims(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", metavar="DATE", help="claims about (else published) on or before DATE")
     parser.add_argument("--search", metavar="TEXT", help="full-text search in claim content and source (FTS5)")
     parser.add_argument("--limit", type=_positive_int, default=100, help="at most this many (default: 100)")
+
+
+def _job_count(value: str) -> int:
+    """A number of analysis processes: each loads the pipeline (about 0.5 GB), so a few per core."""
+    number = _positive_int(value)
+    most = 4 * (os.cpu_count() or 1)
+    if number > most:
+        raise argparse.ArgumentTypeError(f"must be at most {most} (four per core): {number}")
+    return number
 
 
 def _positive_int(value: str) -> int:
@@ -126,13 +136,13 @@ def run_ingest(args: argparse.Namespace) -> int:
             summary = ingest(args.paths, store, options)
     except KeyboardInterrupt:
         print(f"claimtrace: interrupted; every article analysed so far is stored: run the same command again "
-              f"to finish (claimtrace errors --db {args.db} lists what was skipped)", file=sys.stderr)
+              f"to finish (claimtrace errors --db {for_terminal(args.db)} lists what was skipped)", file=sys.stderr)
         return 130
     finally:
         store.close()
     print(summary.line())
     if summary.skipped:
-        print(f"see the reasons with: claimtrace errors --db {args.db}", file=sys.stderr)
+        print(f"see the reasons with: claimtrace errors --db {for_terminal(args.db)}", file=sys.stderr)
     return 0
 
 
