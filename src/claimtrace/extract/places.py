@@ -272,23 +272,26 @@ class NearbyAnchors:
         self._places = [place for place, _ in by_row.values()]
         self._indices = [indices for _, indices in by_row.values()]
         self._tree: Any = None
-        if self._places:
+        if len(self._places) > _SCAN_AT_MOST:
             from scipy.spatial import cKDTree
 
             self._tree = cKDTree([_unit_vector(p.lat, p.lon) for p in self._places])
 
     def nearest_km(self, candidate: Candidate, index: int) -> float | None:
         """Distance to the nearest anchor other than the candidate itself and its own mention's."""
-        if self._tree is None:
-            return None
-        k = min(3, len(self._places))
-        _, found = self._tree.query(_unit_vector(candidate.lat, candidate.lon), k=k)
-        for position in ([found] if k == 1 else found):
-            anchor = self._places[position]
-            if anchor.rowid == candidate.rowid or self._indices[position] == {index}:
-                continue
-            return distance_km(candidate.lat, candidate.lon, anchor.lat, anchor.lon)
-        return None
+        if self._tree is None:  # a few anchors: a scan is cheaper than a tree, with the same answer
+            positions: Any = range(len(self._places))
+        else:
+            _, positions = self._tree.query(_unit_vector(candidate.lat, candidate.lon), k=3)
+        distances = [
+            distance_km(candidate.lat, candidate.lon, self._places[p].lat, self._places[p].lon)
+            for p in positions
+            if self._places[p].rowid != candidate.rowid and self._indices[p] != {index}
+        ]
+        return min(distances, default=None)
+
+
+_SCAN_AT_MOST = 32  # anchors up to which a scan beats building a k-d tree
 
 
 def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
