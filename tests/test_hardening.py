@@ -516,9 +516,12 @@ def test_7_a_publication_month_is_kept_with_its_granularity(tmp_path, full_nlp):
         summary = ingest([path], store, IngestOptions(jobs=1, link=False),
                          analyzer=lambda article: Analysis(article=article))
         assert (summary.added, summary.skipped) == (2, 0)
-        assert sorted(store.analysis(i).article.published for i in store.iter_article_ids()) == ["2024", "2024-04"]
+        published = sorted((p.isoformat(), p.granularity) for p in
+                           (store.analysis(i).article.published for i in store.iter_article_ids()))
+        assert published == [("2024", "year"), ("2024-04", "month")]
     analysis = claimtrace.analyze("The governor said on Tuesday that the bridge was closed.", published="2024-04")
-    assert analysis.article.published == "2024-04"
+    assert analysis.article.published.isoformat() == "2024-04"
+    assert not any(d.resolved for d in analysis.dates)  # a month anchors no "Tuesday"
 
 
 ENGLISH_TABLE = """FOOTBALL - DUTCH LEAGUE RESULTS AND TABLE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claimtrace.link.relations import change_markers, relate
+from claimtrace.model import PartialDate
 from conftest import claim_record
 
 claim = claim_record
@@ -143,7 +144,7 @@ def test_relating_is_the_same_whichever_claim_comes_first():
     undated = claim_record("Troops withdrew from the northern airport", polarity="affirms")
     dated = claim_record("Troops did not withdraw from the northern airport", polarity="denies")
     undated.id, dated.id = 7, 3
-    undated.published, dated.published = None, "2024-01-05"
+    undated.published, dated.published = None, PartialDate(2024, 1, 5)
     forward, backward = relate(undated, dated), relate(dated, undated)
     assert forward is not None and forward == backward
     assert (forward.a, forward.b) == (3, 7)  # unknown time: the order they were stored in

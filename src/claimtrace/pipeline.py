@@ -15,7 +15,7 @@ from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
 from claimtrace.extract.doctext import doc_text
-from claimtrace.model import Analysis, Article, Sentence, Span
+from claimtrace.model import Analysis, Article, PartialDate, Sentence, Span
 from claimtrace.sanitize import clean_optional, clean_text
 
 CHUNK_CHARS = 20_000
@@ -85,7 +85,7 @@ def analyze_article(
 
 def _clean_article(article: Article) -> None:
     article.text = clean_text(article.text)
-    for name in ("title", "published", "outlet", "url"):
+    for name in ("title", "outlet", "url"):
         setattr(article, name, clean_optional(getattr(article, name)))
 
 
@@ -96,7 +96,7 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
     return Sentence(start + lead, max(start + lead, start + len(piece.rstrip())))  # blank: empty, not reversed
 
 
-def _make_doc(nlp, text: str, published: str | None):  # noqa: ANN001, ANN202
+def _make_doc(nlp, text: str, published: PartialDate | None):  # noqa: ANN001, ANN202
     doc = nlp.make_doc(text)
     doc._.published = published
     return doc

@@ -203,7 +203,7 @@ def _relations_text(relations: list[dict[str, Any]]) -> str:
 def run_claims(args: argparse.Namespace) -> int:
     filters = ClaimFilter(
         about=args.about, place=args.place, source_kind=args.source_kind, source=args.source,
-        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until"),
+        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until", last=True),
         search=args.search, limit=args.limit,
     )
     with _closing(_open(args)) as store:
@@ -214,8 +214,12 @@ def run_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date_or_none(value: str | None, flag: str) -> str | None:
-    return normalize_date(value, flag)[:10] if value else None
+def _date_or_none(value: str | None, flag: str, last: bool = False) -> str | None:
+    """The day ``value`` starts (or, with ``last``, ends) on, as ISO text for the store's filters."""
+    if not value:
+        return None
+    date = normalize_date(value, flag)
+    return (date.last_day() if last else date.first_day()).isoformat()
 
 
 def run_conflicts(args: argparse.Namespace) -> int:

@@ -30,9 +30,10 @@ import numpy as np
 
 from claimtrace.errors import InputError
 from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
-from claimtrace.link.matching import embed_claims, parse_date
+from claimtrace.link.matching import embed_claims
 from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
+from claimtrace.model import first_day
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 MAX_BLOCK_CANDIDATES = 2000
@@ -149,25 +150,25 @@ def assign_stories(
     Returns (assignments of the new articles, labels of the stories they touch, count of new stories).
     """
     new_ids = {a.id for a in new_articles}
-    new_days = sorted(d for d in (parse_date(a.published) for a in new_articles) if d)
+    new_days = sorted(d for d in (first_day(a.published) for a in new_articles) if d)
     if len(new_days) < len(new_articles):
         new_days = []  # an undated new article may join any story: keep every stored one as context
     stored = [a for a in all_articles if a.id not in new_ids and a.story_id is not None]
     max_story = max((a.story_id for a in stored), default=0)
     # Only stories that a new article could join are rebuilt: those within the window of one.
-    context = [a for a in stored if _near_any(parse_date(a.published), new_days)]
+    context = [a for a in stored if _near_any(first_day(a.published), new_days)]
     index = StoryIndex(next_id=max_story + 1)
     if context:
         grouped: dict[int, Story] = {}
         for article, vector in zip(context, article_vectors(context), strict=True):
             story = grouped.setdefault(article.story_id, Story(article.story_id))
             story.add(
-                article.id, vector, article.entities, parse_date(article.published), article.title or ""
+                article.id, vector, article.entities, first_day(article.published), article.title or ""
             )
         for story in grouped.values():
             index.add_story(story)
     existing = set(index.stories)
-    ordered = sorted(new_articles, key=lambda a: (parse_date(a.published) or date.max, a.id))
+    ordered = sorted(new_articles, key=lambda a: (first_day(a.published) or date.max, a.id))
     vectors = article_vectors(ordered) if ordered else []
     assignments = {
         article.id: index.assign(article, vector) for article, vector in zip(ordered, vectors, strict=True)

@@ -27,10 +27,10 @@ from claimtrace.link.matching import (
     content_lemmas,
     days_between,
     normalized_form,
-    parse_date,
     score_forms,
     tokens,
 )
+from claimtrace.model import PartialDate, first_day
 from claimtrace.store.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
@@ -108,7 +108,7 @@ def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str
 def _date_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[str, str] | None:
     """Both give an event time and neither contains the other ("2022-02" contains "2022-02-16")."""
     ta, tb = a.event_time, b.event_time
-    if not ta or not tb or parse_date(ta) is None or parse_date(tb) is None:
+    if not ta or not tb or PartialDate.leading(ta) is None or PartialDate.leading(tb) is None:
         return None
     if ta.startswith(tb) or tb.startswith(ta):
         return None
@@ -142,7 +142,7 @@ def opposite_evidence(
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
     """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
     so that relating (a, b) and (b, a) gives the same relation."""
-    da, db = parse_date(a.time), parse_date(b.time)
+    da, db = first_day(a.time), first_day(b.time)
     if da and db and da != db:
         return (a, b) if da < db else (b, a)
     return (a, b) if a.id <= b.id else (b, a)

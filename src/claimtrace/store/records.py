@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from claimtrace.model import Claim
+from claimtrace.model import Claim, PartialDate
 
 RelationKind = Literal["corroborates", "contradicts", "updates"]
 
@@ -21,12 +21,15 @@ class ArticleRecord:
     title: str | None
     text: str
     outlet: str | None
-    published: str | None
+    published: PartialDate | None  # ISO text is parsed on construction
     url: str | None
     entities: list[str] = field(default_factory=list)  # canonical names
     places: list[str] = field(default_factory=list)  # place keys: "name (place id)", or the name when unresolved
     story_id: int | None = None
     embedding: Any = None  # the story vector (MiniLM of title + lead), or None until computed
+
+    def __post_init__(self) -> None:
+        self.published = _published(self.published)
 
 
 def place_key(name: str, place_id: str | None) -> str:
@@ -47,19 +50,22 @@ class ClaimRecord:
     article_id: int
     claim: Claim
     outlet: str | None = None
-    published: str | None = None
+    published: PartialDate | None = None  # ISO text is parsed on construction
     url: str | None = None
-    event_time: str | None = None  # ISO date the claim is about, else None (use published)
+    event_time: str | None = None  # ISO value of the date mention the claim is about (may be a range), else None
     entities: list[str] = field(default_factory=list)  # canonical names in the claim's sentence
     places: list[str] = field(default_factory=list)  # place keys in the claim's sentence (as above)
     embedding: Any = None  # numpy float32 vector (L2-normalized) or None
     # The normalized form, computed once per record by ``matching.normalized_form`` (never stored).
     form: Any = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        self.published = _published(self.published)
+
     @property
-    def time(self) -> str | None:
-        """The time the claim is about: its event time, else the publication date."""
-        return self.event_time or self.published
+    def time(self) -> PartialDate | None:
+        """The time the claim is about: (the start of) its event time, else the publication date."""
+        return PartialDate.leading(self.event_time) if self.event_time else self.published
 
 
 @dataclass
@@ -69,3 +75,7 @@ class Relation:
     relation: RelationKind
     reason: str  # human-readable evidence: "polarity flip", "20 killed vs 35 killed", ...
     score: float = 0.0  # match strength in [0, 1]
+
+
+def _published(value: PartialDate | str | None) -> PartialDate | None:
+    return PartialDate.from_iso(value) if isinstance(value, str) else value

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
+from claimtrace.model import Analysis, Claim, Cue, DateMention, PartialDate, Sentence, Source, Span, to_dict
 from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
@@ -368,7 +368,7 @@ class SQLiteStore:
         cursor = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
             " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
+            (content_hash, art.title, art.text, art.outlet, _iso(art.published), art.url, art.language, path,
              json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
         return int(cursor.lastrowid or 0)
@@ -889,3 +889,7 @@ def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: PartialDate | None) -> str | None:
+    return value.isoformat() if value is not None else None
