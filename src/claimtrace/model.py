@@ -210,6 +210,33 @@ class Cue(Span):
 
 
 @dataclass
+class Frame:
+    """The proposition a claim states, normalized for comparing claims across articles.
+
+    ``predicate`` is a state ("responsibility" for an event, "presence" of forces, "toll") or an event
+    class ("attack", "capture", ...); ``polarity`` is that of the proposition after folding antonyms
+    (a reported withdrawal is ``presence`` denied, with ``change`` true); ``agent`` is the side the
+    actor stands for ("Russia" for "Russian forces"). See extract/frames.py.
+    """
+
+    predicate: str
+    polarity: str = "affirms"  # one of Polarity
+    modality: str = "asserted"  # asserted, possible, reported, intention, future, conditional, obligation
+    agent: str | None = None
+    agent_text: str | None = None
+    target: str | None = None  # what the event befell ("hospital", "dam"), a lower-case noun
+    place: str | None = None  # gazetteer id of the place the claim is about
+    place_name: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 of that place
+    place_feature: str | None = None  # its FeatureClass
+    time: str | None = None  # ISO date the claim is about: the event time in the text, else published
+    time_from: str = "unknown"  # "text" (the claim), "sentence" (its sentence), "published" or "unknown"
+    change: bool = False  # the claim reports a change of state (left, arrived, rose to)
+    quantity: float | None = None
+    unit: str | None = None  # what the quantity counts ("killed", "wounded", "missing", ...)
+
+
+@dataclass
 class Claim:
     content: Span
     source: Source | None = None
@@ -219,6 +246,7 @@ class Claim:
     polarity: str = "affirms"  # one of Polarity
     recipient: Span | None = None
     sentence: int = 0  # index into Analysis.sentences
+    frame: Frame | None = None  # what the claim states, normalized (extract/frames.py)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
 from claimtrace.extract.doctext import doc_text
+from claimtrace.extract.frames import attach_frames
 from claimtrace.model import Analysis, Article, PartialDate, Sentence, Span
 from claimtrace.sanitize import clean_optional, clean_text
 
@@ -80,6 +81,7 @@ def analyze_article(
         if on_chunk is not None:
             on_chunk(offset + len(chunk_text), len(article.text))
     _merge_entity_groups(analysis)
+    attach_frames(analysis)
     return analysis
 
 

@@ -1,6 +1,6 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
-``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts`` and
+``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts``, ``relations`` and
 ``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
 directory). Queries print a table, or ``--json`` / ``--csv``.
 """
@@ -21,6 +21,7 @@ from claimtrace.model import SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.sanitize import for_terminal
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 MAX_COUNT = 10**9  # limits and job counts above this are typing mistakes (and overflow SQLite's integers)
@@ -35,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_claims(subparsers)
     conflicts = _query(subparsers, "conflicts", "contradicting claims across articles, newest first", run_conflicts)
     conflicts.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
+    relations = _query(
+        subparsers, "relations", "related claims across articles (corroborates, contradicts, updates), newest first",
+        run_relations,
+    )
+    relations.add_argument("--type", choices=RELATION_KINDS, help="only relations of this kind")
+    relations.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
     _query(subparsers, "outlets", "per outlet: articles, claims, kinds of sources, contradictions", run_outlets)
 
 
@@ -232,6 +239,25 @@ def run_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_relations(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.relations(args.type, args.limit)
+    flat = [_flat_conflict(r) for r in rows]
+    columns = [("relation", "relation"), ("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
+               ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
+    _emit(args, rows, flat, columns, "Relations" if args.type is None else f"Relations: {args.type}")
+    return 0
+
+
+def _frame_text(claim: dict[str, Any]) -> str | None:
+    """A claim's frame in a few words: "responsibility: Israel (denies)"."""
+    frame = claim.get("frame")
+    if not frame:
+        return None
+    who = f" {frame['agent']}" if frame.get("agent") else ""
+    return f"{frame['predicate']}:{who} ({frame['polarity']})"
+
+
 def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {"relation": row["relation"], "reason": row["reason"], "score": row["score"]}
     for side in ("a", "b"):
@@ -243,6 +269,7 @@ def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
             f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
             f"{side}_source": source.get("canonical") or source.get("text"),
             f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
+            f"{side}_frame": _frame_text(claim),
         })
     return flat
 

@@ -8,11 +8,12 @@ Corpus objects only point at analyses by id and offsets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from claimtrace.model import Claim, PartialDate
+from claimtrace.model import Claim, Frame, PartialDate
 
 RelationKind = Literal["corroborates", "contradicts", "updates"]
+RELATION_KINDS: tuple[str, ...] = get_args(RelationKind)
 
 
 @dataclass
@@ -61,6 +62,22 @@ class ClaimRecord:
 
     def __post_init__(self) -> None:
         self.published = _published(self.published)
+
+    @property
+    def frame(self) -> Frame:
+        """The claim's frame: as analysed, else derived now from the claim alone (stores written
+        before frames existed), kept on the claim."""
+        if self.claim.frame is None:
+            from claimtrace.extract.frames import frame_of
+
+            frame = frame_of(self.claim, published=self.published, entities=self.entities)
+            if self.places and frame.place is None:
+                frame.place_name = place_name(self.places[0])
+                frame.place = self.places[0]
+            if self.event_time:
+                frame.time, frame.time_from = self.event_time, "sentence"
+            self.claim.frame = frame
+        return self.claim.frame
 
     @property
     def time(self) -> PartialDate | None:
