@@ -7,8 +7,10 @@ emoji / right-to-left / zero-width text. ``claimtrace.analyze`` runs on each (la
 pipeline loaded beforehand) and the script reports the CPU seconds of this process per size (the
 least of ``--repeat`` runs: CPU time, unlike wall-clock time, does not grow when other processes
 share the machine) and the growth exponent: the slope of log(seconds) over log(size), fitted on all
-sizes (``exponent``) and between the two largest sizes (``exponent_last``). Linear work has an
-exponent near 1 (below 1 while start-up costs dominate the small sizes); the bar is 1.2 for both.
+sizes (``exponent``), between the two largest sizes (``exponent_last``) and the steepest between two
+neighbouring sizes (``exponent_max_step``: work quadratic only up to the 20,000-character chunk
+shows there). Linear work has an exponent near 1 (below 1 while start-up costs dominate the small
+sizes); the bar is 1.2 for all three.
 
     python benchmarks/growth.py [--sizes 1,5,20,100] [--shapes places,quotes] [--repeat 2] [--json]
 
@@ -136,6 +138,7 @@ def run(shapes: list[str], sizes_kb: list[int], repeat: int = 1) -> dict[str, di
             "seconds": [round(s, 3) for s in seconds],
             "exponent": round(slope(sizes, seconds), 3),
             "exponent_last": round(slope(sizes[-2:], seconds[-2:]), 3),
+            "exponent_max_step": round(max(slope(sizes[i:i + 2], seconds[i:i + 2]) for i in range(len(sizes) - 1)), 3),
         }
     return results
 
@@ -150,16 +153,19 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results = run(args.shapes.split(","), sizes, args.repeat)
-    worst = max(max(r["exponent"], r["exponent_last"]) for r in results.values())  # type: ignore[type-var]
+    keys = ("exponent", "exponent_last", "exponent_max_step")
+    worst = max(max(r[k] for k in keys) for r in results.values())  # type: ignore[type-var]
     if args.json:
         print(json.dumps({"sizes_kb": sizes, "shapes": results, "max_exponent": worst, "bar": BAR,
                           "measure": "cpu_seconds"}))
         return
     print("CPU seconds per analysis (least of --repeat runs)")
-    print(f"{'shape':<14}" + "".join(f"{str(kb) + ' KB':>10}" for kb in sizes) + f"{'exponent':>10}{'last':>8}")
+    print(f"{'shape':<14}" + "".join(f"{str(kb) + ' KB':>10}" for kb in sizes) + f"{'exponent':>10}{'last':>8}"
+          f"{'steepest':>10}")
     for shape, result in results.items():
         cells = "".join(f"{s:>9.2f}s" for s in result["seconds"])  # type: ignore[union-attr]
-        print(f"{shape:<14}{cells}{result['exponent']:>10.2f}{result['exponent_last']:>8.2f}")
+        print(f"{shape:<14}{cells}{result['exponent']:>10.2f}{result['exponent_last']:>8.2f}"
+              f"{result['exponent_max_step']:>10.2f}")
     print(f"max exponent {worst:.2f} (bar {BAR})")
 
 

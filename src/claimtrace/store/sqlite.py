@@ -265,7 +265,6 @@ def _translating(method: Any) -> Any:
     return call
 
 
-
 @one_line_errors
 class SQLiteStore:
     """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode."""
