@@ -25,7 +25,7 @@ from claimtrace.cli import main
 from claimtrace.errors import ClaimtraceError
 from claimtrace.ingest import IngestOptions, SilentProgress, ingest
 from claimtrace.model import Analysis, Article
-from claimtrace.readers.formats import decode_text, iter_records
+from claimtrace.readers.formats import decode_text, file_records
 from claimtrace.store import open_store
 from test_store import TEXT, make_analysis
 
@@ -355,7 +355,7 @@ def test_4_utf16_without_a_byte_order_mark_is_text(codec):
 def test_4_the_encoding_flag_overrides_detection(tmp_path, capsys, full_nlp):
     path = tmp_path / "a.txt"
     path.write_bytes(("Title\n" + ACCENTED).encode("cp1252"))
-    [(_, article)] = iter_records(path, encoding="cp1252")
+    [(_, article)] = file_records(path, encoding="cp1252")
     assert article.text == ACCENTED
     assert main(["analyze", str(path), "--encoding", "cp1252", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["article"]["text"] == ACCENTED

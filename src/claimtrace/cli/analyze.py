@@ -17,10 +17,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from claimtrace.errors import InputError
 from claimtrace.model import Analysis, Article, to_dict
-from claimtrace.readers.formats import MAX_BYTES, apply_overrides, iter_records, records_from_bytes
+from claimtrace.readers import normalize_date
+from claimtrace.readers.discovery import read_paths
+from claimtrace.readers.formats import MAX_BYTES, apply_overrides, records_from_bytes
 from claimtrace.sanitize import for_terminal
 
 STDIN = "-"
@@ -33,10 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="analyse articles and print a report, JSON or an HTML page",
-        description="Analyse articles (.txt with the title on the first line, .html, .json, .jsonl, .csv), "
-        "standard input ('-') or a web page (an http(s):// URL).",
+        description="Analyse articles (.txt with the title on the first line, .html, .json, .jsonl, .csv; "
+        "optionally .gz; folders recursively; metadata from sidecar files as for ingest), standard input "
+        "('-') or a web page (an http(s):// URL).",
     )
-    parser.add_argument("paths", nargs="+", metavar="INPUT", help="article files, '-' or URLs")
+    parser.add_argument("paths", nargs="+", metavar="INPUT", help="article files or folders, '-' or URLs")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the analysis as JSON (one object per article)")
     output.add_argument("--html", metavar="OUT", help="write a self-contained HTML report to OUT")
@@ -64,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 failures.append(str(outcome))
     if not analyses:
+        if not failures:
+            raise InputError(f"no articles in {', '.join(args.paths)}")
         if len(failures) == 1:
             raise InputError(failures[0])
         _report_skips(failures)
@@ -97,14 +103,15 @@ def _analysed_records(source: str, args: argparse.Namespace) -> Iterator[Analysi
     """Each record of one input analysed, or the one-line reason it could not be."""
     from claimtrace.pipeline import analyze_article
 
-    overrides = {"published": args.published, "outlet": args.outlet, "url": args.url, "title": args.title}
+    published = normalize_date(args.published, "--published") if args.published else None
+    overrides = {"published": published, "outlet": args.outlet, "url": args.url, "title": args.title}
     try:
-        for where, outcome in _records(source, args):
+        for where, outcome in _records(source, args, overrides):
             if isinstance(outcome, InputError):
                 yield outcome
                 continue
             try:
-                article = apply_overrides(outcome, overrides)
+                article = outcome
                 with _chunk_progress(article) as progress:
                     yield analyze_article(article, force=args.force, on_chunk=progress)
             except InputError as exc:
@@ -113,20 +120,32 @@ def _analysed_records(source: str, args: argparse.Namespace) -> Iterator[Analysi
         yield exc
 
 
-def _records(source: str, args: argparse.Namespace) -> Iterator[tuple[str, Article | InputError]]:
+def _records(
+    source: str, args: argparse.Namespace, overrides: dict[str, Any]
+) -> Iterator[tuple[str, Article | InputError]]:
+    """The records of one input with the overrides applied: files and folders through the reading path
+    ingest uses, standard input and web pages from their bytes."""
     if source == STDIN:
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise InputError(f"standard input is too large (the limit is {MAX_BYTES // 2**20} MiB)")
-        yield from records_from_bytes(data, "<stdin>", f".{args.format}", encoding=args.encoding)
+        records = records_from_bytes(data, "<stdin>", f".{args.format}", encoding=args.encoding)
+        yield from _overridden(records, overrides)
     elif _URL.match(source):
         page = fetch_page(source, allow_local=args.allow_local_urls)
-        for where, outcome in records_from_bytes(page, source, ".html", encoding=args.encoding):
+        for where, outcome in _overridden(records_from_bytes(page, source, ".html", encoding=args.encoding), overrides):
             if isinstance(outcome, Article):
                 outcome.url = outcome.url or source
             yield where, outcome
     else:
-        yield from iter_records(source, encoding=args.encoding)
+        yield from read_paths([source], overrides=overrides, encoding=args.encoding)
+
+
+def _overridden(
+    records: Iterator[tuple[str, Article | InputError]], overrides: dict[str, Any]
+) -> Iterator[tuple[str, Article | InputError]]:
+    for where, outcome in records:
+        yield where, apply_overrides(outcome, overrides) if isinstance(outcome, Article) else outcome
 
 
 def fetch_page(url: str, allow_local: bool = False) -> bytes:

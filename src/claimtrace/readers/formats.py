@@ -8,7 +8,9 @@ Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
 - ``.csv``: one article per row (header names, or a column mapping).
 
 Records carry ``title``, ``text``, ``published``, ``outlet``, ``url``. Every
-problem a user can cause raises :class:`InputError` with one clear line.
+problem a user can cause raises :class:`InputError` with one clear line. Files
+are found, and metadata added, by :mod:`claimtrace.readers.discovery`, the one
+reading path of ``analyze`` and ``ingest``.
 """
 
 from __future__ import annotations
@@ -34,23 +36,7 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 Record = tuple[str, Article | InputError]
 
 
-def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
-    """All articles in one file, with non-None ``overrides`` replacing file metadata."""
-    return list(iter_articles(path, **overrides))
-
-
-def iter_articles(
-    path: str | Path, columns: Mapping[str, str] | None = None, encoding: str | None = None,
-    **overrides: str | None,
-) -> Iterator[Article]:
-    """Yield the articles of one file; the first bad record raises its InputError."""
-    for _, outcome in iter_records(path, columns, encoding):
-        if isinstance(outcome, InputError):
-            raise outcome
-        yield apply_overrides(outcome, overrides)
-
-
-def iter_records(
+def file_records(
     path: str | Path, columns: Mapping[str, str] | None = None, encoding: str | None = None
 ) -> Iterator[Record]:
     """Each record of one file as (where, article or the reason it is bad).
@@ -64,7 +50,7 @@ def iter_records(
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
+        raise InputError(f"{path}: is a directory")
     try:
         data = read_bytes(path)
     except OSError as exc:
