@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 
 import pytest
 
@@ -206,7 +205,7 @@ def test_static_assets_come_from_the_package_only(client):
 
 def test_writes_are_refused_without_allow_ingest(client, store_ids):
     path, _ = store_ids
-    before = open_store(path, read_only=True).counts()
+    before = open_store(path, readonly=True).counts()
     body = {"text": "The mayor said that the bridge reopened."}
     response = client.post("/api/ingest", json=body, headers={"authorization": "Bearer anything"})
     assert response.status_code == 403 and "--allow-ingest" in response.json()["detail"]
@@ -214,7 +213,7 @@ def test_writes_are_refused_without_allow_ingest(client, store_ids):
     assert form.status_code == 403
     for method in ("put", "delete", "patch"):
         assert getattr(client, method)("/api/articles/1").status_code == 405
-    assert open_store(path, read_only=True).counts() == before
+    assert open_store(path, readonly=True).counts() == before
 
 
 def test_ingest_needs_the_token(store_ids):
@@ -229,12 +228,12 @@ def test_ingest_needs_the_token(store_ids):
 
 def test_the_store_is_opened_read_only(store_ids):
     path, _ = store_ids
-    store = open_store(path, read_only=True)
-    with pytest.raises(sqlite3.OperationalError):
+    store = open_store(path, readonly=True)
+    with pytest.raises(ClaimtraceError, match="read-only"):
         store.set_setting("x", "y")
     store.close()
     with pytest.raises(ClaimtraceError, match="no store here"):
-        open_store(path.with_name("missing.db"), read_only=True)
+        open_store(path.with_name("missing.db"), readonly=True)
 
 
 def test_request_bodies_are_size_limited(store_ids):
@@ -252,13 +251,13 @@ TEXT = "Bridge reopens in Lyon\nThe mayor of Lyon said on Monday that the bridge
 
 def test_analyze_shows_the_analysis_without_storing(client, store_ids, full_nlp):
     path, _ = store_ids
-    before = open_store(path, read_only=True).counts()
+    before = open_store(path, readonly=True).counts()
     data = client.post("/api/analyze", json={"text": TEXT.split("\n", 1)[1], "published": "2024-06-03"}).json()
     assert data["claims"] and data["claims"][0]["source"]["text"].lower().startswith("the mayor")
     page = client.post("/analyze", files={"file": ("bridge.txt", TEXT.encode())}).text
     assert "Bridge reopens in Lyon" in page and "class='source'" in page
     assert client.post("/analyze", files={"file": ("x.exe", b"MZ")}).status_code == 400
-    assert open_store(path, read_only=True).counts() == before
+    assert open_store(path, readonly=True).counts() == before
 
 
 def test_ingest_with_the_token_stores_and_links(tmp_path, full_nlp):

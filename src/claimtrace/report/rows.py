@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 
-def write_csv(rows: list[dict[str, Any]], default_fields: Sequence[str], out: TextIO) -> None:
-    """Every key of ``rows`` as a column (``default_fields`` when there are none); nested values as JSON."""
+def write_csv(rows: list[dict[str, Any]], default_fields: Sequence[str], out: TextIO,
+              clean: Callable[[str], str] | None = None) -> None:
+    """Every key of ``rows`` as a column (``default_fields`` when there are none); nested values as
+    JSON; ``clean`` applied to every text cell (the CLI strips terminal escapes when writing to one)."""
     fields = list(rows[0]) if rows else list(default_fields)
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: cell(v) for k, v in row.items()})
+        writer.writerow({k: cell(v, clean) for k, v in row.items()})
 
 
-def cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+def cell(value: Any, clean: Callable[[str], str] | None = None) -> Any:
+    value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    return clean(value) if clean is not None and isinstance(value, str) else value
 
 
 def relations_text(relations: list[dict[str, Any]]) -> str:

@@ -80,7 +80,7 @@ class StoreAccess:
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.db, read_only=True)
+            store = open_store(self.db, readonly=True)
             self._local.store = store
         return store
 

@@ -29,7 +29,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def create_app(settings: Settings) -> FastAPI:
     """The web app over the store ``settings.db`` (which must exist: it is opened read-only)."""
-    open_store(settings.db, read_only=True).close()  # fail now, with one line, if it is not a store
+    open_store(settings.db, readonly=True).close()  # fail now, with one line, if it is not a store
     app = FastAPI(title="claimtrace", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Browse a claimtrace store: articles, claims, stories, conflicts, outlets, places.")

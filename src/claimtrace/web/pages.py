@@ -9,7 +9,6 @@ Links to an article's URL are drawn only for http(s) URLs. The one script
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -199,7 +198,7 @@ async def _article_from_form(fields: dict[str, str], upload: Any) -> Article:
         suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ".txt"
         if suffix not in UPLOAD_SUFFIXES:
             raise InputError(f"cannot read {suffix} files (use {', '.join(UPLOAD_SUFFIXES)})")
-        records = list(records_from_bytes(Path(f"upload{suffix}"), await upload.read()))  # never opened
+        records = list(records_from_bytes(await upload.read(), "upload", suffix))  # nothing is opened
         if not records or isinstance(records[0][1], Exception):
             raise records[0][1] if records else InputError("the upload holds no article")
         uploaded = records[0][1]
