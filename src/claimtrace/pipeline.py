@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
@@ -99,16 +98,10 @@ def check_language(text: str, *, force: bool = False) -> str:
     return language
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def _classify(sample: str) -> tuple[str, float]:
-    language, confidence = _identifier().classify(sample)
-    return language, float(confidence)
+    from claimtrace.language import classify
+
+    return classify(sample)
 
 
 def chunk_offsets(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
