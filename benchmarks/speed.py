@@ -32,7 +32,8 @@ profile_cpu_s_per_1k_words (step -> CPU-seconds per 1,000 words), cold_start_s (
 ``claimtrace analyze``), cold_start_cpu_s, cold_start_rss_mb, reference_cold_start_s,
 reference_cold_start_cpu_s, reference_cold_start_rss_mb, cold_start_ratio (claimtrace / reference
 wall; < 1 is faster), cold_start_cpu_ratio (the same in CPU seconds), version_s, help_s, ingest_articles_per_s, reference_ingest_articles_per_s,
-ingest_ratio, n_texts, n_words, rounds, load_average_1min (before, after).
+ingest_ratio (claimtrace / reference articles per second), ingest_cpu_s_per_article,
+reference_ingest_cpu_s_per_article, ingest_cpu_ratio (reference / claimtrace CPU per article), n_texts, n_words, rounds, load_average_1min (before, after).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -186,7 +188,8 @@ def measure_cold_start(commands: dict[str, list[str]], runs: int) -> dict[str, t
 
 
 def measure_ingest(data: Path, n: int, reference: str | None) -> dict[str, float]:
-    """Articles per wall second of ``claimtrace ingest --jobs 2`` and of en_core_web_sm on two processes."""
+    """Articles per wall second (and CPU seconds per article, all processes) of ``claimtrace ingest --jobs 2``
+    and of en_core_web_sm parsing the same texts on two processes."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from ingest import build_corpus, run_ingest
 
@@ -195,26 +198,36 @@ def measure_ingest(data: Path, n: int, reference: str | None) -> dict[str, float
         folder = Path(tmp) / "corpus"
         folder.mkdir()
         count = build_corpus(data, n, folder)
-        seconds, _, _, _ = run_ingest(folder, Path(tmp) / "speed.db", 2)
-        figures["ingest_articles_per_s"] = round(count / seconds, 2)
-        figures["ingest_n_articles"] = count
+        seconds, _, cpu, _ = run_ingest(folder, Path(tmp) / "speed.db", 2)
+        figures.update(ingest_n_articles=count, ingest_articles_per_s=round(count / seconds, 2),
+                       ingest_cpu_s_per_article=round(cpu / count, 4))
         if reference:
             texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
-            figures["reference_ingest_articles_per_s"] = round(count / reference_two_processes(texts, reference), 2)
+            seconds, cpu = reference_two_processes(texts, reference)
+            figures.update(reference_ingest_articles_per_s=round(count / seconds, 2),
+                           reference_ingest_cpu_s_per_article=round(cpu / count, 4))
             figures["ingest_ratio"] = round(figures["ingest_articles_per_s"]
                                             / figures["reference_ingest_articles_per_s"], 3)
+            figures["ingest_cpu_ratio"] = round(figures["reference_ingest_cpu_s_per_article"]
+                                                / figures["ingest_cpu_s_per_article"], 3)
     return figures
 
 
-def reference_two_processes(texts: list[str], reference: str) -> float:
-    """Wall seconds of en_core_web_sm loading and parsing ``texts`` with nlp.pipe(n_process=2)."""
+def reference_two_processes(texts: list[str], reference: str) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its workers) of en_core_web_sm loading and parsing
+    ``texts`` with nlp.pipe(n_process=2)."""
     import spacy
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu_with_children()
     nlp = spacy.load(reference)
     for _ in nlp.pipe(texts, n_process=2, batch_size=32):
         pass
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu_with_children() - cpu_before
+
+
+def _cpu_with_children() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 # --- report -----------------------------------------------------------------------------------------
@@ -282,8 +295,13 @@ def print_table(figures: dict) -> None:
             print(f"{'ratio':<34}{figures['cold_start_ratio']:>8.3f}{figures['cold_start_cpu_ratio']:>8.3f}")
         print(f"{'claimtrace --version / --help':<34}{figures['version_s']:>8.2f}{figures['help_s']:>8.2f}")
     if "ingest_articles_per_s" in figures:
-        print(f"\ningest --jobs 2, {figures['ingest_n_articles']} articles: {figures['ingest_articles_per_s']} "
-              f"articles/s; en_core_web_sm n_process=2: {figures.get('reference_ingest_articles_per_s', '-')}")
+        print(f"\n{'ingest, two processes':<34}{'art./s':>8}{'CPU s/art.':>12}")
+        print(f"{'claimtrace ingest --jobs 2':<34}{figures['ingest_articles_per_s']:>8.2f}"
+              f"{figures['ingest_cpu_s_per_article']:>12.3f}")
+        if "reference_ingest_articles_per_s" in figures:
+            print(f"{'en_core_web_sm, n_process=2':<34}{figures['reference_ingest_articles_per_s']:>8.2f}"
+                  f"{figures['reference_ingest_cpu_s_per_article']:>12.3f}")
+            print(f"{'ratio':<34}{figures['ingest_ratio']:>8.3f}{figures['ingest_cpu_ratio']:>12.3f}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
