@@ -3,7 +3,7 @@
 py3langid ships its model as an LZMA-compressed npz (4.5 MB, 68 MB unpacked); unpacking it costs
 about a third of a CPU-second at every start. The first call here unpacks it once into raw arrays
 under the claimtrace cache folder (see :func:`claimtrace.geo.index.cache_dir`, a folder per
-py3langid version); later starts map those files into memory, which takes milliseconds and
+model file); later starts map those files into memory, which takes milliseconds and
 shares the pages between processes. Scores are py3langid's own (the same arrays, the same
 ``LanguageIdentifier``); when the cache cannot be written, the packaged model is loaded directly.
 Timings: docs/benchmarks_speed.md.
@@ -17,7 +17,6 @@ import mmap
 import os
 import tempfile
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +52,15 @@ def _unpacked_model() -> Path:
     """The folder of raw model arrays for the installed py3langid, unpacked on first use."""
     from claimtrace.geo.index import cache_dir
 
-    folder = cache_dir() / f"langid-{version('py3langid')}"
+    packaged = _packaged_model()
+    stat = packaged.stat()  # the model's size and time name its copy (cheaper than asking its version)
+    folder = cache_dir() / f"langid-{stat.st_size}-{stat.st_mtime_ns}"
     if (folder / "meta.json").is_file():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}.tmp", dir=folder.parent))
     try:
-        _unpack(_packaged_model(), staging)
+        _unpack(packaged, staging)
         os.replace(staging, folder)
     except OSError:
         if not (folder / "meta.json").is_file():
