@@ -99,11 +99,11 @@ def test_metadata_from_sidecar_files_and_flags(tmp_path):
     [(_, first)] = iter_records(one)
     [(_, second)] = iter_records(two)
     [(_, third)] = iter_records(three, overrides={"outlet": "Flag", "published": "2024-01-02"})
-    assert (first.outlet, first.published, first.title) == ("Side Car", "2024-03-05", "Report 0 from Velmora")
+    assert (first.outlet, str(first.published), first.title) == ("Side Car", "2024-03-05", "Report 0 from Velmora")
     assert (second.outlet, second.url) == ("Table Times", "https://t.example/2")
-    assert (third.outlet, third.published) == ("Flag", "2024-01-02")
+    assert (third.outlet, str(third.published)) == ("Flag", "2024-01-02")
     [(_, flagged)] = iter_records(one, overrides={"outlet": "Flag"})
-    assert flagged.outlet == "Flag" and flagged.published == "2024-03-05"
+    assert flagged.outlet == "Flag" and str(flagged.published) == "2024-03-05"
 
 
 def test_csv_column_mapping_gzip_and_bad_records_do_not_stop_a_file(tmp_path):

@@ -144,7 +144,7 @@ def test_claim_records_carry_sentence_entities_places_and_event_time(store):
     ministry, denial = store.claim_records([article_id])
     assert ministry.claim.source.kind == "government"
     assert ministry.places == ["Dorvik (geo:1)"] and ministry.entities == ["Dorvik"]
-    assert ministry.event_time is None and ministry.time == "2024-05-03"
+    assert ministry.event_time is None and str(ministry.time) == "2024-05-03"
     assert denial.entities == ["Anna Reyes"] and denial.places == []
     assert denial.event_time == "2024-05-02"
     assert (denial.outlet, denial.url) == ("Daily Example", "https://example.org/1")

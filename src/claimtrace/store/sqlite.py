@@ -25,8 +25,19 @@ from typing import Any
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
-from claimtrace.store import ClaimFilter, StoredArticle
+from claimtrace.model import (
+    Analysis,
+    Claim,
+    Cue,
+    DateMention,
+    Frame,
+    PartialDate,
+    Sentence,
+    Source,
+    Span,
+    to_dict,
+)
+from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
 _SCHEMA_V1 = """
@@ -279,7 +290,7 @@ class SQLiteStore:
         cursor = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
             " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
+            (content_hash, art.title, art.text, art.outlet, _iso(art.published), art.url, art.language, path,
              json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
         return int(cursor.lastrowid or 0)
@@ -468,6 +479,10 @@ class SQLiteStore:
         with self.transaction():
             self._db.executemany("UPDATE articles SET linked = 1 WHERE id = ?", [(int(a),) for a in article_ids])
 
+    def sidecar(self, name: str) -> Path | None:
+        """A file beside the store where linking keeps what it derives from it ("claimtrace.db.NAME")."""
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def unlinked_article_ids(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
 
@@ -549,14 +564,22 @@ class SQLiteStore:
 
     def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Contradicting claim pairs, the most recently published first."""
+        return self.relations("contradicts", limit)
+
+    def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Related claim pairs (of one ``kind`` when given) with their reasons, the most recently
+        published first."""
         sql = (
             "SELECT r.relation, r.reason, r.score, r.a, r.b,"
             " MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' ORDER BY newest DESC, r.b DESC, r.a DESC"
         )
         params: list[Any] = []
+        if kind is not None:
+            sql += " WHERE r.relation = ?"
+            params.append(kind)
+        sql += " ORDER BY newest DESC, r.b DESC, r.a DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
@@ -750,7 +773,7 @@ def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> st
 
 
 _CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
-_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span}
+_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span, "frame": Frame}
 
 
 def claim_from_json(text: str) -> Claim:
@@ -791,3 +814,7 @@ def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: PartialDate | None) -> str | None:
+    return value.isoformat() if value is not None else None
