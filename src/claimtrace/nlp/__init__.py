@@ -74,6 +74,8 @@ def add_core_steps(nlp: Language) -> Language:
 @lru_cache(maxsize=2)
 def load_pipeline(path: str | None = None, with_components: bool = True) -> Language:
     """Load the trained pipeline (cached) with the claimtrace components appended."""
+    from claimtrace.nlp import components  # noqa: F401  (registers the factories before loading)
+
     _use_fast_ops()
     location = Path(path) if path else model_path()
     if not (location / "config.cfg").is_file():
@@ -83,5 +85,7 @@ def load_pipeline(path: str | None = None, with_components: bool = True) -> Lang
     if with_components:
         for name in CLAIMTRACE_COMPONENTS:
             if name not in nlp.pipe_names:
-                nlp.add_pipe(name)
+                component = nlp.add_pipe(name)
+                if hasattr(component, "initialize"):  # its weights, checked against this pipeline
+                    component.initialize(nlp=nlp)
     return nlp

@@ -72,5 +72,10 @@ def load_cue_model() -> CueModel | None:
         raw = resources.files("claimtrace").joinpath(MODEL_FILE).read_text("utf-8")
     except (OSError, FileNotFoundError):
         return None
+    return parse_cue_model(raw)
+
+
+def parse_cue_model(raw: str) -> CueModel:
+    """A cue model from the JSON ``train_cue_model.py`` writes; ValueError/KeyError when it is not one."""
     data = json.loads(raw)
     return CueModel(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()})
