@@ -12,19 +12,19 @@ import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
 from claimtrace.extract.attribution import find_claims, learned
 from claimtrace.extract.attribution import role_tagger as tagging
 from claimtrace.extract.attribution.config import AttributionModels, bundled_models
-from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, load_role_tagger, role_features
+from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, role_features
 from claimtrace.extract.entities import link_mentions
 from claimtrace.nlp import model_path
 
 needs_model = pytest.mark.skipif(
-    not (model_path() / "config.cfg").is_file() or load_role_tagger() is None,
+    not (model_path() / "config.cfg").is_file() or bundled_models().role_tagger is None,
     reason="the trained pipeline or the role tagger is not installed",
 )
 
 
 def test_no_tensor_gives_no_tags():
     doc = spacy.blank("en")("The minister said the war is over.")
-    tagger = load_role_tagger()
+    tagger = bundled_models().role_tagger
     priors = WordPriors.from_forms([], numpy.zeros((0, 3)), numpy.zeros(3))
     assert role_features(doc, ("nsubj",), priors) is None
     if tagger is not None:
@@ -171,7 +171,7 @@ def test_sentence_bounds_follow_the_sentence_starts():
 @needs_model
 def test_tagger_marks_roles_of_a_reported_statement(nlp):
     doc = nlp("The governor said on Tuesday that the bridge would reopen next week.")
-    p = load_role_tagger().probabilities(doc)
+    p = bundled_models().role_tagger.probabilities(doc)
     said = [t.i for t in doc if t.text == "said"][0]
     governor = [t.i for t in doc if t.text == "governor"][0]
     bridge = [t.i for t in doc if t.text == "bridge"][0]

@@ -9,6 +9,7 @@ component loads at ``initialize`` / ``from_disk`` and writes with ``to_disk``. C
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from claimtrace.extract.attribution.cue_model import CueModel, load_cue_model
 from claimtrace.extract.attribution.role_tagger import RoleTagger, load_role_tagger
@@ -42,6 +43,8 @@ class AttributionModels:
 DEFAULT_CONFIG = AttributionConfig()
 
 
+@lru_cache(maxsize=1)
 def bundled_models() -> AttributionModels:
-    """The cue model and the role tagger shipped in the package (None where one is not installed)."""
+    """The cue model and the role tagger shipped in the package (None where one is not installed);
+    read once per process."""
     return AttributionModels(load_cue_model(), load_role_tagger())

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 from spacy.tokens import Token
@@ -65,7 +64,6 @@ def cue_features(token: Token) -> list[str]:
 _CLAUSAL = frozenset({"ccomp", "xcomp", "parataxis", "obj", "nsubj", "nsubj:pass", "obl", "advcl"})
 
 
-@lru_cache(maxsize=1)
 def load_cue_model() -> CueModel | None:
     """The shipped cue model, or None when it is not installed (the lexicon is used alone then)."""
     try:

@@ -331,7 +331,6 @@ def _lexicon_arrays_cached(strings) -> tuple[numpy.ndarray, numpy.ndarray]:  # n
             numpy.array([p for _, p in pairs], dtype=numpy.float32))
 
 
-@lru_cache(maxsize=1)
 def load_role_tagger() -> RoleTagger | None:
     """The shipped role tagger, or None when it is not installed."""
     try:
