@@ -395,7 +395,7 @@ def _event_class(words: Iterable[str]) -> str:
     return next((name for name, vocabulary in _EVENT_CLASSES.items() if found & vocabulary), "statement")
 
 
-def _first_side(mentions: list[ActorMention]) -> str | None:
+def _first_side(mentions: Sequence[ActorMention]) -> str | None:
     return mentions[0].side if mentions else None
 
 
