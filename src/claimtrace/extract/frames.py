@@ -39,13 +39,15 @@ HARM_NOUNS = _words(
     "strike strikes airstrike airstrikes air-strike rocket rockets missile missiles shell shells shelling bomb "
     "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
     "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
-    "crime crimes destruction demolition misfire salvo fire raid raids assault operations"
+    "crime crimes destruction demolition misfire salvo fire raid raids assault operations breach detonation "
+    "terrorism terror terrorist ecocide"
 )
 HARM_VERBS = _words(
     "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
     "blowing blown destroyed destroy destroys destroying attacked attack attacking targeted target targeting "
     "fired fire firing launched launch mined detonated detonate sabotaged sabotage demolished demolish "
-    "undermined undermine misfired misfire caused cause committed commit perpetrated carried"
+    "undermined undermine misfired misfire caused cause committed commit perpetrated carried breached detonating "
+    "exploded"
 )
 RESPONSIBILITY_WORDS = _words(
     "responsible responsibility blame blamed blames blaming behind culprit culprits fault guilty perpetrator "
@@ -69,6 +71,16 @@ ORIGIN_WORDS = _words("from within by")
 LAUNCH_WORDS = _words("launched launch fired fire shot originated came")
 PREDICATE_WORDS = HARM_VERBS | RESPONSIBILITY_WORDS
 BE_WORDS = _words("is was were are been being be")
+REFERENCE_SENTENCES = 3
+REFERENCE_NOUNS = _words(
+    "this that it these those claim claims assessment assessments finding findings version account accounts "
+    "story narrative allegation allegations charge charges conclusion report theory assertion"
+)
+AGREEMENT_CUES = _words("repeat echo back support endorse corroborate confirm accept share reiterate maintain agree")
+REFUTING_WORDS = _words(
+    "lie lies fabrication fabrications false fake untrue incorrect baseless nonsense propaganda disinformation "
+    "debunked refuted"
+)
 CONTRAST_WORDS = _words("but while whereas although though however instead rather")
 SPEAKER_NOUNS = _words(
     "officials official intelligence assessment assessments spokesman spokesperson spokeswoman ministry media "
@@ -190,6 +202,34 @@ def attach_frames(analysis: object) -> None:
         )
         if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
             claim.frame.target = article_target  # the event the article is about
+    _resolve_references(analysis.claims)  # type: ignore[attr-defined]
+
+
+def _resolve_references(claims: Sequence[Claim]) -> None:
+    """Claims that only point at an earlier claim ("repeated those claims", "backed the Israeli
+    assessment", "called this a fabrication") state its proposition, or deny it: they take the frame
+    of the latest claim of responsibility within ``REFERENCE_SENTENCES`` before them."""
+    latest: Claim | None = None
+    for claim in sorted(claims, key=lambda c: c.content.start):
+        frame = claim.frame
+        if frame is None:
+            continue
+        if frame.predicate == "responsibility" and frame.agent:
+            latest = claim
+            continue
+        if latest is None or claim.sentence - latest.sentence > REFERENCE_SENTENCES:
+            continue
+        words = _Text(claim.content.text).words
+        cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+        refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
+        points = any(w in REFERENCE_NOUNS for w in words) and (cue in AGREEMENT_CUES or refutes)
+        if points and len(words) <= 12:
+            source = latest.frame
+            polarity = source.polarity if not refutes else ("denies" if source.polarity == "affirms" else "affirms")
+            claim.frame = Frame(
+                predicate="responsibility", polarity=polarity, modality=frame.modality, agent=source.agent,
+                agent_text=source.agent_text, target=source.target, time=frame.time, time_from=frame.time_from,
+            )
 
 
 def _target(words: list[str]) -> str | None:
