@@ -150,3 +150,13 @@ def test_a_claim_pointing_at_an_earlier_one_takes_its_frame_or_denies_it():
         ("responsibility", "Russia", "affirms"), ("responsibility", "Russia", "affirms"),
         ("responsibility", "Russia", "denies"),
     ]
+
+
+def test_a_sideless_agent_takes_the_side_the_article_gives_it():
+    text = "Palestinian militants fired rockets. Palestinian militants were seen. The blast was caused by militants."
+    from claimtrace.extract.frames import agent_noun_sides
+
+    sides = agent_noun_sides(text)
+    assert sides == {"militants": "Palestine"}
+    frame = frame_of(_claim("The blast was caused by militants"), agent_nouns=sides)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Palestine", "affirms")
