@@ -90,6 +90,9 @@ class FakeStore:
     def unlinked_article_ids(self):
         return sorted(set(self.articles) - self.linked)
 
+    def sidecar(self, name):  # keeps no files: the vector index lives in memory
+        return None
+
     @contextmanager
     def transaction(self):
         self.transactions += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
@@ -269,6 +270,26 @@ class Analysis:
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
         return from_dict(cls, data)
 
+    def sentence_of(self, claim: Claim) -> Sentence:
+        """The sentence a claim is in (its content's offsets when the index is out of range)."""
+        if 0 <= claim.sentence < len(self.sentences):
+            return self.sentences[claim.sentence]
+        return Sentence(claim.content.start, claim.content.end)
+
+    def event_time(self, claim: Claim) -> str | None:
+        """The ISO value of the date a claim is about: the first calendar-resolved date in its
+        content, else in its sentence.
+
+        Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
+        """
+        sentence = self.sentence_of(claim)
+        resolved = [d for d in self.dates if d.resolved and d.value]
+        for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
+            for d in resolved:
+                if d.start >= start and d.end <= end:
+                    return d.value
+        return None
+
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """Serialize any model object to plain JSON-ready data ("schema" first; dates as ISO text)."""
@@ -294,25 +315,38 @@ T = TypeVar("T")
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Rebuild a model object from :func:`to_dict` output; unknown keys are ignored."""
-    hints = get_type_hints(cls)
+    """Rebuild a model object from :func:`to_dict` output (the one deserializer of every model
+    type, the store's included); unknown keys are ignored."""
     kwargs = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, read in _field_readers(cls):
+        if name in data:
+            kwargs[name] = data[name] if read is None else read(data[name])
     return cls(**kwargs)
 
 
-def _coerce(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    candidates = get_args(tp) if isinstance(tp, UnionType) else (tp,)
+Reader = Callable[[Any], Any]
+_READERS: dict[type, list[tuple[str, Reader | None]]] = {}
+
+
+def _field_readers(cls: type) -> list[tuple[str, Reader | None]]:
+    """How to read each field of a model class from JSON data (worked out once per class: reading
+    type hints on every call would dominate decoding a store's claims)."""
+    if cls not in _READERS:
+        hints = get_type_hints(cls)
+        _READERS[cls] = [(f.name, _reader(hints[f.name])) for f in fields(cls)]  # type: ignore[arg-type]
+    return _READERS[cls]
+
+
+def _reader(tp: Any) -> Reader | None:
+    """How to read a value of type ``tp`` from JSON data; None when it is read as it is."""
+    candidates = [c for c in (get_args(tp) if isinstance(tp, UnionType) else (tp,)) if c is not type(None)]
     for candidate in candidates:
-        if candidate is PartialDate and isinstance(value, str):
-            return PartialDate.from_iso(value)
+        if candidate is PartialDate:
+            return lambda v: PartialDate.from_iso(v) if isinstance(v, str) else v
         if get_origin(candidate) is list:
-            (item_type,) = get_args(candidate)
-            return [_coerce(item_type, v) for v in value]
-        if is_dataclass(candidate) and isinstance(value, dict):
-            return from_dict(candidate, value)
-    return value
+            item = _reader(get_args(candidate)[0]) or (lambda x: x)
+            return lambda v: None if v is None else [item(x) for x in v]
+        if is_dataclass(candidate):
+            nested = candidate
+            return lambda v: from_dict(nested, v) if isinstance(v, dict) else v
+    return None

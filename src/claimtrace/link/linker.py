@@ -25,10 +25,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +38,7 @@ from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
 from claimtrace.link.vectors import INDEX_NAME, open_vector_index
 from claimtrace.model import first_day
+from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 MAX_BLOCK_CANDIDATES = 2000
@@ -133,13 +132,7 @@ class CandidateIndex:
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
 
-def _sidecar(store: Any) -> Path | None:
-    """Where the store keeps the claim vector index (None: in memory only)."""
-    sidecar = getattr(store, "sidecar", None)
-    return sidecar(INDEX_NAME) if callable(sidecar) else None
-
-
-def _embeddings(store: Any, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+def _embeddings(store: Store, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     """Vectors for ``records``, computing (and returning for saving) those not stored yet."""
     missing = [r for r in records if r.embedding is None]
     fresh = embed_claims(missing) if missing else np.zeros((0, 384), dtype=np.float32)
@@ -283,7 +276,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
 
 
 def link_corpus(
-    store: Any, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
+    store: Store, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
 ) -> dict[str, int]:
     """Link the articles ``article_ids`` into the stored corpus; returns counts of what was done.
 
@@ -318,7 +311,7 @@ def link_corpus(
     stories = {a.id: a.story_id for a in all_articles if a.story_id is not None} | assignments
     index = CandidateIndex(all_records, all_vectors, stories, get_claim_encoder().calibrate)
 
-    vectors = open_vector_index(_sidecar(store), stored, all_vectors.shape[1])
+    vectors = open_vector_index(store.sidecar(INDEX_NAME), stored, all_vectors.shape[1])
     new_vectors = all_vectors[len(stored) :]
     vectors.add(np.fromiter((c.id for c in new_claims), dtype=np.int64, count=len(new_claims)), new_vectors)
     nearest, _ = vectors.search(new_vectors, NEAREST)
@@ -326,8 +319,7 @@ def link_corpus(
         _Task(index, new_claims, nearest, stories, stance_model), jobs=jobs
     )
 
-    transaction = store.transaction() if hasattr(store, "transaction") else nullcontext()
-    with transaction:
+    with store.transaction():
         if to_save:
             store.save_embeddings(to_save)
         made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]

@@ -8,7 +8,9 @@ Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
 - ``.csv``: one article per row (header names, or a column mapping).
 
 Records carry ``title``, ``text``, ``published``, ``outlet``, ``url``. Every
-problem a user can cause raises :class:`InputError` with one clear line.
+problem a user can cause raises :class:`InputError` with one clear line. Files
+are found, and metadata added, by :mod:`claimtrace.readers.discovery`, the one
+reading path of ``analyze`` and ``ingest``.
 """
 
 from __future__ import annotations
@@ -34,22 +36,7 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 Record = tuple[str, Article | InputError]
 
 
-def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
-    """All articles in one file, with non-None ``overrides`` replacing file metadata."""
-    return list(iter_articles(path, **overrides))
-
-
-def iter_articles(
-    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | None
-) -> Iterator[Article]:
-    """Yield the articles of one file; the first bad record raises its InputError."""
-    for _, outcome in iter_records(path, columns):
-        if isinstance(outcome, InputError):
-            raise outcome
-        yield _apply_overrides(outcome, overrides)
-
-
-def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+def file_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     """Each record of one file as (where, article or the reason it is bad).
 
     A bad record of a JSON, JSON Lines or CSV file does not stop the records
@@ -60,7 +47,7 @@ def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> 
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
+        raise InputError(f"{path}: is a directory")
     data = read_bytes(path)
     reader = _READERS.get(format_suffix(path), _read_txt)
     yield from reader(path, data, columns)
@@ -233,13 +220,6 @@ def normalize_date(value: str | PartialDate, where: str = "published") -> Partia
     if month.date_obj is not None and month.period == "month":
         return PartialDate(month.date_obj.year, month.date_obj.month)
     raise InputError(f"{where}: cannot read the date '{text}' (use YYYY-MM-DD, YYYY-MM or YYYY)")
-
-
-def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
-    for name, value in overrides.items():
-        if value is not None and name in FIELDS:
-            setattr(article, name, normalize_date(value, f"--{name}") if name == "published" else value)
-    return article
 
 
 _READERS: dict[str, Any] = {

@@ -18,25 +18,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import (
-    Analysis,
-    Claim,
-    Cue,
-    DateMention,
-    Frame,
-    PartialDate,
-    Sentence,
-    Source,
-    Span,
-    to_dict,
-)
+from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
 from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
@@ -350,7 +338,7 @@ class SQLiteStore:
             ClaimRecord(
                 id=int(r["id"]),
                 article_id=int(r["article_id"]),
-                claim=claim_from_json(r["claim"]),
+                claim=from_dict(Claim, json.loads(r["claim"])),
                 outlet=r["outlet"],
                 published=r["published"],
                 url=r["url"],
@@ -737,7 +725,7 @@ def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
 
 
 def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis) -> tuple[Any, ...]:
-    sentence = _sentence_of(claim, analysis.sentences)
+    sentence = analysis.sentence_of(claim)
     text = analysis.article.text
     source, cue = claim.source, claim.cue
     return (
@@ -748,45 +736,9 @@ def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis)
         claim.form, claim.certainty, claim.polarity,
         claim.content.text, claim.content.start, claim.content.end,
         claim.sentence, sentence.start, sentence.end, text[sentence.start:sentence.end],
-        event_time(claim, sentence, analysis.dates),
+        analysis.event_time(claim),
         json.dumps(to_dict(claim), ensure_ascii=False),
     )
-
-
-def _sentence_of(claim: Claim, sentences: list[Sentence]) -> Sentence:
-    if 0 <= claim.sentence < len(sentences):
-        return sentences[claim.sentence]
-    return Sentence(claim.content.start, claim.content.end)
-
-
-def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> str | None:
-    """The date a claim is about: the first calendar-resolved date in its content, else in its sentence.
-
-    Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
-    """
-    resolved = [d for d in dates if d.resolved and d.value]
-    for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
-        for d in resolved:
-            if d.start >= start and d.end <= end:
-                return d.value
-    return None
-
-
-_CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
-_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span, "frame": Frame}
-
-
-def claim_from_json(text: str) -> Claim:
-    """A stored claim back as a :class:`Claim`.
-
-    Same result as ``from_dict(Claim, ...)``, which re-reads type hints on every
-    call and dominated :meth:`SQLiteStore.claim_records` on large stores.
-    """
-    data = {k: v for k, v in json.loads(text).items() if k in _CLAIM_FIELDS}
-    for name, cls in _NESTED.items():
-        if isinstance(data.get(name), dict):
-            data[name] = cls(**data[name])
-    return Claim(**data)
 
 
 def _names_within(mentions: list[tuple[str, int, int]], row: sqlite3.Row) -> list[str]:
