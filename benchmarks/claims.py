@@ -7,8 +7,9 @@ alone. Every article runs through :func:`claimtrace.analyze` as a user would cal
 published). Scoring follows the stories README ("How claims are scored"):
 
 - a gold claim is **found** when a predicted claim's content covers at least half of the quote's content
-  words, or the predicted cue lies inside the quote; the claim that covers most of the quote is scored, and
-  among equal covers the one that gets most right (a nested gold source finds its own claim on the quote);
+  words, or the predicted cue lies inside the quote; the claim scored is one whose cue lies inside the quote
+  (a claim is known by its reporting words: "X said A, Y denied it" holds two), else the one that covers
+  most of the quote, and among equals the one that gets most right;
 - **source** right when the claim's source text or canonical name shares a content word with the gold
   source; a gold claim without a source (the author's, or an agentless passive) needs no named source;
 - **kind** right when the predicted kind is the mapped gold kind; **certainty** right when equal;
@@ -113,9 +114,13 @@ def finds(claim: Claim, gold: GoldClaim) -> float:
     share = covered / len(gold.words.spans) if gold.words.spans else 0.0
     if share >= 0.5:
         return share
-    if claim.cue is not None and gold.start <= claim.cue.start and claim.cue.end <= gold.end:
+    if cue_inside(claim, gold):
         return 0.5
     return 0.0
+
+
+def cue_inside(claim: Claim, gold: GoldClaim) -> bool:
+    return claim.cue is not None and gold.start <= claim.cue.start and claim.cue.end <= gold.end
 
 
 def touches(claim: Claim, gold: GoldClaim) -> bool:
@@ -163,7 +168,7 @@ def score_article(claims: list[Claim], golds: list[GoldClaim]) -> tuple[list[dic
             if not share:
                 continue
             marks = judge(claim, gold)
-            key = (share, marks["source"] + marks["kind"] + marks["certainty"])
+            key = (cue_inside(claim, gold), share, marks["source"] + marks["kind"] + marks["certainty"])
             if best_key is None or key > best_key:
                 best, best_key = (claim, marks), key
         if best is None:

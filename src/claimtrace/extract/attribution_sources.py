@@ -24,7 +24,8 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimtrace.extract import attribution_lexicon as lex
-from claimtrace.model import Source
+from claimtrace.extract.attribution_kinds import classify
+from claimtrace.model import Affiliation, Source
 
 if TYPE_CHECKING:
     from claimtrace.extract.attribution import _Context
@@ -51,12 +52,26 @@ def resolve_source(span: tuple[int, int], head: Token | None, context: _Context)
     ents = context.ents_in(start, end)
     antecedent = _antecedent(start, head, words, head_word, context)
     if antecedent is not None:
-        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text)
+        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text,
+                        affiliation=antecedent.affiliation)
     else:
-        kind = source_kind(words, head_word, head, ents)
-        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context))
+        kind, affiliation = phrase_kind(words, head_word, head, (start, end), ents, context)
+        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context),
+                        affiliation=affiliation)
     context.resolved.append((start, source, head_word))
     return source
+
+
+def phrase_kind(words: list[str], head_word: str, head: Token | None, span: tuple[int, int], ents: list,
+                context: _Context) -> tuple[str, Affiliation | None]:  # noqa: ANN001
+    """Kind and affiliation of a source phrase (:mod:`attribution_kinds`); a bare demonstrative is the
+    author's voice, a phrase the rules do not know an unnamed (anonymous) source."""
+    if len(words) == 1 and head_word in DEMONSTRATIVES:
+        return "author", None
+    if head is None:
+        return source_kind(words, head_word, head, ents), None
+    kind, affiliation = classify(head, span[0], span[1], ents, context.canonical_by_span)
+    return kind or source_kind(words, head_word, head, ents), affiliation
 
 
 def source_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str:  # noqa: ANN001
@@ -190,9 +205,11 @@ def _antecedent(
                 return source
         for ent in reversed(context.ents):
             if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
-                kind = source_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root, [ent])
+                kind, affiliation = phrase_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root,
+                                                (ent.start_char, ent.end_char), [ent], context)
                 name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
-                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name)
+                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
+                              affiliation=affiliation)
     return None
 
 
