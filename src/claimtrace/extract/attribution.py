@@ -116,6 +116,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution_certainty import author_certainty, settle_certainty
 from claimtrace.extract.attribution_layout import layout_attributions
 from claimtrace.extract.attribution_learned import refine
 from claimtrace.extract.attribution_model import load_cue_model
@@ -207,6 +208,9 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
+    for attribution in found:
+        attribution.certainty = settle_certainty(attribution.certainty, attribution.content, attribution.cue,
+                                                 attribution.cue_lemma, context)
     claims = [_to_claim(a, context) for a in found]
     claims.extend(_author_claims(found, context))
     claims.sort(key=lambda c: (c.sentence, c.content.start))
@@ -1408,7 +1412,7 @@ def _author_claims(found: Iterable[_Attribution], context: _Context) -> list[Cla
                 source=Source("", sent.start_char, sent.start_char, kind="author", canonical=None),
                 cue=None,
                 form="author",
-                certainty="hedged" if _modifier_words(root) & lex.HEDGE_WORDS else "stated",
+                certainty=author_certainty(root, trimmed, context),
                 polarity="denies" if _negated(root) else "affirms",
                 sentence=index,
             )

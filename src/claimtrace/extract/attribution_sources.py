@@ -24,7 +24,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimtrace.extract import attribution_lexicon as lex
-from claimtrace.extract.attribution_kinds import classify
+from claimtrace.extract.attribution_kinds import body_kind, classify
 from claimtrace.model import Affiliation, Source
 
 if TYPE_CHECKING:
@@ -210,6 +210,60 @@ def _antecedent(
                 name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
                 return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
                               affiliation=affiliation)
+    if words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6:
+        return _described_referent(start, head, context)
+    return None
+
+
+# "the group", "the newspaper", "the ministry": a definite description names the latest body of its class
+REFERENT_CLASSES = {
+    "organization": lex.words("group organization organisation movement company firm utility operator charity "
+                              "watchdog"),
+    "government": lex.words("army military ministry government forces service command administration kremlin"),
+    "media": lex.words("newspaper paper outlet channel broadcaster daily website publication"),
+}
+# offices that name the person holding them: "the prime minister" after "Prime Minister Rishi Sunak"
+OFFICE_WORDS = {
+    "pm": ("prime", "minister"), "premier": ("premier",), "president": ("president",),
+    "minister": ("minister",), "leader": ("leader",), "spokesman": ("spokesman",),
+    "spokeswoman": ("spokeswoman",), "spokesperson": ("spokesperson",), "mayor": ("mayor",),
+    "governor": ("governor",), "chancellor": ("chancellor",), "secretary": ("secretary",),
+    "commander": ("commander",), "chief": ("chief",), "director": ("director",), "head": ("head",),
+}
+
+
+def _described_referent(start: int, head: Token, context: _Context) -> Source | None:
+    """The latest earlier named body or person a definite description stands for."""
+    word = head.lower_
+    if head.tag_ in ("NNS", "NNPS"):
+        return None
+    if word in OFFICE_WORDS:
+        return _office_holder(start, OFFICE_WORDS[word], context)
+    wanted = next((kind for kind, heads in REFERENT_CLASSES.items() if word in heads), None)
+    if wanted is None:
+        return None
+    for ent in reversed(context.ents):
+        if ent.end_char > start or ent.label_ not in ("ORG", "PER", "MISC"):
+            continue
+        if body_kind(ent, context.canonical_by_span, default="organization") != wanted:
+            continue
+        name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+        return Source(ent.text, ent.start_char, ent.end_char, kind=wanted, canonical=name)
+    return None
+
+
+def _office_holder(start: int, office: tuple[str, ...], context: _Context) -> Source | None:
+    """The latest person named with the office ("Prime Minister Rishi Sunak", "Peskov, the Kremlin spokesman")."""
+    doc = context.doc
+    for ent in reversed(context.ents):
+        if ent.end_char > start or ent.label_ != "PER":
+            continue
+        near = {t.lower_ for t in doc[max(0, ent.start - 4):min(len(doc), ent.end + 6)]}
+        if all(w in near for w in office):
+            name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+            if " " not in name:
+                name = _full_name(name, ent.start_char, context) or name
+            return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
     return None
 
 
