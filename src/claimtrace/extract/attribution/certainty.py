@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution import lexicon as lex
 
 if TYPE_CHECKING:
-    from claimtrace.extract.attribution import _Context
+    from claimtrace.extract.attribution.state import Context
 
 HEDGE_CONTENT_WORDS = lex.words(
     "likely probably possibly perhaps may might could apparently seemingly reportedly suggest suggests suggested "
@@ -121,7 +121,7 @@ def perceived(cue_words: list[str]) -> bool:
 
 
 def settle_certainty(certainty: str, content: tuple[int, int], cue: tuple[int, int], cue_lemma: str,
-                     context: _Context) -> str:
+                     context: Context) -> str:
     """The certainty the cue gave, hedged by the content's own hedges or the text's distance (not when the
     source itself denies: "rejects accusations that it was allegedly behind"), confirmed by a perception
     cue or evidence revealed."""
@@ -138,7 +138,7 @@ def settle_certainty(certainty: str, content: tuple[int, int], cue: tuple[int, i
     return certainty
 
 
-def _evidence_revealed(cue_lemma: str, content: tuple[int, int], cue: tuple[int, int], context: _Context) -> bool:
+def _evidence_revealed(cue_lemma: str, content: tuple[int, int], cue: tuple[int, int], context: Context) -> bool:
     """ "revealed evidence showing ...", "presented conclusive evidence that ..."."""
     if cue_lemma not in EVIDENCE_VERBS:
         return False
@@ -146,7 +146,7 @@ def _evidence_revealed(cue_lemma: str, content: tuple[int, int], cue: tuple[int,
     return "evidence" in following
 
 
-def author_certainty(root: Token, span: tuple[int, int], context: _Context) -> str:
+def author_certainty(root: Token, span: tuple[int, int], context: Context) -> str:
     """The certainty of the author's own sentence: rumour words, hedges on its proposition, or stated."""
     words = {t.lower_ for t in context.doc.char_span(*span, alignment_mode="expand") or ()}
     if words & lex.RUMOR_WORDS:

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from claimtrace.ingest.readers import normalize_date
 from claimtrace.model import SOURCE_KINDS
+from claimtrace.readers.formats import normalize_date
 from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -92,7 +92,8 @@ def _positive_int(value: str) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from claimtrace.corpus.ingest import IngestOptions, ingest, progress_wanted
+    from claimtrace.cli.progress import RichProgress, progress_wanted
+    from claimtrace.ingest import IngestOptions, ingest
 
     columns = {name: getattr(args, f"{name}_column") for name in ("text", "title", "published", "outlet", "url")}
     options = IngestOptions(
@@ -100,7 +101,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         link=not args.no_link,
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
-        progress=progress_wanted(args.quiet),
+        progress=RichProgress() if progress_wanted(args.quiet) else None,
     )
     if args.published:
         normalize_date(args.published, "--published")

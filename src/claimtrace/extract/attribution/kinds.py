@@ -39,7 +39,7 @@ from functools import lru_cache
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.geo.tables import COUNTRY_ALIASES, DEMONYMS
 from claimtrace.model import Affiliation
 

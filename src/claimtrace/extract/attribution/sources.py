@@ -23,19 +23,19 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from claimtrace.extract import attribution_lexicon as lex
-from claimtrace.extract.attribution_kinds import body_kind, classify
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.kinds import body_kind, classify
 from claimtrace.model import Affiliation, Source
 
 if TYPE_CHECKING:
-    from claimtrace.extract.attribution import _Context
+    from claimtrace.extract.attribution.state import Context
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
 DEMONSTRATIVES = DEFINITE - {"the"}
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
-def resolve_source(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
     start, end = span
     text = context.text[start:end]
@@ -63,8 +63,8 @@ def resolve_source(span: tuple[int, int], head: Token | None, context: _Context)
 
 
 def phrase_kind(words: list[str], head_word: str, head: Token | None, span: tuple[int, int], ents: list,
-                context: _Context) -> tuple[str, Affiliation | None]:  # noqa: ANN001
-    """Kind and affiliation of a source phrase (:mod:`attribution_kinds`); a bare demonstrative is the
+                context: Context) -> tuple[str, Affiliation | None]:  # noqa: ANN001
+    """Kind and affiliation of a source phrase (:mod:`.kinds`); a bare demonstrative is the
     author's voice, a phrase the rules do not know an unnamed (anonymous) source."""
     if len(words) == 1 and head_word in DEMONSTRATIVES:
         return "author", None
@@ -121,7 +121,7 @@ def names_person(head: Token | None, labels: set[str]) -> bool:
     return word in lex.PERSON_HEADS or word in lex.ANONYMOUS_HEADS or word in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
 
 
-def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Context) -> bool:
+def is_plausible_source(span: tuple[int, int], head: Token | None, context: Context) -> bool:
     """Whether a phrase can be a speaker: a pronoun, a named entity, or a noun of a known source kind.
 
     Learned claims need one; their tagger also marks the subject of a plain event ("activity").
@@ -157,7 +157,7 @@ def _has_name(head: Token | None) -> bool:
     )
 
 
-def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> str:  # noqa: ANN001
+def _canonical(text: str, head: Token | None, ents: list, context: Context) -> str:  # noqa: ANN001
     """The entity group's name for the entity at the head, an earlier full name for a surname, or the text."""
     chosen = None
     for ent in ents:
@@ -177,7 +177,7 @@ def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> 
     return canonical
 
 
-def _full_name(surname: str, before: int, context: _Context) -> str | None:
+def _full_name(surname: str, before: int, context: Context) -> str | None:
     for ent in reversed(context.ents):
         if ent.start_char >= before or ent.label_ != "PER":
             continue
@@ -187,7 +187,7 @@ def _full_name(surname: str, before: int, context: _Context) -> str | None:
 
 
 def _antecedent(
-    start: int, head: Token | None, words: list[str], head_word: str, context: _Context
+    start: int, head: Token | None, words: list[str], head_word: str, context: Context
 ) -> Source | None:
     """The earlier source a pronoun or definite noun phrase refers to, if any."""
     earlier = [s for offset, s, _ in context.resolved if offset < start]
@@ -232,7 +232,7 @@ OFFICE_WORDS = {
 }
 
 
-def _described_referent(start: int, head: Token, context: _Context) -> Source | None:
+def _described_referent(start: int, head: Token, context: Context) -> Source | None:
     """The latest earlier named body or person a definite description stands for."""
     word = head.lower_
     if head.tag_ in ("NNS", "NNPS"):
@@ -252,7 +252,7 @@ def _described_referent(start: int, head: Token, context: _Context) -> Source | 
     return None
 
 
-def _office_holder(start: int, office: tuple[str, ...], context: _Context) -> Source | None:
+def _office_holder(start: int, office: tuple[str, ...], context: Context) -> Source | None:
     """The latest person named with the office ("Prime Minister Rishi Sunak", "Peskov, the Kremlin spokesman")."""
     doc = context.doc
     for ent in reversed(context.ents):
@@ -267,7 +267,7 @@ def _office_holder(start: int, office: tuple[str, ...], context: _Context) -> So
     return None
 
 
-def _latest_person(start: int, earlier: list[Source], context: _Context) -> Source | None:
+def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
     person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
     ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
     if person is not None and ent is not None and person.start <= ent.start_char < person.end:
@@ -280,7 +280,7 @@ def _latest_person(start: int, earlier: list[Source], context: _Context) -> Sour
     return person
 
 
-def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for a transcript label ("PENCE:", "Lavrov:").
 
     A label in capitals longer than an acronym ("NATO", "CNN" keep the usual rules) is a
