@@ -114,6 +114,7 @@ from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.reporting import is_reporting
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
@@ -146,7 +147,8 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
         for attribution in sentence_attributions(sent, context, used_cues):
             attribution.sentence = index
             found.append(attribution)
-    found = [a for a in refine(found, context) if not _ANONYMITY_REQUEST.match(context.text, a.content[0])]
+    found = [a for a in refine(found, context)
+             if not _ANONYMITY_REQUEST.match(context.text, a.content[0]) and is_reporting(a, context)]
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
