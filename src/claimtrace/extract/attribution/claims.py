@@ -106,7 +106,9 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract.attribution.author import author_claims
 from claimtrace.extract.attribution.certainty import settle_certainty
@@ -114,7 +116,7 @@ from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
-from claimtrace.extract.attribution.reporting import is_reporting
+from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
@@ -152,13 +154,61 @@ def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
+    cues = [a.cue for a in found]
     for attribution in found:
+        keep_coordinated(attribution, context, cues)
         attribution.certainty = settle_certainty(attribution.certainty, attribution.content, attribution.cue,
                                                  attribution.cue_lemma, context)
-    claims = [_to_claim(a, context) for a in found]
+    claims = _without_repeated_headlines([_to_claim(a, context) for a in found], context)
     claims.extend(author_claims(found, context))
     claims.sort(key=lambda c: (c.sentence, c.content.start))
     return claims
+
+
+HEADLINE_LINES = 2  # a headline or standfirst opens the text
+REPEATED_WORDS = 2  # content words a body claim of the same source shares with a headline that repeats it
+
+
+def _without_repeated_headlines(claims: list[Claim], context: Context) -> list[Claim]:
+    """Claims less those of a headline line (no final punctuation, a line of its own) whose source speaks again
+    in the body: the body's claim is the one the article makes ("Kyiv blames ..." over "Kyiv said ...")."""
+    headline = {c.sentence for c in claims if _is_headline(context.sentences[c.sentence], context)}
+    if not headline:
+        return claims
+    body = [(_source_words(c), _content_words(c.content.text)) for c in claims if c.sentence not in headline]
+    return [c for c in claims if c.sentence not in headline or not _headline_cue(c, context) or not any(
+        _source_words(c) & source and len(_content_words(c.content.text) & content) >= REPEATED_WORDS
+        for source, content in body)]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if w not in STOP_WORDS}
+
+
+def _is_headline(sent: SpacySpan, context: Context) -> bool:
+    text = context.text
+    line = text[sent.start_char:sent.end_char].rstrip()
+    after = text[sent.start_char + len(line):sent.start_char + len(line) + 1]
+    lines_before = sum(1 for line in text[:sent.start_char].splitlines() if line.strip())
+    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n" and lines_before < HEADLINE_LINES
+            and not text[:sent.start_char].rstrip().endswith(","))
+
+
+def _headline_cue(claim: Claim, context: Context) -> bool:
+    """A headline's reporting verb is in the present ("X says", "X blames"), or a colon ("X: ...")."""
+    if claim.cue is None:
+        return False
+    if claim.cue.text.strip() == ":":
+        return True
+    words = context.doc.char_span(claim.cue.start, claim.cue.end, alignment_mode="expand")
+    return words is not None and any(t.tag_ in ("VBZ", "VBP") for t in words)
+
+
+def _source_words(claim: Claim) -> set[str]:
+    source = claim.source
+    if source is None or source.kind == "author" or not source.text:
+        return set()
+    return {w.lower() for w in f"{source.text} {source.canonical or ''}".split() if w.lower() not in STOP_WORDS}
 
 
 def _layout_claims(found: list[Draft], context: Context) -> list[Draft]:

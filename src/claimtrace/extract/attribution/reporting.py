@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Token
+
 from claimtrace.extract.attribution import lexicon as lex
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ def is_reporting(draft: Draft, context: Context) -> bool:
     """Whether ``draft`` rests on a reporting act (see the module docstring)."""
     if draft.cue_lemma in FREE_CUES or draft.form in ("direct", "mixed", "according_to"):
         return True
-    if context.quote_at(draft.content[0]) is not None or _reporting_word(draft.cue_lemma):
+    if context.quote_at(draft.content[0]) is not None or reporting_word(draft.cue_lemma):
         return True
     doc = context.doc
     span = doc.char_span(*draft.cue, alignment_mode="expand")
@@ -82,14 +84,51 @@ def is_reporting(draft: Draft, context: Context) -> bool:
     # the cue and the words right after it ("put forward the | theory", "gave | conflicting accounts")
     for token in doc[span.start:min(len(doc), span.end + 2)]:
         if token.lower_ in REPORTING_NOUNS or token.lower_ in ATTITUDE_WORDS or (token.i < span.end and (
-                _reporting_word(token.lemma_.lower()) or _reporting_word(token.lower_))):
+                reporting_word(token.lemma_.lower()) or reporting_word(token.lower_))):
             return True
     return False
 
 
-def _reporting_word(word: str) -> bool:
+def reporting_word(word: str) -> bool:
     """A reporting lemma, or an inflected form of one ("blamed", "claiming", "says")."""
     if word in REPORTING_LEMMAS:
         return True
     stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "e", word[:-3] + "y") if len(word) > 4 else ()
     return any(stem in REPORTING_LEMMAS for stem in stems)
+
+
+COORDINATION_GAP = frozenset({"PUNCT", "CCONJ", "ADV", "SPACE"})
+
+
+def keep_coordinated(draft: Draft, context: Context, cues: list[tuple[int, int]]) -> None:
+    """Widen the content over a clause coordinated with it that has no subject or cue of its own ("reported
+    Russian intentions to reduce their forces, and gradually withdraw from several areas")."""
+    if draft.cue_root is None or context.quote_at(draft.content[0]) is not None:
+        return
+    doc = context.doc
+    heads = [draft.cue_root, *_governors(draft.cue_root)]
+    for head in heads:
+        for conj in head.children:
+            if conj.dep_ != "conj" or conj.pos_ != "VERB" or conj.idx < draft.content[1]:
+                continue
+            if any(c.dep_ in ("nsubj", "nsubj:pass", "expl") for c in conj.children):
+                continue
+            if reporting_word(conj.lemma_.lower()) or any(conj.idx <= s < conj.idx + len(conj) for s, _ in cues):
+                continue
+            gap = doc.char_span(draft.content[1], conj.idx, alignment_mode="expand")
+            if gap is None or any(t.pos_ not in COORDINATION_GAP for t in gap if t.i < conj.i):
+                continue
+            last = doc[conj.right_edge.i]
+            while last.i > conj.i and last.is_punct and last.text not in ")]”’\"'":
+                last = doc[last.i - 1]
+            draft.content = (draft.content[0], last.idx + len(last))
+            return
+
+
+def _governors(token: Token) -> list[Token]:
+    """The verbs a cue is the infinitive or adverbial complement of ("rumored" of "reported")."""
+    found = []
+    while token.head.i != token.i and token.dep_ in ("xcomp", "advcl") and len(found) < 3:
+        token = token.head
+        found.append(token)
+    return found

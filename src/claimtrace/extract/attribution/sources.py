@@ -17,6 +17,7 @@ latest earlier source (or entity) that fits. Surnames take the earlier full name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,8 @@ NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document",
 def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
     start, end = span
+    start = start + dateline_length(context.text[start:end], head.idx - start if head is not None else end - start)
+    span = (start, end)
     text = context.text[start:end]
     if head is not None and head.tag_ in ("WP", "WDT") and head.head.i != head.i:
         named = head.head.head  # "officials who said": the noun the relative clause modifies
@@ -60,6 +63,22 @@ def resolve_source(span: tuple[int, int], head: Token | None, context: Context) 
                         affiliation=affiliation)
     context.resolved.append((start, source, head_word))
     return source
+
+
+# "DUBAI - ", "WASHINGTON (Reuters) – ", "Kiev, Jun. 16, (dpa/GNA) – ", "/TASS/. ": where and by whom, never who
+_DATELINE = re.compile(
+    r"""^\s*(?:(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*|[A-Z][a-z]+,\s*[A-Z][a-z]{2,}\.?\s*\d{1,2})"""
+    r"""(?:,\s*[A-Z][a-z]+)?,?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]{1,2}\s*|/[A-Z]{2,}/\.?\s*)"""
+)
+
+
+def dateline_length(text: str, head_offset: int) -> int:
+    """How many leading characters of a source phrase are a dateline (0 when none, or when the
+    dateline would swallow the phrase's head)."""
+    match = _DATELINE.match(text)
+    if match is None or match.end() > head_offset or match.end() >= len(text.rstrip()):
+        return 0
+    return match.end()
 
 
 def phrase_kind(words: list[str], head_word: str, head: Token | None, span: tuple[int, int], ents: list,
@@ -210,8 +229,10 @@ def _antecedent(
                 name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
                 return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
                               affiliation=affiliation)
-    if words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6:
-        return _described_referent(start, head, context)
+    if (words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6
+            and not context.ents_in(start, start + len(" ".join(words)) + 1)
+            and not any(t.pos_ == "PROPN" for t in head.subtree)):
+        return _described_referent(start, head, context)  # "the group", not "the Russian Defense Ministry"
     return None
 
 
@@ -243,7 +264,7 @@ def _described_referent(start: int, head: Token, context: Context) -> Source | N
     if wanted is None:
         return None
     for ent in reversed(context.ents):
-        if ent.end_char > start or ent.label_ not in ("ORG", "PER", "MISC"):
+        if ent.end_char > start or ent.label_ not in ("ORG", "PER"):
             continue
         if body_kind(ent, context.canonical_by_span, default="organization") != wanted:
             continue
