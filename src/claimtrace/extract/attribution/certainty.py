@@ -44,6 +44,7 @@ NOMINAL_POS = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 EVIDENCE_NOUNS = lex.words("evidence proof")
 PERCEPTION_FORMS = lex.words("saw seen witnessed watched")
 EVIDENCE_VERBS = lex.words("reveal present provide")
+CALLING_FORMS = lex.words("call calls called calling termed dubbed described")
 
 
 def content_hedged(doc: Doc, start: int, end: int) -> bool:
@@ -97,7 +98,9 @@ def _on_main_line(token: Token, lo: int, hi: int, side: frozenset[str] | None = 
 
 def _what_called(token: Token) -> bool:
     """ "in what he called an 'Israeli massacre'": the outlet keeps its distance."""
-    return token.lemma_.lower() == "call" and any(c.lower_ == "what" for c in token.children)
+    if token.lower_ not in CALLING_FORMS:
+        return False
+    return token.head.lower_ == "what" or any(c.lower_ == "what" for c in token.children)
 
 
 def _without_evidence(token: Token) -> bool:
