@@ -9,16 +9,17 @@ from pathlib import Path
 
 from claimtrace.errors import InputError
 from claimtrace.model import Analysis, to_dict
-from claimtrace.readers.formats import iter_articles
+from claimtrace.readers import iter_articles, normalize_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="analyse articles and print a report, JSON or an HTML page",
-        description="Analyse articles (.txt with the title on the first line, .html, .json, .jsonl, .csv).",
+        description="Analyse articles (.txt with the title on the first line, .html, .json, .jsonl, .csv; "
+        "optionally .gz; folders recursively; metadata from sidecar files as for ingest).",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the analysis as JSON (one object per article)")
     output.add_argument("--html", metavar="OUT", help="write a self-contained HTML report to OUT")
@@ -32,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     analyses = [analysis for path in args.paths for analysis in _analyze_path(Path(path), args)]
+    if not analyses:
+        raise InputError(f"no articles in {', '.join(args.paths)}")
     if args.json:
         _print_json(analyses)
     elif args.html:
@@ -49,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
 def _analyze_path(path: Path, args: argparse.Namespace) -> list[Analysis]:
     from claimtrace.pipeline import analyze_article
 
-    overrides = {"published": args.published, "outlet": args.outlet, "url": args.url, "title": args.title}
+    published = normalize_date(args.published, "--published") if args.published else None
+    overrides = {"published": published, "outlet": args.outlet, "url": args.url, "title": args.title}
     return [analyze_article(article, force=args.force) for article in iter_articles(path, **overrides)]
 
 

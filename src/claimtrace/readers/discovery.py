@@ -1,4 +1,5 @@
-"""Finding articles: files under folders, with their sidecar metadata and overrides applied.
+"""The one reading path of ``analyze`` and ``ingest``: files under folders → articles with their
+sidecar metadata and overrides applied.
 
 ``discover_files`` walks folders (recursively, sorted, hidden files left out); ``iter_records`` reads
 one file's records with :mod:`claimtrace.readers.formats` and adds metadata (file fields < sidecar
@@ -18,12 +19,37 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimtrace.errors import InputError
-from claimtrace.model import Article
+from claimtrace.model import Article, PartialDate
 from claimtrace.readers import formats as readers
 
 METADATA_FIELDS = ("title", "outlet", "published", "url")
 SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    columns: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | PartialDate | None] | None = None,
+) -> Iterator[tuple[str, Article | InputError]]:
+    """Every record of the files and folders ``paths`` as (where, article or the reason it is bad)."""
+    for path in discover_files(paths):
+        yield from iter_records(path, columns, overrides)
+
+
+def iter_articles(
+    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | PartialDate | None
+) -> Iterator[Article]:
+    """The articles of a file or a folder, with metadata; the first bad record raises its InputError."""
+    for _, outcome in read_paths([path], columns, overrides):
+        if isinstance(outcome, InputError):
+            raise outcome
+        yield outcome
+
+
+def read_articles(path: str | Path, **overrides: str | PartialDate | None) -> list[Article]:
+    """All articles of a file or a folder, with non-None ``overrides`` replacing their metadata."""
+    return list(iter_articles(path, **overrides))
 
 
 def discover_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -48,11 +74,13 @@ def _is_sidecar(path: Path) -> bool:
 
 
 def iter_records(
-    path: Path, columns: Mapping[str, str] | None = None, overrides: Mapping[str, str | None] | None = None
+    path: Path,
+    columns: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | PartialDate | None] | None = None,
 ) -> Iterator[tuple[str, Article | InputError]]:
     """Each record of one file as (where, article or the reason it is bad).
 
-    Like :func:`readers.iter_records` (a bad record does not stop the file),
+    Like :func:`readers.file_records` (a bad record does not stop the file),
     with sidecar metadata and overrides applied and whole-file errors yielded
     instead of raised.
     """
@@ -63,7 +91,7 @@ def iter_records(
         suffix = readers.format_suffix(path)
         if suffix not in readers.SUPPORTED_SUFFIXES and path.suffix.lower() not in ("", ".gz"):
             raise InputError(f"{path}: unsupported file type '{path.suffix}'")
-        for where, outcome in readers.iter_records(path, columns):
+        for where, outcome in readers.file_records(path, columns):
             yield where, outcome if isinstance(outcome, InputError) else _with_metadata(outcome, metadata)
     except InputError as exc:
         yield str(path), exc

@@ -8,13 +8,14 @@ Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
 - ``.csv``: one article per row (header names, or a column mapping).
 
 Records carry ``title``, ``text``, ``published``, ``outlet``, ``url``. Every
-problem a user can cause raises :class:`InputError` with one clear line.
+problem a user can cause raises :class:`InputError` with one clear line. Files
+are found, and metadata added, by :mod:`claimtrace.readers.discovery`, the one
+reading path of ``analyze`` and ``ingest``.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import gzip
 import io
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrace.errors import InputError
-from claimtrace.model import Article
+from claimtrace.model import Article, PartialDate
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 MAX_BYTES = 50 * 1024 * 1024
@@ -35,22 +36,7 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 Record = tuple[str, Article | InputError]
 
 
-def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
-    """All articles in one file, with non-None ``overrides`` replacing file metadata."""
-    return list(iter_articles(path, **overrides))
-
-
-def iter_articles(
-    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | None
-) -> Iterator[Article]:
-    """Yield the articles of one file; the first bad record raises its InputError."""
-    for _, outcome in iter_records(path, columns):
-        if isinstance(outcome, InputError):
-            raise outcome
-        yield _apply_overrides(outcome, overrides)
-
-
-def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+def file_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
     """Each record of one file as (where, article or the reason it is bad).
 
     A bad record of a JSON, JSON Lines or CSV file does not stop the records
@@ -61,7 +47,7 @@ def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> 
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
+        raise InputError(f"{path}: is a directory")
     data = read_bytes(path)
     reader = _READERS.get(format_suffix(path), _read_txt)
     yield from reader(path, data, columns)
@@ -214,29 +200,26 @@ def article_from_record(record: Any, where: str) -> Article:
     return Article(**values)  # type: ignore[arg-type]
 
 
-def normalize_date(value: str, where: str = "published") -> str:
-    """An ISO 8601 date (or datetime) for ``value``; raise InputError when unreadable."""
-    value = value.strip()
+def normalize_date(value: str | PartialDate, where: str = "published") -> PartialDate:
+    """The publication date ``value`` names: ISO 8601 (day, month or year, or a datetime), else any
+    wording dateparser reads ("March 1, 2022", "April 2024"); raise InputError when unreadable."""
+    if isinstance(value, PartialDate):
+        return value
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        import dateparser
+        return PartialDate.from_iso(value, where)
+    except InputError:
+        pass
+    import dateparser.date
 
-        parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
-    if parsed is None:
-        raise InputError(f"{where}: cannot read the date '{value}' (use YYYY-MM-DD)")
-    if parsed.hour == parsed.minute == parsed.second == 0 and len(value) <= 10 or parsed.tzinfo is None and ":" not in value:
-        return parsed.date().isoformat()
-    return parsed.isoformat()
-
-
-def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
-    for name, value in overrides.items():
-        if value is not None and name in FIELDS:
-            setattr(article, name, normalize_date(value, f"--{name}") if name == "published" else value)
-    return article
+    text = value.strip()
+    full = dateparser.date.DateDataParser(settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
+    parsed = full.get_date_data(text).date_obj
+    if parsed is not None:
+        return PartialDate.from_datetime(parsed, with_time=parsed.tzinfo is not None or ":" in text)
+    month = dateparser.date.DateDataParser(settings={"REQUIRE_PARTS": ["month", "year"]}).get_date_data(text)
+    if month.date_obj is not None and month.period == "month":
+        return PartialDate(month.date_obj.year, month.date_obj.month)
+    raise InputError(f"{where}: cannot read the date '{text}' (use YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
 _READERS: dict[str, Any] = {
