@@ -60,7 +60,7 @@ REPORT_HEADS = lex.words("report reports investigation investigations analysis a
 SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.words("representative representatives")
 # offices that one person holds: definite, they name that person ("the mayor", "the defence minister")
 OFFICE_HEADS = lex.words(
-    "mayor governor president minister premier chancellor spokesman spokeswoman spokesperson head chief "
+    "mayor governor president minister premier pm chancellor spokesman spokeswoman spokesperson head chief "
     "director commander leader secretary ambassador envoy chairman chairwoman chair king queen prince emir "
     "pope patriarch prosecutor coordinator commissioner administrator general"
 )
@@ -68,7 +68,7 @@ OFFICE_HEADS = lex.words(
 PEOPLE_HEADS = (
     lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.words(
         "medic medics militant militants journalist journalists reporter reporters engineer engineers "
-        "operative operatives expert experts analyst analysts worker workers"
+        "operative operatives expert experts analyst analysts worker workers blogger bloggers"
     )
 ) - OFFICE_HEADS
 GOVERNMENT_WORDS = (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.words(
@@ -80,6 +80,7 @@ DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
     "findings finding imagery clip clips footage array signals signal recording recordings audio figures data"
 )) - REPORT_HEADS - lex.words("figure")
 NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
+UNVERIFIED_WORDS = lex.words("alleged purported unidentified unnamed anonymous")
 TEAM_HEADS = lex.words("team teams unit desk")
 # words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
 MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.words("novosti nyt")) - lex.words("agency monitor observer independent")
@@ -89,6 +90,7 @@ BODY_NAME_WORDS = lex.words(
     "jihad brigades brigade movement front party organization organisation committee watch crescent cross "
     "society council foundation institute agency fund programme program union league army forces ministry"
 )
+SPEAKER_NOUNS = PEOPLE_HEADS | SPEAKER_FOR_HEADS | OFFICE_HEADS
 KNOWN_NOUNS = (WITNESS_WORDS | DWELLER_HEADS | REPORT_HEADS | TEAM_HEADS | AGENCY_HEADS | MEDIA_WORDS
                | DOCUMENT_WORDS | SPEAKER_FOR_HEADS | PEOPLE_HEADS)
 
@@ -111,6 +113,7 @@ def classify(head: Token, start: int, end: int, ents: Iterable[SpacySpan],
     """(kind, affiliation) of the source phrase at [start, end) with syntactic head ``head``; kind None
     when the phrase names nobody of a known kind (a common noun such as "activity")."""
     tokens = member_tokens(head, start, end)
+    head = _noun_after_name(head, tokens)
     member_end = tokens[-1].idx + len(tokens[-1])
     ents = [e for e in ents if e.start_char >= start and e.end_char <= member_end]
     phrase = _Phrase(head, tokens, ents, canonical_by_span, end)
@@ -120,6 +123,15 @@ def classify(head: Token, start: int, end: int, ents: Iterable[SpacySpan],
     if affiliation is not None and kind in ("government", "organization") and not phrase.speaks_for_body:
         affiliation = None
     return kind, affiliation
+
+
+def _noun_after_name(head: Token, tokens: list[Token]) -> Token:
+    """ "Kyiv officials", "Hamas officials": a name the parser took for the head of the people noun after it."""
+    last = tokens[-1]
+    if head.pos_ != "PROPN" or last.i <= head.i or last.pos_ != "NOUN" or last.lower_ not in SPEAKER_NOUNS:
+        return head
+    between = [t for t in tokens if head.i < t.i < last.i]
+    return last if all(t.pos_ in ("PROPN", "ADJ", "NOUN") for t in between) else head
 
 
 class _Phrase:
@@ -142,8 +154,11 @@ class _Phrase:
     # ------------------------------------------------------------------ kind
 
     def kind(self) -> str | None:
+        if {t.lower_ for t in self.tokens if t.i < self.head.i} & UNVERIFIED_WORDS:
+            return "anonymous"  # "the alleged Russian military": whoever it is, unconfirmed
         named = self.head_ent is not None and self.head_ent.label_ in ("PER", "ORG", "LOC", "GPE")
-        if self.word in KNOWN_NOUNS and (not named or self.head.pos_ == "NOUN"):
+        single = self.head_ent is not None and len(self.head_ent) == 1
+        if self.word in KNOWN_NOUNS and (not named or single or self.head.pos_ == "NOUN"):
             return self._noun_kind()  # "Footage showed", "Spokespeople said": a capital, not a name
         if self.head.pos_ == "PROPN" or self.head_ent is not None:
             return self._named_kind()
@@ -167,9 +182,10 @@ class _Phrase:
             if self.words & lex.words("news press") or self._of_outlet():
                 return "media"
             return "government" if self.words & GOVERNMENT_WORDS else "organization"
-        if word in MEDIA_WORDS:
+        if word in MEDIA_WORDS or (self.head.text[:1].isupper() and word in lex.OUTLET_NAMES | MEDIA_NAMES):
             return "media"
-        if word in lex.ANONYMOUS_HEADS and self.words & lex.words("media news press"):
+        if word in lex.ANONYMOUS_HEADS and {t.lower_ for t in self.tokens if t.i < self.head.i} & lex.words(
+                "media news press"):
             return "media"  # "news sources", "Israeli media sources"
         if word in DOCUMENT_WORDS:
             return "document"
@@ -205,11 +221,22 @@ class _Phrase:
             if {w.lower() for w in ent.text.split()} & BODY_NAME_WORDS:
                 return body_kind(ent, self.canonical_by_span, default="organization")
             return "witness" if self._aged_civilian(ent) else "person"
+        if self._titled_name() or self._person_apposition():
+            return "person"  # "IAEA Director General Rafael Grossi", "Leontyev, a local official"
         if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=False):
             return "anonymous"
         if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=True):
             return "government"
         return body_kind(ent, self.canonical_by_span)
+
+    def _titled_name(self) -> bool:
+        """A proper name right after a title ("Director General Rafael Grossi") the tagger merged into a body."""
+        before = [t for t in self.tokens if t.i < self.head.i]
+        return self.head.pos_ == "PROPN" and any(t.lower_ in OFFICE_HEADS | SPEAKER_FOR_HEADS for t in before[-4:])
+
+    def _person_apposition(self) -> bool:
+        return any(c.dep_ == "appos" and c.lower_ in PEOPLE_HEADS | OFFICE_HEADS and c.tag_ == "NN"
+                   for c in self.head.children)
 
     def _speaker_for_kind(self) -> str:
         """ "a spokesman for the ministry": the body's kind; "the spokesman ..." a person."""

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
 DEMONSTRATIVES = DEFINITE - {"the"}
+FIRST_PERSON = frozenset({"we", "our", "i", "my", "us"})
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
@@ -83,9 +84,13 @@ def dateline_length(text: str, head_offset: int) -> int:
 
 def phrase_kind(words: list[str], head_word: str, head: Token | None, span: tuple[int, int], ents: list,
                 context: Context) -> tuple[str, Affiliation | None]:  # noqa: ANN001
-    """Kind and affiliation of a source phrase (:mod:`.kinds`); a bare demonstrative is the
-    author's voice, a phrase the rules do not know an unnamed (anonymous) source."""
+    """Kind and affiliation of a source phrase (:mod:`.kinds`); a bare demonstrative, and a first person
+    outside quotation marks ("we demonstrate", "our analysis suggests"), are the author's voice; a phrase
+    the rules do not know is an unnamed (anonymous) source."""
     if len(words) == 1 and head_word in DEMONSTRATIVES:
+        return "author", None
+    first = context.text[span[0]:span[1]].split()[:1]
+    if first and first[0].lower() in FIRST_PERSON and not first[0].isupper() and context.quote_at(span[0]) is None:
         return "author", None
     if head is None:
         return source_kind(words, head_word, head, ents), None
@@ -289,7 +294,8 @@ def _office_holder(start: int, office: tuple[str, ...], context: Context) -> Sou
 
 
 def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
-    person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
+    person = next((s for s in reversed(earlier) if s.kind in ("person", "government", "witness", "anonymous")
+                   and (s.canonical or s.text).lower() not in PRONOUNS and _singular(s)), None)
     ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
     if person is not None and ent is not None and person.start <= ent.start_char < person.end:
         return person  # the name inside that source ("Oleh Shevchuk, a spokesman ...") is that source
@@ -299,6 +305,15 @@ def _latest_person(start: int, earlier: list[Source], context: Context) -> Sourc
             name = _full_name(name, ent.start_char, context) or name
         return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
     return person
+
+
+PRONOUNS = lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS | lex.THING_PRONOUNS
+
+
+def _singular(source: Source) -> bool:
+    """ "A man identified as an operative" can be "he"; "officials" cannot."""
+    last = (source.canonical or source.text).split(",")[0].split()[-1:] or [""]
+    return source.kind != "anonymous" or not last[0].lower().endswith("s")
 
 
 def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: Context) -> Source:
