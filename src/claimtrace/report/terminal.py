@@ -78,7 +78,7 @@ def _claims(analysis: Analysis) -> Group | None:
         title = _plain(name, style="bold").append(f"  [{kind}]", style="cyan")
         affiliation = affiliation_note(claims[0])
         if affiliation:
-            title.append(f" {affiliation}", style="dim")
+            title.append(f" {for_terminal(affiliation)}", style="dim")
         table = Table(title=title, title_justify="left", show_header=True, header_style="dim", expand=True)
         table.add_column("cue", width=16)
         table.add_column("certainty", width=10)
