@@ -236,3 +236,31 @@ def test_the_claims_benchmark_refuses_a_folder_without_gold(tmp_path, capsys):
     benchmark = _benchmark()
     assert benchmark.main(["--data", str(tmp_path)]) == 2
     assert "no story folder" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the outlets profile
+
+
+def _said(outlet: str, source: Source) -> Analysis:
+    text = f"{source.text} said the dam broke."
+    start = len(source.text) + len(" said ")
+    return Analysis(
+        article=Article(text=text, outlet=outlet, published="2024-06-06", language="en"),
+        claims=[Claim(content=Span("the dam broke", start, start + 13), source=source, form="indirect")],
+    )
+
+
+def test_outlets_profile_counts_witnesses_and_persons_speaking_for_a_government(tmp_path):
+    from claimtrace.store import open_store
+
+    store = open_store(tmp_path / "o.db")
+    spokesman = Source("Kremlin spokesman Ivan Petrov", 0, 29, kind="person", canonical="Ivan Petrov",
+                       affiliation=Affiliation(text="Kremlin", canonical="Kremlin", kind="government"))
+    store.add_analysis(_said("River Post", spokesman), "h1")
+    store.add_analysis(_said("River Post", Source("A resident", 0, 10, kind="witness", canonical="A resident")), "h2")
+    rows = {r["outlet"]: r for r in store.outlets()}
+    store.close()
+    post = rows["River Post"]
+    assert post["attributed"] == 2
+    assert (post["official_share"], post["witness_share"], post["named_share"], post["anonymous_share"]) == (
+        0.5, 0.5, 0.5, 0.0)

@@ -48,21 +48,17 @@ What it finds
       quoting attribution.
 
 What it gives each claim
-    * ``source.kind`` by rules over the source phrase: the article's named
-      entities (PER -> person unless titled spokesperson; ORG -> media,
-      government or organization by name words) and the head noun ("sources",
-      "an official" -> anonymous; "residents" -> witness; "a statement",
-      "satellite images" -> document; "outlets", "platforms" -> media;
-      "the ministry" -> government), pronouns -> their antecedent's kind; names,
-      pronouns and person nouns ("the lawyer") -> person; any other common noun
-      -> anonymous (an unnamed source);
+    * ``source.kind`` and ``source.affiliation`` (:mod:`.kinds`): who speaks by the stories
+      convention (a named or uniquely titled person, a government body, an organization, an outlet
+      or unnamed reports, an unnamed source, a witness on the scene, a document), read from the
+      first member of the phrase; whom a person or unnamed source speaks for;
     * ``source.canonical``: the entity group's canonical name, else the earlier
       source or entity the pronoun, definite noun phrase ("the sources",
-      "the ministry") or surname refers to, else the source text;
-    * ``certainty``: rumored (rumor cues or words), hedged (hedging cues such as
-      "suggest", "believe", raising passives "is said to", and "reportedly",
-      "allegedly", "may" ... on the cue or the content's verb), confirmed
-      ("confirm", "acknowledge", "admit" ...), else stated;
+      "the ministry", "the terror group", "the PM") or surname refers to, else the source text;
+    * ``certainty`` (:mod:`.certainty`): rumored (rumor cues or words), hedged (hedging cues,
+      raising passives "is said to", hedges on the content's main proposition, the text's
+      distance: "what he called", "allegedly"), confirmed (confirm-language, first-hand "saw"),
+      else stated;
     * ``polarity``: denies when the cue denies ("deny", "reject", "dismiss" ...)
       xor the content's main predicate is negated ("not", "never", "no
       withdrawal", "nothing"), else affirms;
@@ -90,16 +86,9 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
-Measured
-    on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-12-07 with the sequence role tagger,
-    speaker labels, quote bylines and the parse repairs: source 0.839, cue
-    0.663, content 0.905, whole relation 0.686 (2026-12-06 without the layout
-    forms and repairs: 0.825, 0.656, 0.884, 0.672; feed-forward tagger: 0.758,
-    0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530, 0.818, 0.605);
-    throughput 0.899-0.913 of the pipeline without it (median 0.910 of 8 runs). PolNeAR's annotators agree
-    on cues at 0.689 (16 train articles, same scorer). Details in
-    docs/benchmarks_attribution.md.
+Only attributions resting on a reporting act are kept (:mod:`.reporting`); a content
+    runs over a clause coordinated with it. Figures: docs/benchmarks_attribution.md and
+    docs/benchmarks_claims.md.
 """
 
 from __future__ import annotations
@@ -120,11 +109,6 @@ from claimtrace.extract.attribution.reporting import is_reporting, keep_coordina
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
-
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-07 (overlap F1): tagger, layout forms, repairs
-    "source_overlap_f1": 0.839, "cue_overlap_f1": 0.663, "content_overlap_f1": 0.905, "relation_f1": 0.686,
-}
-
 
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
 
