@@ -54,6 +54,7 @@ def test_every_page_renders(client, ids):
 def test_article_page_groups_claims_by_source_with_relations(client, ids):
     page = client.get(f"/articles/{ids['governor_article']}").text
     assert "The regional governor" in page and "government" in page and "witness" in page
+    assert "for Odesa Port Authority (organization)" in page  # the source's affiliation
     assert "contradicts" in page and "polarity flip: affirms vs denies" in page
     assert "no warehouses were destroyed" in page  # the other claim of the relation
     assert "class='content affirms stated'" in page  # the report's highlight macros

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimtrace.model import Analysis, Article, Claim, Cue, DateMention, Entity, Place, Sentence, Source, Span
+from claimtrace.model import (
+    Affiliation,
+    Analysis,
+    Article,
+    Claim,
+    Cue,
+    DateMention,
+    Entity,
+    Place,
+    Sentence,
+    Source,
+    Span,
+)
 from claimtrace.store import ClaimFilter, open_store
 from claimtrace.store.records import Relation
 
@@ -41,10 +53,10 @@ def _sentences(text: str) -> list[Sentence]:
 
 
 def _claim(text: str, content: str, source: str | None, kind: str, cue: str | None, sentence: int,
-           polarity: str = "affirms", certainty: str = "stated") -> Claim:
+           polarity: str = "affirms", certainty: str = "stated", affiliation: Affiliation | None = None) -> Claim:
     return Claim(
         content=_at(text, content),
-        source=_at(text, source, Source, kind=kind, canonical=source) if source else None,
+        source=_at(text, source, Source, kind=kind, canonical=source, affiliation=affiliation) if source else None,
         cue=_at(text, cue, Cue, lemma=cue) if cue else None,
         form="indirect" if source else "author", certainty=certainty, polarity=polarity, sentence=sentence,
     )
@@ -61,7 +73,8 @@ def _port_articles() -> list[Analysis]:
         dates=[_at(t1, "2 May 2024", DateMention, value="2024-05-02", resolved=True)],
         claims=[_claim(t1, "three warehouses at the Odesa grain port were destroyed overnight", "The regional governor",
                        "government", "said", 0),
-                _claim(t1, "no one was injured on 2 May 2024", "Port workers", "witness", "told", 1)],
+                _claim(t1, "no one was injured on 2 May 2024", "Port workers", "witness", "told", 1,
+                       affiliation=Affiliation("the port", "Odesa Port Authority", "organization"))],
     )
     t2 = ("The port authority said that no warehouses were destroyed at the Odesa grain port.\n"
           "A witness said that smoke rose over the harbor for hours.")

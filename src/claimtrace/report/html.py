@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from claimtrace.model import Analysis, Claim, Place
-from claimtrace.report.terminal import source_key
+from claimtrace.report.terminal import affiliation_note, source_key
 
 LEGEND = (
     ("PER", "person"), ("ORG", "organization"), ("LOC", "location"), ("MISC", "other name"),
@@ -70,7 +70,7 @@ def article_context(analysis: Analysis) -> dict:
 
 
 def claim_row(claim: Claim) -> dict:
-    source, kind = source_key(claim)
+    source, kind = _source_with_kind(claim)
     return {"source": source, "kind": kind, "cue": claim.cue.text if claim.cue else "—",
             "certainty": claim.certainty, "polarity": claim.polarity, "content": claim.content.text}
 
@@ -114,8 +114,15 @@ def marks(analysis: Analysis) -> list[Mark]:
     return [m for m in found if 0 <= m.start < m.end <= len(analysis.article.text)]
 
 
+def _source_with_kind(claim: Claim) -> tuple[str, str]:
+    """The source's name and its kind, with whom it speaks for ("person, for Kremlin (government)")."""
+    name, kind = source_key(claim)
+    affiliation = affiliation_note(claim)
+    return name, f"{kind}, {affiliation}" if affiliation else kind
+
+
 def claim_tip(claim: Claim) -> str:
-    source, kind = source_key(claim)
+    source, kind = _source_with_kind(claim)
     cue = f", cue '{claim.cue.text}'" if claim.cue else ""
     recipient = f", to {claim.recipient.text}" if claim.recipient else ""
     return f"claim by {source} [{kind}]{cue}{recipient}: {claim.form}, {claim.certainty}, {claim.polarity}"

@@ -135,10 +135,15 @@ def claims_by_source(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def source_affiliation(claim: dict[str, Any]) -> str | None:
-    """The source's affiliation where the stored claim has one (older stores do not)."""
+    """Whom the source speaks for ("Kremlin (government)"), where the stored claim says (older stores do not)."""
     source = claim.get("claim", {}).get("source") or {}
     value = source.get("affiliation")
-    return str(value) if value else None
+    if not value:
+        return None
+    if isinstance(value, dict):
+        name = value.get("canonical") or value.get("text") or "?"
+        return f"{name} ({value['kind']})" if value.get("kind") else name
+    return str(value)
 
 
 def claim_view(store: Store, claim_id: int) -> dict[str, Any]:
