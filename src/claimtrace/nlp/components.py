@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimtrace.extract import attribution, dates, entities, places
+from claimtrace.extract import attribution, dates, entities, events, places
 from claimtrace.nlp.ner_consistency import harmonize_entities
 
 
@@ -50,3 +50,32 @@ def places_component(doc: Doc) -> Doc:
 def claims_component(doc: Doc) -> Doc:
     doc._.claims = attribution.find_claims(doc, doc._.entity_groups or [])
     return doc
+
+
+class EventsComponent:
+    """PLOVER events and casualty counts (``doc._.events``, ``doc._.casualties``), see ``extract/events``."""
+
+    def __init__(self, lexicon_path: str | None, casualties: bool) -> None:
+        from pathlib import Path
+
+        self.lexicon = events.load_lexicon(Path(lexicon_path) if lexicon_path else None)
+        self.casualties = casualties
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = events.find_events(doc, doc._.claims, doc._.places, doc._.dates, doc._.entity_groups, self.lexicon)
+        doc._.events = found
+        doc._.casualties = (
+            events.find_casualties(doc, found, doc._.claims, doc._.places, doc._.dates) if self.casualties else []
+        )
+        return doc
+
+
+@Language.factory(
+    "claimtrace_events",
+    assigns=["doc._.events", "doc._.casualties"],
+    requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
+    default_config={"lexicon_path": None, "casualties": True},
+)
+def make_events_component(nlp: Language, name: str, lexicon_path: str | None, casualties: bool) -> EventsComponent:
+    """``lexicon_path``: the compiled event lexicon (default: the one shipped in ``claimtrace/data/events``)."""
+    return EventsComponent(lexicon_path, casualties)
