@@ -7,10 +7,10 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from claimtrace.corpus.link import CandidateIndex, link_corpus, lsh_keys
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
 from claimtrace.errors import InputError
+from claimtrace.link.linker import CandidateIndex, link_corpus
 from claimtrace.model import Claim, Span
+from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 
 class FakeStore:
@@ -90,6 +90,9 @@ class FakeStore:
     def unlinked_article_ids(self):
         return sorted(set(self.articles) - self.linked)
 
+    def sidecar(self, name):  # keeps no files: the vector index lives in memory
+        return None
+
     @contextmanager
     def transaction(self):
         self.transactions += 1
@@ -130,7 +133,7 @@ def test_link_corpus_embeds_assigns_stories_relates_and_marks(store):
     assert store.articles[1].story_id == store.articles[2].story_id is not None
     assert summary["contradicts"] == 1
     (relation,) = store.relations.values()
-    assert relation.relation == "contradicts" and "35 people" in relation.reason
+    assert relation.relation == "contradicts" and "20 vs 35 killed" in relation.reason
     assert store.linked == {1, 2} and store.transactions == 1
 
 
@@ -185,10 +188,12 @@ def test_candidate_index_uses_blocks_and_skips_own_article():
     assert abs(found[0][1] - float(vectors[2] @ (vectors[2] * 0.5 + vectors[0] * 0.5))) < 1e-5
 
 
-def test_lsh_keys_are_stable_and_one_per_table():
-    vector = np.ones((1, 384), dtype=np.float32) / np.sqrt(384)
-    assert lsh_keys(vector) == lsh_keys(vector.copy())
-    assert len(lsh_keys(vector)[0]) == 4
+def test_nearest_claims_found_by_the_vector_index_join_the_pool():
+    records = [ClaimRecord(id=i, article_id=i, claim=Claim(content=Span("x", 0, 1))) for i in (1, 2, 3)]
+    vectors = np.eye(3, 384, dtype=np.float32)
+    index = CandidateIndex(records, vectors, {})
+    found = index.candidates(records[0], vectors[1], [], nearest=[2, 99])
+    assert [i for i, _ in found] == [1]  # claim 2, at position 1; an unknown id is ignored
 
 
 def _analysis(text: str, outlet: str, published: str):
@@ -217,6 +222,7 @@ def test_link_corpus_with_the_sqlite_store(tmp_path):
         summary = link_corpus(store, store.unlinked_article_ids())
         assert summary["contradicts"] == 1
         assert store.unlinked_article_ids() == []
+        assert store.sidecar("claims.faiss").is_file()  # the vector index, kept for the next run
         assert all(record.embedding is not None for record in store.claim_records())
         stories = {a.story_id for a in store.article_records()}
         assert len(stories) == 1 and None not in stories
@@ -227,7 +233,7 @@ def test_link_corpus_with_the_sqlite_store(tmp_path):
 def test_only_stories_near_a_new_article_are_context():
     from datetime import date
 
-    from claimtrace.corpus.link import _near_any
+    from claimtrace.link.linker import _near_any
 
     new_days = [date(2024, 1, 10), date(2025, 6, 1)]
     assert _near_any(date(2024, 1, 15), new_days)
@@ -237,7 +243,7 @@ def test_only_stories_near_a_new_article_are_context():
 
 
 def test_changing_the_claim_encoder_re_embeds_every_stored_claim(store, monkeypatch):
-    from claimtrace.corpus.embed import get_encoder
+    from claimtrace.link.embed import get_encoder
 
     monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
     link_corpus(store, [1, 2])
@@ -253,7 +259,7 @@ def test_changing_the_claim_encoder_re_embeds_every_stored_claim(store, monkeypa
 
 
 def test_a_store_with_vectors_but_no_setting_holds_minilm_vectors(store, monkeypatch):
-    from claimtrace.corpus.embed import ensure_claim_encoder
+    from claimtrace.link.embed import ensure_claim_encoder
 
     store.claims[1].embedding = np.ones(384, dtype=np.float32)
     monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
@@ -273,7 +279,7 @@ def test_an_unknown_claim_encoder_is_a_one_line_error(store, monkeypatch):
 
 
 def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
-    import claimtrace.corpus.link as link_module
+    import claimtrace.link.linker as link_module
 
     embedded: list[int] = []
     real = link_module.embed_articles
@@ -290,7 +296,7 @@ def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
 
 
 def test_relating_on_forked_workers_finds_exactly_what_one_process_finds(monkeypatch):
-    import claimtrace.corpus.link as link_module
+    import claimtrace.link.linker as link_module
 
     stores = []
     for _ in range(2):

@@ -1,0 +1,306 @@
+"""Corpus sub-commands: ``ingest`` into a store, then query it.
+
+``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts``, ``relations`` and
+``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
+directory). Queries print a table, or ``--json`` / ``--csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from claimtrace.model import SOURCE_KINDS
+from claimtrace.readers.formats import normalize_date
+from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store.records import RELATION_KINDS
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    _register_ingest(subparsers)
+    _query(subparsers, "errors", "list the files and records ingest skipped, with reasons", run_errors)
+    _query(subparsers, "stories", "list stories (articles grouped by event)", run_stories)
+    story = _query(subparsers, "story", "a story's timeline: who said what, when, and how claims relate", run_story)
+    story.add_argument("story_id", type=int, metavar="ID", help="story id (see 'claimtrace stories')")
+    _register_claims(subparsers)
+    conflicts = _query(subparsers, "conflicts", "contradicting claims across articles, newest first", run_conflicts)
+    conflicts.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
+    relations = _query(
+        subparsers, "relations", "related claims across articles (corroborates, contradicts, updates), newest first",
+        run_relations,
+    )
+    relations.add_argument("--type", choices=RELATION_KINDS, help="only relations of this kind")
+    relations.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
+    _query(subparsers, "outlets", "per outlet: articles, claims, kinds of sources, contradictions", run_outlets)
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"the store file (default: {DEFAULT_DB})")
+
+
+def _query(subparsers: argparse._SubParsersAction, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+    _db_argument(parser)
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print CSV")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ingest",
+        help="analyse files and folders into a store (deduplicated, resumable)",
+        description="Analyse articles from files and folders (recursively; .txt, .html, .json, .jsonl, .csv, "
+        "optionally .gz) into a store, skipping what is already stored, then link them across outlets.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    _db_argument(parser)
+    parser.add_argument("--jobs", type=_positive_int, default=2, help="processes for analysis (default: 2)")
+    parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    described = {"outlet": "outlet name", "published": "publication date (YYYY-MM-DD)", "url": "URL"}
+    for name, what in described.items():
+        parser.add_argument(f"--{name}", help=f"{what} of every article (overrides files and sidecars)")
+    for name in ("text", "title", "published", "outlet", "url"):
+        parser.add_argument(f"--{name}-column", metavar="NAME", help=f"CSV column with the {name} (default: {name})")
+    parser.set_defaults(handler=run_ingest)
+
+
+def _register_claims(subparsers: argparse._SubParsersAction) -> None:
+    parser = _query(subparsers, "claims", "find claims by entity, place, source kind, date or words", run_claims)
+    parser.add_argument("--about", metavar="ENTITY", help="canonical name of an entity in the claim (any case)")
+    parser.add_argument("--place", metavar="NAME", help="a place named in the claim")
+    parser.add_argument("--source-kind", choices=SOURCE_KINDS, help="kind of source")
+    parser.add_argument("--since", metavar="DATE", help="claims about (else published) on or after DATE")
+    parser.add_argument("--until", metavar="DATE", help="claims about (else published) on or before DATE")
+    parser.add_argument("--search", metavar="TEXT", help="full-text search in claim content and source (FTS5)")
+    parser.add_argument("--limit", type=_positive_int, default=100, help="at most this many (default: 100)")
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {number}")
+    return number
+
+
+# -- ingest -------------------------------------------------------------------------------------
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from claimtrace.cli.progress import RichProgress, progress_wanted
+    from claimtrace.ingest import IngestOptions, ingest
+
+    columns = {name: getattr(args, f"{name}_column") for name in ("text", "title", "published", "outlet", "url")}
+    options = IngestOptions(
+        jobs=args.jobs,
+        link=not args.no_link,
+        columns={k: v for k, v in columns.items() if v} or None,
+        overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
+        progress=RichProgress() if progress_wanted(args.quiet) else None,
+    )
+    if args.published:
+        normalize_date(args.published, "--published")
+    store = open_store(args.db)
+    try:
+        summary = ingest(args.paths, store, options)
+    finally:
+        store.close()
+    print(summary.line())
+    if summary.skipped:
+        print(f"see the reasons with: claimtrace errors --db {args.db}", file=sys.stderr)
+    return 0
+
+
+# -- queries ------------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return open_store(args.db, create=False)
+
+
+def run_errors(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.skips()
+    _emit(args, rows, rows, [("path", "path"), ("reason", "reason"), ("time", "time")], "Skipped")
+    return 0
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.stories()
+    columns = [("id", "id"), ("label", "label"), ("first_date", "first"), ("last_date", "last"),
+               ("articles", "articles"), ("outlets", "outlets"), ("claims", "claims"),
+               ("contradictions", "contradictions")]
+    _emit(args, rows, rows, columns, "Stories")
+    return 0
+
+
+def run_story(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        story = store.story_timeline(args.story_id)
+    flat = [{**c, "relations": _relations_text(c["relations"])} for c in story["claims"]]
+    columns = [("id", "claim"), ("time", "date"), ("outlet", "outlet"), ("source", "source"),
+               ("source_kind", "kind"), ("certainty", "certainty"), ("polarity", "polarity"),
+               ("content", "says"), ("relations", "relation to earlier claims")]
+    title = f"Story {story['id']}: {story['label'] or ''} ({story['first_date']} to {story['last_date']})"
+    _emit(args, story, flat, columns, title)
+    return 0
+
+
+def _relations_text(relations: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{r['relation']} #{r['claim']} ({r['outlet'] or '?'}): {r['reason']}" for r in relations)
+
+
+def run_claims(args: argparse.Namespace) -> int:
+    filters = ClaimFilter(
+        about=args.about, place=args.place, source_kind=args.source_kind,
+        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until", last=True),
+        search=args.search, limit=args.limit,
+    )
+    with _closing(_open(args)) as store:
+        rows = store.find_claims(filters)
+    columns = [("id", "id"), ("time", "date"), ("outlet", "outlet"), ("source", "source"),
+               ("source_kind", "kind"), ("certainty", "certainty"), ("polarity", "polarity"), ("content", "says")]
+    _emit(args, rows, [{k: v for k, v in r.items() if k != "claim"} for r in rows], columns, "Claims")
+    return 0
+
+
+def _date_or_none(value: str | None, flag: str, last: bool = False) -> str | None:
+    """The day ``value`` starts (or, with ``last``, ends) on, as ISO text for the store's filters."""
+    if not value:
+        return None
+    date = normalize_date(value, flag)
+    return (date.last_day() if last else date.first_day()).isoformat()
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.conflicts(args.limit)
+    flat = [_flat_conflict(r) for r in rows]
+    columns = [("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
+               ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
+    _emit(args, rows, flat, columns, "Contradictions")
+    return 0
+
+
+def run_relations(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.relations(args.type, args.limit)
+    flat = [_flat_conflict(r) for r in rows]
+    columns = [("relation", "relation"), ("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
+               ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
+    _emit(args, rows, flat, columns, "Relations" if args.type is None else f"Relations: {args.type}")
+    return 0
+
+
+def _frame_text(claim: dict[str, Any]) -> str | None:
+    """A claim's frame in a few words: "responsibility: Israel (denies)"."""
+    frame = claim.get("frame")
+    if not frame:
+        return None
+    who = f" {frame['agent']}" if frame.get("agent") else ""
+    return f"{frame['predicate']}:{who} ({frame['polarity']})"
+
+
+def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {"relation": row["relation"], "reason": row["reason"], "score": row["score"]}
+    for side in ("a", "b"):
+        item = row[side]
+        claim = item["claim"]
+        source = claim.get("source") or {}
+        flat.update({
+            f"{side}_claim_id": item["claim_id"], f"{side}_published": item["published"],
+            f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
+            f"{side}_source": source.get("canonical") or source.get("text"),
+            f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
+            f"{side}_frame": _frame_text(claim),
+        })
+    return flat
+
+
+def run_outlets(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.outlets()
+    columns = [("outlet", "outlet"), ("articles", "articles"), ("claims", "claims"),
+               ("anonymous_share", "anonymous"), ("official_share", "official"), ("named_share", "named"),
+               ("contradicted", "contradicted by others")]
+    _emit(args, rows, rows, columns, "Outlets")
+    return 0
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+class _closing:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Store:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _emit(
+    args: argparse.Namespace, payload: Any, rows: list[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str
+) -> None:
+    """Print ``payload`` as JSON, ``rows`` as CSV (all their keys), or ``columns`` of ``rows`` as a table."""
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.csv:
+        _write_csv(rows, [key for key, _ in columns])
+    else:
+        _print_table(rows, columns, title)
+
+
+def _write_csv(rows: list[dict[str, Any]], default_fields: list[str]) -> None:
+    fields = list(rows[0]) if rows else default_fields
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def _print_table(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(_shown(row.get(key)) for key, _ in columns))
+    console = Console()
+    if not console.is_terminal:  # piped to a file or pager: do not fold cells at 80 columns
+        console = Console(width=200)
+    if not rows:
+        console.print(f"{title}: none")
+        return
+    console.print(table)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:.2f}"
+    return str(value)
+

@@ -1,0 +1,235 @@
+"""The kind and canonical name of an attribution's source.
+
+Kinds come from rules over the source phrase, in this order: witness head
+nouns ("residents"); media modifiers or head nouns and media-like organization
+names ("news platforms", "Al Mayadeen"); document head nouns ("a statement by
+the ministry", "satellite images"); anonymous head nouns without a person's
+name ("sources close to ...", "an official", "officials"); person entities
+(government when titled spokesperson); government head nouns and entity names
+("the Defense Ministry", "the army", a country as speaker); other organizations;
+then person for names, pronouns and nouns that denote people ("the lawyer",
+"experts"), else anonymous: a common noun of no known kind is an unnamed source. A bare
+demonstrative ("This indicates ...") points back at what the article has just said: the
+author's own voice. Pronouns and definite noun phrases ("he", "they", "the sources",
+"the ministry") take the kind and canonical name of their antecedent: the
+latest earlier source (or entity) that fits. Surnames take the earlier full name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.model import Source
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution.state import Context
+
+DEFINITE = frozenset({"the", "this", "these", "those", "that"})
+DEMONSTRATIVES = DEFINITE - {"the"}
+NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
+
+
+def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
+    """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
+    start, end = span
+    text = context.text[start:end]
+    if head is not None and head.tag_ in ("WP", "WDT") and head.head.i != head.i:
+        named = head.head.head  # "officials who said": the noun the relative clause modifies
+        if named.i < head.i and named.pos_ in ("NOUN", "PROPN"):
+            inner = resolve_source((named.doc[named.left_edge.i].idx, named.idx + len(named)), named, context)
+            context.resolved.pop()
+            source = Source(text, start, end, kind=inner.kind, canonical=inner.canonical)
+            context.resolved.append((start, source, named.lower_))
+            return source
+    words = [w.lower() for w in text.replace(",", " ").split()]
+    head_word = head.lower_ if head is not None else (words[-1] if words else "")
+    ents = context.ents_in(start, end)
+    antecedent = _antecedent(start, head, words, head_word, context)
+    if antecedent is not None:
+        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text)
+    else:
+        kind = source_kind(words, head_word, head, ents)
+        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context))
+    context.resolved.append((start, source, head_word))
+    return source
+
+
+def source_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str:  # noqa: ANN001
+    """The kind of a source phrase from its words, head noun and named entities; a common noun of
+    no known kind ("the committee's finding", "activity") is an unnamed source: anonymous."""
+    return known_kind(words, head_word, head, ents) or "anonymous"
+
+
+def known_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str | None:  # noqa: ANN001
+    """The kind the rules recognize, or None for a common noun that names no person or known source."""
+    if len(words) == 1 and head_word in DEMONSTRATIVES:
+        return "author"  # "This indicates ...": what the article has just said
+    labels = {e.label_ for e in ents}
+    nominals = _nominal_heads(head)
+    modifiers = set(words) - {head_word}
+    if nominals & lex.WITNESS_HEADS:
+        return "witness"
+    if nominals & lex.DOCUMENT_HEADS and modifiers & lex.MEDIA_HEADS:
+        return "media"
+    if nominals & lex.MEDIA_HEADS:
+        return "media"
+    if nominals & lex.DOCUMENT_HEADS:
+        return "document"
+    if nominals & lex.ANONYMOUS_HEADS and "PER" not in labels and not _has_name(head):
+        return "anonymous"
+    if set(words) & lex.OUTLET_NAMES:
+        return "media"
+    if "PER" in labels:
+        return "government" if set(words) & lex.SPOKESPERSON_HEADS else "person"
+    org_words = {w.lower() for e in ents if e.label_ in ("ORG", "MISC") for w in e.text.split()}
+    if org_words & lex.MEDIA_NAME_WORDS and not org_words & lex.GOVERNMENT_NAME_WORDS:
+        return "media"
+    if nominals & lex.GOVERNMENT_HEADS or org_words & lex.GOVERNMENT_NAME_WORDS:
+        return "government"
+    if head is not None and head.ent_type_ in ("LOC", "GPE") and head.pos_ == "PROPN":
+        return "government"
+    if "ORG" in labels or nominals & lex.ORGANIZATION_HEADS:
+        return "organization"
+    return "person" if names_person(head, labels) else None
+
+
+def names_person(head: Token | None, labels: set[str]) -> bool:
+    """A person entity, a proper name, a pronoun or a noun that denotes people ("the lawyer", "experts")."""
+    if head is None or "PER" in labels or head.pos_ in ("PROPN", "PRON") or head.text.startswith("@"):
+        return True
+    word = head.lower_
+    return word in lex.PERSON_HEADS or word in lex.ANONYMOUS_HEADS or word in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
+
+
+def is_plausible_source(span: tuple[int, int], head: Token | None, context: Context) -> bool:
+    """Whether a phrase can be a speaker: a pronoun, a named entity, or a noun of a known source kind.
+
+    Learned claims need one; their tagger also marks the subject of a plain event ("activity").
+    """
+    if head is None:
+        return False
+    if head.pos_ == "PRON" or head.lower_ in lex.THING_PRONOUNS:
+        return True
+    ents = context.ents_in(*span)
+    if head.pos_ == "PROPN" or head.ent_type_:
+        return True  # a name, not a name's modifier ("Russian activity" is no speaker)
+    words = [w.lower() for w in context.text[span[0]:span[1]].replace(",", " ").split()]
+    # the tagger's run may stop short of the phrase ("A new poll" of "a new poll number"), so any
+    # noun of the phrase may name the speaker
+    nouns = [t for t in head.doc.char_span(*span, alignment_mode="expand") or () if t.pos_ == "NOUN"]
+    return any(known_kind(words, noun.lower_, noun, ents) is not None for noun in [head, *nouns])
+
+
+def _nominal_heads(head: Token | None) -> set[str]:
+    """The head noun and the nouns conjoined with it ("the facts and exclusive sources")."""
+    if head is None:
+        return set()
+    heads = {head.lower_}
+    heads |= {c.lower_ for c in head.children if c.dep_ == "conj"}
+    if head.lower_ in ("one", "some", "many", "most", "several", "all", "none"):
+        heads |= {g.lower_ for c in head.children if c.dep_ in ("nmod", "prep") for g in [c, *c.children]}
+    return heads
+
+
+def _has_name(head: Token | None) -> bool:
+    return head is not None and any(
+        t.pos_ == "PROPN" and t.ent_type_ == "PER" for t in head.subtree
+    )
+
+
+def _canonical(text: str, head: Token | None, ents: list, context: Context) -> str:  # noqa: ANN001
+    """The entity group's name for the entity at the head, an earlier full name for a surname, or the text."""
+    chosen = None
+    for ent in ents:
+        if head is not None and ent.start <= head.i < ent.end:
+            chosen = ent
+            break
+    if chosen is None and len(ents) == 1 and len(ents[0].text) >= len(text) * 0.6:
+        chosen = ents[0]
+    people = [e for e in ents if e.label_ == "PER"]
+    if chosen is None and len(people) == 1:
+        chosen = people[0]  # "Colonel Oleh Shevchuk, a spokesman for the southern command"
+    if chosen is None:
+        return text
+    canonical = context.canonical_by_span.get((chosen.start_char, chosen.end_char), chosen.text)
+    if chosen.label_ == "PER" and " " not in canonical:
+        canonical = _full_name(canonical, chosen.start_char, context) or canonical
+    return canonical
+
+
+def _full_name(surname: str, before: int, context: Context) -> str | None:
+    for ent in reversed(context.ents):
+        if ent.start_char >= before or ent.label_ != "PER":
+            continue
+        if ent.text.endswith(" " + surname):
+            return context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+    return None
+
+
+def _antecedent(
+    start: int, head: Token | None, words: list[str], head_word: str, context: Context
+) -> Source | None:
+    """The earlier source a pronoun or definite noun phrase refers to, if any."""
+    earlier = [s for offset, s, _ in context.resolved if offset < start]
+    earlier_heads = [h for offset, _, h in context.resolved if offset < start]
+    if len(words) == 1 and head_word in ("he", "she", "him", "her"):
+        return _latest_person(start, earlier, context)
+    if len(words) == 1 and head_word in ("they", "them"):
+        return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS), None)
+    if len(words) == 1 and head_word == "it":
+        return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS - {"anonymous"}), None)
+    if words and words[0] in DEFINITE and head is not None and head.pos_ == "NOUN" and len(words) <= 3:
+        stem = head_word.rstrip("s")
+        for source, earlier_head in zip(reversed(earlier), reversed(earlier_heads), strict=True):
+            if earlier_head.rstrip("s") == stem:
+                return source
+        for ent in reversed(context.ents):
+            if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
+                kind = source_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root, [ent])
+                name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name)
+    return None
+
+
+def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
+    person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
+    ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
+    if person is not None and ent is not None and person.start <= ent.start_char < person.end:
+        return person  # the name inside that source ("Oleh Shevchuk, a spokesman ...") is that source
+    if ent is not None and (person is None or ent.start_char > person.start):
+        name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+        if " " not in name:
+            name = _full_name(name, ent.start_char, context) or name
+        return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
+    return person
+
+
+def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: Context) -> Source:
+    """A :class:`Source` for a transcript label ("PENCE:", "Lavrov:").
+
+    A label in capitals longer than an acronym ("NATO", "CNN" keep the usual rules) is a
+    person's name the tagger cannot read: kind person, named after the person of the article
+    whose name ends with it ("PENCE" -> "Mike Pence"), else the label in title case.
+    """
+    text = context.text[span[0]:span[1]]
+    if not (text.isupper() and sum(c.isalpha() for c in text) > 4):
+        return resolve_source(span, head, context)
+    person = person_named_by(text, context.ents)
+    canonical = text.title()
+    if person is not None:
+        canonical = context.canonical_by_span.get((person.start_char, person.end_char), person.text)
+    source = Source(text, span[0], span[1], kind="person", canonical=canonical)
+    context.resolved.append((span[0], source, text.lower().split()[-1]))
+    return source
+
+
+def person_named_by(label: str, ents: Iterable[SpacySpan]) -> SpacySpan | None:
+    """The first person entity whose name ends with the words of ``label``, in any case
+    ("PENCE" names "Mike Pence")."""
+    words = label.lower().split()
+    return next((e for e in ents if e.label_ == "PER" and e.text.lower().split()[-len(words):] == words), None)
