@@ -151,7 +151,7 @@ def run(records: list[GoldRecord], show_misses: bool = False) -> dict[str, Any]:
     tallies = {name: Tally() for name in ("source", "target", "source_country", "target_country")}
     pairs: list[tuple[str, str | None]] = []
     started = time.perf_counter()
-    for record, doc in zip(records, nlp.pipe(r.text for r in records), strict=True):
+    for record, doc in zip(records, nlp.pipe((r.text for r in records), batch_size=16), strict=True):
         event = main_event(doc, doc._.events or [])
         predicted = event.category if event else None
         pairs.append((record.category, predicted))

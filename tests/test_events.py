@@ -161,3 +161,58 @@ def test_events_component_declares_what_it_assigns(full_nlp):
     meta = full_nlp.get_pipe_meta("claimtrace_events")
     assert "doc._.events" in meta.assigns and "token.dep" in meta.requires
     assert full_nlp.get_pipe_config("claimtrace_events")["casualties"] is True
+
+
+@pytest.fixture
+def events_db(example, tmp_path):
+    from claimtrace.store import open_store
+
+    path = tmp_path / "events.db"
+    store = open_store(str(path))
+    store.add_analysis(example, "example-hash")
+    store.close()
+    return str(path)
+
+
+def test_events_query_by_place_category_and_date(events_db, capsys):
+    from claimtrace.cli import main
+
+    assert main(["events", "--db", events_db, "--place", "tabqa airport", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["category"] for r in rows] == ["MOBILIZE"]
+    assert main(["events", "--db", events_db, "--category", "consult", "--since", "2022-02-16", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(r["category"] == "CONSULT" for r in rows)
+    assert any(r["time"] == "2022-02-16" and r["source_country"] == "RUS" for r in rows)
+    assert main(["events", "--db", events_db, "--category", "ASSAULT", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["events", "--db", events_db]) == 0
+    assert "RETREAT" in capsys.readouterr().out
+
+
+def test_casualty_figures_by_who_claims_them(analyse, tmp_path, capsys):
+    from claimtrace.cli import main
+    from claimtrace.store import open_store
+
+    analysis = analyse("The health ministry said 40 people were killed in the strike on the market.")
+    path = str(tmp_path / "tolls.db")
+    store = open_store(path)
+    store.add_analysis(analysis, "toll-hash")
+    store.close()
+    assert main(["casualties", "--db", path, "--kind", "killed", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["value"], r["kind"]) for r in rows] == [(40, "killed")]
+    assert "ministry" in rows[0]["claimed_by"]
+
+
+def test_html_report_highlights_events_and_maps_their_places(example):
+    from claimtrace.report.html import render_html
+
+    page = render_html([example])
+    assert "class='event denied'" in page and "class='event planned'" in page
+    assert "Where the events happen" in page and "Casualty figures" not in page
+
+
+def test_a_count_in_a_verbless_headline(analyse):
+    analysis = analyse("Dozens dead in market blast")
+    assert [(c.kind, c.value, c.cause) for c in analysis.casualties] == [("killed", 24, "explosion")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimtrace.store.protocol import DEFAULT_DB, ClaimFilter, Store, StoredArticle
+from claimtrace.store.protocol import DEFAULT_DB, ClaimFilter, EventFilter, Store, StoredArticle
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
@@ -20,4 +20,4 @@ def open_store(path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
     return SQLiteStore(path, create=create)
 
 
-__all__ = ["DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "open_store"]
+__all__ = ["DEFAULT_DB", "ClaimFilter", "EventFilter", "Store", "StoredArticle", "open_store"]

@@ -83,7 +83,7 @@ def _is_named(actor: Actor) -> bool:
 def trigger_depth(token: Token) -> int:
     """Steps from the trigger to its sentence root (the main event of a sentence is the shallowest)."""
     depth = 0
-    while token.head is not token:
+    while token.head.i != token.i:
         token, depth = token.head, depth + 1
     return depth
 

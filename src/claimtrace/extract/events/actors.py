@@ -51,7 +51,7 @@ def source_heads(trigger: Token) -> list[Token]:
     if trigger.pos_ != "VERB" and not heads:  # a noun, unless the tagger took a verb for one ("Germany plans")
         return _noun_source_heads(trigger)
     heads += [c for c in trigger.children if c.dep_ == "obl:agent"]
-    if not heads and trigger.dep_ in {"xcomp", "conj", "advcl"} and trigger.head is not trigger:
+    if not heads and trigger.dep_ in {"xcomp", "conj", "advcl"} and trigger.head.i != trigger.i:
         return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN"} else []
     if not heads and trigger.dep_ == "acl:relcl":
         heads = [trigger.head]
@@ -126,7 +126,7 @@ def _resolve_pronoun(head: Token, trigger: Token) -> Token:
     if head.lower_ not in PRONOUNS:
         return head
     verb = trigger
-    while verb.dep_ not in {"ccomp", "ROOT"} and verb.head is not verb:
+    while verb.dep_ not in {"ccomp", "ROOT"} and verb.head.i != verb.i:
         verb = verb.head
     if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_LEMMAS:
         subjects = [c for c in verb.head.children if c.dep_ in SOURCE_DEPS and c.lower_ not in PRONOUNS]

@@ -216,11 +216,11 @@ def _neighbourhood(counted: Token) -> list[Token]:
     for child in list(tokens[1:]):
         tokens.extend(t for t in child.subtree if t.i - counted.i < 6)
     node = counted
-    while node.dep_ in {"conj", "appos", "nmod"} and node.head is not node and node.i - node.head.i < 8:
+    while node.dep_ in {"conj", "appos", "nmod"} and node.head.i != node.i and node.i - node.head.i < 8:
         node = node.head
     governor = node.head
     tokens.append(governor)
-    if governor.head is not governor and governor.dep_ in {"xcomp", "ccomp", "acl:relcl", "advcl", "acl"}:
+    if governor.head.i != governor.i and governor.dep_ in {"xcomp", "ccomp", "acl:relcl", "advcl", "acl"}:
         tokens.append(governor.head)
     for child in governor.children:
         if child.dep_ in {"xcomp", "nsubj", "nsubj:pass", "obj", "advcl", "obl", "obl:agent", "cop"}:
@@ -252,7 +252,7 @@ def _negated(span) -> bool:  # noqa: ANN001
     if any(t.lower_ in {"not", "n't", "no"} for t in before):
         return True
     verb = span.root.head
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
     return any(c.lower_ in {"not", "n't", "never"} for c in verb.children) and verb.i > span.start - 8
 

@@ -37,7 +37,7 @@ def governors(trigger: Token, depth: int = 3) -> list[Token]:
     chain: list[Token] = []
     token = trigger
     for _ in range(depth):
-        if token.head is token or token.dep_ not in GOVERNING_DEPS | {"conj"}:
+        if token.head.i == token.i or token.dep_ not in GOVERNING_DEPS | {"conj"}:
             break
         token = token.head
         chain.append(token)
