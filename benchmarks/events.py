@@ -4,7 +4,7 @@ Each record is one sentence with one gold event. The sentence runs through the w
 (``load_pipeline()``: parse, entities, places, dates, claims, events); the predicted event of the
 sentence is its shallowest trigger (nearest the parse root, leftmost on ties). Figures:
 - ``category_accuracy`` and ``category_macro_f1`` (over the gold categories) of that event's PLOVER 0.8
-  category. Gold categories of PLOVER 0.5b1 records are mapped to 0.8 as the data README explains:
+  coding (``Event.coded_as``: AGREE for an intended cooperative event, THREATEN for a threatened one, ...). Gold categories of PLOVER 0.5b1 records are mapped to 0.8 as the data README explains:
   DEMAND -> REQUEST, DISAPPROVE and INVESTIGATE -> ACCUSE, and FIGHT -> COERCE when its event words
   close, capture, retake, occupy, invade or force people out (CAMEO 191/192/174), else ASSAULT;
 - ``source_actor_f1`` / ``target_actor_f1``: micro F1 of actors matched by text overlap (a gold actor is
@@ -153,7 +153,7 @@ def run(records: list[GoldRecord], show_misses: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     for record, doc in zip(records, nlp.pipe((r.text for r in records), batch_size=16), strict=True):
         event = main_event(doc, doc._.events or [])
-        predicted = event.category if event else None
+        predicted = (event.coded_as or event.category) if event else None
         pairs.append((record.category, predicted))
         if show_misses and predicted != record.category:
             print(f"{record.id}\t{record.category}\t{predicted}\t{event and event.trigger.text}\t{record.text}",

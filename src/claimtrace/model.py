@@ -281,8 +281,10 @@ class Actor(Span):
 class Event:
     """Who did what to whom, where and when (PLOVER 0.8), and the claim that carries it."""
 
-    category: str  # one of PloverCategory
+    category: str  # one of PloverCategory: what is done (a planned withdrawal is a RETREAT)
     trigger: Span
+    coded_as: str | None = None  # how PLOVER codes the statement: AGREE / THREATEN / REJECT for an intended,
+    # threatened or refused event, else the category
     mode: str | None = None  # PLOVER mode where the manual defines one ("visit", "withdraw", ...)
     context: str | None = None  # PLOVER context of the CAMEO code ("military", "diplomatic", ...)
     cameo: str | None = None  # the CAMEO code the trigger was coded with

@@ -58,7 +58,7 @@ def parse_verbs(path: Path) -> dict:
         elif line.startswith("+") and current_synset:
             synsets[current_synset].append(_words(line))
         elif line.startswith("-") and block is not None:
-            pattern = _parse_pattern(line)
+            pattern = _parse_pattern(line, raw)
             if pattern:
                 block["patterns"].append(pattern)
         elif block is not None:
@@ -67,21 +67,29 @@ def parse_verbs(path: Path) -> dict:
 
 
 def _parse_form(line: str) -> list:
-    """``+MEET_WITH {+MET_WITH ...}`` -> [words, index of the verb word]."""
-    head = line.split("{", 1)[0].strip()
+    """``+MEET_WITH {+MET_WITH ...}`` -> [words, index of the verb word, own code or None].
+
+    A form may carry its own code (``ARREST [173]``), which replaces the block's default."""
+    code = CODE.search(line.split("{", 1)[0] if "{" in line else line)
+    head = line.split("{", 1)[0].split("[", 1)[0].strip()
     parts = head.split("_")
     verb_index = next((i for i, p in enumerate(parts) if p.startswith("+")), 0)
-    return [[p.strip("+") for p in parts if p.strip("+")], verb_index]
+    return [[p.strip("+") for p in parts if p.strip("+")], verb_index, code.group(1) if code else None]
 
 
-def _parse_pattern(line: str) -> list | None:
-    """``- pre * post [code]`` -> [pre elements, post elements, code]; elements are words or ``&SYNSET``."""
+def _parse_pattern(line: str, raw: str) -> list | None:
+    """``- pre * post [code]  # VERB`` -> [pre elements, post elements, code, verbs it was written for].
+
+    Elements are words or ``&SYNSET`` names; the comment names the verb(s) of the block the pattern was
+    found with (empty: any verb of the block)."""
     code = CODE.search(line)
     if not code or "*" not in line:
         return None
     body = line[1 : code.start()]
     pre, post = body.split("*", 1)
-    return [_elements(pre), _elements(post), code.group(1)]
+    comment = raw.split("#", 1)[1] if "#" in raw else ""
+    verbs = sorted({w for w in re.findall(r"[A-Z][A-Z_+-]+", comment.split(":")[0]) if len(w) > 2})
+    return [_elements(pre), _elements(post), code.group(1), verbs]
 
 
 def _elements(text: str) -> list[str]:

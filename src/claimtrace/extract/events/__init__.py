@@ -28,7 +28,7 @@ from claimtrace.extract.events.actors import (
 from claimtrace.extract.events.casualties import find_casualties
 from claimtrace.extract.events.coder import code_trigger
 from claimtrace.extract.events.lexicon import Lexicon, load_lexicon
-from claimtrace.extract.events.modality import is_negated, modality
+from claimtrace.extract.events.modality import coded_as, is_negated, modality
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
 
 __all__ = ["find_events", "find_casualties", "load_lexicon", "trigger_depth"]
@@ -54,16 +54,18 @@ def find_events(
         if coding is None:
             continue
         negated = is_negated(token)
+        modality_value = modality(token, negated=negated)
         event = Event(
             category=coding.category,
             trigger=Span(token.text, token.idx, token.idx + len(token)),
+            coded_as=coded_as(coding.category, token, modality_value),
             mode=coding.mode,
             context=coding.context,
             cameo=coding.cameo,
             source=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(source_heads(token))],
             target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(target_heads(token))],
             negated=negated,
-            modality=modality(token, negated=negated),
+            modality=modality_value,
             claim=_carrying_claim(claims, token),
             sentence=sentence_index.get(token.sent.start, 0),
         )

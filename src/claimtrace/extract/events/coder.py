@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from claimtrace.extract.events.lexicon import Lexicon, Pattern
+from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
 
 # Nouns that name an event under the same word as their verb ("attack", "visit", "talks").
 ZERO_DERIVED_EVENT_NOUNS = frozenset({
@@ -41,7 +41,8 @@ MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment
                              "brigade", "armour", "armor", "helicopter", "unit", "contingent"})
 # Verbs that only frame the event of their complement ("intends to withdraw", "began to shell").
 FRAMING_VERBS = frozenset({"intend", "plan", "aim", "want", "seek", "hope", "expect", "try", "attempt", "begin",
-                           "start", "continue", "look", "prepare", "need", "wish", "mean", "appear", "seem"})
+                           "start", "continue", "look", "prepare", "need", "wish", "mean", "appear", "seem",
+                           "agree", "promise", "pledge", "vow", "offer", "decide", "refuse", "decline"})
 NON_TRIGGER_DEPS = frozenset({"case", "fixed", "mark", "aux", "aux:pass", "cop", "amod"})
 EMBEDDED_CLAUSES = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "csubj"})
 MOBILIZE_CODE = "154"
@@ -109,41 +110,42 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
 
 
 def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
-    block_ids = _matching_blocks(token, verb, lexicon)
-    if not block_ids:
+    forms = _matching_forms(token, verb, lexicon)
+    if not forms:
         return None
     before, after = _windows(token)
     present = frozenset().union(*before, *after)
     best: tuple[int, str] | None = None
-    for block_id in block_ids:
-        block = lexicon.blocks[block_id]
+    for form in forms:
+        block = lexicon.blocks[form.block]
         for pattern in block.patterns:
-            if not pattern.literals <= present:
-                continue
+            if not pattern.literals <= present or form.code and pattern.verbs and verb not in pattern.verbs:
+                continue  # a verb with its own code takes only the patterns written for it
             score = _pattern_score(pattern, before, after, lexicon)
             if score is not None and (best is None or score > best[0]):
                 best = (score, pattern.code)
-        if best is None and block.code != NO_EVENT:
-            best = (-1, block.code)
+        default = form.code or block.code
+        if best is None and default != NO_EVENT:
+            best = (-1, default)
     if best is None:
         return NO_EVENT
     return best[1].split(":")[0]
 
 
-def _matching_blocks(token: Token, verb: str, lexicon: Lexicon) -> list[int]:
-    """Blocks of the verb's forms whose other words follow the trigger ("meet with"); single words last."""
+def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
+    """The verb's forms whose other words surround the trigger as listed ("meet with"); single words last."""
     following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
     preceding = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
     multi, single = [], []
     for form in lexicon.forms.get(verb, []):
         if len(form.words) == 1:
-            single.append(form.block)
+            single.append(form)
             continue
         after = list(form.words[form.verb_index + 1 :])
         before = list(form.words[: form.verb_index])
         if following[: len(after)] == after and (not before or preceding[-len(before) :] == before):
-            multi.append(form.block)
-    return list(dict.fromkeys(multi + single))
+            multi.append(form)
+    return multi + single
 
 
 Keys = frozenset[str]

@@ -26,6 +26,7 @@ class Pattern:
     post: tuple[str, ...]
     code: str
     literals: frozenset[str] = frozenset()  # the plain words, all of which must occur for a match
+    verbs: frozenset[str] = frozenset()  # the verbs the pattern was written for (empty: the whole block)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class VerbForm:
     words: tuple[str, ...]  # lower case ("meet", "with")
     verb_index: int  # which word is the verb
     block: int
+    code: str | None = None  # the form's own default code, replacing the block's ("arrest" [173])
 
 
 @dataclass
@@ -80,8 +82,8 @@ def _load(path: str) -> Lexicon:
     ]
     forms: dict[str, list[VerbForm]] = {}
     for index, block in enumerate(raw["blocks"]):
-        for words, verb_index in block["forms"]:
-            form = VerbForm(tuple(w.lower() for w in words), verb_index, index)
+        for words, verb_index, code in block["forms"]:
+            form = VerbForm(tuple(w.lower() for w in words), verb_index, index, code)
             forms.setdefault(form.words[verb_index], []).append(form)
     for candidates in forms.values():
         candidates.sort(key=lambda f: -len(f.words))  # multi-word forms first
@@ -100,7 +102,8 @@ def _load(path: str) -> Lexicon:
 
 def _pattern(raw: list) -> Pattern:
     pre, post = tuple(e.lower() for e in raw[0]), tuple(e.lower() for e in raw[1])
-    return Pattern(pre, post, raw[2], frozenset(e for e in pre + post if not e.startswith("&")))
+    verbs = frozenset(v.lower().replace("+", "").split("_")[0] for v in raw[3]) if len(raw) > 3 else frozenset()
+    return Pattern(pre, post, raw[2], frozenset(e for e in pre + post if not e.startswith("&")), verbs)
 
 
 def _first_word_index(members: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:

@@ -15,7 +15,11 @@ from spacy.tokens import Token
 
 NEGATIONS = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
 PLANNING = frozenset({"intend", "intention", "plan", "aim", "prepare", "decide", "pledge", "promise", "want",
-                      "seek", "vow", "expect", "propose", "offer", "agree", "consider", "hope", "schedule"})
+                      "seek", "vow", "expect", "propose", "offer", "agree", "consider", "hope", "schedule",
+                      "ready", "willing", "prepared", "commit", "committed", "determined"})
+REFUSING = frozenset({"refuse", "reject", "decline", "rule"})
+COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+HOSTILE = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
 THREATENING = frozenset({"threaten", "threat", "warn", "ultimatum"})
 POSSIBILITY = frozenset({"may", "might", "could", "possible", "possibly", "likely", "perhaps", "probably",
                          "can", "potential"})
@@ -63,6 +67,21 @@ def modality(trigger: Token, *, negated: bool) -> str:
     ):
         return "planned"
     return "actual"
+
+
+def coded_as(category: str, trigger: Token, modality_value: str) -> str:
+    """The PLOVER category of the statement: an intended or offered cooperative event is AGREE, an intended
+    or threatened hostile one THREATEN, a refused one REJECT (CAMEO 03, 13, 12); else the event's category."""
+    if any(t.lemma_.lower() in REFUSING for t in governors(trigger)[:2]):
+        return "REJECT"
+    if modality_value == "threatened" and category in HOSTILE | COOPERATIVE:
+        return "THREATEN"
+    if modality_value == "planned":
+        if category in COOPERATIVE:
+            return "AGREE"
+        if category in HOSTILE:
+            return "THREATEN"
+    return category
 
 
 def _going_to(trigger: Token) -> bool:
