@@ -81,9 +81,22 @@ def target_heads(trigger: Token) -> list[Token]:
     return []
 
 
+QUANTITY_HEADS = frozenset({"thousands", "hundreds", "dozens", "tens", "scores", "millions", "group", "groups",
+                            "members", "some", "many", "most", "all", "number", "majority", "part", "one", "two"})
+
+
+def _past_quantity(head: Token) -> Token:
+    """ "Thousands of Nigerians", "a group of students": the people, not the amount."""
+    if head.lower_ in QUANTITY_HEADS or head.like_num:
+        for child in head.rights:
+            if child.dep_ == "nmod" and preposition(child) == "of":
+                return child
+    return head
+
+
 def with_conjuncts(heads: Iterable[Token]) -> list[Token]:
     out: list[Token] = []
-    for head in heads:
+    for head in (_past_quantity(h) for h in heads):
         out.append(head)
         out.extend(t for t in head.conjuncts if t.i > head.i)
     return out

@@ -24,6 +24,7 @@ ZERO_DERIVED_EVENT_NOUNS = frozenset({
     "withdrawal", "deployment", "arrival", "arrest", "ban", "threat", "demand", "accusation", "agreement",
     "deal", "sanction", "evacuation", "negotiation", "summit", "incursion", "bombardment", "killing",
     "massacre", "ambush", "crackdown", "siege", "pullout", "handover", "condemnation", "appeal",
+    "demonstration", "rally", "march", "riot", "sit-in", "uprising", "mediation", "investigation", "inquiry",
 })
 # Nominal suffixes and the verb endings they come from ("withdrawal" -> "withdraw", "arrival" -> "arrive").
 NOMINAL_SUFFIXES = (("al", ""), ("al", "e"), ("ment", ""), ("ation", "e"), ("ation", ""), ("ion", "e"),
@@ -33,7 +34,11 @@ NOUN_TO_VERB = {"strike": "strike", "airstrike": "bomb", "talk": "talk", "bombin
                 "threat": "threaten", "accusation": "accuse", "agreement": "agree", "deal": "agree",
                 "summit": "meet", "incursion": "invade", "bombardment": "bomb", "killing": "kill",
                 "massacre": "massacre", "siege": "besiege", "crackdown": "crack", "truce": "ceasefire",
-                "meeting": "meet", "condemnation": "condemn"}
+                "meeting": "meet", "condemnation": "condemn", "demonstration": "demonstrate", "rally": "rally",
+                "march": "march", "riot": "riot", "sit-in": "demonstrate", "uprising": "rebel",
+                "mediation": "mediate", "investigation": "investigate", "inquiry": "investigate"}
+# "hunger strike", "general strike": a strike that is a protest, not an attack.
+PROTEST_STRIKE_MODIFIERS = frozenset({"hunger", "general", "labour", "labor", "workers", "national", "nationwide"})
 MOVEMENT_VERBS = frozenset({"arrive", "deploy", "send", "dispatch", "move", "reinforce", "bring", "mass",
                             "amass", "transfer", "ship", "deliver", "station", "build"})
 MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment", "weapon", "tank", "warship",
@@ -64,6 +69,8 @@ def verb_lemma(token: Token) -> str | None:
     if token.pos_ not in {"NOUN", "PROPN"} or token.pos_ == "PROPN" and not token.is_lower:
         return None
     lemma = token.lemma_.lower()
+    if lemma == "strike" and any(c.lower_ in PROTEST_STRIKE_MODIFIERS for c in token.lefts):
+        return "demonstrate"
     if lemma in NOUN_TO_VERB:
         return NOUN_TO_VERB[lemma]
     if lemma in ZERO_DERIVED_EVENT_NOUNS:
