@@ -216,3 +216,17 @@ def test_html_report_highlights_events_and_maps_their_places(example):
 def test_a_count_in_a_verbless_headline(analyse):
     analysis = analyse("Dozens dead in market blast")
     assert [(c.kind, c.value, c.cause) for c in analysis.casualties] == [("killed", 24, "explosion")]
+
+
+def test_events_of_a_store_older_than_events_is_a_clear_error(tmp_path, capsys):
+    import sqlite3
+
+    from claimtrace.cli import main
+    from claimtrace.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\n" + MIGRATIONS[1] + "\nPRAGMA user_version = 2;")
+    db.close()
+    assert main(["events", "--db", str(path)]) == 2
+    assert "predates events" in capsys.readouterr().err
