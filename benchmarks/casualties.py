@@ -2,12 +2,14 @@
 
 **Story folder** (``articles.jsonl`` + ``gold.jsonl``, the layout of ``shared/data/stories/*``): every
 gold claim with a ``toll`` is a figure to find. Each article runs through ``claimtrace.analyze``; the
-toll a claim gets is the casualty count inside its quote with the most telling kind (killed, then
-missing, injured, displaced, evacuated, affected, damaged), leftmost on ties. A gold toll is found when
+toll a claim gets is the first affirmed casualty count inside its quote (else the first negated one). A gold toll is found when
 that count overlaps the toll's words in the quote and has the same lowest figure (``parse_count``
 on both sides, so "at least 471" matches the gold "471"). ``toll_recall`` is over gold claims with a
-toll, ``toll_precision`` over gold claims to which we give a toll (a count inside a claim with a null
-toll is a false figure); counts outside every annotated quote are not judged (``unjudged``).
+toll, ``toll_precision`` over the gold claims to which we give a toll that is judged: a death count always
+(inside a claim whose toll is null it is a false figure), another count (injured, missing, evacuated,
+...) only where the claim has a gold toll, because the sets disagree on them (al-Ahli's tolls are deaths
+only, Kakhovka's include the missing, evacuated and flooded homes). Counts outside every annotated quote
+are not judged (``unjudged``).
 
 **CSV** with the columns ``article_title, article_content, source, date, location, actor,
 cause_of_death, nb_children, nb_civilians, nb_noncivilians, nb_women`` (encoding detected with
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.extract.events.casualties import CAUSES, parse_count
+from claimtrace.extract.events.casualties import CAUSES, COUNT_RE, parse_count
 from claimtrace.model import Analysis, Casualty
 from report import print_figures
 
@@ -93,17 +95,19 @@ def _gold_toll(text: str, claim: dict[str, Any]) -> GoldToll | None:
 
 
 def claim_toll(casualties: list[Casualty], start: int, end: int) -> Casualty | None:
-    """The count a claim's quote gives: the most telling kind first, leftmost on ties."""
+    """The count a claim's quote gives: the first affirmed one, else the first ("weren't 500, more likely 10")."""
     inside = [c for c in casualties if start <= c.start and c.end <= end and c.kind in KIND_ORDER]
     if not inside:
         return None
-    return min(inside, key=lambda c: (KIND_ORDER.index(c.kind), c.start))
+    return min(inside, key=lambda c: (c.negated, c.start))
 
 
 def toll_matches(found: Casualty, gold: GoldToll) -> bool:
     if not gold.toll or not (found.start < gold.toll_end and gold.toll_start < found.end):
         return False
-    return parse_count(gold.toll).value == found.value
+    written = COUNT_RE.search(gold.toll)
+    wanted = parse_count(written.group("count"), written.group("qual")) if written else parse_count(gold.toll)
+    return wanted.value == found.value
 
 
 def score_story(folder: Path) -> dict[str, Any]:
@@ -118,7 +122,7 @@ def score_story(folder: Path) -> dict[str, Any]:
         for gold in tolls:
             found = claim_toll(analysis.casualties, gold.quote_start, gold.quote_end)
             with_gold += bool(gold.toll)
-            given += found is not None
+            given += found is not None and (bool(gold.toll) or found.kind == "killed")
             tp += found is not None and toll_matches(found, gold)
     return {
         "articles": len(articles),

@@ -81,15 +81,17 @@ def test_casualty_benchmark_reads_a_latin1_csv():
 def test_casualty_benchmark_scores_a_story_folder(tmp_path):
     casualties = _benchmark("casualties")
     text = ("The ministry said 40 people were killed in the strike. Officials said 12 people were injured. "
-            "A spokesman said the convoy carried 300 tonnes of food.")
+            "A spokesman said the convoy carried 300 tonnes of food. Police said 7 people died in a separate crash.")
     (tmp_path / "articles.jsonl").write_text(json.dumps({"id": "a", "text": text, "published": "2024-01-02"}) + "\n")
     claims = [
         {"quote": "40 people were killed in the strike", "toll": "40"},
         {"quote": "12 people were injured", "toll": None},
         {"quote": "the convoy carried 300 tonnes of food", "toll": None},
+        {"quote": "7 people died in a separate crash", "toll": None},
     ]
     (tmp_path / "gold.jsonl").write_text(json.dumps({"id": "a", "claims": claims}) + "\n")
     figures = casualties.score_story(tmp_path)
     assert figures["gold_tolls"] == 1
     assert figures["toll_recall"] == 1.0
-    assert figures["toll_precision"] == 0.5  # the injured figure sits on a claim whose toll is null
+    # the deaths in the crash sit on a claim whose toll is null; the injured count there is not judged
+    assert figures["toll_precision"] == 0.5

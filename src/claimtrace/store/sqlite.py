@@ -7,7 +7,7 @@ article and all its rows are written in one transaction, so a process killed
 at any moment leaves either the whole article or nothing.
 
 The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` are applied
-in order, each in its own transaction. All SQL of claimtrace lives here.
+in order, all pending ones in one transaction. All SQL of claimtrace lives here.
 """
 
 from __future__ import annotations
@@ -195,7 +195,6 @@ CREATE TABLE events (
     UNIQUE (article_id, position)
 );
 CREATE INDEX events_category ON events(category);
-CREATE INDEX events_time ON events(event_time);
 CREATE TABLE event_places (
     event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     text TEXT NOT NULL,
@@ -205,7 +204,6 @@ CREATE TABLE event_places (
     lon REAL
 );
 CREATE INDEX event_places_event ON event_places(event_id);
-CREATE INDEX event_places_name ON event_places(name);
 CREATE TABLE casualties (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -225,7 +223,6 @@ CREATE TABLE casualties (
     event_time TEXT
 );
 CREATE INDEX casualties_article ON casualties(article_id);
-CREATE INDEX casualties_kind ON casualties(kind);
 """
 
 # Ordered migration steps: index i brings the schema from version i to i + 1.
@@ -351,8 +348,9 @@ class SQLiteStore:
 
     def _migrate(self) -> None:
         version = self.schema_version()
-        for step in range(version, SCHEMA_VERSION):
-            self._db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[step]}\nPRAGMA user_version = {step + 1};\nCOMMIT;")
+        if version < SCHEMA_VERSION:  # all pending steps in one transaction: each page is logged once
+            steps = "\n".join(MIGRATIONS[step] for step in range(version, SCHEMA_VERSION))
+            self._db.executescript(f"BEGIN IMMEDIATE;\n{steps}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
 
     def schema_version(self) -> int:
         """The schema version of the open file (``PRAGMA user_version``)."""

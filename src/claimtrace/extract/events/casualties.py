@@ -59,7 +59,7 @@ COUNT_RE = re.compile(
 
 KIND_WORDS = {
     "killed": {"kill", "killed", "die", "dead", "death", "body", "life", "fatality", "martyr", "drown", "toll",
-               "slay", "massacre", "perish", "victim", "corpse"},
+               "slay", "massacre", "perish", "victim", "corpse", "succumb"},
     "injured": {"injure", "injured", "wound", "wounded", "hurt", "injury", "casualty"},
     "missing": {"missing", "disappear"},
     "displaced": {"displace", "displaced", "flee", "homeless", "refugee", "uproot"},
@@ -92,6 +92,12 @@ CAUSES = (
 COUNTED_SKIP = frozenset({"year", "day", "hour", "minute", "km", "kilometre", "kilometer", "mile", "meter", "metre",
                           "percent", "%", "dollar", "euro", "ton", "tonne", "time", "week", "month", "am", "pm"})
 HARM_EVENTS = frozenset({"ASSAULT", "COERCE"})
+# A count that names no harm itself is a death count in a sentence about a death toll ("the toll was at the
+# low end of the 100 to 300 spectrum", "more likely between 10 and 50").
+TOLL_WORDS = frozenset({"toll", "deaths", "fatalities", "dead"})
+MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                    "sept", "oct", "nov", "dec"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ def find_casualties(
     out = []
     for match in COUNT_RE.finditer(doc.text):
         span = doc.char_span(match.start("count"), match.end("count"), alignment_mode="expand")
-        if span is None or _is_date_or_measure(span):
+        if span is None or _is_date_or_measure(span) or _inside_a_date(span, dates):
             continue
         kind, counted = _kind(span)
         if kind is None:
@@ -169,10 +175,21 @@ def find_casualties(
     return out
 
 
+def _inside_a_date(span, dates: list[DateMention]) -> bool:  # noqa: ANN001
+    """ "October 17, 2023": the day of a date, not a count."""
+    start, end = span.start_char, span.end_char
+    if any(d.start < end and start < d.end for d in dates):
+        return True
+    previous = span.doc[span.start - 1] if span.start > 0 else None
+    return previous is not None and previous.lower_.rstrip(".") in MONTHS
+
+
 def _is_date_or_measure(span) -> bool:  # noqa: ANN001
     if any(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT"} for t in span):
         return True
     following = span.doc[span.end] if span.end < len(span.doc) else None
+    if following is not None and span.text.lower() == "one" and following.lower_ == "of":
+        return True  # "in one of the villages"
     return following is not None and following.lemma_.lower() in COUNTED_SKIP
 
 
@@ -195,6 +212,8 @@ def _kind(span) -> tuple[str | None, Token | None]:  # noqa: ANN001
             return kind, counted
     if counted.lemma_.lower() in DAMAGE_UNITS and any(lemma in DAMAGE_WORDS for lemma in lemmas):
         return "damaged", counted
+    if counted.lemma_.lower() not in COUNTED_SKIP and any(t.lower_ in TOLL_WORDS for t in root.sent):
+        return "killed", counted
     return None, counted
 
 
