@@ -230,3 +230,16 @@ def test_events_of_a_store_older_than_events_is_a_clear_error(tmp_path, capsys):
     db.close()
     assert main(["events", "--db", str(path)]) == 2
     assert "predates events" in capsys.readouterr().err
+
+
+def test_events_component_travels_with_its_lexicon(full_nlp, tmp_path):
+    from claimtrace.errors import ClaimtraceError
+    from claimtrace.nlp.components import EventsComponent
+
+    full_nlp.get_pipe("claimtrace_events").to_disk(tmp_path / "events")
+    copy = EventsComponent("claimtrace_events", None, True).from_disk(tmp_path / "events")
+    assert copy.lexicon is not None and copy.lexicon.plover("040")[0] == "CONSULT"
+    with pytest.raises(ClaimtraceError, match="petrarch.json.gz"):
+        EventsComponent("claimtrace_events", None, True).from_disk(tmp_path / "nowhere")
+    with pytest.raises(ClaimtraceError, match="no lexicon"):
+        EventsComponent("claimtrace_events", None, True)(full_nlp.make_doc("Text."))

@@ -109,6 +109,12 @@ import re
 from spacy.tokens import Doc
 
 from claimtrace.extract.attribution.author import author_claims
+from claimtrace.extract.attribution.config import (
+    DEFAULT_CONFIG,
+    AttributionConfig,
+    AttributionModels,
+    bundled_models,
+)
 from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
@@ -129,16 +135,21 @@ IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that 
 _ANONYMITY_REQUEST = re.compile(r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b", re.I)
 
 
-def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
+def find_claims(
+    doc: Doc,
+    groups: list[EntityGroup],
+    config: AttributionConfig = DEFAULT_CONFIG,
+    models: AttributionModels | None = None,
+) -> list[Claim]:
     """All claims of ``doc``: attributions in text order, then interleaved author claims.
 
     Offsets are character offsets into ``doc.text``; ``Claim.sentence`` is the
     index of the sentence in ``doc.sents``. Needs a parsed doc; an unparsed or
-    empty doc yields no claims.
+    empty doc yields no claims. ``models`` defaults to the bundled cue model and role tagger.
     """
     if not len(doc) or not doc.has_annotation("DEP"):
         return []
-    context = Context(doc, groups)
+    context = Context(doc, groups, config, models if models is not None else bundled_models())
     found: list[Draft] = []
     used_cues: set[int] = set()
     for index, sent in enumerate(context.sentences):

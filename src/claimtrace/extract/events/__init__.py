@@ -27,11 +27,11 @@ from claimtrace.extract.events.actors import (
 )
 from claimtrace.extract.events.casualties import find_casualties
 from claimtrace.extract.events.coder import code_trigger
-from claimtrace.extract.events.lexicon import Lexicon, load_lexicon
+from claimtrace.extract.events.lexicon import LEXICON_PATH, Lexicon, load_lexicon
 from claimtrace.extract.events.modality import coded_as, is_negated, modality
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
 
-__all__ = ["find_events", "find_casualties", "load_lexicon", "trigger_depth"]
+__all__ = ["LEXICON_PATH", "Lexicon", "find_events", "find_casualties", "load_lexicon", "trigger_depth"]
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "xcomp", "csubj"})
 
