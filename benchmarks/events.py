@@ -12,7 +12,10 @@ sentence is its shallowest trigger (nearest the parse root, leftmost on ties). F
   actors carry only a ``code`` are scored by country alone);
 - ``source_country_f1`` / ``target_country_f1``: micro F1 of the sets of actor codes per record
   (ISO alpha-3; an international organisation counts as ``IGO``);
-- ``throughput``: records per second of the whole pipeline, events included.
+- ``throughput``: records per second of the whole pipeline, events included;
+- ``throughput_ratio`` (with ``--ratio``): CPU time of the whole analysis without the events component over
+  the time with it, on the records joined into articles of ten sentences, batch by batch back to back
+  (median of the batches), so drift in the machine's load weighs on both alike.
 
 Usage: python benchmarks/events.py --data /work/shared/data/events/plover/PLOVER_GSR_CAMEO.txt [--json]
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -177,11 +181,32 @@ def run(records: list[GoldRecord], show_misses: bool = False) -> dict[str, Any]:
     }
 
 
+def throughput_ratio(records: list[GoldRecord], rounds: int = 3) -> float:
+    """Median over batches of (CPU seconds without events) / (CPU seconds with events), back to back."""
+    from claimtrace.nlp import load_pipeline
+
+    nlp = load_pipeline()
+    articles = [" ".join(r.text for r in records[i : i + 10]) for i in range(0, len(records), 10)]
+    batches = [articles[i : i + 8] for i in range(0, len(articles), 8)] * rounds
+    list(nlp.pipe(articles[:2]))  # warm up
+    ratios = []
+    for batch in batches:
+        started = time.process_time()
+        with nlp.select_pipes(disable=["claimtrace_events"]):
+            list(nlp.pipe(batch))
+        without = time.process_time() - started
+        started = time.process_time()
+        list(nlp.pipe(batch))
+        ratios.append(without / (time.process_time() - started))
+    return statistics.median(ratios)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="a JSON array of PLOVER gold records")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print each wrong category to stderr")
+    parser.add_argument("--ratio", action="store_true", help="also measure throughput with / without events")
     args = parser.parse_args(argv)
     try:
         records = read_records(args.data)
@@ -192,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no event records in {args.data}", file=sys.stderr)
         return 2
     figures = run(records, show_misses=args.misses)
+    if args.ratio:
+        figures["throughput_ratio"] = throughput_ratio(records)
     if not args.json:
         figures.pop("predicted_categories")
     print_figures(figures, args.json, f"PLOVER events, {args.data.name}")

@@ -243,3 +243,10 @@ def test_events_component_travels_with_its_lexicon(full_nlp, tmp_path):
         EventsComponent("claimtrace_events", None, True).from_disk(tmp_path / "nowhere")
     with pytest.raises(ClaimtraceError, match="no lexicon"):
         EventsComponent("claimtrace_events", None, True)(full_nlp.make_doc("Text."))
+
+
+def test_names_with_numbers_and_curly_negations(analyse):
+    analysis = analyse("Channel 4 reported the news. “There weren’t 200 deaths, more likely between 10 and 50,” he said.")
+    counts = [(c.text, c.negated) for c in analysis.casualties]
+    assert ("4", False) not in counts and ("200", True) in counts
+    assert ("between 10 and 50", False) in counts

@@ -92,6 +92,7 @@ CAUSES = (
 COUNTED_SKIP = frozenset({"year", "day", "hour", "minute", "km", "kilometre", "kilometer", "mile", "meter", "metre",
                           "percent", "%", "dollar", "euro", "ton", "tonne", "time", "week", "month", "am", "pm"})
 HARM_EVENTS = frozenset({"ASSAULT", "COERCE"})
+NEGATIONS = frozenset({"not", "n't", "n’t", "no", "never"})
 # A count that names no harm itself is a death count in a sentence about a death toll ("the toll was at the
 # low end of the 100 to 300 spectrum", "more likely between 10 and 50").
 TOLL_WORDS = frozenset({"toll", "deaths", "fatalities", "dead"})
@@ -185,6 +186,10 @@ def _inside_a_date(span, dates: list[DateMention]) -> bool:  # noqa: ANN001
 
 
 def _is_date_or_measure(span) -> bool:  # noqa: ANN001
+    """Dates, money, percentages, measures, "one of", and numbers inside names ("Channel 4")."""
+    if any(t.ent_type_ in {"ORG", "MISC"} for t in span) or span.start > 0 and span.doc[span.start - 1].pos_ == "PROPN" \
+            and span.doc[span.start - 1].is_title and span.doc[span.start - 1].ent_type_:
+        return True
     if any(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT"} for t in span):
         return True
     following = span.doc[span.end] if span.end < len(span.doc) else None
@@ -268,12 +273,12 @@ def _cause(sentence: str) -> str | None:
 def _negated(span) -> bool:  # noqa: ANN001
     doc = span.doc
     before = doc[max(0, span.start - 3) : span.start]
-    if any(t.lower_ in {"not", "n't", "no"} for t in before):
+    if any(t.lower_ in NEGATIONS for t in before):
         return True
     verb = span.root.head
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
-    return any(c.lower_ in {"not", "n't", "never"} for c in verb.children) and verb.i > span.start - 8
+    return any(c.lower_ in NEGATIONS for c in verb.children) and verb.i > span.start - 8
 
 
 def _nearest_event(events: list[Event], casualty: Casualty, start: int, end: int) -> int | None:
