@@ -763,9 +763,7 @@ class SQLiteStore:
         if kind:
             where.append("c.kind = ?")
             params.append(kind)
-        if since:
-            where.append("substr(c.event_time, 1, 10) >= ?")
-            params.append(since)
+        _add_date_bounds("c.event_time", since, None, where, params)
         sql = (
             "SELECT c.*, a.outlet, a.published FROM casualties c JOIN articles a ON a.id = c.article_id"
             f" WHERE {' AND '.join(where)} ORDER BY c.kind, c.value DESC NULLS LAST, c.id"
@@ -892,12 +890,7 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
     if filters.source:
         where.append("(c.source_canonical LIKE ? ESCAPE '\\' OR c.source_text LIKE ? ESCAPE '\\')")
         params.extend([_like_pattern(filters.source)] * 2)
-    if filters.since:
-        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) >= ?")
-        params.append(filters.since)
-    if filters.until:
-        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) <= ?")
-        params.append(filters.until)
+    _add_date_bounds("COALESCE(c.event_time, a.published)", filters.since, filters.until, where, params)
     if filters.search:
         where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
         params.append(filters.search)
@@ -919,13 +912,18 @@ def _event_conditions(filters: EventFilter) -> tuple[list[str], list[Any]]:
     if filters.country:
         where.append("(e.source_country LIKE ? OR e.target_country LIKE ?)")
         params.extend([f"%{filters.country.upper()}%"] * 2)
-    if filters.since:
-        where.append("substr(e.event_time, 1, 10) >= ?")
-        params.append(filters.since)
-    if filters.until:
-        where.append("substr(e.event_time, 1, 10) <= ?")
-        params.append(filters.until)
+    _add_date_bounds("e.event_time", filters.since, filters.until, where, params)
     return where, params
+
+
+def _add_date_bounds(column: str, since: str | None, until: str | None, where: list[str], params: list[Any]) -> None:
+    """Conditions on the day of ``column`` (ISO text): on or after ``since``, on or before ``until``."""
+    if since:
+        where.append(f"substr({column}, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append(f"substr({column}, 1, 10) <= ?")
+        params.append(until)
 
 
 def _event_view(row: sqlite3.Row) -> dict[str, Any]:
