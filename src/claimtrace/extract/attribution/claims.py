@@ -5,7 +5,8 @@ returns one :class:`~claimtrace.model.Claim` per attribution, plus one per
 sentence in the author's own voice.
 
 What it finds
-    * verb cues: verbs whose P(cue) reaches ``CUE_THRESHOLD`` (from the cue
+    * verb cues: verbs whose P(cue) reaches the ``cue`` threshold of
+      :class:`~claimtrace.extract.attribution.config.AttributionConfig` (from the cue
       model of :mod:`~claimtrace.extract.attribution.cue_model`, trained on PolNeAR
       train; without it, from the learned lexicon's P(cue | form)), plus seed
       reporting verbs, that govern a clause (``ccomp``/``parataxis``/a "that"
@@ -81,7 +82,7 @@ The author's own claims
 What it misses
     many noun and adjective cues and the function words of long cues ("said
     in a statement on Monday", "voted in favor of"): the role tagger finds
-    about 61% of the gold cue tokens, sources more than one sentence away from
+    part of the gold cue tokens, sources more than one sentence away from
     an uncued quote, nested attributions are not linked to each other, a
     transcript turn past its first paragraph, and everything a wrong parse
     hides (a few misparses are repaired: "..., residents and a security source
@@ -90,16 +91,8 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
-Measured
-    on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-12-07 with the sequence role tagger,
-    speaker labels, quote bylines and the parse repairs: source 0.839, cue
-    0.663, content 0.905, whole relation 0.686 (2026-12-06 without the layout
-    forms and repairs: 0.825, 0.656, 0.884, 0.672; feed-forward tagger: 0.758,
-    0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530, 0.818, 0.605);
-    throughput 0.899-0.913 of the pipeline without it (median 0.910 of 8 runs). PolNeAR's annotators agree
-    on cues at 0.689 (16 train articles, same scorer). Details in
-    docs/benchmarks_attribution.md.
+Figures
+    ``benchmarks/attribution.py`` on PolNeAR dev: ``docs/benchmarks_attribution.md``.
 """
 
 from __future__ import annotations
@@ -122,11 +115,6 @@ from claimtrace.extract.attribution.qualities import assign_qualities
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
-
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-07 (overlap F1): tagger, layout forms, repairs
-    "source_overlap_f1": 0.839, "cue_overlap_f1": 0.663, "content_overlap_f1": 0.905, "relation_f1": 0.686,
-}
-
 
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
 
