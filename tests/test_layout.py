@@ -139,7 +139,7 @@ def test_imports_reads_relative_private_and_type_checking_imports(tmp_path: Path
 # The layers, lowest first; a module imports only from its own layer or lower ones (docs/architecture.md).
 LAYERS = (
     ("errors", "settings", "sanitize", "workers", "model"),
-    ("readers", "geo"),
+    ("readers", "geo", "language"),
     ("extract",),
     ("nlp",),
     ("pipeline",),
