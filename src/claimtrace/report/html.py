@@ -18,12 +18,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from claimtrace.model import Analysis, Claim, Place
+from claimtrace.report.events import casualty_tip, event_tip, events_html
 from claimtrace.report.terminal import affiliation_note, source_key
 
 LEGEND = (
     ("PER", "person"), ("ORG", "organization"), ("LOC", "location"), ("MISC", "other name"),
     ("date", "date"), ("place", "resolved place"), ("source", "claim source"), ("cue", "cue"),
-    ("content", "claim content"), ("content denies", "denial"),
+    ("content", "claim content"), ("content denies", "denial"), ("event", "event"),
+    ("event denied", "denied event"), ("casualty", "casualty figure"),
 )
 
 
@@ -66,6 +68,8 @@ def article_context(analysis: Analysis) -> dict:
         "legend": LEGEND,
         "claims": [claim_row(c) for c in analysis.claims],
         "places": place_rows(analysis.places),
+        # generated markup: events_html escapes every text it writes
+        "events": Markup(events_html(analysis)),
     }
 
 
@@ -101,6 +105,8 @@ def marks(analysis: Analysis) -> list[Mark]:
     found = [Mark(e.start, e.end, e.label, f"{e.label}: {e.canonical or e.text}") for e in analysis.entities]
     found += [Mark(d.start, d.end, "date", f"date: {d.value or '?'} ({d.granularity}"
                    f"{', resolved' if d.resolved else ', unresolved'})") for d in analysis.dates]
+    found += [Mark(e.trigger.start, e.trigger.end, f"event {e.modality}", event_tip(analysis, e)) for e in analysis.events]
+    found += [Mark(c.start, c.end, "casualty", casualty_tip(analysis, c)) for c in analysis.casualties]
     for p in analysis.places:
         where = f"{p.lat:.3f}, {p.lon:.3f}" if p.lat is not None and p.lon is not None else "unresolved"
         found.append(Mark(p.start, p.end, "place", f"place: {p.name} [{p.feature or '?'}, {p.country or '?'}] {where}"))

@@ -18,6 +18,7 @@ from claimtrace.store.protocol import (
     ArticleFilter,
     ClaimFilter,
     ConflictFilter,
+    EventFilter,
     Store,
     StoredArticle,
 )
@@ -53,5 +54,5 @@ BACKENDS: dict[str, Callable[..., Store]] = {}
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-__all__ = ["BACKENDS", "DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "Store", "StoredArticle",
-           "open_store"]
+__all__ = ["BACKENDS", "DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "EventFilter", "Store",
+           "StoredArticle", "open_store"]

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +25,14 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # a pasted or uploaded article; more is refuse
 MAX_TEXT_CHARS = 200_000
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
 T = TypeVar("T")
+
+
+def app_version() -> str:
+    """The installed claimtrace's version (read from its metadata: the package's top imports the CLI)."""
+    try:
+        return metadata.version("claimtrace")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @dataclass

@@ -16,11 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store import open_store
 from claimtrace.web import api, pages
-from claimtrace.web.access import Settings, StoreAccess
+from claimtrace.web.access import Settings, StoreAccess, app_version
 from claimtrace.web.pages import error_page
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
@@ -30,7 +29,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 def create_app(settings: Settings) -> FastAPI:
     """The web app over the store ``settings.db`` (which must exist: it is opened read-only)."""
     open_store(settings.db, readonly=True).close()  # fail now, with one line, if it is not a store
-    app = FastAPI(title="claimtrace", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="claimtrace", version=app_version(), docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Browse a claimtrace store: articles, claims, stories, conflicts, outlets, places.")
     app.state.settings = settings

@@ -18,14 +18,13 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError, InputError
 from claimtrace.model import SOURCE_KINDS, Article
 from claimtrace.readers.formats import decode_text, normalize_date, records_from_bytes
 from claimtrace.report.html import article_context
 from claimtrace.report.rows import frame_text
 from claimtrace.web import views
-from claimtrace.web.access import MAX_TEXT_CHARS, check_token, reader, settings_of
+from claimtrace.web.access import MAX_TEXT_CHARS, app_version, check_token, reader, settings_of
 from claimtrace.web.api import (
     Date,
     Limit,
@@ -57,7 +56,7 @@ def _environment() -> Environment:
     env.filters["http_url"] = http_url
     env.filters["percent"] = lambda v: "" if v is None else f"{v:.0%}"
     env.filters["frame_text"] = frame_text
-    env.globals.update(version=__version__, source_kinds=SOURCE_KINDS)
+    env.globals.update(version=app_version(), source_kinds=SOURCE_KINDS)
     return env
 
 
