@@ -111,8 +111,8 @@ def gold_relation(a: GoldQuote, b: GoldQuote, rules: dict[str, Any]) -> str | No
         return kind
     if a.published is None or b.published is None:
         return None
-    if kind == "contradicts" and abs((a.published - b.published).days) > rules.get("window_days", 0):
-        return "updates"
+    if abs((a.published - b.published).days) > rules.get("window_days", 0):
+        return "updates" if kind == "contradicts" else None  # same reports years apart: not judged
     return kind
 
 
