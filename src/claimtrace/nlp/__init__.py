@@ -17,6 +17,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from claimtrace import settings
@@ -24,6 +25,8 @@ from claimtrace.errors import ClaimtraceError
 from claimtrace.settings import MODEL_ENV
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "news_pipeline"
+SPACY_TOKENIZER = "spacy.Tokenizer.v1"
+RULELESS_TOKENIZER = "claimtrace.ruleless_tokenizer.v1"
 
 CLAIMTRACE_COMPONENTS = (
     "claimtrace_entities",
@@ -71,6 +74,30 @@ def add_core_steps(nlp: Language) -> Language:
     return nlp
 
 
+@spacy.registry.tokenizers(RULELESS_TOKENIZER)
+def ruleless_tokenizer():  # noqa: ANN201
+    """spaCy's tokenizer without its language's rules, for a pipeline whose saved tokenizer brings them.
+
+    ``spacy.load`` first builds the language's default tokenizer (thousands of special cases), then
+    replaces every rule with the saved ones: starting from an empty tokenizer skips the first build
+    (about 0.05 CPU-s of every cold start) and tokenizes identically.
+    """
+
+    def create(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return create
+
+
+def _load_overrides(location: Path) -> dict:
+    """Config overrides for loading ``location``: the ruleless tokenizer where the saved one is spaCy's."""
+    config = spacy.util.load_config(location / "config.cfg", interpolate=False)
+    saved_tokenizer = config.get("nlp", {}).get("tokenizer", {}).get("@tokenizers")
+    if saved_tokenizer == SPACY_TOKENIZER and (location / "tokenizer").is_file():
+        return {"nlp": {"tokenizer": {"@tokenizers": RULELESS_TOKENIZER}}}
+    return {}
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(path: str | None = None, with_components: bool = True) -> Language:
     """Load the trained pipeline (cached) with the claimtrace components appended."""
@@ -80,7 +107,7 @@ def load_pipeline(path: str | None = None, with_components: bool = True) -> Lang
     location = Path(path) if path else model_path()
     if not (location / "config.cfg").is_file():
         raise ClaimtraceError(f"no trained pipeline at {location} (set {MODEL_ENV} or reinstall claimtrace)")
-    nlp = add_core_steps(spacy.load(location))
+    nlp = add_core_steps(spacy.load(location, config=_load_overrides(location)))
     nlp.max_length = 2_000_000
     if with_components:
         for name in CLAIMTRACE_COMPONENTS:
