@@ -42,7 +42,7 @@ from claimtrace.model import first_day
 from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
-MAX_BLOCK_CANDIDATES = 2000
+MAX_BLOCK_CANDIDATES = 200  # the vector index finds the near ones; blocks add shared names, places, story
 NEIGHBOURS = 20
 MIN_CANDIDATE_COSINE = 0.3
 NEAREST = 48  # nearest stored vectors looked up for each new claim (usearch, see vectors.py)
