@@ -5,7 +5,8 @@ returns one :class:`~claimtrace.model.Claim` per attribution, plus one per
 sentence in the author's own voice.
 
 What it finds
-    * verb cues: verbs whose P(cue) reaches ``CUE_THRESHOLD`` (from the cue
+    * verb cues: verbs whose P(cue) reaches the ``cue`` threshold of
+      :class:`~claimtrace.extract.attribution.config.AttributionConfig` (from the cue
       model of :mod:`~claimtrace.extract.attribution.cue_model`, trained on PolNeAR
       train; without it, from the learned lexicon's P(cue | form)), plus seed
       reporting verbs, that govern a clause (``ccomp``/``parataxis``/a "that"
@@ -77,7 +78,7 @@ The author's own claims
 What it misses
     many noun and adjective cues and the function words of long cues ("said
     in a statement on Monday", "voted in favor of"): the role tagger finds
-    about 61% of the gold cue tokens, sources more than one sentence away from
+    part of the gold cue tokens, sources more than one sentence away from
     an uncued quote, nested attributions are not linked to each other, a
     transcript turn past its first paragraph, and everything a wrong parse
     hides (a few misparses are repaired: "..., residents and a security source
@@ -87,18 +88,23 @@ What it misses
     the subject of a post-posed "said").
 
 Only attributions resting on a reporting act are kept (:mod:`.reporting`); a content
-    runs over a clause coordinated with it. Figures: docs/benchmarks_attribution.md and
-    docs/benchmarks_claims.md.
+    runs over a clause coordinated with it.
+
+Figures
+    ``benchmarks/attribution.py`` on PolNeAR dev: ``docs/benchmarks_attribution.md``;
+    ``benchmarks/claims.py`` on the stories: ``docs/benchmarks_claims.md``.
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.attrs import LOWER, POS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.author import author_claims
 from claimtrace.extract.attribution.certainty import settle_certainty
 from claimtrace.extract.attribution.config import (
@@ -111,9 +117,12 @@ from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
+from claimtrace.extract.attribution.scoring import score_cues
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
@@ -137,7 +146,7 @@ def find_claims(
     """
     if not len(doc) or not doc.has_annotation("DEP"):
         return []
-    context = Context(doc, groups, config, models if models is not None else bundled_models())
+    context = read_doc(doc, groups, config, models if models is not None else bundled_models())
     found: list[Draft] = []
     used_cues: set[int] = set()
     for index, sent in enumerate(context.sentences):
@@ -162,6 +171,13 @@ def find_claims(
 
 HEADLINE_LINES = 2  # a headline or standfirst opens the text
 REPEATED_WORDS = 2  # content words a body claim of the same source shares with a headline that repeats it
+
+
+def read_doc(doc: Doc, groups: list[EntityGroup], config: AttributionConfig, models: AttributionModels) -> Context:
+    """The first stages of an attribution pass: the doc's quotations found, its verbs scored as cues."""
+    lexicon = lex.cue_lexicon()
+    cue_p = score_cues(doc, doc.to_array(LOWER), doc.to_array([POS]), lexicon, config, models)
+    return Context(doc, groups, config, models, quotes=quote_regions(doc_text(doc)), cue_p=cue_p, lexicon=lexicon)
 
 
 def _without_repeated_headlines(claims: list[Claim], context: Context) -> list[Claim]:
