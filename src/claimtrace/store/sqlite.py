@@ -175,7 +175,7 @@ MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
-_NAMED_KINDS = ("person", "organization")
+_NAMED_KINDS = ("person", "organization", "media")
 
 
 # -- what is and is not a store; errors as one line ------------------------------------------
@@ -685,13 +685,17 @@ class SQLiteStore:
     def outlets(self) -> list[dict[str, Any]]:
         """Per outlet: articles, claims, source-kind shares and how often others contradict it.
 
-        Shares are over attributed claims (every source kind but ``author``);
+        Shares are over attributed claims (every source kind but ``author``): named (a person,
+        organization or outlet), official (a government body, or a person or unnamed source speaking
+        for one), anonymous, witness;
         ``contradicted`` counts contradictions with a claim of a different outlet.
         """
         rows = self._db.execute(
             "SELECT a.outlet AS outlet, COUNT(DISTINCT a.id) AS articles, COUNT(c.id) AS claims,"
             " SUM(c.source_kind IS NOT NULL AND c.source_kind != 'author') AS attributed,"
-            " SUM(c.source_kind = 'anonymous') AS anonymous, SUM(c.source_kind = 'government') AS official,"
+            " SUM(c.source_kind = 'anonymous') AS anonymous, SUM(c.source_kind = 'witness') AS witness,"
+            " SUM(c.source_kind = 'government'"
+            " OR json_extract(c.claim, '$.source.affiliation.kind') = 'government') AS official,"
             f" SUM(c.source_kind IN {_NAMED_KINDS}) AS named"
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
@@ -816,6 +820,7 @@ def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
         "attributed": attributed,
         "anonymous_share": share(row["anonymous"]),
         "official_share": share(row["official"]),
+        "witness_share": share(row["witness"]),
         "named_share": share(row["named"]),
         "contradicted": contradicted,
     }
