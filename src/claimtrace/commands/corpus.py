@@ -1,8 +1,8 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
 ``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts`` and
-``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
-directory). Queries print a table, or ``--json`` / ``--csv``.
+``outlets``; each takes ``--db PATH`` or ``--db postgresql://USER@HOST/DB`` (default
+``$CLAIMTRACE_DB``, else ``claimtrace.db`` in the working directory). Queries print a table, or ``--json`` / ``--csv``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from claimtrace.ingest.readers import normalize_date
 from claimtrace.model import SOURCE_KINDS
-from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store import DB_VARIABLE, DEFAULT_DB, ClaimFilter, Store, default_location, open_store
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -34,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"the store file (default: {DEFAULT_DB})")
+    parser.add_argument(
+        "--db", default=None, metavar="PATH|URL",
+        help=f"the store: a SQLite file or postgresql://USER@HOST/DB (default: ${DB_VARIABLE}, else {DEFAULT_DB})",
+    )
 
 
 def _query(subparsers: argparse._SubParsersAction, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -111,7 +114,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         store.close()
     print(summary.line())
     if summary.skipped:
-        print(f"see the reasons with: claimtrace errors --db {args.db}", file=sys.stderr)
+        print(f"see the reasons with: claimtrace errors --db {args.db or default_location()}", file=sys.stderr)
     return 0
 
 

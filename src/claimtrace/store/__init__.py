@@ -1,8 +1,9 @@
 """The corpus store: analyses, claims, relations, stories and skipped inputs.
 
-:class:`Store` is the interface every backend implements (SQLite now in
-:mod:`claimtrace.store.sqlite`, PostgreSQL later); all SQL lives in the
-backend module. :func:`open_store` opens the default backend.
+:class:`Store` is the interface every backend implements: SQLite (the default,
+:mod:`claimtrace.store.sqlite`) and PostgreSQL (:mod:`claimtrace.store.postgres`,
+sharing SQLite's queries); all SQL lives in the backend modules.
+:func:`open_store` opens either from a file path or a ``postgresql://`` URL.
 
 Queries return plain JSON-ready dicts so the CLI, the web app and users'
 scripts render them however they like.
@@ -10,6 +11,7 @@ scripts render them however they like.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -17,9 +19,11 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
+from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis
 
 DEFAULT_DB = "claimtrace.db"
+DB_VARIABLE = "CLAIMTRACE_DB"  # the store when --db is not given: a file path or postgresql://...
 
 
 @dataclass
@@ -87,11 +91,29 @@ class Store(Protocol):
     def iter_article_ids(self) -> Iterator[int]: ...
 
 
-def open_store(path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
-    """Open (creating and migrating when ``create``) the SQLite store at ``path``."""
+def default_location() -> str:
+    """Where the store is when ``--db`` is not given: ``CLAIMTRACE_DB``, else :data:`DEFAULT_DB`."""
+    return os.environ.get(DB_VARIABLE) or DEFAULT_DB
+
+
+def open_store(location: str | Path | None = None, *, create: bool = True) -> Store:
+    """Open (creating and migrating when ``create``) the store at ``location``.
+
+    ``postgresql://USER@HOST/DB`` (or ``postgres://``) opens a PostgreSQL store, any other URL
+    (``scheme://...``) is refused, and anything else is the path of a SQLite file. ``None`` means
+    :func:`default_location`.
+    """
+    location = default_location() if location is None else location
+    if isinstance(location, str) and "://" in location:
+        from claimtrace.store.postgres import SCHEMES, PostgresStore, is_postgres_url
+
+        if not is_postgres_url(location):
+            scheme = location.split("://", 1)[0]
+            raise ClaimtraceError(f"--db {scheme}://...: unsupported store (use a file path or {SCHEMES[0]}...)")
+        return PostgresStore(location, create=create)
     from claimtrace.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path, create=create)
+    return SQLiteStore(location, create=create)
 
 
-__all__ = ["DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "open_store"]
+__all__ = ["DB_VARIABLE", "DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "default_location", "open_store"]

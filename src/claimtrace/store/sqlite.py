@@ -178,7 +178,16 @@ _NAMED_KINDS = ("person", "organization")
 
 
 class SQLiteStore:
-    """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode."""
+    """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode.
+
+    Its queries are written in the SQL that SQLite and PostgreSQL share, so
+    :class:`~claimtrace.store.postgres.PostgresStore` reuses them; what differs (connection,
+    schema, transactions, full-text search) is overridden there.
+    """
+
+    # the claims whose content or source matches the --search query (one parameter)
+    SEARCH_CONDITION = "c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)"
+    BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: two writers never deadlock on an upgrade
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
@@ -224,7 +233,7 @@ class SQLiteStore:
     def transaction(self) -> Iterator[SQLiteStore]:
         """One atomic unit of writes; nested uses join the outer transaction."""
         if self._depth == 0:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(self.BEGIN)
         self._depth += 1
         try:
             yield self
@@ -276,13 +285,13 @@ class SQLiteStore:
 
     def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None, vector: Any) -> int:
         art = analysis.article
-        cursor = self._db.execute(
+        row = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
-            " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
              json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
-        return int(cursor.lastrowid or 0)
+        return int(row.fetchone()[0])
 
     def _insert_claims(self, article_id: int, analysis: Analysis, embeddings: list[Any] | None) -> None:
         if embeddings is not None and len(embeddings) != len(analysis.claims):
@@ -451,7 +460,7 @@ class SQLiteStore:
         """Put articles into stories, label stories, refresh their dates and drop empty ones."""
         with self.transaction():
             story_ids = set(assignments.values()) | set(labels)
-            self._db.executemany("INSERT OR IGNORE INTO stories (id) VALUES (?)", [(s,) for s in story_ids])
+            self._db.executemany("INSERT INTO stories (id) VALUES (?) ON CONFLICT DO NOTHING", [(s,) for s in story_ids])
             self._db.executemany("UPDATE stories SET label = ? WHERE id = ?", [(v, k) for k, v in labels.items()])
             self._db.executemany(
                 "UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in assignments.items()]
@@ -534,7 +543,7 @@ class SQLiteStore:
 
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
         """Claims matching every given filter, the most recent first."""
-        where, params = _claim_conditions(filters)
+        where, params = _claim_conditions(filters, self.SEARCH_CONDITION)
         sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY time DESC, c.id"
         if filters.limit is not None:
             sql += " LIMIT ?"
@@ -551,7 +560,8 @@ class SQLiteStore:
         """Contradicting claim pairs, the most recently published first."""
         sql = (
             "SELECT r.relation, r.reason, r.score, r.a, r.b,"
-            " MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
+            " CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '') THEN aa.published"
+            " ELSE COALESCE(ab.published, '') END AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
             " WHERE r.relation = 'contradicts' ORDER BY newest DESC, r.b DESC, r.a DESC"
@@ -591,9 +601,10 @@ class SQLiteStore:
         """
         rows = self._db.execute(
             "SELECT a.outlet AS outlet, COUNT(DISTINCT a.id) AS articles, COUNT(c.id) AS claims,"
-            " SUM(c.source_kind IS NOT NULL AND c.source_kind != 'author') AS attributed,"
-            " SUM(c.source_kind = 'anonymous') AS anonymous, SUM(c.source_kind = 'government') AS official,"
-            f" SUM(c.source_kind IN {_NAMED_KINDS}) AS named"
+            " COUNT(c.id) FILTER (WHERE c.source_kind != 'author') AS attributed,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'anonymous') AS anonymous,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'government') AS official,"
+            f" COUNT(c.id) FILTER (WHERE c.source_kind IN {_NAMED_KINDS}) AS named"
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
         ).fetchall()
@@ -602,13 +613,13 @@ class SQLiteStore:
             " SELECT aa.outlet AS outlet FROM relations r JOIN claims ca ON ca.id = r.a"
             " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
             " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
             " UNION ALL"
             " SELECT ab.outlet FROM relations r JOIN claims ca ON ca.id = r.a"
             " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
             " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
-            ") GROUP BY outlet"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
+            ") AS sides GROUP BY outlet"
         ).fetchall())
         return [_outlet_view(r, contradicted.get(r["outlet"], 0)) for r in rows]
 
@@ -626,7 +637,7 @@ _CLAIM_SELECT = (
 )
 
 
-def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
+def _claim_conditions(filters: ClaimFilter, search_condition: str) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if filters.about:
@@ -651,7 +662,7 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
         where.append("substr(COALESCE(c.event_time, a.published), 1, 10) <= ?")
         params.append(filters.until)
     if filters.search:
-        where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
+        where.append(search_condition)
         params.append(filters.search)
     return where, params
 
