@@ -60,6 +60,11 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _db_argument(parser)
     parser.add_argument("--jobs", type=_positive_int, default=2, help="processes for analysis (default: 2)")
+    parser.add_argument(
+        "--dask", metavar="SCHEDULER",
+        help="analyse on a Dask cluster instead: local:N (N local workers) or tcp://HOST:PORT",
+    )
+    parser.add_argument("--chunk-size", type=_positive_int, metavar="N", help="articles per Dask task (default: 8)")
     parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     described = {"outlet": "outlet name", "published": "publication date (YYYY-MM-DD)", "url": "URL"}
@@ -101,12 +106,18 @@ def run_ingest(args: argparse.Namespace) -> int:
     options = IngestOptions(
         jobs=args.jobs,
         link=not args.no_link,
+        dask=args.dask,
+        chunk_size=args.chunk_size,
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
         progress=progress_wanted(args.quiet),
     )
     if args.published:
         normalize_date(args.published, "--published")
+    if args.dask:
+        from claimtrace.corpus.cluster import parse_scheduler
+
+        parse_scheduler(args.dask)  # a malformed scheduler is one line before anything is opened
     store = open_store(args.db)
     try:
         summary = ingest(args.paths, store, options)

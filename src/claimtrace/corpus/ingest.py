@@ -64,6 +64,8 @@ class IngestOptions:
 
     jobs: int = 2
     link: bool = True
+    dask: str | None = None  # analyse on a Dask cluster: "local:N" or "tcp://host:port" (see cluster.py)
+    chunk_size: int | None = None  # articles per Dask task (default: cluster.DEFAULT_CHUNK_SIZE)
     columns: Mapping[str, str] | None = None
     overrides: Mapping[str, str | None] = field(default_factory=dict)
     progress: bool = False
@@ -108,8 +110,8 @@ def ingest(
 ) -> IngestSummary:
     """Ingest ``paths`` into ``store`` and link; returns what was added, duplicated and skipped.
 
-    ``analyzer`` (default :func:`claimtrace.pipeline.analyze_article`) is only
-    used with ``jobs == 1``; worker processes always use the pipeline.
+    ``analyzer`` (default :func:`claimtrace.pipeline.analyze_article`) is used with ``jobs == 1``
+    and shipped to Dask workers with ``dask``; local worker processes always use the pipeline.
     """
     options = options or IngestOptions()
     started = time.monotonic()
@@ -119,9 +121,15 @@ def ingest(
         from claimtrace.corpus.embed import ensure_claim_encoder
 
         ensure_claim_encoder(store)  # workers embed claims as they go: with the store's encoder
-    with _Progress(len(files), options.progress) as progress:
+    with _Progress(len(files), options.progress) as progress, _analysis_cluster(options) as client:
         items = _new_items(files, store, options, summary, progress)
-        results = _analyse(items, options.jobs, analyzer, embed=options.link)
+        if client is not None:
+            from claimtrace.corpus.cluster import DEFAULT_CHUNK_SIZE, analyse_on_dask
+
+            chunk_size = options.chunk_size or DEFAULT_CHUNK_SIZE
+            results = analyse_on_dask(items, client, options.link, analyzer, chunk_size)
+        else:
+            results = _analyse(items, options.jobs, analyzer, embed=options.link)
         for item, outcome in results:
             _record(store, item, outcome, summary)
             progress.advance()
@@ -132,6 +140,15 @@ def ingest(
         summary.link_seconds = time.monotonic() - link_started
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _analysis_cluster(options: IngestOptions) -> AbstractContextManager[Any]:
+    """The Dask client of ``options.dask`` for the duration of the analysis, else nothing."""
+    if not options.dask:
+        return nullcontext()
+    from claimtrace.corpus.cluster import dask_client
+
+    return dask_client(options.dask, show_dashboard=options.progress)
 
 
 def discover_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -293,7 +310,7 @@ def _analyse(
         analyze = analyzer
         for item in items:
             analyze = analyze or _default_analyzer()  # loaded only when there is something new
-            yield item, _analysed(analyze, item.article, embed)
+            yield item, analysed_safely(analyze, item.article, embed)
         return
     yield from _analyse_in_pool(items, jobs, embed)
 
@@ -306,7 +323,7 @@ def _default_analyzer() -> Analyzer:
     return analyze_article
 
 
-def _analysed(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | Exception:
+def analysed_safely(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | Exception:
     outcome = _safely(analyze, article)
     if isinstance(outcome, Exception):
         return outcome
@@ -361,12 +378,12 @@ def _analyse_in_pool(
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[_Item, Any]] = deque()
     # an executor, unlike multiprocessing.Pool, fails instead of hanging when a worker is killed (OOM)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=(embed,))
     try:
         for item in itertools.chain([first], items):
             while len(pending) >= jobs * _WINDOW_PER_JOB:
                 yield _finished(*pending.popleft())
-            pending.append((item, pool.submit(_worker_analyse, item.article)))
+            pending.append((item, pool.submit(analyse_in_worker, item.article)))
         while pending:
             yield _finished(*pending.popleft())
     except BaseException:
@@ -385,13 +402,13 @@ def _finished(item: _Item, future: Any) -> tuple[_Item, _Analysed | Exception]:
             f"an analysis process died while on {item.where} (out of memory?); run the same ingest "
             "again to resume, or use --jobs 1"
         ) from None
-    if isinstance(outcome, _WorkerFailure):
+    if isinstance(outcome, WorkerFailure):
         raise ClaimtraceError(outcome.message)
     return item, outcome
 
 
 @dataclass
-class _WorkerFailure:
+class WorkerFailure:
     message: str
 
 
@@ -399,7 +416,7 @@ _worker_error: str | None = None
 _worker_embeds = False
 
 
-def _worker_start(embed: bool) -> None:
+def start_worker(embed: bool) -> None:
     global _worker_error, _worker_embeds
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -413,12 +430,12 @@ def _worker_start(embed: bool) -> None:
         _worker_error = str(exc)
 
 
-def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
+def analyse_in_worker(article: Article) -> _Analysed | Exception | WorkerFailure:
     if _worker_error:
-        return _WorkerFailure(_worker_error)
+        return WorkerFailure(_worker_error)
     from claimtrace.pipeline import analyze_article
 
-    outcome = _analysed(analyze_article, article, _worker_embeds)
+    outcome = analysed_safely(analyze_article, article, _worker_embeds)
     # exceptions with unpicklable state would break the pool: send a plain one back
     return InputError(str(outcome)) if isinstance(outcome, Exception) else outcome
 
