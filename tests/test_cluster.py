@@ -7,11 +7,9 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
-from test_ingest import ingest_command, snapshot, write_bad_files, write_stories
 
 from claimtrace.cli import main
 from claimtrace.corpus.cluster import dask_client, parse_scheduler
@@ -19,6 +17,7 @@ from claimtrace.corpus.ingest import IngestOptions, ingest
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Article
 from claimtrace.store import open_store
+from test_ingest import ingest_command, snapshot, write_bad_files, write_stories
 
 
 def test_schedulers_are_local_n_or_tcp_and_nothing_else():
