@@ -53,6 +53,7 @@ from ingest import build_corpus  # noqa: E402  (benchmarks/ingest.py, the corpus
 
 YEARS_PER_COPY = 50
 NOISE_COSINE = 0.95
+NOISE_SEED = 20261207
 INGEST_RUNS = {
     "processes_2": ("--jobs", "2"),
     "dask_local_2": ("--jobs", "2", "--dask", "local:2"),
@@ -92,6 +93,17 @@ def postgres_schema(server: str) -> Iterator[str]:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def postgres_bytes(url: str) -> int:
+    """Bytes of every table of the store's schema, with its indexes and TOAST."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r'").fetchone()
+    return int(row[0] or 0)
+
+
 def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Path) -> dict:
     folder = work / "corpus"
     folder.mkdir()
@@ -102,10 +114,13 @@ def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Pat
             if name.startswith("postgres"):
                 with postgres_schema(postgres) as url:
                     result = run_ingest(folder, url, INGEST_RUNS[name])
+                    result["store_bytes"] = postgres_bytes(url)
             else:
                 db = work / f"{name}-{round_number}.db"
                 result = run_ingest(folder, str(db), INGEST_RUNS[name])
-                db.unlink()
+                result["store_bytes"] = sum(f.stat().st_size for f in work.glob(f"{db.name}*"))
+                for file in work.glob(f"{db.name}*"):
+                    file.unlink()
             runs[name].append(result)
             print(f"ingest {name} round {round_number + 1}: {result['articles_per_s']} articles/s "
                   f"({result['summary']}; load {result['load_1min']})", file=sys.stderr)
@@ -212,7 +227,7 @@ def synthesize(linked: Path, db: Path, size: int, batch: int) -> dict:
             have = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             with connection:
                 add_copy(connection, copy, real, stories, min(real, size - have))
-                add_vector_noise(connection, copy * real + 1, seed=copy)
+                add_vector_noise(connection, copy * real + 1, seed=NOISE_SEED + copy)
             copy += 1
         with connection:
             connection.execute("UPDATE articles SET linked = 0, story_id = NULL WHERE id IN"
