@@ -5,7 +5,7 @@
 
 DATA has PolNeAR's layout (``text/*.txt``, ``attributions/*.ann``, brat
 standoff). Scores follow Citron's exact and token-overlap definitions (see
-:mod:`claimtrace.extract.attribution_eval`), overall and per form; author
+:mod:`claimtrace.extract.attribution.evaluation`), overall and per form; author
 claims are not gold attributions and are left out. Throughput is words per
 second of the trained spaCy pipeline alone ("without") and of the pipeline
 plus :func:`claimtrace.extract.attribution.find_claims` ("with"), on one
@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from claimtrace.errors import ClaimtraceError  # noqa: E402
-from claimtrace.extract import attribution_eval as ev  # noqa: E402
+from claimtrace.extract.attribution import evaluation as ev  # noqa: E402
 from claimtrace.extract.attribution import find_claims  # noqa: E402
 from claimtrace.extract.entities import link_mentions  # noqa: E402
 from claimtrace.model import CLAIM_FORMS  # noqa: E402

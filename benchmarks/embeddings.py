@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from claimtrace.corpus.embed import MODEL_DIR, STATIC_MODEL_DIR, Encoder, StaticEncoder
-from claimtrace.corpus.stance import read_stance_split, split_sentences
 from claimtrace.errors import ClaimtraceError
+from claimtrace.link.embed import MODEL_DIR, STATIC_MODEL_DIR, Encoder, StaticEncoder
+from claimtrace.link.stance import read_stance_split, split_sentences
 from report import print_figures
 
 

@@ -142,7 +142,7 @@ def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Pat
 
 def link_once(db: Path, jobs: int) -> tuple[int, float]:
     """Link every unlinked article of ``db`` in one call; (articles, seconds)."""
-    from claimtrace.corpus.link import link_corpus
+    from claimtrace.link.linker import link_corpus
     from claimtrace.store import open_store
 
     with open_store(db) as store:

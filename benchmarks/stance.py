@@ -16,15 +16,15 @@ import sys
 import time
 from pathlib import Path
 
-from claimtrace.corpus.embed import EmbeddingCache
-from claimtrace.corpus.stance import (
+from claimtrace.errors import ClaimtraceError
+from claimtrace.link.embed import EmbeddingCache
+from claimtrace.link.stance import (
     LABELS,
     MAX_BODY_SENTENCES,
     StanceModel,
     read_stance_split,
     split_sentences,
 )
-from claimtrace.errors import ClaimtraceError
 from report import print_figures
 
 RELATED = ("agree", "disagree", "discuss")

@@ -3,7 +3,7 @@
     python benchmarks/stories.py --data /work/shared/data/basil [--json] [--no-dates] [--entities]
 
 Gold: articles sharing a ``triplet-uuid`` report the same event. A pair of articles counts as
-predicted-together when :func:`claimtrace.corpus.stories.cluster_articles` puts them in one story.
+predicted-together when :func:`claimtrace.link.stories.cluster_articles` puts them in one story.
 ``--entities`` adds the names our trained NER finds in title+lead (needs the news pipeline);
 ``--no-dates`` drops publication dates (content only: an ablation).
 """
@@ -17,9 +17,9 @@ import time
 from itertools import combinations
 from pathlib import Path
 
-from claimtrace.corpus.records import ArticleRecord
-from claimtrace.corpus.stories import cluster_articles, embed_articles, story_text
 from claimtrace.errors import InputError
+from claimtrace.link.stories import cluster_articles, embed_articles, story_text
+from claimtrace.store.records import ArticleRecord
 from report import print_figures
 
 

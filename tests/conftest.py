@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from claimtrace.corpus.records import ClaimRecord
 from claimtrace.model import Claim, Span
+from claimtrace.store.records import ClaimRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "no-russian-withdrawal.txt"
@@ -70,8 +70,8 @@ def example_text() -> str:
 @pytest.fixture(scope="session")
 def example_analysis():
     """The example article analysed with a publication date in March 2022."""
-    from claimtrace.ingest.readers import read_articles
     from claimtrace.pipeline import analyze_article
+    from claimtrace.readers.formats import read_articles
 
     (article,) = read_articles(EXAMPLE, published="2022-03-01", outlet="Al Mayadeen English")
     return analyze_article(article)

@@ -13,9 +13,10 @@ from spacy.tokens import Doc
 
 import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
 from claimtrace.errors import InputError
-from claimtrace.extract import attribution_eval as ev
-from claimtrace.extract.attribution import find_claims, quote_regions
-from claimtrace.extract.attribution_lexicon import cue_lexicon
+from claimtrace.extract.attribution import evaluation as ev
+from claimtrace.extract.attribution import find_claims
+from claimtrace.extract.attribution.lexicon import cue_lexicon
+from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.model import CERTAINTIES, CLAIM_FORMS, POLARITIES, SOURCE_KINDS, Claim, Cue, Source, Span
 from claimtrace.nlp import model_path
 
@@ -441,7 +442,7 @@ def test_example_article_reads_right(example_text, nlp):
     ],
 )
 def test_source_kind(rows, ents, kind):
-    from claimtrace.extract.attribution_sources import source_kind
+    from claimtrace.extract.attribution.sources import source_kind
 
     doc = parsed(rows, ents)
     root = next(t for t in doc if t.dep_ == "ROOT")

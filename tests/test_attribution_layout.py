@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrace.extract.attribution import quote_regions
-from claimtrace.extract.attribution_layout import layout_attributions
+from claimtrace.extract.attribution.layout import layout_attributions
+from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.nlp import model_path
 
 pytestmark = pytest.mark.skipif(

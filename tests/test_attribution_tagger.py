@@ -9,10 +9,9 @@ import pytest
 import spacy
 
 import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
-from claimtrace.extract import attribution_learned as learned
-from claimtrace.extract import attribution_tagger as tagging
-from claimtrace.extract.attribution import find_claims
-from claimtrace.extract.attribution_tagger import ROLES, WordPriors, load_role_tagger, role_features
+from claimtrace.extract.attribution import find_claims, learned
+from claimtrace.extract.attribution import role_tagger as tagging
+from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, load_role_tagger, role_features
 from claimtrace.extract.entities import link_mentions
 from claimtrace.nlp import model_path
 
@@ -214,7 +213,8 @@ def test_learned_cue_the_rules_miss_becomes_a_claim(nlp, monkeypatch):
 
 def _learned(doc, cue_words: str, source_words: str | None, content_words: str):  # noqa: ANN001, ANN202
     """A learned attribution over the first occurrences of the given words (char offsets)."""
-    from claimtrace.extract.attribution import _Attribution, _root_within
+    from claimtrace.extract.attribution.spans import root_within
+    from claimtrace.extract.attribution.state import Draft
 
     def chars(words: str) -> tuple[int, int]:
         start = doc.text.index(words)
@@ -223,20 +223,20 @@ def _learned(doc, cue_words: str, source_words: str | None, content_words: str):
     source = chars(source_words) if source_words else None
     content = chars(content_words)
     head = doc.char_span(*chars(cue_words), alignment_mode="expand").root
-    return _Attribution(
+    return Draft(
         cue=chars(cue_words), cue_lemma=head.lemma_.lower(), cue_root=None, source=source,
-        source_head=_root_within(doc, source) if source else None, content=content,
-        content_root=_root_within(doc, content), impersonal=source is None,
+        source_head=root_within(doc, source) if source else None, content=content,
+        content_root=root_within(doc, content), impersonal=source is None,
     )
 
 
 @needs_model
 def test_learned_claims_need_a_speaker_and_a_reporting_cue(nlp):
-    from claimtrace.extract.attribution import _Context
+    from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Harbour traffic has continued as usual with the arrival of two grain ships. "
               "The mayor warned that the port could close soon.")
-    context = _Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc))
     # (b) "traffic" names no speaker; (c) "continue" is an aspect verb, not a cue
     event = _learned(doc, "has continued", "Harbour traffic", "with the arrival of two grain ships")
     assert not learned._reads_as_claim(event, [], context)
@@ -251,9 +251,9 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
     doc = nlp("According to the city council, several budget cuts were debated at the session.")
     claims = [c for c in find_claims(doc, link_mentions(doc)) if c.cue is not None]
     assert [c.form for c in claims] == ["according_to"], [(c.cue.text, c.source.text) for c in claims]
-    from claimtrace.extract.attribution import _Context
+    from claimtrace.extract.attribution.state import Context
 
-    context = _Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc))
     inner = _learned(doc, "were debated", "council", "several budget cuts")
     inner.sentence = 0
     outer = _learned(doc, "According to", "the city council", "several budget cuts were debated at the session")
@@ -264,16 +264,17 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
 
 @needs_model
 def test_plausible_sources(nlp):
-    from claimtrace.extract.attribution import _Context, _root_within
-    from claimtrace.extract.attribution_sources import is_plausible_source
+    from claimtrace.extract.attribution.sources import is_plausible_source
+    from claimtrace.extract.attribution.spans import root_within
+    from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Local analysts and the economy and he and Maria Lopez and the ministry.")
-    context = _Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc))
 
     def plausible(words: str) -> bool:
         start = re.search(rf"\b{words}\b", doc.text).start()
         span = (start, start + len(words))
-        return is_plausible_source(span, _root_within(doc, span), context)
+        return is_plausible_source(span, root_within(doc, span), context)
 
     assert plausible("Local analysts")
     assert plausible("he")
@@ -282,7 +283,7 @@ def test_plausible_sources(nlp):
     assert not plausible("the economy")
     # a name that only modifies the head ("Russian") does not make "activity" a speaker
     doc = nlp("Russian activity has continued as usual.")
-    context = _Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc))
     assert not plausible("Russian activity")
 
 

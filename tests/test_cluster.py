@@ -12,9 +12,9 @@ import psycopg
 import pytest
 
 from claimtrace.cli import main
-from claimtrace.corpus.cluster import dask_client, parse_scheduler
-from claimtrace.corpus.ingest import IngestOptions, ingest
+from claimtrace.cluster import dask_client, parse_scheduler
 from claimtrace.errors import ClaimtraceError
+from claimtrace.ingest import IngestOptions, ingest
 from claimtrace.model import Analysis, Article
 from claimtrace.store import open_store
 from test_ingest import ingest_command, snapshot, write_bad_files, write_stories

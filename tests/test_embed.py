@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claimtrace.corpus.embed import DIMENSION, get_encoder
 from claimtrace.errors import InputError
+from claimtrace.link.embed import DIMENSION, get_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT_SCRIPT = ROOT / "training" / "embeddings" / "export_minilm.py"
@@ -95,7 +95,7 @@ def test_export_refuses_to_run_on_unverified_weights(tmp_path, export_module, ca
 
 
 def test_embedding_cache_round_trip_is_exact(tmp_path, encoder):
-    from claimtrace.corpus.embed import EmbeddingCache
+    from claimtrace.link.embed import EmbeddingCache
 
     path = tmp_path / "vectors.npz"
     texts = ["The bridge was destroyed.", "Talks resume on Friday."]
@@ -109,7 +109,7 @@ def test_embedding_cache_round_trip_is_exact(tmp_path, encoder):
 
 @pytest.fixture(scope="module")
 def static_encoder():
-    from claimtrace.corpus.embed import StaticEncoder
+    from claimtrace.link.embed import StaticEncoder
 
     return StaticEncoder()
 
@@ -136,8 +136,8 @@ def test_static_encoder_ranks_a_paraphrase_above_an_unrelated_sentence(static_en
 
 
 def test_static_encoder_rejects_bad_input_and_missing_model(static_encoder, tmp_path):
-    from claimtrace.corpus.embed import StaticEncoder
     from claimtrace.errors import ClaimtraceError
+    from claimtrace.link.embed import StaticEncoder
 
     with pytest.raises(InputError):
         static_encoder.encode("not a list")
@@ -146,7 +146,7 @@ def test_static_encoder_rejects_bad_input_and_missing_model(static_encoder, tmp_
 
 
 def test_claim_encoder_follows_the_environment(monkeypatch):
-    from claimtrace.corpus.embed import Encoder, StaticEncoder, get_claim_encoder
+    from claimtrace.link.embed import Encoder, StaticEncoder, get_claim_encoder
 
     monkeypatch.delenv("CLAIMTRACE_CLAIM_ENCODER", raising=False)
     assert isinstance(get_claim_encoder(), StaticEncoder)
@@ -166,8 +166,8 @@ def test_static_cosines_are_mapped_onto_minilm_scale(static_encoder):
 def test_a_static_model_without_a_usable_calibration_is_refused(tmp_path):
     import shutil
 
-    from claimtrace.corpus.embed import STATIC_MODEL_DIR, StaticEncoder
     from claimtrace.errors import ClaimtraceError
+    from claimtrace.link.embed import STATIC_MODEL_DIR, StaticEncoder
 
     for name in ("config.json", "model.safetensors", "tokenizer.json"):
         shutil.copy(STATIC_MODEL_DIR / name, tmp_path / name)

@@ -16,15 +16,9 @@ from pathlib import Path
 import pytest
 
 from claimtrace.cli import main
-from claimtrace.corpus.ingest import (
-    IngestOptions,
-    content_hash,
-    discover_files,
-    ingest,
-    iter_records,
-    run_linking,
-)
 from claimtrace.errors import InputError
+from claimtrace.ingest import IngestOptions, content_hash, ingest, run_linking
+from claimtrace.readers.discovery import discover_files, iter_records
 from claimtrace.store import open_store
 
 TOWNS = ("Velmora", "Kastrel", "Orvane", "Dunmere", "Halvik", "Brennick")
@@ -180,9 +174,9 @@ def test_an_analysis_that_crashes_skips_only_that_article(tmp_path):
 
 def test_linking_runs_over_every_unlinked_article(tmp_path, monkeypatch):
     calls = []
-    fake = types.ModuleType("claimtrace.corpus.link")
+    fake = types.ModuleType("claimtrace.link.linker")
     fake.link_corpus = lambda store, ids, jobs=1: calls.append(list(ids))
-    monkeypatch.setitem(sys.modules, "claimtrace.corpus.link", fake)
+    monkeypatch.setitem(sys.modules, "claimtrace.link.linker", fake)
     write_stories(tmp_path / "news", 3)
 
     def bare(article):

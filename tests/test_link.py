@@ -7,10 +7,10 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from claimtrace.corpus.link import CandidateIndex, link_corpus, lsh_keys
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
 from claimtrace.errors import InputError
+from claimtrace.link.linker import CandidateIndex, link_corpus, lsh_keys
 from claimtrace.model import Claim, Span
+from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 
 class FakeStore:
@@ -227,7 +227,7 @@ def test_link_corpus_with_the_sqlite_store(tmp_path):
 def test_only_stories_near_a_new_article_are_context():
     from datetime import date
 
-    from claimtrace.corpus.link import _near_any
+    from claimtrace.link.linker import _near_any
 
     new_days = [date(2024, 1, 10), date(2025, 6, 1)]
     assert _near_any(date(2024, 1, 15), new_days)
@@ -237,7 +237,7 @@ def test_only_stories_near_a_new_article_are_context():
 
 
 def test_changing_the_claim_encoder_re_embeds_every_stored_claim(store, monkeypatch):
-    from claimtrace.corpus.embed import get_encoder
+    from claimtrace.link.embed import get_encoder
 
     monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
     link_corpus(store, [1, 2])
@@ -253,7 +253,7 @@ def test_changing_the_claim_encoder_re_embeds_every_stored_claim(store, monkeypa
 
 
 def test_a_store_with_vectors_but_no_setting_holds_minilm_vectors(store, monkeypatch):
-    from claimtrace.corpus.embed import ensure_claim_encoder
+    from claimtrace.link.embed import ensure_claim_encoder
 
     store.claims[1].embedding = np.ones(384, dtype=np.float32)
     monkeypatch.setenv("CLAIMTRACE_CLAIM_ENCODER", "minilm")
@@ -273,7 +273,7 @@ def test_an_unknown_claim_encoder_is_a_one_line_error(store, monkeypatch):
 
 
 def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
-    import claimtrace.corpus.link as link_module
+    import claimtrace.link.linker as link_module
 
     embedded: list[int] = []
     real = link_module.embed_articles
@@ -290,7 +290,7 @@ def test_story_vectors_are_computed_once_and_kept(store, monkeypatch):
 
 
 def test_relating_on_forked_workers_finds_exactly_what_one_process_finds(monkeypatch):
-    import claimtrace.corpus.link as link_module
+    import claimtrace.link.linker as link_module
 
     stores = []
     for _ in range(2):

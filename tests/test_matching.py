@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrace.corpus.matching import (
+from claimtrace.link.matching import (
     MATCH_THRESHOLD,
     match_score,
     neutral_text,
@@ -81,7 +81,7 @@ def test_shared_entities_and_places_raise_the_score():
 def test_a_given_similarity_is_used_as_is_and_equals_the_computed_one():
     import numpy as np
 
-    from claimtrace.corpus.matching import claim_similarity, claim_vector, score_forms
+    from claimtrace.link.matching import claim_similarity, claim_vector, score_forms
 
     a = claim("Troops withdrew from the airport on Sunday")
     b = claim("The soldiers left the airport at the weekend")

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from claimtrace.cli import main
-from claimtrace.corpus.records import Relation
 from claimtrace.model import Analysis, Article, Claim, Entity, Place, Sentence, Source, Span, to_dict
 from claimtrace.store import open_store
+from claimtrace.store.records import Relation
 
 
 def article(outlet: str, published: str, says: str, kind: str, source: str, polarity: str = "affirms") -> Analysis:

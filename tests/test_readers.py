@@ -4,7 +4,7 @@ import json
 import pytest
 
 from claimtrace.errors import InputError
-from claimtrace.ingest.readers import decode_text, iter_articles, normalize_date, read_articles
+from claimtrace.readers.formats import decode_text, iter_articles, normalize_date, read_articles
 
 BODY = "Officials in the region said on Monday that the bridge had been repaired after the storm."
 
@@ -116,7 +116,7 @@ def test_normalize_date(value, expected):
 
 
 def test_iter_records_keeps_going_after_a_bad_record(tmp_path):
-    from claimtrace.ingest.readers import iter_records
+    from claimtrace.readers.formats import iter_records
 
     path = tmp_path / "mixed.jsonl"
     path.write_text(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimtrace.corpus.relations import change_markers, relate
+from claimtrace.link.relations import change_markers, relate
 from conftest import claim_record
 
 claim = claim_record
@@ -104,7 +104,7 @@ class _StubStance:
         self.calls = 0
 
     def predict(self, claim_text: str, body: str):
-        from claimtrace.corpus.stance import StancePrediction
+        from claimtrace.link.stance import StancePrediction
 
         self.calls += 1
         return StancePrediction(self.label, {self.label: 0.9})
@@ -138,7 +138,7 @@ def test_counts_of_different_things_are_not_a_number_conflict():
 
 
 def test_relating_is_the_same_whichever_claim_comes_first():
-    from claimtrace.corpus.relations import relate
+    from claimtrace.link.relations import relate
 
     undated = claim_record("Troops withdrew from the northern airport", polarity="affirms")
     dated = claim_record("Troops did not withdraw from the northern airport", polarity="denies")
@@ -150,7 +150,7 @@ def test_relating_is_the_same_whichever_claim_comes_first():
 
 
 def test_places_named_in_the_claims_are_not_taken_for_actors():
-    from claimtrace.corpus.records import place_name
+    from claimtrace.store.records import place_name
 
     assert place_name("Velmora (geo:7)") == "Velmora" and place_name("Velmora") == "Velmora"
     a = claim("Artillery shelled the station in Velmora", entities=["Velmora"], places=["Velmora (geo:7)"])

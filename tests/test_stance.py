@@ -8,7 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from claimtrace.corpus.stance import (
+from claimtrace.errors import ClaimtraceError, InputError
+from claimtrace.link.stance import (
     LABELS,
     MODEL_DIR,
     StanceModel,
@@ -19,7 +20,6 @@ from claimtrace.corpus.stance import (
     tfidf_cosine,
     tokenize,
 )
-from claimtrace.errors import ClaimtraceError, InputError
 
 CLAIM = "Army pulls its troops out of the border town of Velmar"
 SUPPORTING = (

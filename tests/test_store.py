@@ -11,7 +11,6 @@ import sqlite3
 import numpy as np
 import pytest
 
-from claimtrace.corpus.records import Relation
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import (
     Analysis,
@@ -25,6 +24,7 @@ from claimtrace.model import (
     Span,
 )
 from claimtrace.store import ClaimFilter, Store, open_store
+from claimtrace.store.records import Relation
 from claimtrace.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
 TEXT = "The ministry said 12 soldiers died in Dorvik. Anna Reyes denied the report on 2024-05-02."

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from claimtrace.corpus.records import ArticleRecord
-from claimtrace.corpus.stories import StoryIndex, cluster_articles, embed_articles, story_text
+from claimtrace.link.stories import StoryIndex, cluster_articles, embed_articles, story_text
+from claimtrace.store.records import ArticleRecord
 
 FLOOD = "Floods swept through the river valley, forcing thousands of residents from their homes."
 TALKS = "Negotiators for the two governments met in Geneva to discuss a prisoner exchange."

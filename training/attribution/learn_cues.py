@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from claimtrace.extract.attribution_eval import parse_brat  # noqa: E402
-from claimtrace.extract.attribution_lexicon import words  # noqa: E402
+from claimtrace.extract.attribution.evaluation import parse_brat  # noqa: E402
+from claimtrace.extract.attribution.lexicon import words  # noqa: E402
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 NOT_HEAD = words(

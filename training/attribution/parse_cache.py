@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 import numpy as np  # noqa: E402
 
-from claimtrace.extract import attribution_eval as ev  # noqa: E402
+from claimtrace.extract.attribution import evaluation as ev  # noqa: E402
 
 CHUNK = 40
 

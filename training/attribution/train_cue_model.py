@@ -6,7 +6,7 @@
 Every verb of the parsed articles is an example; it is positive when it lies
 inside a gold cue span. Needs scikit-learn at training time only: the weights
 are written as ``{feature: weight}`` JSON and scored in pure Python at run
-time (:mod:`claimtrace.extract.attribution_model`). Run ``learn_cues.py`` first:
+time (:mod:`claimtrace.extract.attribution.cue_model`). Run ``learn_cues.py`` first:
 the features include the lexicon's P(cue | form). ``--docs`` caches the parsed
 articles outside the repository in resumable chunks (parsing the 840 articles
 takes 10 to 50 minutes on one core, depending on the machine's load).
@@ -23,8 +23,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from claimtrace.extract import attribution_eval as ev  # noqa: E402
-from claimtrace.extract.attribution_model import cue_features  # noqa: E402
+from claimtrace.extract.attribution import evaluation as ev  # noqa: E402
+from claimtrace.extract.attribution.cue_model import cue_features  # noqa: E402
 
 MIN_FEATURE_COUNT = 3
 C = 0.5

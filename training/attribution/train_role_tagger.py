@@ -8,7 +8,7 @@
         [--dev /work/shared/data/polnear/dev --dev-cache /work/notes/attr_cache/dev]
 
 Per token the input is the feature vector of
-:func:`claimtrace.extract.attribution_tagger.role_features` (the pipeline's
+:func:`claimtrace.extract.attribution.role_tagger.role_features` (the pipeline's
 tok2vec tensor of the token and its head, parse one-hots, quotes, sentence
 position, the cue lexicon's prior and word-role priors, learned out of fold so
 that the network learns how far to trust them on unseen text); a ReLU
@@ -17,7 +17,7 @@ linear layer over the GRU states and the projection gives three independent
 sigmoid outputs, P(cue), P(source) and P(content) (roles nest). Targets:
 whether the token overlaps a gold span of each role. The weights are saved as
 ``.npz`` for the numpy inference of
-:class:`claimtrace.extract.attribution_tagger.RoleTagger`; token-level P/R/F1
+:class:`claimtrace.extract.attribution.role_tagger.RoleTagger`; token-level P/R/F1
 on dev is printed per epoch when ``--dev`` is given (figures, not choices: the
 epoch count is fixed). Parses and tensors are cached by ``parse_cache.py``.
 """
@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from parse_cache import cached_docs  # noqa: E402
 
-from claimtrace.extract import attribution_eval as ev  # noqa: E402
-from claimtrace.extract.attribution_tagger import ROLES, WordPriors, role_features, sentence_bounds  # noqa: E402
+from claimtrace.extract.attribution import evaluation as ev  # noqa: E402
+from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, role_features, sentence_bounds  # noqa: E402
 
 PRIOR_MIN_COUNT = 3  # forms seen fewer times in train get the base rate
 PRIOR_SMOOTHING = 5.0
@@ -224,7 +224,7 @@ def main() -> None:
     parser.add_argument("--model", help="trained pipeline (default: the bundled one)")
     parser.add_argument("--dev", type=Path, help="PolNeAR dev folder, for token-level figures per epoch")
     parser.add_argument("--dev-cache", type=Path, help="parse cache of dev")
-    parser.add_argument("--blocks", default=",".join(BLOCKS), help="tensor blocks (see attribution_tagger.BLOCKS)")
+    parser.add_argument("--blocks", default=",".join(BLOCKS), help="tensor blocks (see claimtrace.extract.attribution.role_tagger.BLOCKS)")
     parser.add_argument("--projection", type=int, default=96)
     parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--dropout", type=float, default=0.25)

@@ -6,9 +6,9 @@
 With ``--cv DATA/stance/arc/train`` it instead cross-validates (5 folds grouped by headline) on that
 folder with the hyperparameters saved in ``--out``/meta.json, and prints the pooled scores.
 
-Features come from :class:`claimtrace.corpus.stance.PairFeaturizer`; the classifier is scikit-learn's
+Features come from :class:`claimtrace.link.stance.PairFeaturizer`; the classifier is scikit-learn's
 HistGradientBoostingClassifier, exported to plain numpy arrays (``ensemble.npz``) that
-:class:`claimtrace.corpus.stance.TreeEnsemble` evaluates without scikit-learn. Sentence embeddings
+:class:`claimtrace.link.stance.TreeEnsemble` evaluates without scikit-learn. Sentence embeddings
 are cached in ``--cache`` so repeated runs skip the encoder.
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from claimtrace.corpus.embed import EmbeddingCache, get_encoder
-from claimtrace.corpus.stance import (
+from claimtrace.link.embed import EmbeddingCache, get_encoder
+from claimtrace.link.stance import (
     FEATURE_NAMES,
     HASH_BUCKETS,
     LABELS,

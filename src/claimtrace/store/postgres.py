@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.store import ClaimFilter
+from claimtrace.store.protocol import ClaimFilter
 from claimtrace.store.sqlite import SQLiteStore
 
 SCHEMES = ("postgresql://", "postgres://")

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation, place_key
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
-from claimtrace.store import ClaimFilter, StoredArticle
+from claimtrace.store.protocol import ClaimFilter, StoredArticle
+from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
 _SCHEMA_V1 = """
 CREATE TABLE stories (

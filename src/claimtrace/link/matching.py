@@ -27,7 +27,7 @@ from datetime import date
 
 import numpy as np
 
-from claimtrace.corpus.records import ClaimRecord
+from claimtrace.store.records import ClaimRecord
 
 MATCH_THRESHOLD = 0.42
 
@@ -350,21 +350,21 @@ def claim_vector(record: ClaimRecord) -> np.ndarray:
     """The record's stored embedding, else the embedding of its polarity-neutral content."""
     if record.embedding is not None:
         return np.asarray(record.embedding, dtype=np.float32)
-    from claimtrace.corpus.embed import get_claim_encoder
+    from claimtrace.link.embed import get_claim_encoder
 
     return get_claim_encoder().encode([neutral_text(record.claim.content.text)])[0]
 
 
 def claim_similarity(cosine: float) -> float:
     """The cosine of two claim vectors on MiniLM's scale, whichever encoder embedded them."""
-    from claimtrace.corpus.embed import get_claim_encoder
+    from claimtrace.link.embed import get_claim_encoder
 
     return float(get_claim_encoder().calibrate(cosine))
 
 
 def embed_claims(records: list[ClaimRecord]) -> np.ndarray:
     """Polarity-neutral embeddings of many claims at once (what link.py stores), by the claim encoder."""
-    from claimtrace.corpus.embed import get_claim_encoder
+    from claimtrace.link.embed import get_claim_encoder
 
     return get_claim_encoder().encode([neutral_text(r.claim.content.text) for r in records])
 

@@ -28,7 +28,8 @@ from spacy.attrs import DEP, HEAD, IDX, LOWER, POS, SENT_START
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.doctext import doc_text
 
 MODEL_FILE = "data/attribution/role_tagger.npz"
@@ -273,8 +274,6 @@ def _one_hot(index: numpy.ndarray, size: int) -> numpy.ndarray:
 
 def _in_quotes(doc: Doc, offsets: numpy.ndarray, quotes: list[tuple[int, int]] | None) -> numpy.ndarray:
     if quotes is None:
-        from claimtrace.extract.attribution import quote_regions
-
         quotes = quote_regions(doc_text(doc))
     if not quotes:
         return numpy.zeros(len(offsets), dtype=numpy.float32)

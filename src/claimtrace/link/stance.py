@@ -284,7 +284,7 @@ class StanceModel:
         self.class_bias = np.asarray(meta.get("class_bias", [0.0] * len(self.labels)))
         self.ensemble = TreeEnsemble(arrays)
         if embed is None:
-            from claimtrace.corpus.embed import get_encoder
+            from claimtrace.link.embed import get_encoder
 
             embed = get_encoder().encode
         self.featurizer = PairFeaturizer(arrays["idf"], embed)

@@ -1,6 +1,6 @@
 """The ``claimtrace`` command: thin argument parsing over library calls.
 
-Each sub-command lives in ``claimtrace.commands.<name>`` with a
+Each sub-command lives in ``claimtrace.cli.<name>`` with a
 ``register(subparsers)`` function; errors a user can cause print one line
 (``claimtrace: error: ...``) and exit with status 2.
 """
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"claimtrace {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(f"claimtrace.commands.{name}").register(subparsers)
+        importlib.import_module(f"claimtrace.cli.{name}").register(subparsers)
     return parser
 
 
@@ -46,6 +46,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """Relations between matched claims: corroborates, contradicts or updates, with the evidence.
 
-Finds, for two claims that match (:func:`claimtrace.corpus.matching.match_score`):
+Finds, for two claims that match (:func:`claimtrace.link.matching.match_score`):
 - opposite evidence: a polarity flip, different counts of the same thing ("20 people vs 35 people"),
   a different responsible actor, a different place or a different date of the event, and (optionally)
   the stance model judging that one claim disagrees with the other;
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimtrace.corpus.matching import (
+from claimtrace.link.matching import (
     MATCH_THRESHOLD,
     NormalizedClaim,
     Quantity,
@@ -31,7 +31,7 @@ from claimtrace.corpus.matching import (
     score_forms,
     tokens,
 )
-from claimtrace.corpus.records import ClaimRecord, Relation, place_name
+from claimtrace.store.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
 
@@ -173,9 +173,9 @@ def relate(
 ) -> Relation | None:
     """The relation between two claims, or None when they do not state the same proposition.
 
-    ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.corpus.stance.StanceModel`)
+    ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.link.stance.StanceModel`)
     is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
-    embedding similarity when already computed (see :func:`~claimtrace.corpus.matching.score_forms`).
+    embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`).
     """
     forms = {a.id: normalized_form(a), b.id: normalized_form(b)}
     score = score_forms(a, b, forms[a.id], forms[b.id], similarity)

@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from claimtrace.corpus.embed import ensure_claim_encoder, get_claim_encoder
-from claimtrace.corpus.matching import embed_claims, parse_date
-from claimtrace.corpus.records import ArticleRecord, ClaimRecord, Relation
-from claimtrace.corpus.relations import relate
-from claimtrace.corpus.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
 from claimtrace.errors import InputError
+from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
+from claimtrace.link.matching import embed_claims, parse_date
+from claimtrace.link.relations import relate
+from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
+from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 MAX_BLOCK_CANDIDATES = 2000
 NEIGHBOURS = 20

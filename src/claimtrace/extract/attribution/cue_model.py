@@ -20,7 +20,7 @@ from importlib import resources
 
 from spacy.tokens import Token
 
-from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution import lexicon as lex
 
 MODEL_FILE = "data/attribution/cue_model.json"
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from claimtrace.errors import InputError
-from claimtrace.ingest.readers import iter_articles
 from claimtrace.model import Analysis, to_dict
+from claimtrace.readers.formats import iter_articles
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

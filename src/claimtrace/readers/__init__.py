@@ -1,6 +1,6 @@
 """Readers: files of text, HTML, JSON, JSON Lines and CSV (optionally gzipped) → Article."""
 
-from claimtrace.ingest.readers import (
+from claimtrace.readers.formats import (
     SUPPORTED_SUFFIXES,
     iter_articles,
     iter_records,

@@ -11,11 +11,12 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from claimtrace.ingest.readers import normalize_date
 from claimtrace.model import SOURCE_KINDS
+from claimtrace.readers.formats import normalize_date
 from claimtrace.store import DB_VARIABLE, DEFAULT_DB, ClaimFilter, Store, default_location, open_store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -100,33 +101,51 @@ def _positive_int(value: str) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from claimtrace.corpus.ingest import IngestOptions, ingest, progress_wanted
+    from claimtrace.cli.progress import RichProgress, progress_wanted
+    from claimtrace.ingest import IngestOptions, ingest
 
     columns = {name: getattr(args, f"{name}_column") for name in ("text", "title", "published", "outlet", "url")}
     options = IngestOptions(
         jobs=args.jobs,
         link=not args.no_link,
-        dask=args.dask,
         chunk_size=args.chunk_size,
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
-        progress=progress_wanted(args.quiet),
+        progress=RichProgress() if progress_wanted(args.quiet) else None,
     )
     if args.published:
         normalize_date(args.published, "--published")
     if args.dask:
-        from claimtrace.corpus.cluster import parse_scheduler
+        from claimtrace.cluster import parse_scheduler
 
         parse_scheduler(args.dask)  # a malformed scheduler is one line before anything is opened
     store = open_store(args.db)
     try:
-        summary = ingest(args.paths, store, options)
+        with _dask_client(args.dask, show_dashboard=options.progress is not None) as client:
+            options.dask = client
+            summary = ingest(args.paths, store, options)
     finally:
         store.close()
     print(summary.line())
     if summary.skipped:
         print(f"see the reasons with: claimtrace errors --db {args.db or default_location()}", file=sys.stderr)
     return 0
+
+
+def _dask_client(scheduler: str | None, show_dashboard: bool) -> AbstractContextManager[Any]:
+    """The Dask client of ``--dask`` (none without it); its dashboard's address on stderr with the bar."""
+    if not scheduler:
+        return nullcontext()
+    from claimtrace.cluster import dask_client
+
+    @contextmanager
+    def opened() -> Iterator[Any]:
+        with dask_client(scheduler) as client:
+            if show_dashboard and client.dashboard_link:
+                print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
+            yield client
+
+    return opened()
 
 
 # -- queries ------------------------------------------------------------------------------------

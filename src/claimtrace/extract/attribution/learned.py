@@ -1,4 +1,4 @@
-"""The rule attributions refined by the learned role tagger (:mod:`attribution_tagger`).
+"""The rule attributions refined by the learned role tagger (:mod:`.role_tagger`).
 
 * cue spans of rule claims grow over neighbouring tokens the tagger takes for
   cue ("has repeatedly said", "went on to say") and lose edge tokens it rejects;
@@ -18,11 +18,16 @@ import numpy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.tokens import Doc
 
-from claimtrace.extract import attribution_lexicon as lex
-from claimtrace.extract.attribution_tagger import load_role_tagger
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.role_tagger import load_role_tagger
+from claimtrace.extract.attribution.sources import is_plausible_source
+from claimtrace.extract.attribution.spans import root_within, trim, widen_to_quotes
+from claimtrace.extract.attribution.speakers import relayed_speech
+from claimtrace.extract.attribution.state import Draft
 
 if TYPE_CHECKING:
-    from claimtrace.extract.attribution import _Attribution, _Context
+    from claimtrace.extract.attribution.state import Context
 
 CUE, SOURCE, CONTENT = 0, 1, 2
 EXTEND_CUE = 0.4  # P(cue) a neighbour needs to join a rule cue
@@ -35,7 +40,7 @@ FRAGMENT_POS = frozenset({"DET", "ADJ", "NUM", "PART"})  # a source run ending o
 MIN_CONTENT_TOKENS = 3  # shorter learned contents are fragments ("a broad"), not claims
 
 
-def refine(found: list[_Attribution], context: _Context) -> list[_Attribution]:
+def refine(found: list[Draft], context: Context) -> list[Draft]:
     """``found`` adjusted by the tagger, plus the claims of learned cues; unchanged without a tagger."""
     tagger = load_role_tagger()
     if tagger is None:
@@ -59,7 +64,7 @@ def refine(found: list[_Attribution], context: _Context) -> list[_Attribution]:
     return kept
 
 
-def _rejected(attribution: _Attribution, cue_probabilities: numpy.ndarray) -> bool:
+def _rejected(attribution: Draft, cue_probabilities: numpy.ndarray) -> bool:
     """A verb cue the tagger strongly rejects; seed verbs of conflict news ("rumored", "stressing"),
     rare in the US news the tagger learned from, always stay."""
     root = attribution.cue_root
@@ -87,13 +92,13 @@ class _TokenIndex:
         return int(self.starts[first]), int(self.ends[last - 1])
 
 
-def _sentence_bounds(context: _Context, i: int) -> tuple[int, int]:
+def _sentence_bounds(context: Context, i: int) -> tuple[int, int]:
     sent = context.sentences[context.sentence_of(int(context.doc[i].idx))]
     return sent.start, sent.end
 
 
 def _adjust_cue(
-    cue: tuple[int, int], a: _Attribution, probabilities: numpy.ndarray, context: _Context, tokens: _TokenIndex
+    cue: tuple[int, int], a: Draft, probabilities: numpy.ndarray, context: Context, tokens: _TokenIndex
 ) -> tuple[int, int]:
     doc = context.doc
     start, end = cue
@@ -116,7 +121,7 @@ def _adjust_cue(
     return start, end
 
 
-def _role_tokens(a: _Attribution, tokens: _TokenIndex) -> set[int]:
+def _role_tokens(a: Draft, tokens: _TokenIndex) -> set[int]:
     taken: set[int] = set()
     for span in (a.source, a.content, *a.extra_contents):
         if span is None:
@@ -144,8 +149,8 @@ def _runs(mask: numpy.ndarray, low: int, high: int) -> list[tuple[int, int]]:
 
 
 def _learned_claims(
-    found: list[_Attribution], probabilities: numpy.ndarray, context: _Context, tokens: _TokenIndex
-) -> list[_Attribution]:
+    found: list[Draft], probabilities: numpy.ndarray, context: Context, tokens: _TokenIndex
+) -> list[Draft]:
     doc = context.doc
     taken_cues = numpy.zeros(len(doc), dtype=bool)
     for a in found:
@@ -170,7 +175,7 @@ def _learned_claims(
     return result
 
 
-def _reads_as_claim(a: _Attribution, found: list[_Attribution], context: _Context) -> bool:
+def _reads_as_claim(a: Draft, found: list[Draft], context: Context) -> bool:
     """Whether a learned claim reads as one: not in the sentence of an "according to" or colon claim
     (whose content it would repeat), a source that can be a speaker, and no aspect verb as cue
     ("has continued", "began") unless the content is quoted ("he continued, “...”").
@@ -178,8 +183,6 @@ def _reads_as_claim(a: _Attribution, found: list[_Attribution], context: _Contex
     Dropping every learned claim inside another claim's content was measured too: it loses the
     nested attributions PolNeAR annotates (source 0.755 -> 0.745 on dev), so only these go.
     """
-    from claimtrace.extract.attribution_sources import is_plausible_source
-
     if any(f.sentence == a.sentence and (f.form == "according_to" or f.cue_lemma == ":") for f in found):
         return False
     if a.source is not None and not is_plausible_source(a.source, a.source_head, context):
@@ -205,17 +208,8 @@ def _same_side(runs: list[tuple[int, int]], nearest: tuple[int, int], cue: tuple
 
 def _learned_attribution(
     cue: tuple[int, int], sentence: tuple[int, int], source_mask: numpy.ndarray, content_mask: numpy.ndarray,
-    probabilities: numpy.ndarray, context: _Context,
-) -> _Attribution | None:
-    from claimtrace.extract.attribution import (
-        _Attribution,
-        _finish,
-        _relayed_speech,
-        _root_within,
-        _trim,
-        _widen_to_quotes,
-    )
-
+    probabilities: numpy.ndarray, context: Context,
+) -> Draft | None:
     doc = context.doc
     content_mask = content_mask.copy()
     content_mask[cue[0]:cue[1]] = False
@@ -226,7 +220,7 @@ def _learned_attribution(
     content_run = _same_side(content_runs, nearest, cue)
     if content_run[1] - content_run[0] < MIN_CONTENT_TOKENS:
         return None
-    content = _widen_to_quotes(_trim(doc, *content_run), context)
+    content = widen_to_quotes(trim(doc, *content_run), context)
     if content is None:
         return None
     source_runs = [
@@ -236,25 +230,25 @@ def _learned_attribution(
     source_run = _nearest_run(source_runs, cue)
     if source_run is not None:
         source_run = _complete_source(doc, source_run, sentence, (cue, content_run))
-    source = _trim(doc, *source_run) if source_run is not None else None
+    source = trim(doc, *source_run) if source_run is not None else None
     cue_chars = (doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]))
     # the cue's syntactic root names it ("has continued" is "continue", not "have")
-    head = _root_within(doc, cue_chars) or doc[cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))]
+    head = root_within(doc, cue_chars) or doc[cue[0] + int(numpy.argmax(probabilities[cue[0]:cue[1], CUE]))]
     if source is None and lex.is_naming_participle(head):
         return None  # "The program, called EB-5, ...": a name, not a claim of an unnamed source
-    if _relayed_speech(head) is not None:
+    if relayed_speech(head) is not None:
         return None  # "TASS quoted a source as saying ...": the claim is the source's, TASS its recipient
-    attribution = _Attribution(
+    attribution = Draft(
         cue=cue_chars,
         cue_lemma=head.lemma_.lower() or head.lower_,
         cue_root=None,
         source=source,
-        source_head=_root_within(doc, source) if source is not None else None,
+        source_head=root_within(doc, source) if source is not None else None,
         content=content,
-        content_root=_root_within(doc, content),
+        content_root=root_within(doc, content),
         impersonal=source is None,
     )
-    _finish(attribution, context)
+    assign_qualities(attribution, context)
     return attribution
 
 

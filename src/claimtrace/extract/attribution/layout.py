@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimtrace.extract import attribution_lexicon as lex
-from claimtrace.extract.attribution_sources import person_named_by
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.sources import person_named_by
 
 MAX_LABEL_WORDS = 5
 MAX_BYLINE_WORDS = 8

@@ -25,9 +25,9 @@ from datetime import date
 
 import numpy as np
 
-from claimtrace.corpus.matching import parse_date
-from claimtrace.corpus.records import ArticleRecord
+from claimtrace.link.matching import parse_date
 from claimtrace.model import Article
+from claimtrace.store.records import ArticleRecord
 
 WINDOW_DAYS = 7
 JOIN_THRESHOLD = 0.6
@@ -46,7 +46,7 @@ def story_text(article: ArticleRecord | Article) -> str:
 
 def embed_articles(articles: Sequence[ArticleRecord | Article]) -> np.ndarray:
     """Title+lead embeddings of ``articles`` (n, 384)."""
-    from claimtrace.corpus.embed import get_encoder
+    from claimtrace.link.embed import get_encoder
 
     return get_encoder().encode([story_text(a) for a in articles])
 

@@ -23,18 +23,18 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from claimtrace.extract import attribution_lexicon as lex
+from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.model import Source
 
 if TYPE_CHECKING:
-    from claimtrace.extract.attribution import _Context
+    from claimtrace.extract.attribution.state import Context
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
 DEMONSTRATIVES = DEFINITE - {"the"}
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
-def resolve_source(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
     start, end = span
     text = context.text[start:end]
@@ -106,7 +106,7 @@ def names_person(head: Token | None, labels: set[str]) -> bool:
     return word in lex.PERSON_HEADS or word in lex.ANONYMOUS_HEADS or word in lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS
 
 
-def is_plausible_source(span: tuple[int, int], head: Token | None, context: _Context) -> bool:
+def is_plausible_source(span: tuple[int, int], head: Token | None, context: Context) -> bool:
     """Whether a phrase can be a speaker: a pronoun, a named entity, or a noun of a known source kind.
 
     Learned claims need one; their tagger also marks the subject of a plain event ("activity").
@@ -142,7 +142,7 @@ def _has_name(head: Token | None) -> bool:
     )
 
 
-def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> str:  # noqa: ANN001
+def _canonical(text: str, head: Token | None, ents: list, context: Context) -> str:  # noqa: ANN001
     """The entity group's name for the entity at the head, an earlier full name for a surname, or the text."""
     chosen = None
     for ent in ents:
@@ -162,7 +162,7 @@ def _canonical(text: str, head: Token | None, ents: list, context: _Context) -> 
     return canonical
 
 
-def _full_name(surname: str, before: int, context: _Context) -> str | None:
+def _full_name(surname: str, before: int, context: Context) -> str | None:
     for ent in reversed(context.ents):
         if ent.start_char >= before or ent.label_ != "PER":
             continue
@@ -172,7 +172,7 @@ def _full_name(surname: str, before: int, context: _Context) -> str | None:
 
 
 def _antecedent(
-    start: int, head: Token | None, words: list[str], head_word: str, context: _Context
+    start: int, head: Token | None, words: list[str], head_word: str, context: Context
 ) -> Source | None:
     """The earlier source a pronoun or definite noun phrase refers to, if any."""
     earlier = [s for offset, s, _ in context.resolved if offset < start]
@@ -196,7 +196,7 @@ def _antecedent(
     return None
 
 
-def _latest_person(start: int, earlier: list[Source], context: _Context) -> Source | None:
+def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
     person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
     ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
     if person is not None and ent is not None and person.start <= ent.start_char < person.end:
@@ -209,7 +209,7 @@ def _latest_person(start: int, earlier: list[Source], context: _Context) -> Sour
     return person
 
 
-def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: _Context) -> Source:
+def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for a transcript label ("PENCE:", "Lavrov:").
 
     A label in capitals longer than an acronym ("NATO", "CNN" keep the usual rules) is a

@@ -1,17 +1,18 @@
 """Analysis on a Dask cluster: ``claimtrace ingest PATH... --dask local:N`` or ``--dask tcp://HOST:PORT``.
 
-The ingest runner hands this module the new articles in input order; they are cut into chunks of
-``chunk_size`` articles, each chunk is one Dask task (a worker analyses and embeds its articles with
-the pipeline it loaded once, on its first chunk) and the analyses come back to the ingest process,
-which writes each article in one transaction, in input order, exactly as with local processes. So the
-store, its ids and the linking that follows are the same as a run without Dask, and a run killed at
-any moment and started again skips what was stored and ends where a clean run ends.
+The ingest runner (:mod:`claimtrace.ingest`) hands this module the new articles in input order and
+the task that analyses a chunk; they are cut into chunks of ``chunk_size`` articles, each chunk is one
+Dask task (a worker analyses and embeds its articles with the pipeline it loaded once, on its first
+chunk) and the analyses come back to the ingest process, which writes each article in one
+transaction, in input order, exactly as with local processes. So the store, its ids and the linking
+that follows are the same as a run without Dask, and a run killed at any moment and started again
+skips what was stored and ends where a clean run ends.
 
 A chunk whose worker dies is run again on another worker (Dask's scheduler reschedules it; after
 ``distributed.scheduler.allowed-failures`` deaths the run stops with one line naming the chunk's
 first input). At most ``_CHUNKS_PER_WORKER`` chunks per worker are in flight, so memory stays
 bounded whatever the size of the input. Progress shows in the terminal (the ingest bar) and on Dask's
-dashboard, whose address is printed when the bar is shown.
+dashboard (``client.dashboard_link``, which ``claimtrace ingest`` prints with the bar).
 
 ``local:N`` starts a cluster of N single-threaded worker processes on this machine (dashboard on
 127.0.0.1); ``tcp://`` joins a running scheduler, whose workers need claimtrace installed. Figures
@@ -23,21 +24,17 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from claimtrace.errors import ClaimtraceError, InputError
-from claimtrace.model import Analysis, Article
+from claimtrace.errors import ClaimtraceError
 
 DEFAULT_CHUNK_SIZE = 8  # articles per task: seconds of work, small enough to keep every worker busy to the end
 _CHUNKS_PER_WORKER = 3  # tasks in flight per worker: one running, the next ones already shipped
 _WORKER_ENV = {"OMP_NUM_THREADS": "1", "CLAIMTRACE_THREADS": "1"}  # one core per single-threaded worker
-
-Analyzer = Callable[[Article], Analysis]
 
 
 def parse_scheduler(value: str) -> tuple[str, int | str]:
@@ -53,8 +50,9 @@ def parse_scheduler(value: str) -> tuple[str, int | str]:
 
 
 @contextmanager
-def dask_client(scheduler: str, show_dashboard: bool = False) -> Iterator[Any]:
-    """A Dask client for ``scheduler`` (a local cluster started and stopped here, or a running one)."""
+def dask_client(scheduler: str) -> Iterator[Any]:
+    """A Dask client for ``scheduler`` (a local cluster started and stopped here, or a running one);
+    ``client.dashboard_link`` is the address of its dashboard."""
     kind, where = parse_scheduler(scheduler)
     try:
         from dask.distributed import Client, LocalCluster
@@ -73,8 +71,6 @@ def dask_client(scheduler: str, show_dashboard: bool = False) -> Iterator[Any]:
         except OSError as exc:
             raise ClaimtraceError(f"--dask {where}: cannot reach the scheduler ({exc})") from None
     try:
-        if show_dashboard and client.dashboard_link:
-            print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
         yield client
     finally:
         client.close()
@@ -83,32 +79,25 @@ def dask_client(scheduler: str, show_dashboard: bool = False) -> Iterator[Any]:
 
 
 def analyse_on_dask(
-    items: Iterator[Any],
-    client: Any,
-    embed: bool,
-    analyzer: Analyzer | None = None,
+    items: Iterator[Any], client: Any, task: Callable[..., list[Any]], *args: Any,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> Iterator[tuple[Any, Any]]:
-    """(item, analysed or the reason it failed) for every ingest item, in input order.
+    """(item, what ``task`` made of its article) for every item, in input order.
 
-    ``items`` carry an ``article`` and a ``where``; ``analyzer`` (default: the pipeline) is shipped
-    to the workers, which call it on each article of their chunks.
+    ``items`` carry an ``article`` and a ``where``; each chunk runs as ``task(articles, *args)`` on a
+    worker, which returns one outcome per article. ``task`` must be importable on the workers.
     """
-    from claimtrace.corpus.ingest import WorkerFailure
-
     run = uuid.uuid4().hex[:8]
     workers = max(1, len(client.nthreads()))
     pending: deque[tuple[list[Any], Any]] = deque()
-    chunks = _chunks(items, chunk_size)
     try:
-        for number, chunk in enumerate(chunks):
+        for number, chunk in enumerate(_chunks(items, chunk_size)):
             while len(pending) >= workers * _CHUNKS_PER_WORKER:
-                yield from _collect(*pending.popleft(), WorkerFailure)
+                yield from _collect(*pending.popleft())
             articles = [item.article for item in chunk]
-            future = client.submit(analyse_chunk, articles, embed, analyzer, key=f"analyse-{run}-{number}")
-            pending.append((chunk, future))
+            pending.append((chunk, client.submit(task, articles, *args, key=f"analyse-{run}-{number}")))
         while pending:
-            yield from _collect(*pending.popleft(), WorkerFailure)
+            yield from _collect(*pending.popleft())
     finally:
         for _, future in pending:  # interrupted: do not leave queued chunks running on the cluster
             future.cancel()
@@ -119,7 +108,7 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _collect(chunk: list[Any], future: Any, failure_type: type) -> Iterator[tuple[Any, Any]]:
+def _collect(chunk: list[Any], future: Any) -> Iterator[tuple[Any, Any]]:
     from distributed import KilledWorker
 
     try:
@@ -129,23 +118,10 @@ def _collect(chunk: list[Any], future: Any, failure_type: type) -> Iterator[tupl
             f"a Dask worker died on every try at the chunk starting with {chunk[0].where} (out of memory?); "
             "run the same ingest again to resume"
         ) from None
-    for item, outcome in zip(chunk, outcomes, strict=True):
-        if isinstance(outcome, failure_type):
-            raise ClaimtraceError(outcome.message)
-        yield item, outcome
+    yield from zip(chunk, outcomes, strict=True)
 
 
-def analyse_chunk(articles: list[Article], embed: bool, analyzer: Analyzer | None = None) -> list[Any]:
-    """On a worker: analyse (and embed) each article; the pipeline is loaded on the worker's first chunk."""
-    from claimtrace.corpus import ingest
-
+def single_threaded_worker() -> None:
+    """On a worker: one thread per library, as the local workers get from their environment."""
     for name, value in _WORKER_ENV.items():
         os.environ.setdefault(name, value)
-    if analyzer is not None:
-        return [_plain(ingest.analysed_safely(analyzer, article, embed)) for article in articles]
-    ingest.start_worker(embed)  # loads the pipeline on the first chunk only (it is cached)
-    return [ingest.analyse_in_worker(article) for article in articles]
-
-
-def _plain(outcome: Any) -> Any:
-    return InputError(str(outcome)) if isinstance(outcome, Exception) else outcome

@@ -1,0 +1,7 @@
+"""``python -m claimtrace.cli``: the ``claimtrace`` command."""
+
+import sys
+
+from claimtrace.cli import main
+
+sys.exit(main())

@@ -1,1 +1,0 @@
-"""Sub-commands of the ``claimtrace`` CLI, one module each with ``register(subparsers)``."""

@@ -1,0 +1,66 @@
+"""The author's own claims: declarative sentences no attribution covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy
+from spacy.tokens import Span as SpacySpan
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.qualities import is_negated, modifier_words
+from claimtrace.extract.attribution.spans import overlap_test, trim
+from claimtrace.model import Claim, Source, Span
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution.state import Context, Draft
+
+
+PRESCRIPTIVE = frozenset({"should", "must", "ought"})
+
+
+FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
+
+
+def author_claims(found: Iterable[Draft], context: Context) -> list[Claim]:
+    taken = overlap_test([span for a in found for span in (a.cue, a.content, a.source) if span], len(context.text))
+    claims = []
+    for index, sent in enumerate(context.sentences):
+        if taken((sent.start_char, sent.end_char)) or not _is_statement(sent, context):
+            continue
+        trimmed = trim(sent.doc, sent.start, sent.end)
+        if trimmed is None:
+            continue
+        root = sent.root
+        claims.append(
+            Claim(
+                content=Span(context.text[trimmed[0]:trimmed[1]], *trimmed),
+                source=Source("", sent.start_char, sent.start_char, kind="author", canonical=None),
+                cue=None,
+                form="author",
+                certainty="hedged" if modifier_words(root) & lex.HEDGE_WORDS else "stated",
+                polarity="denies" if is_negated(root) else "affirms",
+                sentence=index,
+            )
+        )
+    return claims
+
+
+def _is_statement(sent: SpacySpan, context: Context) -> bool:
+    """A declarative sentence: final punctuation, a verb with a subject, no question or prescription."""
+    text = context.text[sent.start_char:sent.end_char].rstrip()
+    if not text or text[-1] not in ".!\"”'’)" or text.rstrip("\"”'’").endswith("?"):
+        return False
+    subjects = numpy.flatnonzero(context.subjects[sent.start:sent.end])
+    if not len(subjects):
+        return False
+    doc = sent.doc
+    for offset in subjects.tolist():
+        subject = doc[sent.start + offset]
+        if subject.lower_ in FIRST_SECOND_PERSON and context.quote_at(subject.idx) is None:
+            return False
+        if any(c.lower_ in PRESCRIPTIVE for c in subject.head.children if c.dep_ == "aux"):
+            return False
+    return True

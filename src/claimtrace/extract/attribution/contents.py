@@ -1,0 +1,214 @@
+"""Where the content of a cue is: its clause, its object, an adjacent or neighbouring quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+import numpy
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.quotes import QUOTE_CHARS
+from claimtrace.extract.attribution.spans import (
+    is_posed,
+    is_pronoun,
+    stray_conjunct,
+    subject_of,
+    subtree_span,
+    trim,
+    widen_to_quotes,
+)
+from claimtrace.extract.attribution.speakers import CLAUSE_CONTENT, OBJECTS
+from claimtrace.extract.attribution.state import known_cue
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution.state import Context
+
+
+OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
+
+
+POSTPOSED_FLOOR = 0.3  # ... and before the sentence it is appended to ("..., X said") does
+
+
+PARATAXIS = frozenset({"parataxis"})
+
+
+CUE_PREPOSITIONS = frozenset({"to", "for", "about", "of", "on", "against", "with", "in"})
+
+
+PREPOSITIONAL_CONTENT = CUE_PREPOSITIONS - {"in"}
+
+
+# ", while Israeli media reported ...": the article sets something else beside the content
+CONTRAST_MARKS = lex.words("while whereas")
+
+
+def content_of(
+    verb: Token, entry: lex.CueEntry, sent: SpacySpan, context: Context
+) -> tuple[tuple[int, int], Token, bool] | None:
+    """(content char span, content's head, whether the content comes after the cue)."""
+    doc = verb.doc
+    clause = next((c for c in verb.children if c.dep_ in CLAUSE_CONTENT), None)
+    if clause is None:
+        clause = next((c for c in verb.children if c.dep_ in PARATAXIS and c.i > verb.i), None)
+    if clause is None:
+        clause = next((c for c in verb.children if c.i > verb.i and _has_complementizer(c)), None)
+    if clause is not None:
+        span = _clause_after(verb, clause, context) if clause.i > verb.i else subtree_span(clause)
+        return (widen_to_quotes(span, context), clause, clause.i > verb.i) if span else None
+    if verb.dep_ in PARATAXIS or (verb.dep_ == "ccomp" and verb.i > verb.head.i and is_posed(verb)):
+        posed = _posed_content(verb, context)
+        if posed is not None:
+            return posed
+    quote = _adjacent_quote(verb, sent, context)
+    if quote is not None:
+        return quote, None, True  # type: ignore[return-value]
+    quote = _quote_before(verb, context)
+    if quote is not None:
+        return quote, None, False  # type: ignore[return-value]
+    that = _following_that_clause(verb, sent)
+    if that is not None:
+        mark, clause = that
+        span = trim(doc, mark.i, clause.right_edge.i + 1)
+        return (widen_to_quotes(span, context), clause, True) if span else None
+    xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+    obj = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
+    if xcomp is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+        first = obj if obj is not None and obj.i < xcomp.i else xcomp
+        span = trim(doc, first.left_edge.i, xcomp.right_edge.i + 1)
+        return (widen_to_quotes(span, context), xcomp, True) if span else None
+    if obj is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+        span = _clause_after(verb, obj, context)
+        if span is not None and (not is_pronoun(obj) or span[1] > obj.idx + len(obj)):
+            return widen_to_quotes(span, context), obj, True
+    oblique = _prepositional_object(verb)
+    if oblique is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+        span = trim(doc, oblique.left_edge.i + 1, oblique.right_edge.i + 1)
+        return (widen_to_quotes(span, context), oblique, True) if span else None
+    subject = subject_of(verb)
+    if verb.dep_ == "conj" and subject is not None and stray_conjunct(verb.doc[subject.left_edge.i]) is not None:
+        # "..., residents and a security source said on Wednesday.": the parser split the
+        # coordinated source and made the cue a conjunct of the content
+        posed = _posed_content(verb, context)
+        if posed is not None:
+            return posed
+    quote = _neighbouring_quote(sent, context)
+    if quote is not None:
+        return quote, None, True  # type: ignore[return-value]
+    return None
+
+
+def _posed_content(verb: Token, context: Context) -> tuple[tuple[int, int], Token, bool] | None:
+    """The clause a post-posed cue hangs on, without the cue's own words ("..., X said.")."""
+    if not known_cue(verb, context, POSTPOSED_FLOOR):
+        return None
+    span = subtree_span(verb.head, exclude=verb)
+    return (widen_to_quotes(span, context), verb.head, False) if span else None
+
+
+def _quote_before(verb: Token, context: Context) -> tuple[int, int] | None:
+    """The quotation that ends right before a post-posed cue and its subject ("“...,” he said"),
+    even when the sentence splitter cut between them."""
+    doc = verb.doc
+    subject = subject_of(verb)
+    first = min(verb.i, subject.left_edge.i) if subject is not None and subject.i < verb.i else verb.i
+    while first > 0 and doc[first - 1].pos_ in ("AUX", "ADV"):
+        first -= 1
+    i = bisect.bisect_right(context.quote_starts, doc[first].idx) - 1
+    if i < 0:
+        return None
+    start, end = context.quotes[i]
+    if end <= doc[first].idx and not context.text[end:doc[first].idx].strip(" \t\n,"):
+        return start, end
+    return None
+
+
+def _prepositional_object(verb: Token) -> Token | None:
+    """ "called for a ceasefire", "spoke about the attack": the oblique right after the cue."""
+    if verb.i + 1 >= len(verb.doc):
+        return None
+    after = verb.doc[verb.i + 1]
+    if after.lower_ in PREPOSITIONAL_CONTENT and after.dep_ == "case" and after.head.head.i == verb.i:
+        oblique = after.head
+        if oblique.left_edge.i == after.i and not is_pronoun(oblique) and oblique.lower_ not in lex.TIME_NOUNS:
+            return oblique
+    return None
+
+
+def cut_before_continuation(doc: Doc, start: int, end: int, verb: Token, context: Context) -> int:
+    """End a content before ", stressing that ..." when that participle is a cue of its own, and
+    before ", while ..." / ", whereas ...", where the article sets something else beside it."""
+    words = doc.char_span(start, end, alignment_mode="expand")
+    if words is None:
+        return end
+    after_comma = numpy.flatnonzero(context.lower[words.start:words.end - 1] == context.comma) + words.start + 1
+    for i in after_comma.tolist():  # only the words after a comma: no Token object for the others
+        token = doc[i]
+        if context.quote_at(token.idx) is not None:
+            continue
+        participle = token.i in context.candidates and token.i != verb.i and token.tag_ == "VBG"
+        if participle or (token.lower_ in CONTRAST_MARKS and token.dep_ == "mark"):
+            cut = trim(doc, words.start, token.i - 1)
+            return cut[1] if cut else end
+    return end
+
+
+def _following_that_clause(verb: Token, sent: SpacySpan) -> tuple[Token, Token] | None:
+    """ "told Al Mayadeen that ...": a "that" a few words after the cue, however it was attached."""
+    doc = verb.doc
+    for j in range(verb.i + 1, min(verb.i + 7, sent.end)):
+        token = doc[j]
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > j:
+            return token, token.head
+        if token.pos_ in ("VERB", "AUX") or token.text in (".", ";"):
+            return None
+    return None
+
+
+def _has_complementizer(token: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") and c.i < token.i for c in token.children)
+
+
+def _clause_after(verb: Token, clause: Token, context: Context) -> tuple[int, int] | None:
+    """The clause after a cue, stretched over later words the parser hung on the cue
+    (up to a conjoined verb or another cue, which make statements of their own)."""
+    end = clause.right_edge.i + 1
+    for child in verb.rights:
+        if child.i <= clause.i:
+            continue
+        if child.dep_ in ("conj", "cc", "parataxis") or child.i in context.candidates:
+            break
+        end = max(end, child.right_edge.i + 1)
+    return trim(verb.doc, clause.left_edge.i, end)
+
+
+def _adjacent_quote(verb: Token, sent: SpacySpan, context: Context) -> tuple[int, int] | None:
+    """A quotation right after "said:" or "said ," with no clause parsed under the verb."""
+    doc = verb.doc
+    j = verb.i + 1
+    while j < sent.end and doc[j].is_punct and doc[j].text not in QUOTE_CHARS:
+        j += 1
+    if j < len(doc) and doc[j].text in QUOTE_CHARS:
+        return context.quote_at(doc[j].idx)
+    return None
+
+
+def _neighbouring_quote(sent: SpacySpan, context: Context) -> tuple[int, int] | None:
+    """A quotation that ends right before the cue's sentence ("“...” | He said on Monday.")
+    or starts right after it ("He said in a statement: | “...”")."""
+    text = context.text
+    i = bisect.bisect_right(context.quote_starts, sent.start_char) - 1
+    if i >= 0:
+        start, end = context.quotes[i]
+        if end <= sent.start_char and not text[end:sent.start_char].strip(" \t,.;:—–-"):
+            return start, end
+    if i + 1 < len(context.quotes):
+        start, end = context.quotes[i + 1]
+        between = text[sent.end_char:start]
+        if start >= sent.end_char and not between.strip() and text[sent.start_char:sent.end_char].rstrip()[-1:] in ":,":
+            return start, end
+    return None

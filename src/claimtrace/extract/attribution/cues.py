@@ -1,0 +1,261 @@
+"""Cues in a sentence: reporting verbs, raising verbs, "according to" and colon cues, each with its source and content.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.contents import CUE_PREPOSITIONS, content_of, cut_before_continuation
+from claimtrace.extract.attribution.qualities import assign_qualities, token_lemma
+from claimtrace.extract.attribution.quotes import QUOTE_CHARS
+from claimtrace.extract.attribution.spans import (
+    is_passive,
+    overlaps,
+    past_apposition,
+    phrase_head,
+    root_within,
+    subject_of,
+    token_range,
+    trim,
+    widen_to_quotes,
+)
+from claimtrace.extract.attribution.speakers import (
+    content_to_speaker,
+    recipient_span,
+    relay_recipient,
+    relayed_speech,
+    source_of,
+)
+from claimtrace.extract.attribution.state import DOCUMENT_WORDING, Draft
+
+if TYPE_CHECKING:
+    from claimtrace.extract.attribution.state import Context
+
+
+MEDIUM_NOUNS = lex.words("statement interview release post tweet email letter speech op-ed briefing conference")
+
+
+# "going according to plan": how, not who
+MANNER_NOUNS = lex.words("plan plans schedule script tradition custom expectation expectations")
+
+
+def sentence_attributions(sent: SpacySpan, context: Context, used: set[int]) -> list[Draft]:
+    found = []
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        if i in used or i not in context.candidates:
+            continue
+        token = doc[i]
+        attribution = None
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            attribution = _according_to(token, sent, context)
+        elif token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or token.lower_ in DOCUMENT_WORDING:
+            attribution = _verb_cue(token, sent, context)
+        elif token.text == ":":
+            attribution = _colon_cue(token, sent, context)
+        if attribution is not None:
+            used.add(token.i)
+            found.append(attribution)
+    return found
+
+
+def _cue_entry(token: Token, context: Context) -> lex.CueEntry | None:
+    p = context.cue_p.get(token.i)
+    if p is None:
+        return None
+    known = context.lexicon.get(token.lower_)
+    lemma = known.lemma if known else (token.lemma_.lower() or token.lower_)
+    return lex.CueEntry(lemma, p, known.count if known else 0)
+
+
+def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
+    if verb.lower_ in lex.RAISING_FORMS and is_passive(verb) and _raising_target(verb) is not None:
+        lemma = token_lemma(verb)
+        return _raising(verb, lex.CueEntry(lemma, 1.0, 0), sent, context)
+    entry = _cue_entry(verb, context)
+    if entry is None:
+        return None
+    if verb.dep_ in ("amod", "compound") or (verb.tag_ in ("JJ", "NN", "NNS") and verb.lower_ not in DOCUMENT_WORDING):
+        return None  # (the tagger may call "read" of "the statement read" a noun; its subject says it is not)
+    if lex.is_naming_participle(verb) or relayed_speech(verb) is not None:
+        return None  # a name; "TASS quoted a source as saying ...": the claim is the source's
+    content = content_of(verb, entry, sent, context)
+    if content is None:
+        return None
+    (c_start, c_end), content_root, _ = content
+    c_end = cut_before_continuation(verb.doc, c_start, c_end, verb, context)
+    cue = _cue_span(verb)
+    if cue[0] <= c_start < cue[1] < c_end:  # "declined to | comment": the cue took the "to"
+        gap = context.text[cue[1]:c_end]
+        c_start = cue[1] + len(gap) - len(gap.lstrip())
+    source_head, source_range, impersonal = source_of(verb, context)
+    if source_head is None and not impersonal:
+        return None
+    if source_head is not None and source_head.lower_ in ("this", "that", "which", "these", "those"):
+        return None
+    if source_range and source_head is not None and source_head.dep_ == "conj" and c_end < source_range[0]:
+        c_end = content_to_speaker(verb.doc, c_start, c_end, source_range[0], verb)  # a buried speaker
+    if source_range and overlaps(source_range, (c_start, c_end)):
+        if not c_start < source_range[0]:
+            return None
+        cut = trim(verb.doc, *token_range(verb.doc, c_start, source_range[0]))
+        if cut is None:
+            return None
+        c_start, c_end = cut
+    attribution = Draft(
+        cue=cue,
+        cue_lemma=entry.lemma,
+        cue_root=verb,
+        source=source_range,
+        source_head=source_head,
+        content=(c_start, c_end),
+        content_root=content_root,
+        recipient=relay_recipient(verb) or recipient_span(verb, (c_start, c_end)),
+        impersonal=impersonal,
+    )
+    assign_qualities(attribution, context)
+    return attribution
+
+
+def _raising_target(verb: Token) -> Token | None:
+    """The infinitive of "X is said to ...": the xcomp child of a passive raising verb."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i:
+            return child
+    return None
+
+
+def _raising(verb: Token, entry: lex.CueEntry, sent: SpacySpan, context: Context) -> Draft | None:
+    """ "X is said to ..." -> an impersonal hedged attribution of "X ... to ..." (no source).
+
+    When the infinitive is itself a cue ("are rumored to have reported"), the
+    inner cue makes the claim (with X as source) and this passive only hedges it.
+    """
+    target = _raising_target(verb)
+    subject = subject_of(verb)
+    if target is None or subject is None:
+        return None
+    if _cue_entry(target, context) is not None:
+        return None
+    start = min(subject.left_edge.i, target.left_edge.i)
+    end = max(subject.right_edge.i, target.right_edge.i) + 1
+    span = trim(verb.doc, start, end)
+    if span is None:
+        return None
+    attribution = Draft(
+        cue=_cue_span(verb),
+        cue_lemma=entry.lemma,
+        cue_root=verb,
+        source=None,
+        source_head=None,
+        content=span,
+        content_root=target,
+        impersonal=True,
+    )
+    assign_qualities(attribution, context)
+    return attribution
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    """The verb with its auxiliaries, negation and adverbs right before it, its particle or
+    preposition ("called for", "referring to") and a medium right after it ("said in a statement"),
+    as PolNeAR marks cues."""
+    doc = verb.doc
+    start = verb.i
+    left = {c.i for c in verb.children if c.dep_ in ("aux", "aux:pass", "auxpass", "neg", "advmod")}
+    while start - 1 in left and doc[start - 1].lower_ not in lex.HEDGE_WORDS:
+        start -= 1
+    end = verb.i
+    if end + 1 < len(doc):
+        after = doc[end + 1]
+        if after.dep_ in ("compound:prt", "prt") and after.head.i == verb.i:
+            end += 1
+        elif (
+            after.lower_ in CUE_PREPOSITIONS
+            and after.dep_ == "case"
+            and after.head.head.i == verb.i
+            and after.head.lower_ not in lex.TIME_NOUNS
+        ):
+            end += 1
+            medium = after.head
+            if medium.lower_ in MEDIUM_NOUNS and medium.i - end <= 2:
+                end = medium.i
+    if end + 1 < len(doc) and doc[end + 1].text == ":":
+        end += 1  # "said:"
+    return doc[start].idx, doc[end].idx + len(doc[end])
+
+
+def _according_to(token: Token, sent: SpacySpan, context: Context) -> Draft | None:
+    """ "according to X, ..." : X is the source, the rest of the sentence the content.
+
+    Token based, as parsers often attach "according to" badly: the source runs
+    from "to" to the next comma (or the sentence end); the content is the longer
+    side of the sentence around the "according to X" phrase.
+    """
+    doc = token.doc
+    to = token.nbor()
+    source_end = to.i + 1
+    while source_end < sent.end and doc[source_end].text not in (",", ";", "—", "–") and not (
+        doc[source_end].is_punct and source_end == sent.end - 1
+    ):
+        source_end += 1
+    noun = next((t for t in reversed(doc[to.i + 1:source_end]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    if next((t.lower_ for t in doc[to.i + 1:source_end] if t.pos_ != "DET"), "") in MANNER_NOUNS:
+        return None  # "going according to plan" says how, not who
+    head = phrase_head(noun, to.i + 1, source_end) if noun is not None else None
+    source_end = past_apposition(doc, to.i + 1, source_end, sent.end)
+    source = trim(doc, to.i + 1, source_end)
+    before = trim(doc, sent.start, token.i)
+    after = trim(doc, source_end, sent.end)
+    if before is not None and after is not None:
+        content = before if before[1] - before[0] > after[1] - after[0] else after
+    else:
+        content = before or after
+    if source is None or content is None:
+        return None
+    content_root = root_within(doc, content) or sent.root
+    attribution = Draft(
+        cue=(token.idx, to.idx + len(to)),
+        cue_lemma="according to",
+        cue_root=None,
+        source=source,
+        source_head=head,
+        content=widen_to_quotes(content, context) or content,
+        content_root=content_root,
+        form="according_to",
+    )
+    assign_qualities(attribution, context)
+    return attribution
+
+
+def _colon_cue(colon: Token, sent: SpacySpan, context: Context) -> Draft | None:
+    """ "Name: “...”" : a noun phrase, a colon and a quotation, with no verb before the colon."""
+    doc = colon.doc
+    if colon.i + 1 >= len(doc) or doc[colon.i + 1].text not in QUOTE_CHARS:
+        return None
+    before = doc[sent.start:colon.i]
+    if not len(before) or any(t.pos_ in ("VERB", "AUX") for t in before):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN") for t in before):
+        return None
+    quote = context.quote_at(doc[colon.i + 1].idx)
+    source = trim(doc, sent.start, colon.i)
+    if quote is None or source is None:
+        return None
+    head = before.root
+    attribution = Draft(
+        cue=(colon.idx, colon.idx + 1),
+        cue_lemma=":",
+        cue_root=None,
+        source=source,
+        source_head=head,
+        content=quote,
+        content_root=None,
+        form="direct",
+    )
+    assign_qualities(attribution, context)
+    return attribution

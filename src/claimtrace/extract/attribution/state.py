@@ -1,0 +1,146 @@
+"""The state of one doc's attribution pass: :class:`Draft` (an attribution being built) and :class:`Context`
+(what every step needs about the doc, with each verb's cue probability).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy
+from spacy.attrs import DEP, LOWER, POS, SENT_START
+from spacy.symbols import VERB
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.cue_model import load_cue_model
+from claimtrace.extract.attribution.quotes import quote_regions
+from claimtrace.extract.attribution.spans import SUBJECTS, subject_of
+from claimtrace.extract.doctext import doc_text
+from claimtrace.extract.entities import canonical_by_span
+from claimtrace.model import EntityGroup, Source
+
+CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
+
+
+SEED_FLOOR = 0.5  # P(cue) given at least to the seed reporting verbs of conflict news
+
+
+LEXICON_FLOOR = 0.1  # P(cue | form) a verb needs before a bare object counts as its content
+
+
+# "“...,” the statement read": a cue only with a document as subject
+DOCUMENT_WORDING = lex.words("read reads")
+
+
+@dataclass
+class Draft:
+    """An attribution being built (token indices and char offsets into the doc)."""
+
+    cue: tuple[int, int]  # char offsets
+    cue_lemma: str
+    cue_root: Token | None
+    source: tuple[int, int] | None  # char offsets, None when there is no source phrase
+    source_head: Token | None
+    content: tuple[int, int]  # char offsets
+    content_root: Token | None
+    form: str = "indirect"
+    recipient: tuple[int, int] | None = None
+    certainty: str = "stated"
+    polarity: str = "affirms"
+    sentence: int = 0
+    impersonal: bool = False
+    extra_contents: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Context:
+    """What every step needs about one doc, computed once from token arrays (creating
+    ``Token`` objects for every word would cost more than the rest of the work)."""
+
+    def __init__(self, doc: Doc, groups: list[EntityGroup]) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        array = doc.to_array([LOWER, DEP, SENT_START])
+        self.lower, self.dep = array[:, 0], array[:, 1]
+        self.comma = doc.vocab.strings[","]
+        starts = [0, *(int(i) for i in numpy.flatnonzero(array[1:, 2] == 1) + 1)]
+        self.sentences = [doc[a:b] for a, b in zip(starts, [*starts[1:], len(doc)], strict=True)]
+        self.sentence_starts = [s.start_char for s in self.sentences]
+        self.quotes = quote_regions(self.text)
+        self.quote_starts = [s for s, _ in self.quotes]
+        self.canonical_by_span = canonical_by_span(doc, groups)
+        self.lexicon = lex.cue_lexicon()
+        self.cue_p = _cue_probabilities(doc, self.lower, array_pos=doc.to_array([POS]), lexicon=self.lexicon)
+        self.candidates = set(self.cue_p) | set(
+            numpy.flatnonzero(numpy.isin(self.lower, _hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
+        )
+        self.subjects = numpy.isin(self.dep, _hashes(doc, SUBJECTS | {"expl"}))
+        # (char offset, source, head word) of the sources resolved so far, in text order
+        self.resolved: list[tuple[int, Source, str]] = []
+        self._ents: list[SpacySpan] | None = None
+        self._ent_starts: list[int] = []
+
+    @property
+    def ents(self) -> list[SpacySpan]:
+        if self._ents is None:
+            self._ents = list(self.doc.ents)
+            self._ent_starts = [e.start_char for e in self._ents]
+        return self._ents
+
+    def sentence_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, char) - 1)
+
+    def quote_at(self, char: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.quote_starts, char) - 1
+        if i >= 0 and self.quotes[i][0] <= char < self.quotes[i][1]:
+            return self.quotes[i]
+        return None
+
+    def ents_in(self, start: int, end: int) -> list[SpacySpan]:
+        ents = self.ents
+        i = bisect.bisect_left(self._ent_starts, start)
+        result = []
+        while i < len(ents) and ents[i].start_char < end:
+            if ents[i].end_char <= end:
+                result.append(ents[i])
+            i += 1
+        return result
+
+
+def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
+                       lexicon: dict[str, lex.CueEntry]) -> dict[int, float]:
+    """P(cue) of each verb that reaches ``CUE_THRESHOLD``: from the cue model when it is
+    installed, else from the lexicon; seed verbs get at least ``SEED_FLOOR``."""
+    model = load_cue_model()
+    seeds = numpy.isin(lower, _hashes(doc, lex.SEED_CUES))
+    if model is None:
+        forms = [f for f, e in lexicon.items() if e.p >= CUE_THRESHOLD and e.lemma != "according to"]
+        known = numpy.flatnonzero(numpy.isin(lower, _hashes(doc, forms)) | seeds).tolist()
+        result = {i: lexicon[doc[i].lower_].p for i in known}
+    else:
+        result = {}
+        for i in numpy.flatnonzero((array_pos == VERB) | seeds).tolist():
+            p = model.probability(doc[i])
+            if seeds[i]:
+                p = max(p, SEED_FLOOR)
+            if p >= CUE_THRESHOLD:
+                result[i] = p
+    for i in numpy.flatnonzero(numpy.isin(lower, _hashes(doc, DOCUMENT_WORDING))).tolist():
+        subject = subject_of(doc[i])
+        if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
+            result[i] = max(result.get(i, 0.0), SEED_FLOOR)
+    return result
+
+
+def _hashes(doc: Doc, labels: Iterable[str]) -> numpy.ndarray:
+    # uint64 explicitly: hashes above 2**63 would otherwise turn the array into floats
+    return numpy.array([doc.vocab.strings.add(label) for label in labels], dtype=numpy.uint64)
+
+
+def known_cue(verb: Token, context: Context, floor: float = 0.0) -> bool:
+    """Whether the lexicon has seen the form as a cue often enough to trust a loose structure
+    (a bare object, or a sentence the cue is merely appended to) as its content."""
+    entry = context.lexicon.get(verb.lower_)
+    return entry is not None and entry.p >= max(floor, LEXICON_FLOOR)
