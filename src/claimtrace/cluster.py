@@ -23,6 +23,7 @@ files (the ingest process reads and sends the texts), and linking runs in the in
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import uuid
 from collections import deque
@@ -61,7 +62,7 @@ def dask_client(scheduler: str) -> Iterator[Any]:
     if kind == "local":
         cluster = LocalCluster(
             n_workers=int(where), threads_per_worker=1, processes=True, env=dict(_WORKER_ENV),
-            dashboard_address="127.0.0.1:8787", host="127.0.0.1",
+            dashboard_address="127.0.0.1:8787", host="127.0.0.1", silence_logs=logging.ERROR,
         )
         client = Client(cluster)
     else:
