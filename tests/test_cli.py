@@ -111,3 +111,27 @@ def test_force_analyses_non_english(capsys, tmp_path, full_nlp):
 def test_no_command_prints_help(capsys):
     code, out, _ = _run(capsys)
     assert code == 2 and "analyze" in out
+
+
+def test_relations_of_the_demo_corpus_read_in_words(capsys, tmp_path, example_path, full_nlp):
+    """The opposition report is contradicted by the denial; the 2026 departure updates the denial."""
+    db = str(tmp_path / "demo.db")
+    corpus = example_path.parent / "corpus"
+    assert main(["ingest", str(example_path), "--published", "2022-03-01", "--outlet", "Al Mayadeen English",
+                 "--db", db, "--jobs", "1", "--quiet"]) == 0
+    assert main(["ingest", str(corpus), "--db", db, "--jobs", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    code, out, _ = _run(capsys, "relations", "--db", db, "--json")
+    assert code == 0
+    pairs = {(r["a"]["claim"]["content"]["text"], r["b"]["claim"]["content"]["text"]): r for r in json.loads(out)}
+
+    def find(kind: str, earlier: str, later: str) -> dict:
+        return next(r for (a, b), r in pairs.items() if r["relation"] == kind and earlier in a and later in b)
+
+    opposition = find("contradicts", "Russia is intending to withdraw", "no Russian withdrawal")
+    assert opposition["reason"].startswith("Russia: leaving (intention) vs staying")
+    departure = find("updates", "no Russian withdrawal", "have withdrawn from Qamishli airport")
+    assert "then leaving (2026-01-28): a later report of a change" in departure["reason"]
+    code, out, _ = _run(capsys, "relations", "--db", db, "--type", "updates", "--csv")
+    assert code == 0 and out.splitlines()[0].startswith("relation,reason,score,a_claim_id")
+    assert all(line.startswith("updates,") for line in out.splitlines()[1:])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from claimtrace.errors import InputError
-from claimtrace.link.linker import CandidateIndex, link_corpus, lsh_keys
+from claimtrace.link.linker import CandidateIndex, link_corpus
 from claimtrace.model import Claim, Span
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
@@ -90,6 +90,9 @@ class FakeStore:
     def unlinked_article_ids(self):
         return sorted(set(self.articles) - self.linked)
 
+    def sidecar(self, name):  # keeps no files: the vector index lives in memory
+        return None
+
     @contextmanager
     def transaction(self):
         self.transactions += 1
@@ -130,7 +133,7 @@ def test_link_corpus_embeds_assigns_stories_relates_and_marks(store):
     assert store.articles[1].story_id == store.articles[2].story_id is not None
     assert summary["contradicts"] == 1
     (relation,) = store.relations.values()
-    assert relation.relation == "contradicts" and "35 people" in relation.reason
+    assert relation.relation == "contradicts" and "20 vs 35 killed" in relation.reason
     assert store.linked == {1, 2} and store.transactions == 1
 
 
@@ -185,10 +188,12 @@ def test_candidate_index_uses_blocks_and_skips_own_article():
     assert abs(found[0][1] - float(vectors[2] @ (vectors[2] * 0.5 + vectors[0] * 0.5))) < 1e-5
 
 
-def test_lsh_keys_are_stable_and_one_per_table():
-    vector = np.ones((1, 384), dtype=np.float32) / np.sqrt(384)
-    assert lsh_keys(vector) == lsh_keys(vector.copy())
-    assert len(lsh_keys(vector)[0]) == 4
+def test_nearest_claims_found_by_the_vector_index_join_the_pool():
+    records = [ClaimRecord(id=i, article_id=i, claim=Claim(content=Span("x", 0, 1))) for i in (1, 2, 3)]
+    vectors = np.eye(3, 384, dtype=np.float32)
+    index = CandidateIndex(records, vectors, {})
+    found = index.candidates(records[0], vectors[1], [], nearest=[2, 99])
+    assert [i for i, _ in found] == [1]  # claim 2, at position 1; an unknown id is ignored
 
 
 def _analysis(text: str, outlet: str, published: str):
@@ -217,6 +222,7 @@ def test_link_corpus_with_the_sqlite_store(tmp_path):
         summary = link_corpus(store, store.unlinked_article_ids())
         assert summary["contradicts"] == 1
         assert store.unlinked_article_ids() == []
+        assert store.sidecar("claims.faiss").is_file()  # the vector index, kept for the next run
         assert all(record.embedding is not None for record in store.claim_records())
         stories = {a.story_id for a in store.article_records()}
         assert len(stories) == 1 and None not in stories

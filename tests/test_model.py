@@ -13,6 +13,7 @@ from claimtrace.model import (
     DateMention,
     Entity,
     EntityGroup,
+    PartialDate,
     Place,
     Sentence,
     Source,
@@ -82,3 +83,40 @@ def test_spans_point_into_the_text():
 def test_from_dict_ignores_unknown_keys_and_keeps_nulls():
     claim = from_dict(Claim, {"content": {"text": "x", "start": 0, "end": 1}, "source": None, "future": 1})
     assert claim.source is None and claim.content == Span("x", 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "granularity", "first", "last"),
+    [
+        ("2024-04-05", "day", "2024-04-05", "2024-04-05"),
+        ("2024-04", "month", "2024-04-01", "2024-04-30"),
+        ("2024-12", "month", "2024-12-01", "2024-12-31"),
+        ("2024", "year", "2024-01-01", "2024-12-31"),
+    ],
+)
+def test_partial_dates_keep_their_granularity(text, granularity, first, last):
+    date = PartialDate.from_iso(text)
+    assert (date.granularity, str(date.first_day()), str(date.last_day()), str(date)) == (granularity, first, last, text)
+    assert (date.as_date() is not None) == (granularity == "day")
+
+
+def test_article_published_is_parsed_once_and_serialized_as_iso_text():
+    article = Article(text="x", published="2024-04")
+    assert article.published == PartialDate(2024, 4)
+    data = to_dict(Analysis(article=article))
+    assert data["article"]["published"] == "2024-04"
+    assert from_dict(Analysis, data).article.published == PartialDate(2024, 4)
+    assert Article(text="x", published="2022-02-16T08:30:00+00:00").published.time == "08:30:00+00:00"
+
+
+@pytest.mark.parametrize("text", ["2024-13", "16/02/2022", "0999-05-01", "2022-02-30"])
+def test_a_published_value_that_is_not_an_iso_date_is_an_input_error(text):
+    from claimtrace.errors import InputError
+
+    with pytest.raises(InputError):
+        Article(text="x", published=text)
+
+
+def test_partial_date_leading_reads_the_start_of_a_range():
+    assert PartialDate.leading("2022-02-16/2022-02-20") == PartialDate(2022, 2, 16)
+    assert PartialDate.leading("--02-16") is None

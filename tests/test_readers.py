@@ -21,7 +21,7 @@ def test_flags_override_file_metadata(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"title": "T", "text": BODY, "outlet": "Old", "published": "2020-01-02"}))
     (article,) = read_articles(path, outlet="New", published="2021-05-06", url=None)
-    assert (article.outlet, article.published, article.title) == ("New", "2021-05-06", "T")
+    assert (article.outlet, str(article.published), article.title) == ("New", "2021-05-06", "T")
 
 
 def test_json_list_and_jsonl(tmp_path):
@@ -36,7 +36,7 @@ def test_csv_with_column_mapping(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text('headline,body,date\nH1,"' + BODY + '",2022-02-16\n', encoding="utf-8")
     (article,) = iter_articles(path, columns={"title": "headline", "text": "body", "published": "date"})
-    assert (article.title, article.published) == ("H1", "2022-02-16")
+    assert (article.title, str(article.published)) == ("H1", "2022-02-16")
 
 
 def test_gzip_is_read_by_inner_suffix(tmp_path):
@@ -59,7 +59,7 @@ def test_html_main_text_and_metadata(tmp_path):
     assert "bridge had been repaired" in article.text
     assert "Home | World" not in article.text
     assert article.title == "Bridge repaired"
-    assert article.published.startswith("2022-03-04")
+    assert str(article.published).startswith("2022-03-04")
 
 
 def test_latin1_text_is_detected(tmp_path):
@@ -108,11 +108,25 @@ def test_undecodable_bytes_without_detectable_encoding():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [("2022-02-16", "2022-02-16"), ("16 February 2022", "2022-02-16"), ("2022-02-16T08:30:00Z", "2022-02-16T08:30:00+00:00")],
+    ("value", "expected", "granularity"),
+    [
+        ("2022-02-16", "2022-02-16", "day"),
+        ("16 February 2022", "2022-02-16", "day"),
+        ("2022-02-16T08:30:00Z", "2022-02-16T08:30:00+00:00", "day"),
+        ("2024-04", "2024-04", "month"),
+        ("April 2024", "2024-04", "month"),
+        ("2024", "2024", "year"),
+    ],
 )
-def test_normalize_date(value, expected):
-    assert normalize_date(value) == expected
+def test_normalize_date(value, expected, granularity):
+    date = normalize_date(value)
+    assert (str(date), date.granularity) == (expected, granularity)
+
+
+@pytest.mark.parametrize("value", ["2022-13", "13/2022", "not a date", "0999-01-01"])
+def test_normalize_date_refuses_what_is_not_a_date(value):
+    with pytest.raises(InputError):
+        normalize_date(value)
 
 
 def test_iter_records_keeps_going_after_a_bad_record(tmp_path):

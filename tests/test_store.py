@@ -184,7 +184,7 @@ def test_claim_records_carry_sentence_entities_places_and_event_time(store):
     ministry, denial = store.claim_records([article_id])
     assert ministry.claim.source.kind == "government"
     assert ministry.places == ["Dorvik (geo:1)"] and ministry.entities == ["Dorvik"]
-    assert ministry.event_time is None and ministry.time == "2024-05-03"
+    assert ministry.event_time is None and str(ministry.time) == "2024-05-03"
     assert denial.entities == ["Anna Reyes"] and denial.places == []
     assert denial.event_time == "2024-05-02"
     assert (denial.outlet, denial.url) == ("Daily Example", "https://example.org/1")
@@ -279,15 +279,40 @@ def test_claim_vectors_can_be_stored_with_the_analysis(store):
     assert stored[2:] == [None, None]
 
 
-def test_stored_claims_decode_exactly_like_from_dict():
+def test_claims_round_trip_through_to_dict_and_from_dict():
     import json
 
     from claimtrace.model import Cue, from_dict, to_dict
-    from claimtrace.store.sqlite import claim_from_json
 
     full = Claim(content=Span("x", 1, 2), source=Source("S", 0, 1, kind="person", canonical="Sam"),
                  cue=Cue("said", 3, 7, lemma="say"), form="direct", certainty="hedged", polarity="denies",
                  recipient=Span("r", 8, 9), sentence=4)
     for claim in (full, Claim(content=Span("y", 0, 1))):
         text = json.dumps(to_dict(claim))
-        assert claim_from_json(text) == from_dict(Claim, json.loads(text)) == claim
+        assert from_dict(Claim, json.loads(text)) == claim
+
+
+def test_a_postgres_sidecar_travels_with_the_database(postgres_location, tmp_path, monkeypatch):
+    from claimtrace.geo.index import CACHE_ENV
+    from claimtrace.store import postgres
+
+    monkeypatch.setattr(postgres, "_SIDECAR_PART", 4)  # files of several parts
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-a"))
+    with open_store(postgres_location) as store:
+        path = store.sidecar("claims.faiss")
+        assert not path.exists()
+        path.write_bytes(b"index v1")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-b"))  # another machine: fetched from the database
+    with open_store(postgres_location) as store:
+        path = store.sidecar("claims.faiss")
+        assert path.read_bytes() == b"index v1" and str(tmp_path / "machine-b") in str(path)
+        path.write_bytes(b"index v2, longer")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-a"))  # its own copy is stale now: replaced
+    with open_store(postgres_location) as store:
+        assert store.sidecar("claims.faiss").read_bytes() == b"index v2, longer"
+        assert store.sidecar("other") != store.sidecar("claims.faiss")
+
+
+def test_a_sqlite_sidecar_lies_beside_the_file(tmp_path):
+    with open_store(tmp_path / "c.db") as store:
+        assert store.sidecar("claims.faiss") == tmp_path / "c.db.claims.faiss"

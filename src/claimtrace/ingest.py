@@ -90,7 +90,6 @@ class IngestSummary:
     duplicates: int = 0
     skipped: int = 0
     linked: int | None = None  # None when the link phase did not run
-    link_note: str | None = None
     seconds: float = 0.0
     link_seconds: float = 0.0
 
@@ -98,8 +97,7 @@ class IngestSummary:
         parts = [f"added {self.added}", f"duplicates {self.duplicates}", f"skipped {self.skipped}"]
         if self.linked is not None:
             parts.append(f"linked {self.linked} ({self.link_seconds:.1f}s)")
-        text = ", ".join(parts) + f" in {self.seconds:.1f}s"
-        return text + (f" ({self.link_note})" if self.link_note else "")
+        return ", ".join(parts) + f" in {self.seconds:.1f}s"
 
 
 @dataclass
@@ -147,7 +145,7 @@ def ingest(
     if options.link:
         link_started = time.monotonic()
         with progress.status("linking the new articles across the corpus"):
-            summary.linked, summary.link_note = run_linking(store, options.jobs)
+            summary.linked = run_linking(store, options.jobs)
         summary.link_seconds = time.monotonic() - link_started
     summary.seconds = time.monotonic() - started
     return summary
@@ -393,14 +391,12 @@ def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
 # -- linking -----------------------------------------------------------------------------------
 
 
-def run_linking(store: Store, jobs: int = 1) -> tuple[int | None, str | None]:
-    """Link every unlinked article (relating claims on ``jobs`` processes); returns (how many, a
-    note) or (None, why it did not run)."""
+def run_linking(store: Store, jobs: int = 1) -> int:
+    """Link every unlinked article (relating claims on ``jobs`` processes; :func:`link_corpus`
+    marks them linked in the same transaction); returns how many."""
     from claimtrace.link.linker import link_corpus
 
     article_ids = store.unlinked_article_ids()
-    if not article_ids:
-        return 0, None
-    link_corpus(store, article_ids, jobs=jobs)
-    store.mark_linked(article_ids)
-    return len(article_ids), None
+    if article_ids:
+        link_corpus(store, article_ids, jobs=jobs)
+    return len(article_ids)

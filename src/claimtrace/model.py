@@ -9,9 +9,14 @@ writes these objects. Every span is a pair of character offsets into
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
+
+from claimtrace.errors import InputError
 
 SCHEMA_VERSION = "claimtrace.analysis/1"
 
@@ -32,16 +37,120 @@ CERTAINTIES: tuple[str, ...] = get_args(Certainty)
 POLARITIES: tuple[str, ...] = get_args(Polarity)
 
 
+_ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")
+YEARS = range(1000, 9001)  # the years a publication date may have
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A calendar date known to the day, the month or only the year ("2024-04-05", "2024-04", "2024").
+
+    Parsed once where a date enters (readers, the API, the store) and carried as this value after;
+    ``str()`` gives its ISO 8601 form back, with the time of day when one was given.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    time: str | None = None  # "12:30:00+00:00" when a datetime was given (day granularity only)
+
+    def __post_init__(self) -> None:
+        if self.year not in YEARS:
+            raise InputError(f"the date {self.isoformat()!r} is out of range (years 1000 to 9000)")
+        dt.date(self.year, self.month or 1, self.day or 1)  # raises ValueError on a day that does not exist
+
+    @property
+    def granularity(self) -> str:
+        """"day", "month" or "year"."""
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    def isoformat(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return f"{text}T{self.time}" if self.time else text
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    def as_date(self) -> dt.date | None:
+        """The calendar day when known to the day, else None."""
+        return dt.date(self.year, self.month, self.day) if self.day is not None and self.month else None
+
+    def first_day(self) -> dt.date:
+        """The first day it may be ("2024-04" -> 2024-04-01)."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        """The last day it may be ("2024-04" -> 2024-04-30)."""
+        if self.day is not None and self.month is not None:
+            return dt.date(self.year, self.month, self.day)
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year + self.month // 12, self.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+    @classmethod
+    def from_datetime(cls, value: dt.datetime | dt.date, with_time: bool = False) -> PartialDate:
+        """The day of ``value``, with its time of day (and offset) when ``with_time``."""
+        time = value.isoformat()[11:] if with_time and isinstance(value, dt.datetime) else None
+        return cls(value.year, value.month, value.day, time)
+
+    @classmethod
+    def from_iso(cls, text: str, where: str = "published") -> PartialDate:
+        """Parse ISO 8601: "2024", "2024-04", "2024-04-05" or a datetime; InputError names ``where``."""
+        value = text.strip()
+        try:
+            if partial := _ISO_PARTIAL.fullmatch(value):
+                return cls(int(partial[1]), int(partial[2]) if partial[2] else None)
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"{where}: cannot read the date '{value}' (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
+        midnight = parsed.hour == parsed.minute == parsed.second == 0
+        return cls.from_datetime(parsed, with_time=not (midnight and len(value) <= 10 or _date_only(parsed, value)))
+
+    @classmethod
+    def leading(cls, text: str | None) -> PartialDate | None:
+        """The date an ISO value starts with ("2022-02-16/2022-02-20" -> 2022-02-16), None if none."""
+        match = _ISO_PREFIX.match(text or "")
+        if not match:
+            return None
+        try:
+            return cls(int(match[1]), int(match[2]) if match[2] else None, int(match[3]) if match[3] else None)
+        except (ValueError, InputError):
+            return None
+
+
+def _date_only(parsed: dt.datetime, text: str) -> bool:
+    return parsed.tzinfo is None and ":" not in text
+
+
+def first_day(value: PartialDate | None) -> dt.date | None:
+    """:meth:`PartialDate.first_day`, None staying None."""
+    return value.first_day() if value is not None else None
+
+
 @dataclass
 class Article:
-    """A text plus its metadata: the unit of everything."""
+    """A text plus its metadata: the unit of everything.
+
+    ``published`` may be given as ISO 8601 text (or a date); it is kept as a :class:`PartialDate`.
+    """
 
     text: str
     title: str | None = None
-    published: str | None = None  # ISO 8601 date or datetime, as given
+    published: PartialDate | None = None
     outlet: str | None = None
     url: str | None = None
     language: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.published, str):
+            self.published = PartialDate.from_iso(self.published) if self.published.strip() else None
+        elif isinstance(self.published, dt.date):
+            self.published = PartialDate.from_datetime(self.published)
 
 
 @dataclass
@@ -102,6 +211,33 @@ class Cue(Span):
 
 
 @dataclass
+class Frame:
+    """The proposition a claim states, normalized for comparing claims across articles.
+
+    ``predicate`` is a state ("responsibility" for an event, "presence" of forces, "toll") or an event
+    class ("attack", "capture", ...); ``polarity`` is that of the proposition after folding antonyms
+    (a reported withdrawal is ``presence`` denied, with ``change`` true); ``agent`` is the side the
+    actor stands for ("Russia" for "Russian forces"). See extract/frames.py.
+    """
+
+    predicate: str
+    polarity: str = "affirms"  # one of Polarity
+    modality: str = "asserted"  # asserted, possible, reported, intention, future, conditional, obligation
+    agent: str | None = None
+    agent_text: str | None = None
+    target: str | None = None  # what the event befell ("hospital", "dam"), a lower-case noun
+    place: str | None = None  # gazetteer id of the place the claim is about
+    place_name: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 of that place
+    place_feature: str | None = None  # its FeatureClass
+    time: str | None = None  # ISO date the claim is about: the event time in the text, else published
+    time_from: str = "unknown"  # "text" (the claim), "sentence" (its sentence), "published" or "unknown"
+    change: bool = False  # the claim reports a change of state (left, arrived, rose to)
+    quantity: float | None = None
+    unit: str | None = None  # what the quantity counts ("killed", "wounded", "missing", ...)
+
+
+@dataclass
 class Claim:
     content: Span
     source: Source | None = None
@@ -111,6 +247,7 @@ class Claim:
     polarity: str = "affirms"  # one of Polarity
     recipient: Span | None = None
     sentence: int = 0  # index into Analysis.sentences
+    frame: Frame | None = None  # what the claim states, normalized (extract/frames.py)
 
 
 @dataclass
@@ -133,36 +270,83 @@ class Analysis:
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
         return from_dict(cls, data)
 
+    def sentence_of(self, claim: Claim) -> Sentence:
+        """The sentence a claim is in (its content's offsets when the index is out of range)."""
+        if 0 <= claim.sentence < len(self.sentences):
+            return self.sentences[claim.sentence]
+        return Sentence(claim.content.start, claim.content.end)
+
+    def event_time(self, claim: Claim) -> str | None:
+        """The ISO value of the date a claim is about: the first calendar-resolved date in its
+        content, else in its sentence.
+
+        Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
+        """
+        sentence = self.sentence_of(claim)
+        resolved = [d for d in self.dates if d.resolved and d.value]
+        for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
+            for d in resolved:
+                if d.start >= start and d.end <= end:
+                    return d.value
+        return None
+
 
 def to_dict(obj: Any) -> dict[str, Any]:
-    """Serialize any model object to plain JSON-ready data ("schema" first)."""
-    data = asdict(obj)
+    """Serialize any model object to plain JSON-ready data ("schema" first; dates as ISO text)."""
+    data = _plain(obj)
     if "schema" in data:
         data = {"schema": data.pop("schema"), **data}
     return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, PartialDate):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 T = TypeVar("T")
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Rebuild a model object from :func:`to_dict` output; unknown keys are ignored."""
-    hints = get_type_hints(cls)
+    """Rebuild a model object from :func:`to_dict` output (the one deserializer of every model
+    type, the store's included); unknown keys are ignored."""
     kwargs = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, read in _field_readers(cls):
+        if name in data:
+            kwargs[name] = data[name] if read is None else read(data[name])
     return cls(**kwargs)
 
 
-def _coerce(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    candidates = get_args(tp) if isinstance(tp, UnionType) else (tp,)
+Reader = Callable[[Any], Any]
+_READERS: dict[type, list[tuple[str, Reader | None]]] = {}
+
+
+def _field_readers(cls: type) -> list[tuple[str, Reader | None]]:
+    """How to read each field of a model class from JSON data (worked out once per class: reading
+    type hints on every call would dominate decoding a store's claims)."""
+    if cls not in _READERS:
+        hints = get_type_hints(cls)
+        _READERS[cls] = [(f.name, _reader(hints[f.name])) for f in fields(cls)]  # type: ignore[arg-type]
+    return _READERS[cls]
+
+
+def _reader(tp: Any) -> Reader | None:
+    """How to read a value of type ``tp`` from JSON data; None when it is read as it is."""
+    candidates = [c for c in (get_args(tp) if isinstance(tp, UnionType) else (tp,)) if c is not type(None)]
     for candidate in candidates:
+        if candidate is PartialDate:
+            return lambda v: PartialDate.from_iso(v) if isinstance(v, str) else v
         if get_origin(candidate) is list:
-            (item_type,) = get_args(candidate)
-            return [_coerce(item_type, v) for v in value]
-        if is_dataclass(candidate) and isinstance(value, dict):
-            return from_dict(candidate, value)
-    return value
+            item = _reader(get_args(candidate)[0]) or (lambda x: x)
+            return lambda v: None if v is None else [item(x) for x in v]
+        if is_dataclass(candidate):
+            nested = candidate
+            return lambda v: from_dict(nested, v) if isinstance(v, dict) else v
+    return None

@@ -15,7 +15,8 @@ from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
 from claimtrace.extract.doctext import doc_text
-from claimtrace.model import Analysis, Article, Sentence, Span
+from claimtrace.extract.frames import attach_frames
+from claimtrace.model import Analysis, Article, PartialDate, Sentence, Span
 
 CHUNK_CHARS = 20_000
 _LANGUAGE_SAMPLE = 5_000
@@ -69,6 +70,7 @@ def analyze_article(article: Article, *, force: bool = False) -> Analysis:
         for name, items in layer.items():
             getattr(analysis, name).extend(shift(item, offset) for item in items)
     _merge_entity_groups(analysis)
+    attach_frames(analysis)
     return analysis
 
 
@@ -79,7 +81,7 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
     return Sentence(start + lead, start + len(piece.rstrip()))
 
 
-def _make_doc(nlp, text: str, published: str | None):  # noqa: ANN001, ANN202
+def _make_doc(nlp, text: str, published: PartialDate | None):  # noqa: ANN001, ANN202
     doc = nlp.make_doc(text)
     doc._.published = published
     return doc

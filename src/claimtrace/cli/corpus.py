@@ -1,8 +1,9 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
-``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts`` and
+``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts``, ``relations`` and
 ``outlets``; each takes ``--db PATH`` or ``--db postgresql://USER@HOST/DB`` (default
-``$CLAIMTRACE_DB``, else ``claimtrace.db`` in the working directory). Queries print a table, or ``--json`` / ``--csv``.
+``$CLAIMTRACE_DB``, else ``claimtrace.db`` in the working directory). Queries print a table, or
+``--json`` / ``--csv``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from claimtrace.model import SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.store import DB_VARIABLE, DEFAULT_DB, ClaimFilter, Store, default_location, open_store
+from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_claims(subparsers)
     conflicts = _query(subparsers, "conflicts", "contradicting claims across articles, newest first", run_conflicts)
     conflicts.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
+    relations = _query(
+        subparsers, "relations", "related claims across articles (corroborates, contradicts, updates), newest first",
+        run_relations,
+    )
+    relations.add_argument("--type", choices=RELATION_KINDS, help="only relations of this kind")
+    relations.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
     _query(subparsers, "outlets", "per outlet: articles, claims, kinds of sources, contradictions", run_outlets)
 
 
@@ -191,7 +199,7 @@ def _relations_text(relations: list[dict[str, Any]]) -> str:
 def run_claims(args: argparse.Namespace) -> int:
     filters = ClaimFilter(
         about=args.about, place=args.place, source_kind=args.source_kind,
-        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until"),
+        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until", last=True),
         search=args.search, limit=args.limit,
     )
     with _closing(_open(args)) as store:
@@ -202,8 +210,12 @@ def run_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date_or_none(value: str | None, flag: str) -> str | None:
-    return normalize_date(value, flag)[:10] if value else None
+def _date_or_none(value: str | None, flag: str, last: bool = False) -> str | None:
+    """The day ``value`` starts (or, with ``last``, ends) on, as ISO text for the store's filters."""
+    if not value:
+        return None
+    date = normalize_date(value, flag)
+    return (date.last_day() if last else date.first_day()).isoformat()
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
@@ -214,6 +226,25 @@ def run_conflicts(args: argparse.Namespace) -> int:
                ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
     _emit(args, rows, flat, columns, "Contradictions")
     return 0
+
+
+def run_relations(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.relations(args.type, args.limit)
+    flat = [_flat_conflict(r) for r in rows]
+    columns = [("relation", "relation"), ("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
+               ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
+    _emit(args, rows, flat, columns, "Relations" if args.type is None else f"Relations: {args.type}")
+    return 0
+
+
+def _frame_text(claim: dict[str, Any]) -> str | None:
+    """A claim's frame in a few words: "responsibility: Israel (denies)"."""
+    frame = claim.get("frame")
+    if not frame:
+        return None
+    who = f" {frame['agent']}" if frame.get("agent") else ""
+    return f"{frame['predicate']}:{who} ({frame['polarity']})"
 
 
 def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +258,7 @@ def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
             f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
             f"{side}_source": source.get("canonical") or source.get("text"),
             f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
+            f"{side}_frame": _frame_text(claim),
         })
     return flat
 

@@ -63,7 +63,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimtrace.errors import InputError
 from claimtrace.extract.doctext import doc_text
-from claimtrace.model import DateMention
+from claimtrace.model import DateMention, PartialDate
 
 # --- vocabulary -------------------------------------------------------------
 
@@ -594,11 +594,15 @@ def _joinable(first: _Candidate, second: _Candidate, text: str) -> bool:
 # --- resolution -------------------------------------------------------------
 
 
-def parse_published(published: str | None) -> dt.date | None:
-    """The publication date of an ISO 8601 (or RFC 2822-like) string; None stays None.
+def parse_published(published: PartialDate | str | None) -> dt.date | None:
+    """The day relative dates are resolved against: a :class:`PartialDate` known to the day, or an
+    ISO 8601 (or RFC 2822-like) string; None stays None, and so does a date known only to the month
+    or the year (relative expressions then stay unresolved).
 
     Raises :class:`InputError` when the string is not a full date.
     """
+    if isinstance(published, PartialDate):
+        return published.as_date()
     if published is None or not str(published).strip():
         return None
     text = str(published).strip()
@@ -856,10 +860,10 @@ def _future_by_window(doc: Doc, span: SpacySpan) -> bool:
 # --- entry point --------------------------------------------------------------
 
 
-def find_dates(doc: Doc, published: str | None) -> list[DateMention]:
+def find_dates(doc: Doc, published: PartialDate | str | None) -> list[DateMention]:
     """Every time expression in ``doc`` with its ISO value resolved against ``published``.
 
-    ``published`` is an ISO date (or datetime) string or None; see the module
+    ``published`` is the article's :class:`PartialDate` (or an ISO date string) or None; see the module
     docstring for what is found and missed. Raises :class:`InputError` when
     ``published`` is given but is not a date.
     """

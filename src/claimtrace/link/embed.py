@@ -29,11 +29,11 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError, InputError
+from claimtrace.store.protocol import Store
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm"
 STATIC_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm_static"
@@ -183,7 +183,7 @@ def get_claim_encoder() -> Encoder | StaticEncoder:
 CLAIM_ENCODER_SETTING = "claim_encoder"
 
 
-def ensure_claim_encoder(store: Any) -> str:
+def ensure_claim_encoder(store: Store) -> str:
     """Make the store's claim vectors those of the current claim encoder; returns its name.
 
     Vectors of two encoders must never be compared, so when the encoder changes (see

@@ -4,15 +4,20 @@
 stories, finds candidate pairs between the new claims and all stored claims, relates each pair and
 stores the relations, then marks the articles linked.
 
-Candidates are found by blocking, never by comparing all claims with all claims: every stored claim
-is indexed under its entities, its places, its article's story and four random-projection (LSH)
-buckets of its embedding (the nearest-neighbour part). A new claim looks up its own keys, rarest
-block first, up to ``MAX_BLOCK_CANDIDATES`` claims; the ``NEIGHBOURS`` most similar of those (cosine
-at least ``MIN_CANDIDATE_COSINE``) are related. Cost grows with the number of new claims times that
-cap, not with the corpus squared; with ``jobs > 1`` the new claims are related on forked workers.
-Claim vectors come from the claim encoder (``embed.get_claim_encoder``), story vectors from MiniLM;
-both are stored, so nothing is embedded twice. Misses: a matching claim that shares no entity, place,
-story or LSH bucket with the new one (a paraphrase far from it in embedding space).
+Candidates are found by indexes, never by comparing all claims with all claims:
+- nearest neighbours: the ``NEAREST`` closest stored claim vectors of each new claim, from a usearch
+  index kept beside the store across runs (link/vectors.py), so a new ingest adds only its claims;
+- blocking keys: every stored claim is indexed under its entities, its places and its article's
+  story; a new claim looks up its own keys, rarest block first, up to ``MAX_BLOCK_CANDIDATES``;
+  the ``NEIGHBOURS`` most similar of both pools (cosine at least ``MIN_CANDIDATE_COSINE``) are related;
+- frame keys: claims of responsibility for an event, of tolls and of the presence of forces meet
+  every claim with the same frame key (story or target, actor), up to ``FRAME_BLOCK_CAP``, whatever
+  their wording ("Israel struck the hospital" and "a misfired rocket hit it" share no words).
+Cost grows with the number of new claims times these caps, not with the corpus squared; with
+``jobs > 1`` the new claims are related on forked workers. Claim vectors come from the claim
+encoder (``embed.get_claim_encoder``), story vectors from MiniLM; both are stored, so nothing is
+embedded twice. Misses: a paraphrase that is neither near in embedding space nor framed.
+Figures: docs/benchmarks_relations.md.
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -29,45 +33,46 @@ import numpy as np
 
 from claimtrace.errors import InputError
 from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
-from claimtrace.link.matching import embed_claims, parse_date
+from claimtrace.link.matching import embed_claims
 from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
+from claimtrace.link.vectors import INDEX_NAME, open_vector_index
+from claimtrace.model import first_day
+from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 MAX_BLOCK_CANDIDATES = 2000
 NEIGHBOURS = 20
 MIN_CANDIDATE_COSINE = 0.3
-LSH_TABLES = 4
-LSH_BITS = 12
-_LSH_SEED = 20261126
+NEAREST = 48  # nearest stored vectors looked up for each new claim (usearch, see vectors.py)
 _KINDS = ("corroborates", "contradicts", "updates")
 _MIN_CLAIMS_PER_JOB = 2000  # below this, starting a worker costs more than it saves
 
 
-def _lsh_planes(dimension: int) -> np.ndarray:
-    return (
-        np.random.default_rng(_LSH_SEED).standard_normal((LSH_TABLES, LSH_BITS, dimension)).astype(np.float32)
-    )
+FRAME_BLOCK_CAP = 1000  # framed claims related to each new one, at most (the most recently stored)
 
 
-def lsh_keys(vectors: np.ndarray) -> list[list[str]]:
-    """Bucket keys of each vector: one per table, the signs of ``LSH_BITS`` random projections."""
-    if len(vectors) == 0:
+def frame_keys(record: ClaimRecord, story: int | None) -> list[str]:
+    """Keys under which claims stating the same kind of proposition meet, whatever their wording:
+    responsibility for an event and tolls within a story or by target and country, presence by actor."""
+    frame = record.frame
+    if frame.predicate == "presence":
+        return [f"presence|{frame.agent}"] if frame.agent else []
+    if frame.predicate not in ("responsibility", "toll"):
         return []
-    planes = _lsh_planes(vectors.shape[1])
-    bits = np.einsum("tbd,nd->ntb", planes, vectors) > 0
-    weights = 1 << np.arange(LSH_BITS)
-    codes = (bits * weights).sum(-1)
-    return [[f"lsh:{t}:{int(c)}" for t, c in enumerate(row)] for row in codes]
+    keys = [f"{frame.predicate}|story:{story}"] if story is not None else []
+    if frame.target:
+        keys.append(f"{frame.predicate}|target:{frame.target}")
+    return keys
 
 
-def blocking_keys(record: ClaimRecord, story: int | None, lsh: Iterable[str]) -> list[str]:
+def blocking_keys(record: ClaimRecord, story: int | None) -> list[str]:
     keys = [f"entity:{e}" for e in sorted(set(record.entities))] + [
         f"place:{p}" for p in sorted(set(record.places))
     ]
     if story is not None:
         keys.append(f"story:{story}")
-    return keys + list(lsh)
+    return keys
 
 
 class CandidateIndex:
@@ -85,14 +90,33 @@ class CandidateIndex:
         self.vectors = vectors
         self.article_ids = np.fromiter((r.article_id for r in records), dtype=np.int64, count=len(records))
         self.blocks: dict[str, list[int]] = defaultdict(list)
-        for i, (record, lsh) in enumerate(zip(records, lsh_keys(vectors), strict=True)):
-            for key in blocking_keys(record, stories.get(record.article_id), lsh):
+        self.frame_blocks: dict[str, list[int]] = defaultdict(list)
+        self.position = {record.id: i for i, record in enumerate(records)}
+        for i, record in enumerate(records):
+            story = stories.get(record.article_id)
+            for key in blocking_keys(record, story):
                 self.blocks[key].append(i)
+            for key in frame_keys(record, story):
+                self.frame_blocks[key].append(i)
 
-    def candidates(self, record: ClaimRecord, vector: np.ndarray, keys: list[str]) -> list[tuple[int, float]]:
-        """The stored claims most worth relating to ``record`` (not from its own article), as
-        (index, calibrated cosine) pairs, most similar first."""
+    def framed(self, record: ClaimRecord, keys: list[str]) -> list[int]:
+        """Stored claims (not of ``record``'s article) sharing a frame key with it, at most
+        ``FRAME_BLOCK_CAP``, the most recently stored first."""
         pool: set[int] = set()
+        for key in keys:
+            pool.update(self.blocks_tail(key))
+        return sorted((i for i in pool if self.article_ids[i] != record.article_id), reverse=True)[:FRAME_BLOCK_CAP]
+
+    def blocks_tail(self, key: str) -> list[int]:
+        return self.frame_blocks.get(key, [])[-FRAME_BLOCK_CAP:]
+
+    def candidates(
+        self, record: ClaimRecord, vector: np.ndarray, keys: list[str], nearest: Iterable[int] = ()
+    ) -> list[tuple[int, float]]:
+        """The stored claims most worth relating to ``record`` (not from its own article), as
+        (index, calibrated cosine) pairs, most similar first: its ``nearest`` (claim ids the vector
+        index found) and the claims sharing a blocking key, rarest key first."""
+        pool: set[int] = {self.position[k] for k in nearest if k in self.position}
         for key in sorted(keys, key=lambda k: (len(self.blocks.get(k, ())), k)):
             pool.update(self.blocks.get(key, ()))
             if len(pool) >= MAX_BLOCK_CANDIDATES:
@@ -108,7 +132,7 @@ class CandidateIndex:
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
 
-def _embeddings(store: Any, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+def _embeddings(store: Store, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     """Vectors for ``records``, computing (and returning for saving) those not stored yet."""
     missing = [r for r in records if r.embedding is None]
     fresh = embed_claims(missing) if missing else np.zeros((0, 384), dtype=np.float32)
@@ -148,25 +172,25 @@ def assign_stories(
     Returns (assignments of the new articles, labels of the stories they touch, count of new stories).
     """
     new_ids = {a.id for a in new_articles}
-    new_days = sorted(d for d in (parse_date(a.published) for a in new_articles) if d)
+    new_days = sorted(d for d in (first_day(a.published) for a in new_articles) if d)
     if len(new_days) < len(new_articles):
         new_days = []  # an undated new article may join any story: keep every stored one as context
     stored = [a for a in all_articles if a.id not in new_ids and a.story_id is not None]
     max_story = max((a.story_id for a in stored), default=0)
     # Only stories that a new article could join are rebuilt: those within the window of one.
-    context = [a for a in stored if _near_any(parse_date(a.published), new_days)]
+    context = [a for a in stored if _near_any(first_day(a.published), new_days)]
     index = StoryIndex(next_id=max_story + 1)
     if context:
         grouped: dict[int, Story] = {}
         for article, vector in zip(context, article_vectors(context), strict=True):
             story = grouped.setdefault(article.story_id, Story(article.story_id))
             story.add(
-                article.id, vector, article.entities, parse_date(article.published), article.title or ""
+                article.id, vector, article.entities, first_day(article.published), article.title or ""
             )
         for story in grouped.values():
             index.add_story(story)
     existing = set(index.stories)
-    ordered = sorted(new_articles, key=lambda a: (parse_date(a.published) or date.max, a.id))
+    ordered = sorted(new_articles, key=lambda a: (first_day(a.published) or date.max, a.id))
     vectors = article_vectors(ordered) if ordered else []
     assignments = {
         article.id: index.assign(article, vector) for article, vector in zip(ordered, vectors, strict=True)
@@ -182,7 +206,7 @@ class _Task:
 
     index: CandidateIndex
     new_claims: list[ClaimRecord]
-    lsh: list[list[str]]
+    nearest: np.ndarray  # per new claim, the claim ids of its nearest stored vectors (-1: none)
     stories: dict[int, int]
     stance_model: Any = None
 
@@ -192,9 +216,12 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
     relations: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     records = task.index.records
-    for record, lsh in zip(task.new_claims[start:stop], task.lsh[start:stop], strict=True):
-        keys = blocking_keys(record, task.stories.get(record.article_id), lsh)
-        for i, similarity in task.index.candidates(record, record.embedding, keys):
+    for record, nearest in zip(task.new_claims[start:stop], task.nearest[start:stop], strict=True):
+        story = task.stories.get(record.article_id)
+        keys = blocking_keys(record, story)
+        near = task.index.candidates(record, record.embedding, keys, (int(k) for k in nearest if k >= 0))
+        framed = [(i, None) for i in task.index.framed(record, frame_keys(record, story))]
+        for i, similarity in near + framed:
             other = records[i]
             pair = (min(record.id, other.id), max(record.id, other.id))
             if pair in seen:
@@ -246,7 +273,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
 
 
 def link_corpus(
-    store: Any, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
+    store: Store, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
 ) -> dict[str, int]:
     """Link the articles ``article_ids`` into the stored corpus; returns counts of what was done.
 
@@ -281,13 +308,15 @@ def link_corpus(
     stories = {a.id: a.story_id for a in all_articles if a.story_id is not None} | assignments
     index = CandidateIndex(all_records, all_vectors, stories, get_claim_encoder().calibrate)
 
-    new_lsh = lsh_keys(all_vectors[len(stored) :])
+    vectors = open_vector_index(store.sidecar(INDEX_NAME), stored, all_vectors.shape[1])
+    new_vectors = all_vectors[len(stored) :]
+    vectors.add(np.fromiter((c.id for c in new_claims), dtype=np.int64, count=len(new_claims)), new_vectors)
+    nearest, _ = vectors.search(new_vectors, NEAREST)
     relations, pairs = relate_new_claims(
-        _Task(index, new_claims, new_lsh, stories, stance_model), jobs=jobs
+        _Task(index, new_claims, nearest, stories, stance_model), jobs=jobs
     )
 
-    transaction = store.transaction() if hasattr(store, "transaction") else nullcontext()
-    with transaction:
+    with store.transaction():
         if to_save:
             store.save_embeddings(to_save)
         made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
@@ -297,6 +326,7 @@ def link_corpus(
         if relations:
             store.add_relations(relations)
         store.mark_linked(list(article_ids))
+    vectors.save()  # after the commit: a crash before it leaves a file the next run rebuilds
     kinds = Counter(r.relation for r in relations)
     return {
         "articles": len(new_articles),

@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
+from claimtrace.model import PartialDate, first_day
 from claimtrace.store.records import ClaimRecord
 
 MATCH_THRESHOLD = 0.42
@@ -201,7 +201,7 @@ class NormalizedClaim:
     modality: str  # "asserted", "possible", "reported", "future", "intention", ...
     entities: tuple[str, ...]
     places: tuple[str, ...]
-    time: str | None
+    time: PartialDate | None
     events: tuple[str, ...] = ()  # every event-verb class in the content (see :func:`predicates`)
 
 
@@ -379,22 +379,9 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
-def parse_date(value: str | None) -> date | None:
-    """The calendar date at the start of an ISO date or datetime ("2022-02" -> 2022-02-01)."""
-    if not value:
-        return None
-    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
-    if not match:
-        return None
-    year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def days_between(a: str | None, b: str | None) -> int | None:
-    da, db = parse_date(a), parse_date(b)
+def days_between(a: PartialDate | None, b: PartialDate | None) -> int | None:
+    """Days between the first days of two dates, None when either is unknown."""
+    da, db = first_day(a), first_day(b)
     return abs((db - da).days) if da and db else None
 
 

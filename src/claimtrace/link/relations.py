@@ -27,13 +27,17 @@ from claimtrace.link.matching import (
     content_lemmas,
     days_between,
     normalized_form,
-    parse_date,
     score_forms,
     tokens,
 )
+from claimtrace.model import Frame, PartialDate, first_day
 from claimtrace.store.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
+FRAMED = frozenset({"responsibility", "presence", "toll"})  # predicates compared frame to frame
+STATE_WINDOW_DAYS = 180  # reports of a state this far apart tell of two moments, not one
+SAME_EVENT_DAYS = 7  # event dates given in the texts further apart than this: two events
+TOLL_SAME_TIME_DAYS = 2
 
 
 def _words(text: str) -> frozenset[str]:
@@ -108,7 +112,7 @@ def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str
 def _date_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[str, str] | None:
     """Both give an event time and neither contains the other ("2022-02" contains "2022-02-16")."""
     ta, tb = a.event_time, b.event_time
-    if not ta or not tb or parse_date(ta) is None or parse_date(tb) is None:
+    if not ta or not tb or PartialDate.leading(ta) is None or PartialDate.leading(tb) is None:
         return None
     if ta.startswith(tb) or tb.startswith(ta):
         return None
@@ -142,7 +146,7 @@ def opposite_evidence(
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
     """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
     so that relating (a, b) and (b, a) gives the same relation."""
-    da, db = parse_date(a.time), parse_date(b.time)
+    da, db = first_day(a.time), first_day(b.time)
     if da and db and da != db:
         return (a, b) if da < db else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
@@ -168,6 +172,116 @@ def _stance_disagrees(earlier: ClaimRecord, later: ClaimRecord, stance_model: An
     return prediction.probabilities.get("disagree", 0.0) if prediction.label == "disagree" else 0.0
 
 
+# -- frame to frame ---------------------------------------------------------------------------
+
+
+def compatible_places(fa: Frame, fb: Frame) -> bool:
+    """Whether two frames can be about one place: either is unplaced, the same place, one is the
+    country the other lies in, or two regions or points of one country that are not both named
+    different regions (an airport in Al-Hasakah is in Syria; Idlib is not Al-Hasakah)."""
+    if not fa.place or not fb.place or fa.place == fb.place:
+        return True
+    if fa.country and fb.country and fa.country != fb.country:
+        return False
+    if "country" in (fa.place_feature, fb.place_feature):
+        return True
+    return not (fa.place_feature == fb.place_feature == "admin1")
+
+
+def frame_days(fa: Frame, fb: Frame) -> int | None:
+    """Days between the times two frames are about (None when either is unknown)."""
+    return days_between(PartialDate.leading(fa.time), PartialDate.leading(fb.time))
+
+
+def _same_event(fa: Frame, fb: Frame) -> bool:
+    """Two claims of responsibility or tolls can be about one event: their targets and the event
+    dates the claims give do not tell two events apart. (Places do not: the place a blame claim
+    names is as often the actor's as the event's, "Gaza" in "terrorists in Gaza".)"""
+    if fa.target and fb.target and fa.target != fb.target:
+        return False
+    if fa.time_from == fb.time_from == "text":
+        gap = frame_days(fa, fb)
+        if gap is not None and gap > SAME_EVENT_DAYS:
+            return False
+    return True
+
+
+def _event_words(fa: Frame, fb: Frame) -> str:
+    """The event both frames are about, in words: "the hospital, 2023-10-17" (the event date a
+    claim gives, else the earlier publication date)."""
+    target = fa.target or fb.target
+    when = next((f.time for f in (fa, fb) if f.time_from == "text" and f.time), None)
+    when = when or min((f.time for f in (fa, fb) if f.time), default=None)
+    return f"the {target or 'event'}" + (f", {when}" if when else "")
+
+
+def _responsibility(fa: Frame, fb: Frame) -> tuple[str, str] | None:
+    if not fa.agent or not fb.agent or not _same_event(fa, fb):
+        return None
+    event = _event_words(fa, fb)
+    if fa.agent == fb.agent:
+        if fa.polarity == fb.polarity:
+            verb = "blamed" if fa.polarity == "affirms" else "cleared"
+            return "corroborates", f"both: {fa.agent} {verb} for {event}"
+        return "contradicts", f"{fa.agent} blamed vs cleared for {event}"
+    if fa.polarity == fb.polarity == "affirms":
+        return "contradicts", f"{fa.agent} vs {fb.agent} blamed for {event}"
+    if fa.polarity == fb.polarity:
+        return "contradicts", f"{fa.agent} vs {fb.agent} cleared of {event}: one of them did it"
+    blamed, cleared = (fa.agent, fb.agent) if fa.polarity == "affirms" else (fb.agent, fa.agent)
+    return "corroborates", f"{blamed} blamed, {cleared} cleared for {event}"
+
+
+def _presence(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
+    if not fa.agent or not fb.agent or fa.agent.casefold() != fb.agent.casefold() or not compatible_places(fa, fb):
+        return None
+    where = fb.place_name or fa.place_name
+    state = f"{fa.agent}" + (f" in {where}" if where else "")
+    if gap is not None and gap > STATE_WINDOW_DAYS:
+        if fa.polarity == fb.polarity:
+            return None
+        return "updates", (
+            f"{state}: {_state_words(fa)} ({fa.time}), then {_state_words(fb)} ({fb.time}):"
+            f" a later report of a change, {gap} days on"
+        )
+    if fa.polarity == fb.polarity:
+        return "corroborates", f"both: {state} {_state_words(fa)}"
+    return "contradicts", f"{state}: {_state_words(fa)} vs {_state_words(fb)}" + (
+        f", {gap} days apart" if gap else ", at the same time"
+    )
+
+
+def _state_words(frame: Frame) -> str:
+    """"staying", "leaving (intention)"."""
+    words = "staying" if frame.polarity == "affirms" else "leaving"
+    return words + (f" ({frame.modality})" if frame.modality not in ("asserted", "reported") else "")
+
+
+def _toll(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
+    if fa.unit != fb.unit or fa.quantity is None or fb.quantity is None:
+        return None
+    if not (fa.target or fa.place) or not _same_event(fa, fb) or not (fa.target == fb.target or fa.place == fb.place):
+        return None  # counts meet only when they name the same target or place
+    event = _event_words(fa, fb)
+    if abs(fa.quantity - fb.quantity) <= 0.02 * max(fa.quantity, fb.quantity):
+        return "corroborates", f"same toll: {fa.quantity:g} {fa.unit} at {event}"
+    counts = f"{fa.quantity:g} vs {fb.quantity:g} {fa.unit} at {event}"
+    if gap is not None and gap > TOLL_SAME_TIME_DAYS:
+        return "updates", f"revised toll {gap} days on: {counts}"
+    return "contradicts", f"different tolls: {counts}"
+
+
+def frame_relation(earlier: ClaimRecord, later: ClaimRecord) -> tuple[str, str] | None:
+    """The relation of two framed claims (``FRAMED`` predicates) by their frames alone, or None."""
+    fa, fb = earlier.frame, later.frame
+    gap = frame_days(fa, fb)
+    if fa.predicate == "responsibility":
+        return _responsibility(fa, fb)  # a past event: publication dates do not matter
+    if fa.predicate == "presence":
+        return _presence(fa, fb, gap)
+    return _toll(fa, fb, gap)
+
+
 def relate(
     a: ClaimRecord, b: ClaimRecord, *, stance_model: Any = None, similarity: float | None = None
 ) -> Relation | None:
@@ -177,6 +291,14 @@ def relate(
     is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
     embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`).
     """
+    if a.frame.predicate in FRAMED or b.frame.predicate in FRAMED:
+        if a.frame.predicate != b.frame.predicate:
+            return None
+        earlier, later = _in_time_order(a, b)
+        found = frame_relation(earlier, later)
+        if found is None:
+            return None
+        return Relation(earlier.id, later.id, found[0], found[1], 1.0)  # type: ignore[arg-type]
     forms = {a.id: normalized_form(a), b.id: normalized_form(b)}
     score = score_forms(a, b, forms[a.id], forms[b.id], similarity)
     if score < MATCH_THRESHOLD:

@@ -25,8 +25,7 @@ from datetime import date
 
 import numpy as np
 
-from claimtrace.link.matching import parse_date
-from claimtrace.model import Article
+from claimtrace.model import Article, first_day
 from claimtrace.store.records import ArticleRecord
 
 WINDOW_DAYS = 7
@@ -149,7 +148,7 @@ class StoryIndex:
 
     def assign(self, article: ArticleRecord, vector: np.ndarray) -> int:
         """The id of the story ``article`` joins (a new one when nothing is close enough)."""
-        entities, day = set(article.entities), parse_date(article.published)
+        entities, day = set(article.entities), first_day(article.published)
         story, score = self.best_story(vector, entities, day)
         if story is None or score < self.threshold:
             story = Story(self.next_id)
@@ -197,7 +196,7 @@ def cluster_articles(
     if vectors is None:
         vectors = embed_articles(articles)
     order = sorted(
-        range(len(articles)), key=lambda i: (parse_date(articles[i].published) or date.max, articles[i].id)
+        range(len(articles)), key=lambda i: (first_day(articles[i].published) or date.max, articles[i].id)
     )
     index = StoryIndex(window_days, threshold)
     for i in order:

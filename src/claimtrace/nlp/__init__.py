@@ -6,7 +6,7 @@ NER label consistency, paragraph breaks) and the claimtrace components appended
 (entities → dates → places → claims). Each component stores its results on a
 ``Doc`` extension (``doc._.entity_groups``, ``doc._.entities``, ``doc._.dates``, ``doc._.places``,
 ``doc._.claims``) as :mod:`claimtrace.model` objects whose offsets are
-character offsets into ``doc.text``. ``doc._.published`` (ISO date or None)
+character offsets into ``doc.text``. ``doc._.published`` (a :class:`~claimtrace.model.PartialDate` or None)
 anchors relative dates and must be set before the components run.
 """
 

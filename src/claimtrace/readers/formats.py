@@ -14,7 +14,6 @@ problem a user can cause raises :class:`InputError` with one clear line.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import gzip
 import io
 import json
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrace.errors import InputError
-from claimtrace.model import Article
+from claimtrace.model import Article, PartialDate
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 MAX_BYTES = 50 * 1024 * 1024
@@ -214,22 +213,26 @@ def article_from_record(record: Any, where: str) -> Article:
     return Article(**values)  # type: ignore[arg-type]
 
 
-def normalize_date(value: str, where: str = "published") -> str:
-    """An ISO 8601 date (or datetime) for ``value``; raise InputError when unreadable."""
-    value = value.strip()
+def normalize_date(value: str | PartialDate, where: str = "published") -> PartialDate:
+    """The publication date ``value`` names: ISO 8601 (day, month or year, or a datetime), else any
+    wording dateparser reads ("March 1, 2022", "April 2024"); raise InputError when unreadable."""
+    if isinstance(value, PartialDate):
+        return value
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        import dateparser
+        return PartialDate.from_iso(value, where)
+    except InputError:
+        pass
+    import dateparser.date
 
-        parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
-    if parsed is None:
-        raise InputError(f"{where}: cannot read the date '{value}' (use YYYY-MM-DD)")
-    if parsed.hour == parsed.minute == parsed.second == 0 and len(value) <= 10 or parsed.tzinfo is None and ":" not in value:
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+    text = value.strip()
+    full = dateparser.date.DateDataParser(settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
+    parsed = full.get_date_data(text).date_obj
+    if parsed is not None:
+        return PartialDate.from_datetime(parsed, with_time=parsed.tzinfo is not None or ":" in text)
+    month = dateparser.date.DateDataParser(settings={"REQUIRE_PARTS": ["month", "year"]}).get_date_data(text)
+    if month.date_obj is not None and month.period == "month":
+        return PartialDate(month.date_obj.year, month.date_obj.month)
+    raise InputError(f"{where}: cannot read the date '{text}' (use YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
 def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:

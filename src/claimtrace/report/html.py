@@ -53,7 +53,7 @@ def render_html(analyses: list[Analysis]) -> str:
 
 def _article_html(analysis: Analysis) -> str:
     article = analysis.article
-    meta = " · ".join(escape(v) for v in (article.outlet, article.published, article.url) if v)
+    meta = " · ".join(escape(str(v)) for v in (article.outlet, article.published, article.url) if v)
     parts = [
         f"<article><h1>{escape(article.title or '(untitled)')}</h1><div class='meta'>{meta}</div>",
         _legend(),

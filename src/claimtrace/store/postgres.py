@@ -14,16 +14,21 @@ in what the engines do differently:
   source (English stemming, GIN index) matched with ``websearch_to_tsquery`` (quoted phrases,
   ``or``, ``-word``), where SQLite uses FTS5; neither finds words the other stems differently.
 
-The nearest-neighbour index of linking is built from the stored vectors, not kept inside the
-database (no pgvector). Figures (ingest into PostgreSQL against SQLite) are in ``docs/scaling.md``.
+The nearest-neighbour index of linking (a faiss file, no pgvector) is kept in the database too,
+in parts of 64 MB, with a copy in this machine's cache that is used while it is the database's
+current version (:meth:`PostgresStore.sidecar`). Figures (ingest into PostgreSQL against SQLite) are in ``docs/scaling.md``.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import itertools
 import os
 import re
+import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from claimtrace.errors import ClaimtraceError
@@ -160,6 +165,13 @@ _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
 _POOL_SIZE = int(os.environ.get("CLAIMTRACE_PG_POOL", "4"))
 _CONNECT_SECONDS = 10
 
+_SIDECAR_PART = 64 * 1024 * 1024  # bytes per row of a sidecar file (bytea values stay far below 1 GB)
+_SIDECAR_TABLES = """
+CREATE TABLE IF NOT EXISTS sidecar_versions (name TEXT PRIMARY KEY, version TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sidecar_parts (
+    name TEXT NOT NULL, part INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (name, part));
+"""
+
 _pools: dict[tuple[int, str], Any] = {}
 
 
@@ -179,6 +191,7 @@ class PostgresStore(SQLiteStore):
         self._pool = _pool(url, self.path)
         self._depth = 0
         self._raw = _connection(self._pool, self.path)
+        self._sidecars: dict[str, tuple[Path, tuple[int, int] | None]] = {}
         self._db = _Connection(self._raw)
         try:
             self._migrate(create)
@@ -215,9 +228,33 @@ class PostgresStore(SQLiteStore):
             raise ClaimtraceError(f"bad --search query '{filters.search}' (unclosed quote)")
         return super().find_claims(filters)
 
+    def sidecar(self, name: str) -> Path:
+        """A local file holding what linking keeps beside the store (the claim vector index), kept in
+        the database too: fetched here when the database holds a newer one than this machine's copy,
+        and written back by :meth:`close` when linking changed it. So any machine that ingests into
+        the database finds the index, and a copy that is not current is never used."""
+        path = _cache_folder(self.path) / name
+        self._sidecars[name] = (path, _stamp(path))
+        self._db.execute(_SIDECAR_TABLES)
+        row = self._db.execute("SELECT version FROM sidecar_versions WHERE name = ?", (name,)).fetchone()
+        if row is None or _local_version(path) != row[0]:
+            path.unlink(missing_ok=True)
+            if row is not None:
+                _download(self._db, name, path, row[0])
+            self._sidecars[name] = (path, _stamp(path))
+        return path
+
     def close(self) -> None:
-        """Give the connection back to the pool (rolling back anything left open)."""
-        if self._raw is not None:
+        """Write changed sidecar files back to the database, give the connection back to the pool."""
+        if self._raw is None:
+            return
+        try:
+            for name, (path, stamp) in self._sidecars.items():
+                if path.is_file() and _stamp(path) != stamp:
+                    with self.transaction():
+                        _upload(self._db, name, path)
+        finally:
+            self._sidecars.clear()
             self._pool.putconn(self._raw)
             self._raw = None
 
@@ -320,3 +357,49 @@ def _require_psycopg() -> None:
         import psycopg_pool  # noqa: F401
     except ImportError:
         raise ClaimtraceError("a PostgreSQL store needs psycopg: pip install 'claimtrace[postgres]'") from None
+
+
+def _cache_folder(where: str) -> Path:
+    """This machine's folder for the sidecar files of the database at ``where`` (a URL without password)."""
+    from claimtrace.geo.index import cache_dir
+
+    folder = cache_dir() / "postgres" / hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells whether a file changed: (modification time in ns, size), None when it is missing."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _local_version(path: Path) -> str | None:
+    marker = path.with_name(path.name + ".version")
+    return marker.read_text(encoding="utf-8").strip() if marker.is_file() and path.is_file() else None
+
+
+def _download(db: _Connection, name: str, path: Path, version: str) -> None:
+    partial = path.with_name(path.name + ".part")
+    with partial.open("wb") as handle:
+        for (data,) in db.execute("SELECT data FROM sidecar_parts WHERE name = ? ORDER BY part", (name,)):
+            handle.write(data)
+    partial.replace(path)
+    path.with_name(path.name + ".version").write_text(version, encoding="utf-8")
+
+
+def _upload(db: _Connection, name: str, path: Path) -> None:
+    version = uuid.uuid4().hex
+    db.execute("DELETE FROM sidecar_parts WHERE name = ?", (name,))
+    with path.open("rb") as handle:
+        for part in itertools.count():
+            data = handle.read(_SIDECAR_PART)
+            if not data:
+                break
+            db.execute("INSERT INTO sidecar_parts (name, part, data) VALUES (?, ?, ?)", (name, part, data))
+    db.execute("INSERT INTO sidecar_versions (name, version) VALUES (?, ?)"
+               " ON CONFLICT (name) DO UPDATE SET version = excluded.version", (name, version))
+    path.with_name(path.name + ".version").write_text(version, encoding="utf-8")

@@ -18,14 +18,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.model import Analysis, Claim, Cue, DateMention, Sentence, Source, Span, to_dict
+from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
 from claimtrace.store.protocol import ClaimFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
@@ -288,7 +287,7 @@ class SQLiteStore:
         row = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
             " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (content_hash, art.title, art.text, art.outlet, art.published, art.url, art.language, path,
+            (content_hash, art.title, art.text, art.outlet, _iso(art.published), art.url, art.language, path,
              json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
         return int(row.fetchone()[0])
@@ -348,7 +347,7 @@ class SQLiteStore:
             ClaimRecord(
                 id=int(r["id"]),
                 article_id=int(r["article_id"]),
-                claim=claim_from_json(r["claim"]),
+                claim=from_dict(Claim, json.loads(r["claim"])),
                 outlet=r["outlet"],
                 published=r["published"],
                 url=r["url"],
@@ -477,6 +476,10 @@ class SQLiteStore:
         with self.transaction():
             self._db.executemany("UPDATE articles SET linked = 1 WHERE id = ?", [(int(a),) for a in article_ids])
 
+    def sidecar(self, name: str) -> Path | None:
+        """A file beside the store where linking keeps what it derives from it ("claimtrace.db.NAME")."""
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def unlinked_article_ids(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
 
@@ -558,15 +561,23 @@ class SQLiteStore:
 
     def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Contradicting claim pairs, the most recently published first."""
+        return self.relations("contradicts", limit)
+
+    def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Related claim pairs (of one ``kind`` when given) with their reasons, the most recently
+        published first."""
         sql = (
             "SELECT r.relation, r.reason, r.score, r.a, r.b,"
             " CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '') THEN aa.published"
             " ELSE COALESCE(ab.published, '') END AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' ORDER BY newest DESC, r.b DESC, r.a DESC"
         )
         params: list[Any] = []
+        if kind is not None:
+            sql += " WHERE r.relation = ?"
+            params.append(kind)
+        sql += " ORDER BY newest DESC, r.b DESC, r.a DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
@@ -725,7 +736,7 @@ def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
 
 
 def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis) -> tuple[Any, ...]:
-    sentence = _sentence_of(claim, analysis.sentences)
+    sentence = analysis.sentence_of(claim)
     text = analysis.article.text
     source, cue = claim.source, claim.cue
     return (
@@ -736,45 +747,9 @@ def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis)
         claim.form, claim.certainty, claim.polarity,
         claim.content.text, claim.content.start, claim.content.end,
         claim.sentence, sentence.start, sentence.end, text[sentence.start:sentence.end],
-        event_time(claim, sentence, analysis.dates),
+        analysis.event_time(claim),
         json.dumps(to_dict(claim), ensure_ascii=False),
     )
-
-
-def _sentence_of(claim: Claim, sentences: list[Sentence]) -> Sentence:
-    if 0 <= claim.sentence < len(sentences):
-        return sentences[claim.sentence]
-    return Sentence(claim.content.start, claim.content.end)
-
-
-def event_time(claim: Claim, sentence: Sentence, dates: list[DateMention]) -> str | None:
-    """The date a claim is about: the first calendar-resolved date in its content, else in its sentence.
-
-    Misses dates stated in neighbouring sentences ("On Monday ... . He said ...").
-    """
-    resolved = [d for d in dates if d.resolved and d.value]
-    for start, end in ((claim.content.start, claim.content.end), (sentence.start, sentence.end)):
-        for d in resolved:
-            if d.start >= start and d.end <= end:
-                return d.value
-    return None
-
-
-_CLAIM_FIELDS = frozenset(f.name for f in fields(Claim))
-_NESTED = {"content": Span, "source": Source, "cue": Cue, "recipient": Span}
-
-
-def claim_from_json(text: str) -> Claim:
-    """A stored claim back as a :class:`Claim`.
-
-    Same result as ``from_dict(Claim, ...)``, which re-reads type hints on every
-    call and dominated :meth:`SQLiteStore.claim_records` on large stores.
-    """
-    data = {k: v for k, v in json.loads(text).items() if k in _CLAIM_FIELDS}
-    for name, cls in _NESTED.items():
-        if isinstance(data.get(name), dict):
-            data[name] = cls(**data[name])
-    return Claim(**data)
 
 
 def _names_within(mentions: list[tuple[str, int, int]], row: sqlite3.Row) -> list[str]:
@@ -802,3 +777,7 @@ def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: PartialDate | None) -> str | None:
+    return value.isoformat() if value is not None else None

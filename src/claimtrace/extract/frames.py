@@ -1,0 +1,448 @@
+"""Claim frames: the proposition each claim states, as linking compares it.
+
+Finds, for every claim (attributed or the author's), one :class:`~claimtrace.model.Frame`:
+- ``responsibility`` for a harmful event: who is blamed ("Hamas blamed an Israeli air strike",
+  "a misfired Islamic Jihad rocket hit the hospital", "Russian forces blew up the dam"), whether the
+  claim affirms or denies it ("Israel denied responsibility": a denial without another actor denies
+  the speaker's own responsibility), the target ("hospital", "dam");
+- ``presence`` of forces at a place: withdraw, leave, pull out, reduce (presence denied, a change)
+  against remain, stay, keep, reinforce, deploy, arrive (presence affirmed); "no withdrawal" affirms
+  presence; an intention ("intends to withdraw") keeps its modality;
+- ``toll``: a count of killed, dead, wounded or missing people, with its number;
+- otherwise the claim's first event-verb class ("attack", "capture", ...) or "statement".
+Each frame carries the agent's side (extract/actors.py), the place the claim is about (its most
+specific gazetteer place in the claim, else in its sentence), the time it is about (the first
+calendar date in the claim, else in its sentence, else the publication date) and the modality.
+
+Misses: responsibility carried by inference alone ("Israeli ordnance would have left a crater"),
+agents that are persons or unlisted groups, targets outside the noun list, and a claim stating two
+propositions (only the strongest frame is kept). Figures: docs/benchmarks_relations.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
+from claimtrace.model import Claim, DateMention, Frame, PartialDate, Place, Sentence
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Harm done by someone: what a responsibility claim is about.
+HARM_NOUNS = _words(
+    "strike strikes airstrike airstrikes air-strike rocket rockets missile missiles shell shells shelling bomb "
+    "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
+    "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
+    "crime crimes destruction demolition misfire salvo fire raid raids assault operations"
+)
+HARM_VERBS = _words(
+    "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
+    "blowing blown destroyed destroy destroys destroying attacked attack attacking targeted target targeting "
+    "fired fire firing launched launch mined detonated detonate sabotaged sabotage demolished demolish "
+    "undermined undermine misfired misfire caused cause committed commit perpetrated carried"
+)
+RESPONSIBILITY_WORDS = _words(
+    "responsible responsibility blame blamed blames blaming behind culprit culprits fault guilty perpetrator "
+    "perpetrators involved involvement accused accuse accuses accusing accusation accusations charge condemned "
+    "condemn condemns attributed attribute pinned"
+)
+BLAME_CUES = _words("blame accuse condemn attribute pin charge hold implicate blast slam denounce fault criticize")
+DENIAL_CUES = _words("deny reject refute debunk dismiss disprove rebut contradict distance")
+# Nouns an actor word qualifies when it is the one who acts ("Russian forces", "an Israeli air strike").
+AGENT_NOUNS = HARM_NOUNS | _words(
+    "forces force army military troops soldiers jets aircraft warplanes fighters militants terrorists group "
+    "organization organisation regime occupation occupiers gunmen side team"
+)
+# Words before an actor that make it the one who did it ("caused by X", "blamed X", "accused X of").
+AGENT_BEFORE = _words(
+    "by blamed blame blames blaming accused accuse accuses accusing condemned condemn condemns within"
+)
+RESPONSIBILITY_AFTER = _words("responsible responsibility behind blame guilty culpable")
+TARGET_PREPOSITIONS = _words("at on in into toward towards against over near inside across")
+ORIGIN_WORDS = _words("from within by")
+LAUNCH_WORDS = _words("launched launch fired fire shot originated came")
+PREDICATE_WORDS = HARM_VERBS | RESPONSIBILITY_WORDS
+BE_WORDS = _words("is was were are been being be")
+CONTRAST_WORDS = _words("but while whereas although though however instead rather")
+SPEAKER_NOUNS = _words(
+    "officials official intelligence assessment assessments spokesman spokesperson spokeswoman ministry media "
+    "sources source analysis report reports government president minister authorities statement investigation "
+    "experts embassy officers"
+)
+ANAPHORS = _words("this that it charge charges claim claims allegation allegations accusation accusations report "
+                  "reports involvement responsibility incident")
+NEGATIONS = _words("no not never n't nothing none neither nor without")
+TARGET_NOUNS = _words(
+    "hospital hospitals clinic dam dams church mosque school schools bridge bridges plant camp camps convoy "
+    "market port airport embassy reactor pipeline ship vessel train bus refinery factory prison reservoir "
+    "university cathedral synagogue bakery"
+)
+PRESENCE_MINUS = _words(
+    "withdraw withdraws withdrew withdrawn withdrawing withdrawal leave leaves leaving left pull pulled pulling "
+    "exit exits exited depart departed departs departure evacuate evacuated retreat retreated reduce reduced "
+    "reducing reduction drawdown relocate relocated"
+)
+PRESENCE_PLUS = _words(
+    "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
+    "reinforce reinforced reinforcing reinforcement reinforcements deploy deployed deploying deployment arrive "
+    "arrived arriving arrival stationed continue continued continues expand expanded"
+)
+PRESENCE_STAY = _words(
+    "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
+    "continue continued continues"
+)
+PRESENCE_HOLDERS = _words(
+    "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
+    "police fighters personnel equipment activity"
+)
+CASUALTY_UNITS = {
+    "killed": "killed", "dead": "killed", "died": "killed", "deaths": "killed", "death": "killed",
+    "victims": "killed", "martyrs": "killed", "lives": "killed", "fatalities": "killed", "bodies": "killed",
+    "drowned": "killed", "wounded": "wounded", "injured": "wounded", "injuries": "wounded", "hurt": "wounded",
+    "missing": "missing",
+}
+MODALITY_WORDS = {
+    "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
+    "likely": "possible", "probably": "possible", "apparent": "possible", "apparently": "possible",
+    "reportedly": "reported", "allegedly": "reported", "alleged": "reported", "will": "future",
+    "would": "conditional", "should": "obligation", "must": "obligation", "intend": "intention",
+    "intends": "intention", "intending": "intention", "intention": "intention", "intentions": "intention",
+    "plan": "intention", "plans": "intention", "planning": "intention", "preparing": "intention",
+}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200,
+                 "thousand": 1000, "thousands": 2000}
+_SPECIFIC = ("airport", "military_base", "city", "admin2", "natural", "admin1", "region", "country", "continent")
+
+
+class _Text:
+    """The words of a text with their character offsets, lower-cased for lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(_TOKEN.finditer(text))
+        self.words = [m.group(0).lower().replace("’", "'") for m in matches]
+        self.starts = [m.start() for m in matches]
+
+    def index_at(self, offset: int) -> int:
+        return next((i for i, s in enumerate(self.starts) if s >= offset), len(self.words))
+
+    def window(self, start: int, stop: int) -> list[str]:
+        return self.words[max(0, start) : max(0, stop)]
+
+
+def frame_of(
+    claim: Claim,
+    *,
+    places: Sequence[Place] = (),
+    dates: Sequence[DateMention] = (),
+    sentence: Sentence | None = None,
+    published: PartialDate | str | None = None,
+    sentence_text: str = "",
+    speaker: str | None = None,
+    entities: Sequence[str] = (),
+) -> Frame:
+    """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions, ``sentence`` the
+    claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
+    (default: the side its own words name), ``entities`` the canonical names in the claim."""
+    content = claim.content.text
+    words = _Text(content)
+    frame = (
+        _responsibility(claim, words, sentence_text, speaker or _source_side(claim))
+        or _presence(claim, words, entities)
+        or _toll(claim, words)
+        or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
+            [m for m in actor_mentions(content) if not _is_target(words, words.index_at(m.start))]
+        ))
+    )
+    frame.modality = _modality(words.words, claim.certainty)
+    if frame.target is None:
+        frame.target = _target(words.words)
+    _place(frame, claim, places, sentence)
+    _time(frame, claim, dates, sentence, published)
+    return frame
+
+
+def attach_frames(analysis: object) -> None:
+    """Give every claim of an :class:`~claimtrace.model.Analysis` its frame."""
+    sentences = analysis.sentences  # type: ignore[attr-defined]
+    text = analysis.article.text  # type: ignore[attr-defined]
+    lead = " ".join([analysis.article.title or ""] + [text[s.start : s.end] for s in sentences[:3]])  # type: ignore[attr-defined]
+    article_target = _target(_Text(lead).words)
+    sides = speaker_sides(analysis)
+    for claim in analysis.claims:  # type: ignore[attr-defined]
+        sentence = sentences[claim.sentence] if 0 <= claim.sentence < len(sentences) else None
+        claim.frame = frame_of(
+            claim, places=analysis.places, dates=analysis.dates, sentence=sentence,  # type: ignore[attr-defined]
+            published=analysis.article.published,  # type: ignore[attr-defined]
+            sentence_text=_with_previous(text, sentences, claim.sentence),
+            speaker=_source_side(claim) or (sides.get(claim.source.canonical or claim.source.text) if claim.source else None),
+            entities=[
+                e.canonical or e.text for e in analysis.entities  # type: ignore[attr-defined]
+                if e.start >= claim.content.start and e.end <= claim.content.end
+            ],
+        )
+        if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
+            claim.frame.target = article_target  # the event the article is about
+
+
+def _target(words: list[str]) -> str | None:
+    """The first facility noun, singular ("hospitals" -> "hospital")."""
+    found = next((w for w in words if w in TARGET_NOUNS), None)
+    return found[:-1] if found and found.endswith("s") and found[:-1] in TARGET_NOUNS else found
+
+
+def _source_side(claim: Claim) -> str | None:
+    return side_of(claim.source.canonical or claim.source.text) if claim.source else None
+
+
+def speaker_sides(analysis: object) -> dict[str, str]:
+    """The side each person or body of the article speaks for, read from the words just before
+    any of its mentions ("IDF spokesman Daniel Hagari", "the Kremlin's Dmitry Peskov"), by canonical name."""
+    text = analysis.article.text  # type: ignore[attr-defined]
+    sides: dict[str, str] = {}
+    for group in analysis.entity_groups:  # type: ignore[attr-defined]
+        found = {side_of(text[max(0, m.start - 40) : m.end]) for m in group.mentions} - {None}
+        if len(found) == 1:
+            sides[group.canonical] = found.pop()
+    return sides
+
+
+def _with_previous(text: str, sentences: Sequence[Sentence], index: int) -> str:
+    """The text of sentence ``index`` and the one before it (what "denied this" refers to)."""
+    if not 0 <= index < len(sentences):
+        return ""
+    return text[sentences[max(0, index - 1)].start : sentences[index].end]
+
+
+# -- responsibility ---------------------------------------------------------------------------
+
+
+def _responsibility(claim: Claim, words: _Text, sentence_text: str = "", speaker_side: str | None = None) -> Frame | None:
+    cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+    harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in words.words)
+    blame = cue in BLAME_CUES or any(w in RESPONSIBILITY_WORDS for w in words.words)
+    denial = cue in DENIAL_CUES or (len(words.words) <= 4 and any(w in ("denial", "denials") for w in words.words))
+    if not harm and not blame and not denial:
+        return None
+    mentions = actor_mentions(words.text)
+    scored = [(score, negated, m) for m in mentions for score, negated in [_agent_score(m, words)] if score > 0]
+    if cue in BLAME_CUES and mentions and not scored:
+        scored = [(1, False, mentions[0])]
+    if scored:
+        # The surest agent; one the claim does not negate wins ("terrorists in Gaza, not the IDF").
+        _, negated, mention = max(scored, key=lambda item: (not item[1], item[0], -item[2].start))
+        polarity = "denies" if negated != denial else "affirms"
+        return Frame(predicate="responsibility", polarity=polarity, agent=mention.side, agent_text=mention.text)
+    speaker = speaker_side
+    anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
+    context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in _Text(sentence_text).words)
+    if (denial or claim.polarity == "denies") and speaker and (blame or harm or (anaphoric and context_harm)):
+        # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
+        return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
+    return None
+
+
+def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
+    """How surely ``mention`` names who did the harm (0: not at all), and whether it is negated."""
+    first = words.index_at(mention.start)
+    last = words.index_at(mention.end)
+    after, before = words.window(last, last + 6), words.window(first - 4, first)
+    if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
+        return 0, False
+    if _is_target(words, first):
+        return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
+    following = words.window(last, last + 3)
+    if following and following[0] in TARGET_NOUNS:
+        return 0, False  # "the Gaza hospital": where, not who
+    for w in following:
+        if w in SPEAKER_NOUNS:
+            return 0, False  # "U.S. officials", "French military intelligence": who says, not who did
+        if w in HARM_NOUNS:
+            break
+    score = 0
+    if any(w in HARM_NOUNS for w in following):
+        score += 3
+    elif any(w in AGENT_NOUNS for w in following):
+        score += 2
+    if any(w in HARM_VERBS or w in RESPONSIBILITY_AFTER for w in after) or _passive_blamed(after):
+        score += 2
+    if _source_of_passive(words, first):
+        return 0, False
+    if any(w in AGENT_BEFORE for w in before):
+        score += 2
+    elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
+        score += 2  # "launched from Gaza": where the fire came from names who fired
+    return score, _negated(words, first, last)
+
+
+def _is_target(words: _Text, first: int) -> bool:
+    near_before = words.window(first - 2, first)
+    return any(w in TARGET_PREPOSITIONS for w in near_before) and not any(
+        w in ORIGIN_WORDS for w in words.window(first - 4, first)
+    )
+
+
+def _source_of_passive(words: _Text, first: int) -> bool:
+    """"condemned by Jordan, Turkey and Egypt": those who blame, not the one blamed."""
+    before = words.window(first - 8, first)
+    blamed_at = max((i for i, w in enumerate(before) if w in RESPONSIBILITY_WORDS), default=None)
+    return blamed_at is not None and "by" in before[blamed_at:]
+
+
+def _passive_blamed(after: list[str]) -> bool:
+    """"Jerusalem was swiftly condemned": the one blamed."""
+    for i, w in enumerate(after):
+        if w in RESPONSIBILITY_WORDS:
+            return any(x in BE_WORDS for x in after[:i])
+    return False
+
+
+def _negated(words: _Text, first: int, last: int) -> bool:
+    """A negation near the agent, in its clause: "no Israeli strike", "Israel did not bomb", "not
+    caused by an Israeli air strike", "none of it indicates an Israeli strike", "Israel was not
+    responsible"."""
+    before = words.window(first - 10, first)
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in CONTRAST_WORDS:
+            before = before[i + 1 :]
+            break
+    after = words.window(last, last + 4)
+    # Only up to the predicate: in "Gaza attacked the hospital, not the IDF" the "not" is the IDF's.
+    after = after[: next((i for i, w in enumerate(after) if w in CONTRAST_WORDS or w in PREDICATE_WORDS), len(after))]
+    counterfactual = " would have " in f" {' '.join(after)} " or (before[:1] == ["had"] and "been" in before)
+    return counterfactual or any(w in NEGATIONS or w.endswith("n't") for w in before + after)
+
+
+# -- presence ---------------------------------------------------------------------------------
+
+
+def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame | None:
+    verbs = [i for i, w in enumerate(words.words) if w in PRESENCE_MINUS or w in PRESENCE_PLUS]
+    mentions = actor_mentions(words.text)
+    holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
+    actors = [words.index_at(m.start) for m in mentions]
+    # A presence verb with its holder or actor close by: "Russian forces withdrew", "the
+    # withdrawal of troops", "Russia is intending to withdraw".
+    verbs = [i for i in verbs if any(-5 <= i - j <= 3 for j in holders + actors)]
+    if not verbs:
+        return None
+    leaving = words.words[verbs[0]] in PRESENCE_MINUS
+    negated = any(w in NEGATIONS for w in words.words)
+    # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
+    denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
+    present = leaving == denies
+    agent = _first_side(mentions)
+    agent_text = next((m.text for m in mentions if m.side == agent), None)
+    if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
+        agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
+    changed = not denies and words.words[verbs[0]] not in PRESENCE_STAY  # "remain" is no change
+    return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
+                 agent_text=agent_text, change=changed)
+
+
+def _negation_in_scope(words: _Text) -> bool:
+    """A negation within three words before a presence verb ("no withdrawal", "did not leave")."""
+    return any(
+        (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and any(x in NEGATIONS for x in words.window(i - 3, i))
+        for i, w in enumerate(words.words)
+    )
+
+
+# -- toll -------------------------------------------------------------------------------------
+
+
+def _toll(claim: Claim, words: _Text) -> Frame | None:
+    for i, w in enumerate(words.words):
+        value = _number(w)
+        if value is None or re.fullmatch(r"(19|20)\d\d", w):
+            continue
+        for unit_word in words.window(i + 1, i + 6):
+            if unit_word in CASUALTY_UNITS:
+                return Frame(predicate="toll", polarity=claim.polarity, quantity=value,
+                             unit=CASUALTY_UNITS[unit_word])
+    return None
+
+
+def _number(word: str) -> float | None:
+    if word[0].isdigit():
+        try:
+            return float(word.replace(",", ""))
+        except ValueError:
+            return None
+    return float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else None
+
+
+# -- shared parts -----------------------------------------------------------------------------
+
+_EVENT_CLASSES = {
+    "attack": HARM_VERBS | _words("attack attacks strike strikes"),
+    "capture": _words("captured capture seized seize took taken occupied occupy retook recaptured"),
+    "kill": _words("killed kill killing"),
+    "meet": _words("met meet meeting meets talks"),
+    "agree": _words("agreed agree agreement signed sign deal ceasefire truce"),
+}
+
+
+def _event_class(words: Iterable[str]) -> str:
+    found = set(words)
+    return next((name for name, vocabulary in _EVENT_CLASSES.items() if found & vocabulary), "statement")
+
+
+def _first_side(mentions: list[ActorMention]) -> str | None:
+    return mentions[0].side if mentions else None
+
+
+def _modality(words: list[str], certainty: str) -> str:
+    for w in words:
+        if w in MODALITY_WORDS:
+            return MODALITY_WORDS[w]
+    return "asserted" if certainty in ("confirmed", "stated") else "reported"
+
+
+def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Sentence | None) -> None:
+    """The most specific resolved place in the claim, else in its sentence; a place named as an
+    actor ("Israel denied", "Moscow said") is not where the claim is about."""
+    offset = claim.content.start
+    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(claim.content.text)]
+    spans = [(claim.content.start, claim.content.end)]
+    if sentence is not None:
+        spans.append((sentence.start, sentence.end))
+    for start, end in spans:
+        inside = [
+            p for p in places
+            if p.id and p.start >= start and p.end <= end and not any(s < p.end and p.start < e for s, e in actors)
+        ]
+        if inside:
+            best = min(inside, key=lambda p: _SPECIFIC.index(p.feature) if p.feature in _SPECIFIC else 3)
+            frame.place, frame.place_name, frame.country, frame.place_feature = (
+                best.id, best.name or best.text, best.country, best.feature,
+            )
+            return
+
+
+def _time(
+    frame: Frame,
+    claim: Claim,
+    dates: Sequence[DateMention],
+    sentence: Sentence | None,
+    published: PartialDate | str | None,
+) -> None:
+    """The first calendar date in the claim ("text"), else in its sentence ("sentence"), else the
+    publication date ("published")."""
+    spans = [(claim.content.start, claim.content.end, "text")]
+    if sentence is not None:
+        spans.append((sentence.start, sentence.end, "sentence"))
+    for start, end, where in spans:
+        for mention in dates:
+            if mention.resolved and mention.value and mention.start >= start and mention.end <= end:
+                frame.time, frame.time_from = mention.value, where
+                return
+    if published:
+        frame.time, frame.time_from = str(published)[:10], "published"

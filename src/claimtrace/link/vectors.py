@@ -1,0 +1,95 @@
+"""Nearest neighbours among stored claim vectors, kept across ingest runs.
+
+:class:`VectorIndex` is what linking needs: add vectors under claim ids, find the nearest stored
+ones, save. :class:`FaissIndex` implements it with faiss (HNSW graph, inner product on normalized
+vectors stored in half precision), kept in a file the store names (:meth:`~claimtrace.store.Store.sidecar`), so a later
+ingest adds only its new claims. :func:`open_vector_index` opens that file and checks it against
+the store: when the claims it holds are not the store's embedded claims (a crash between saves, an
+encoder change that cleared the vectors) it is rebuilt from the stored vectors. A backend without
+files (``sidecar`` returns None) gets an index built in memory each run; a backend with its own
+vector search can hand linking any object with the same four methods. (faiss, not usearch: loading
+usearch's extension before onnxruntime's crashes the process.)
+
+Misses: HNSW search is approximate (a true neighbour is occasionally not returned).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from claimtrace.store.records import ClaimRecord
+
+INDEX_NAME = "claims.faiss"
+
+
+class VectorIndex(Protocol):
+    def __len__(self) -> int: ...
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None: ...
+    def search(self, vectors: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def save(self) -> None: ...
+
+
+class FaissIndex:
+    """A faiss HNSW index of L2-normalized claim vectors (half precision, inner product = cosine)
+    under claim ids, optionally kept in a file."""
+
+    def __init__(self, dimension: int, path: Path | None = None) -> None:
+        import faiss
+
+        self.path = path
+        self._index = None
+        if path is not None and path.is_file():
+            try:
+                loaded = faiss.read_index(str(path))
+                if loaded.d == dimension:
+                    self._index = loaded
+            except RuntimeError:
+                pass  # unreadable: rebuilt by open_vector_index
+        if self._index is None:
+            graph = faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, 32, faiss.METRIC_INNER_PRODUCT)
+            graph.hnsw.efConstruction = 64
+            self._index = faiss.IndexIDMap2(graph)
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def keys(self) -> set[int]:
+        import faiss
+
+        return set(faiss.vector_to_array(self._index.id_map).tolist())
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if len(keys):
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(keys, dtype=np.int64))
+
+    def search(self, vectors: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of ``vectors``: the keys of its ``count`` nearest stored vectors and their
+        cosine similarities (-1 pads rows with fewer neighbours)."""
+        if not len(vectors) or not len(self):
+            empty = np.zeros((len(vectors), 0))
+            return empty.astype(np.int64), empty.astype(np.float32)
+        cosines, keys = self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), min(count, len(self)))
+        return keys.astype(np.int64), cosines.astype(np.float32)
+
+    def save(self) -> None:
+        if self.path is not None:
+            import faiss
+
+            faiss.write_index(self._index, str(self.path))
+
+
+def open_vector_index(sidecar: Path | None, stored: list[ClaimRecord], dimension: int) -> FaissIndex:
+    """The claim index kept at ``sidecar`` (None: in memory), holding exactly the ``stored`` claims'
+    vectors: rebuilt from them when the file is missing or holds other claims."""
+    index = FaissIndex(dimension, sidecar)
+    wanted = {r.id for r in stored}
+    if len(index) != len(wanted) or index.keys() != wanted:
+        index = FaissIndex(dimension, None)
+        index.path = sidecar
+        if stored:
+            index.add(np.fromiter((r.id for r in stored), dtype=np.int64, count=len(stored)),
+                      np.vstack([np.asarray(r.embedding, dtype=np.float32) for r in stored]))
+    return index

@@ -1,0 +1,57 @@
+"""The claim vector index: nearest neighbours by usearch, kept in a file across runs, rebuilt when stale."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from claimtrace.link.vectors import FaissIndex, open_vector_index
+from claimtrace.model import Claim, Span
+from claimtrace.store.records import ClaimRecord
+
+
+def _records(vectors: np.ndarray, first_id: int = 1) -> list[ClaimRecord]:
+    return [
+        ClaimRecord(id=first_id + i, article_id=first_id + i, claim=Claim(content=Span("x", 0, 1)), embedding=v)
+        for i, v in enumerate(vectors)
+    ]
+
+
+def _unit(rows: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((rows, 16)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_search_finds_the_nearest_with_its_cosine():
+    vectors = _unit(50, 1)
+    index = FaissIndex(16)
+    index.add(np.arange(100, 150), vectors)
+    keys, cosines = index.search(vectors[[7]], 3)
+    assert keys[0, 0] == 107 and abs(cosines[0, 0] - 1.0) < 1e-2
+    assert cosines[0, 1] <= cosines[0, 0]
+
+
+def test_the_index_file_is_reused_and_grows_by_the_new_claims_only(tmp_path):
+    path = tmp_path / "claims.faiss"
+    first = _records(_unit(20, 2))
+    index = open_vector_index(path, first, 16)
+    index.save()
+    reopened = open_vector_index(path, first, 16)
+    assert len(reopened) == 20 and reopened.keys() == {r.id for r in first}
+    later = _records(_unit(5, 3), first_id=21)
+    reopened.add(np.array([r.id for r in later]), np.vstack([r.embedding for r in later]))
+    reopened.save()
+    assert len(open_vector_index(path, first + later, 16)) == 25
+
+
+def test_a_file_holding_other_claims_is_rebuilt_from_the_stored_vectors(tmp_path):
+    path = tmp_path / "claims.faiss"
+    stale = _records(_unit(10, 4))
+    open_vector_index(path, stale, 16).save()
+    current = _records(_unit(4, 5), first_id=50)  # e.g. the encoder changed and the store re-embedded
+    index = open_vector_index(path, current, 16)
+    assert index.keys() == {50, 51, 52, 53}
+
+
+def test_an_empty_index_returns_no_neighbours():
+    keys, cosines = FaissIndex(16).search(_unit(2, 6), 5)
+    assert keys.shape == (2, 0) and cosines.shape == (2, 0)
