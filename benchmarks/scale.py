@@ -36,6 +36,7 @@ import contextlib
 import json
 import math
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -69,14 +70,21 @@ INGEST_RUNS = {
 def run_ingest(folder: Path, db: str, options: tuple[str, ...]) -> dict:
     """One ``claimtrace ingest`` in a fresh process; articles/s over the wall time, linking included."""
     command = [sys.executable, "-m", "claimtrace.cli", "ingest", str(folder), "--db", db, "--quiet", *options]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"ingest {' '.join(options)} failed: {done.stderr.strip()}")
     added = int(done.stdout.split("added ", 1)[1].split(",", 1)[0])
     return {"seconds": round(seconds, 2), "articles": added, "articles_per_s": round(added / seconds, 3),
-            "summary": done.stdout.strip(), "load_1min": round(os.getloadavg()[0], 1)}
+            "cpu_s_per_article": round(cpu / max(added, 1), 3), "summary": done.stdout.strip(),
+            "load_1min": round(os.getloadavg()[0], 1)}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished descendant: the ingest, its workers, Dask's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -123,8 +131,9 @@ def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Pat
                 for file in work.glob(f"{db.name}*"):
                     file.unlink()
             runs[name].append(result)
-            print(f"ingest {name} round {round_number + 1}: {result['articles_per_s']} articles/s "
-                  f"({result['summary']}; load {result['load_1min']})", file=sys.stderr)
+            print(f"ingest {name} round {round_number + 1}: {result['articles_per_s']} articles/s, "
+                  f"{result['cpu_s_per_article']} CPU-s each ({result['summary']}; load {result['load_1min']})",
+                  file=sys.stderr)
     median = {name: statistics.median(r["articles_per_s"] for r in results) for name, results in runs.items()}
     figures = {
         "ingest_texts": written,
