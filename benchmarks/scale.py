@@ -52,6 +52,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import build_corpus  # noqa: E402  (benchmarks/ingest.py, the corpus of the ingest benchmark)
+from relations import growth_exponent  # noqa: E402  (benchmarks/relations.py: the same exponent)
 
 YEARS_PER_COPY = 50
 NOISE_COSINE = 0.95
@@ -247,17 +248,6 @@ def synthesize(linked: Path, db: Path, size: int, batch: int) -> dict:
                                " JOIN articles a ON a.id = c.article_id WHERE a.linked = 0)")
         claims = connection.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
     return {"articles": size, "claims": claims, "copies": copy - 1}
-
-
-def growth_exponent(costs: dict[int, float]) -> float | None:
-    """Least-squares slope of log(seconds) on log(articles)."""
-    points = [(math.log(n), math.log(s)) for n, s in costs.items() if n > 0 and s > 0]
-    if len(points) < 2:
-        return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    sxx = sum((x - mean_x) ** 2 for x, _ in points)
-    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx, 3) if sxx else None
 
 
 def prebuild_vector_index(db: Path) -> None:
