@@ -71,7 +71,7 @@ def example_text() -> str:
 def example_analysis():
     """The example article analysed with a publication date in March 2022."""
     from claimtrace.pipeline import analyze_article
-    from claimtrace.readers.formats import read_articles
+    from claimtrace.readers import read_articles
 
     (article,) = read_articles(EXAMPLE, published="2022-03-01", outlet="Al Mayadeen English")
     return analyze_article(article)

@@ -88,11 +88,11 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, name, content, messa
     assert "Traceback" not in err
 
 
-def test_missing_path_and_directory(capsys, tmp_path):
+def test_missing_path_and_empty_folder(capsys, tmp_path):
     code, _, err = _run(capsys, "analyze", str(tmp_path / "missing.txt"))
     assert code == 2 and "no such file" in err
     code, _, err = _run(capsys, "analyze", str(tmp_path))
-    assert code == 2 and "is a directory" in err
+    assert code == 2 and "no articles in" in err
 
 
 def test_bad_published_flag(capsys, example_path):

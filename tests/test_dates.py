@@ -15,6 +15,7 @@ import spacy
 
 from claimtrace.errors import InputError
 from claimtrace.extract.dates import find_dates, parse_published
+from claimtrace.model import PartialDate
 
 PUB = "2022-02-16"  # a Wednesday
 
@@ -190,10 +191,16 @@ def test_publication_datetime_and_rfc_dates_are_read():
 
 
 def test_a_bad_publication_date_is_an_input_error(blank):
-    with pytest.raises(InputError, match="not a date"):
+    with pytest.raises(InputError, match="cannot read the date"):
         find_dates(blank("Yesterday troops left."), "not a date at all")
-    with pytest.raises(InputError):
-        find_dates(blank("Yesterday troops left."), "2022")
+
+
+def test_a_publication_date_known_to_the_month_or_year_anchors_no_relative_date(blank):
+    for published in ("2022", "2022-02", PartialDate(2022, 2)):
+        [mention] = find_dates(blank("Yesterday troops left."), published)
+        assert (mention.text, mention.resolved) == ("Yesterday", False)
+    [mention] = find_dates(blank("Yesterday troops left."), PartialDate(2022, 2, 16))
+    assert (mention.value, mention.resolved) == ("2022-02-15", True)
 
 
 def test_an_absurd_publication_year_is_an_input_error(blank):

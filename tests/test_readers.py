@@ -4,7 +4,8 @@ import json
 import pytest
 
 from claimtrace.errors import InputError
-from claimtrace.readers.formats import decode_text, iter_articles, normalize_date, read_articles
+from claimtrace.readers import iter_articles, normalize_date, read_articles
+from claimtrace.readers.formats import decode_text
 
 BODY = "Officials in the region said on Monday that the bridge had been repaired after the storm."
 
@@ -95,11 +96,15 @@ def test_bad_files_raise_one_line_input_errors(tmp_path, name, content, message)
     assert "\n" not in str(info.value)
 
 
-def test_missing_path_and_directory(tmp_path):
+def test_missing_path_and_folder(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_articles(tmp_path / "nope.txt")
-    with pytest.raises(InputError, match="is a directory"):
-        read_articles(tmp_path)
+    assert read_articles(tmp_path) == []
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Title\n" + BODY)
+    (tmp_path / "sub" / "a.txt.meta.json").write_text(json.dumps({"outlet": "Side"}))
+    [article] = read_articles(tmp_path)
+    assert (article.title, article.outlet) == ("Title", "Side")
 
 
 def test_undecodable_bytes_without_detectable_encoding():
@@ -130,13 +135,13 @@ def test_normalize_date_refuses_what_is_not_a_date(value):
 
 
 def test_iter_records_keeps_going_after_a_bad_record(tmp_path):
-    from claimtrace.readers.formats import iter_records
+    from claimtrace.readers.formats import file_records
 
     path = tmp_path / "mixed.jsonl"
     path.write_text(
         json.dumps({"text": BODY}) + "\n{broken\n" + json.dumps({"title": "no text"}) + "\n" + json.dumps({"text": BODY}) + "\n"
     )
-    outcomes = [outcome for _, outcome in iter_records(path)]
+    outcomes = [outcome for _, outcome in file_records(path)]
     assert [type(o).__name__ for o in outcomes] == ["Article", "InputError", "InputError", "Article"]
     with pytest.raises(InputError, match=":2: invalid JSON"):
         read_articles(path)

@@ -11,7 +11,11 @@ recorded in the store; then the link phase runs over every unlinked article.
 
 Because every stored article is committed whole and linking state is a flag
 per article, a run killed at any moment and started again ends with exactly
-what one clean run stores.
+what one clean run stores. Each article's analysis has a time and memory
+budget (:class:`claimtrace.workers.Budget`): past it the article is skipped with
+the reason. The worker processes ignore Ctrl-C and die with the parent
+(:mod:`claimtrace.workers`); an interrupted run stops them and leaves the store
+to resume. Progress counts bytes of input, so its ETA weighs long articles.
 
 Measured (``benchmarks/ingest.py``, ``--jobs 2`` on an otherwise idle 2-core machine, 2026-11-26):
 9.18 articles/s end to end including linking over 4,989 news articles (0.201 CPU-seconds each), and
@@ -37,7 +41,7 @@ from typing import Any, Protocol
 
 from claimtrace.errors import ClaimtraceError, InputError
 from claimtrace.model import Analysis, Article
-from claimtrace.readers.discovery import discover_files, iter_records
+from claimtrace.readers.discovery import UnreadableFolder, discover_files, iter_records
 from claimtrace.store import Store
 
 _WINDOW_PER_JOB = 4  # articles in flight per worker: enough to keep workers busy, bounded memory
@@ -46,24 +50,25 @@ Analyzer = Callable[[Article], Analysis]
 
 
 class IngestProgress(Protocol):
-    """What shows an ingest run's progress: a count of files / articles, and a status per phase."""
+    """What shows an ingest run's progress, counted in bytes of input (so that an ETA weighs a long
+    article by its length) with the articles done alongside, and a status per phase."""
 
-    def counting(self, total: int) -> AbstractContextManager[Any]: ...
-    def advance(self) -> None: ...
-    def grow(self) -> None: ...
+    def counting(self, total_bytes: int) -> AbstractContextManager[Any]: ...
+    def advance(self, size: int, articles: int = 0) -> None: ...
+    def grow(self, size: int) -> None: ...
     def status(self, message: str) -> AbstractContextManager[Any]: ...
 
 
 class SilentProgress:
     """An :class:`IngestProgress` that shows nothing."""
 
-    def counting(self, total: int) -> AbstractContextManager[Any]:
+    def counting(self, total_bytes: int) -> AbstractContextManager[Any]:
         return nullcontext()
 
-    def advance(self) -> None:
+    def advance(self, size: int, articles: int = 0) -> None:
         pass
 
-    def grow(self) -> None:
+    def grow(self, size: int) -> None:
         pass
 
     def status(self, message: str) -> AbstractContextManager[Any]:
@@ -82,6 +87,9 @@ class IngestOptions:
     columns: Mapping[str, str] | None = None
     overrides: Mapping[str, str | None] = field(default_factory=dict)
     progress: IngestProgress | None = None  # what shows the run's progress (default: nothing)
+    encoding: str | None = None  # of every file, instead of the detected one
+    seconds_per_article: float | None = 300.0  # budget: past it the article is skipped with the reason
+    memory_mb_per_process: float | None = 4096.0  # likewise for resident memory (Linux)
 
 
 @dataclass
@@ -105,6 +113,7 @@ class _Item:
     where: str
     article: Article
     content_hash: str
+    weight: int = 0  # bytes of input this item stands for (progress counts bytes)
 
 
 def content_hash(text: str) -> str:
@@ -127,21 +136,25 @@ def ingest(
     options = options or IngestOptions()
     started = time.monotonic()
     summary = IngestSummary()
-    files = list(discover_files(paths))
+    found = list(discover_files(paths))
+    files = [f for f in found if isinstance(f, Path)]
+    for unreadable in (f for f in found if isinstance(f, UnreadableFolder)):
+        _skip(store, unreadable.where, unreadable, summary)
     if options.link:
         from claimtrace.link.embed import ensure_claim_encoder
 
         ensure_claim_encoder(store)  # workers embed claims as they go: with the store's encoder
     progress = options.progress or SilentProgress()
-    with progress.counting(len(files)), _dask_client(options.dask) as client:
+    with progress.counting(sum(_size(f) for f in files)), _dask_client(options.dask) as client:
         items = _new_items(files, store, options, summary, progress)
         if client is not None:
             results = _analyse_on_dask(items, client, analyzer, options)
         else:
-            results = _analyse(items, options.jobs, analyzer, embed=options.link)
+            budget = (options.seconds_per_article, options.memory_mb_per_process)
+            results = _analyse(items, options.jobs, analyzer, embed=options.link, budget=budget)
         for item, outcome in results:
             _record(store, item, outcome, summary)
-            progress.advance()
+            progress.advance(item.weight, articles=1)
     if options.link:
         link_started = time.monotonic()
         with progress.status("linking the new articles across the corpus"):
@@ -168,24 +181,31 @@ def _new_items(
     """Articles not yet stored (nor already queued in this run); skips and duplicates are counted."""
     queued: set[str] = set()
     for path in files:
-        count = 0
-        for where, outcome in iter_records(path, options.columns, options.overrides):
-            count += 1
-            if count > 1:
-                progress.grow()
+        size, weighed = _size(path), 0
+        for where, outcome in iter_records(path, options.columns, options.overrides, options.encoding):
+            weight = len(outcome.text.encode("utf-8", "replace")) if isinstance(outcome, Article) else 0
+            weighed += weight
+            if weighed > size:  # decompressed, or text longer than its file: the total was too low
+                progress.grow(weighed - size)
+                size = weighed
             if isinstance(outcome, InputError):
                 _skip(store, where, outcome, summary)
-                progress.advance()
                 continue
             digest = content_hash(outcome.text)
             if digest in queued or store.has_hash(digest):
                 summary.duplicates += 1
-                progress.advance()
+                progress.advance(weight)
                 continue
             queued.add(digest)
-            yield _Item(where, outcome, digest)
-        if count == 0:
-            progress.advance()
+            yield _Item(where, outcome, digest, weight)
+        progress.advance(size - weighed)  # markup, metadata and bad records: read, nothing to analyse
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _skip(store: Store, where: str, error: Exception, summary: IngestSummary) -> None:
@@ -226,28 +246,37 @@ class _Analysed:
     story_vector: Any = None  # the article's story embedding, likewise
 
 
+Limits = tuple[float | None, float | None]  # (seconds, resident MB) per article
+
+
 def _analyse(
-    items: Iterator[_Item], jobs: int, analyzer: Analyzer | None, embed: bool = False
+    items: Iterator[_Item], jobs: int, analyzer: Analyzer | None, embed: bool = False,
+    budget: Limits = (None, None),
 ) -> Iterator[tuple[_Item, _Analysed | Exception]]:
     if jobs <= 1:
         analyze = analyzer
         for item in items:
             analyze = analyze or _default_analyzer()  # loaded only when there is something new
-            yield item, _analysed(analyze, item.article, embed)
+            yield item, _analysed(analyze, item.article, embed, budget)
         return
-    yield from _analyse_in_pool(items, jobs, embed)
+    yield from _analyse_in_pool(items, jobs, embed, budget)
 
 
 def _default_analyzer() -> Analyzer:
+    from claimtrace.geo import load_gazetteer
     from claimtrace.nlp import load_pipeline
     from claimtrace.pipeline import analyze_article
 
     load_pipeline()  # fail early, with one line, when the model is missing
+    load_gazetteer()  # built on the first run: not inside an article's time budget
     return analyze_article
 
 
-def _analysed(analyze: Analyzer, article: Article, embed: bool) -> _Analysed | Exception:
-    outcome = _safely(analyze, article)
+def _analysed(analyze: Analyzer, article: Article, embed: bool, budget: Limits = (None, None)) -> _Analysed | Exception:
+    from claimtrace.workers import Budget
+
+    with Budget(*budget):
+        outcome = _safely(analyze, article)
     if isinstance(outcome, Exception):
         return outcome
     if not embed:
@@ -310,7 +339,7 @@ def _analyse_chunk(articles: list[Article], embed: bool, analyzer: Analyzer | No
 
 
 def _analyse_in_pool(
-    items: Iterator[_Item], jobs: int, embed: bool
+    items: Iterator[_Item], jobs: int, embed: bool, budget: Limits = (None, None)
 ) -> Iterator[tuple[_Item, _Analysed | Exception]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -322,11 +351,15 @@ def _analyse_in_pool(
 
     if not (model_path() / "config.cfg").is_file():
         raise ClaimtraceError(f"no trained pipeline at {model_path()} (set CLAIMTRACE_MODEL or reinstall claimtrace)")
+    from claimtrace.geo import load_gazetteer
+
+    load_gazetteer()  # built once here on the first run, not by every worker inside an article's budget
     # spawn: workers start clean instead of inheriting the parent's open store and threads
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[_Item, Any]] = deque()
     # an executor, unlike multiprocessing.Pool, fails instead of hanging when a worker is killed (OOM)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(embed,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,
+                               initargs=(embed, budget, os.getpid()))
     try:
         for item in itertools.chain([first], items):
             while len(pending) >= jobs * _WINDOW_PER_JOB:
@@ -335,9 +368,19 @@ def _analyse_in_pool(
         while pending:
             yield _finished(*pending.popleft())
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # interrupted: do not finish queued analyses first
+        _stop_workers(pool)  # interrupted: neither finish the queued analyses nor wait for running ones
         raise
     pool.shutdown()
+
+
+def _stop_workers(pool: Any) -> None:
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
 
 
 def _finished(item: _Item, future: Any) -> tuple[_Item, _Analysed | Exception]:
@@ -362,14 +405,18 @@ class _WorkerFailure:
 
 _worker_error: str | None = None
 _worker_embeds = False
+_worker_budget: Limits = (None, None)
 
 
-def _worker_start(embed: bool) -> None:
-    global _worker_error, _worker_embeds
+def _worker_start(embed: bool, budget: Limits = (None, None), parent: int | None = None) -> None:
+    global _worker_error, _worker_embeds, _worker_budget
+    from claimtrace.workers import start_worker
+
+    start_worker(parent)  # Ctrl-C is the parent's to handle; die with the parent
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("CLAIMTRACE_THREADS", "1")
-    _worker_embeds = embed
+    _worker_embeds, _worker_budget = embed, budget
     try:
         from claimtrace.nlp import load_pipeline
 
@@ -383,7 +430,7 @@ def _worker_analyse(article: Article) -> _Analysed | Exception | _WorkerFailure:
         return _WorkerFailure(_worker_error)
     from claimtrace.pipeline import analyze_article
 
-    outcome = _analysed(analyze_article, article, _worker_embeds)
+    outcome = _analysed(analyze_article, article, _worker_embeds, _worker_budget)
     # exceptions with unpicklable state would break the pool: send a plain one back
     return InputError(str(outcome)) if isinstance(outcome, Exception) else outcome
 

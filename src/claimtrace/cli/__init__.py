@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError
+from claimtrace.sanitize import for_terminal
 
 COMMAND_MODULES = ("analyze", "corpus")
 
@@ -36,13 +38,30 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in the interpreter's exit
+        return status
     except ClaimtraceError as exc:
-        print(f"claimtrace: error: {exc}", file=sys.stderr)
+        print(f"claimtrace: error: {for_terminal(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("claimtrace: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # writing the output failed (a full disk, a closed terminal)
+        _silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "output: "
+        print(f"claimtrace: error: {for_terminal(where)}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -18,10 +20,12 @@ from typing import Any
 
 from claimtrace.model import SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
+from claimtrace.sanitize import for_terminal
 from claimtrace.store import DB_VARIABLE, DEFAULT_DB, ClaimFilter, Store, default_location, open_store
 from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
+MAX_COUNT = 10**9  # limits and job counts above this are typing mistakes (and overflow SQLite's integers)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +72,7 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _db_argument(parser)
-    parser.add_argument("--jobs", type=_positive_int, default=2, help="processes for analysis (default: 2)")
+    parser.add_argument("--jobs", type=_job_count, default=2, help="processes for analysis (default: 2)")
     parser.add_argument(
         "--dask", metavar="SCHEDULER",
         help="analyse on a Dask cluster instead: local:N (N local workers) or tcp://HOST:PORT",
@@ -76,6 +80,11 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk-size", type=_positive_int, metavar="N", help="articles per Dask task (default: 8)")
     parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--encoding", help="the encoding of every file (default: detected)")
+    parser.add_argument("--max-seconds", type=_positive_int, default=300, metavar="S",
+                        help="time budget per article; past it the article is skipped (default: 300)")
+    parser.add_argument("--max-memory", type=_positive_int, default=4096, metavar="MB",
+                        help="memory budget per analysis process; past it the article is skipped (default: 4096)")
     described = {"outlet": "outlet name", "published": "publication date (YYYY-MM-DD)", "url": "URL"}
     for name, what in described.items():
         parser.add_argument(f"--{name}", help=f"{what} of every article (overrides files and sidecars)")
@@ -89,10 +98,20 @@ def _register_claims(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--about", metavar="ENTITY", help="canonical name of an entity in the claim (any case)")
     parser.add_argument("--place", metavar="NAME", help="a place named in the claim")
     parser.add_argument("--source-kind", choices=SOURCE_KINDS, help="kind of source")
+    parser.add_argument("--source", metavar="NAME", help="words of the source's text or canonical name (any case)")
     parser.add_argument("--since", metavar="DATE", help="claims about (else published) on or after DATE")
     parser.add_argument("--until", metavar="DATE", help="claims about (else published) on or before DATE")
     parser.add_argument("--search", metavar="TEXT", help="full-text search in claim content and source (FTS5)")
     parser.add_argument("--limit", type=_positive_int, default=100, help="at most this many (default: 100)")
+
+
+def _job_count(value: str) -> int:
+    """A number of analysis processes: each loads the pipeline (about 0.5 GB), so a few per core."""
+    number = _positive_int(value)
+    most = 4 * (os.cpu_count() or 1)
+    if number > most:
+        raise argparse.ArgumentTypeError(f"must be at most {most} (four per core): {number}")
+    return number
 
 
 def _positive_int(value: str) -> int:
@@ -102,6 +121,8 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {number}")
+    if number > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT:,}: {value}")
     return number
 
 
@@ -120,6 +141,9 @@ def run_ingest(args: argparse.Namespace) -> int:
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
         progress=RichProgress() if progress_wanted(args.quiet) else None,
+        encoding=args.encoding,
+        seconds_per_article=args.max_seconds,
+        memory_mb_per_process=args.max_memory,
     )
     if args.published:
         normalize_date(args.published, "--published")
@@ -127,17 +151,37 @@ def run_ingest(args: argparse.Namespace) -> int:
         from claimtrace.cluster import parse_scheduler
 
         parse_scheduler(args.dask)  # a malformed scheduler is one line before anything is opened
-    store = open_store(args.db)
+    store_location = args.db or default_location()
+    store = open_store(store_location)
     try:
-        with _dask_client(args.dask, show_dashboard=options.progress is not None) as client:
+        with _sigterm_as_interrupt(), _dask_client(args.dask, show_dashboard=options.progress is not None) as client:
             options.dask = client
             summary = ingest(args.paths, store, options)
+    except KeyboardInterrupt:
+        print(f"claimtrace: interrupted; every article analysed so far is stored: run the same command again "
+              f"to finish (claimtrace errors --db {for_terminal(store_location)} lists what was skipped)",
+              file=sys.stderr)
+        return 130
     finally:
         store.close()
     print(summary.line())
     if summary.skipped:
-        print(f"see the reasons with: claimtrace errors --db {args.db or default_location()}", file=sys.stderr)
+        print(f"see the reasons with: claimtrace errors --db {for_terminal(store_location)}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops ingest the way Ctrl-C does: workers stopped, the store left to resume."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _dask_client(scheduler: str | None, show_dashboard: bool) -> AbstractContextManager[Any]:
@@ -160,7 +204,7 @@ def _dask_client(scheduler: str | None, show_dashboard: bool) -> AbstractContext
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return open_store(args.db, create=False)
+    return open_store(args.db, create=False, readonly=True)
 
 
 def run_errors(args: argparse.Namespace) -> int:
@@ -198,7 +242,7 @@ def _relations_text(relations: list[dict[str, Any]]) -> str:
 
 def run_claims(args: argparse.Namespace) -> int:
     filters = ClaimFilter(
-        about=args.about, place=args.place, source_kind=args.source_kind,
+        about=args.about, place=args.place, source_kind=args.source_kind, source=args.source,
         since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until", last=True),
         search=args.search, limit=args.limit,
     )
@@ -309,23 +353,25 @@ def _write_csv(rows: list[dict[str, Any]], default_fields: list[str]) -> None:
 
 
 def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    return for_terminal(value) if isinstance(value, str) and sys.stdout.isatty() else value
 
 
 def _print_table(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    table = Table(title=Text(for_terminal(title)), show_lines=False)
     for _, header in columns:
         table.add_column(header, overflow="fold")
     for row in rows:
-        table.add_row(*(_shown(row.get(key)) for key, _ in columns))
+        table.add_row(*(Text(for_terminal(_shown(row.get(key)))) for key, _ in columns))  # never markup
     console = Console()
     if not console.is_terminal:  # piped to a file or pager: do not fold cells at 80 columns
         console = Console(width=200)
     if not rows:
-        console.print(f"{title}: none")
+        console.print(Text(for_terminal(f"{title}: none")))
         return
     console.print(table)
 

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import AbstractContextManager
 from typing import Any
 
 
 class RichProgress:
-    """An :class:`~claimtrace.ingest.IngestProgress` drawn with rich on stderr."""
+    """An :class:`~claimtrace.ingest.IngestProgress` drawn with rich on stderr: a bar over the bytes of
+    input (its ETA weighs a long article by its length), the articles done and their rate."""
 
     def __init__(self) -> None:
-        self._total = 0
+        self._total = 1
+        self._articles = 0
+        self._started = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
 
-    def counting(self, total: int) -> RichProgress:
-        self._total = total
+    def counting(self, total_bytes: int) -> RichProgress:
+        self._total = max(total_bytes, 1)
         return self
 
     def __enter__(self) -> RichProgress:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
+            DownloadColumn,
             Progress,
             TextColumn,
             TimeElapsedColumn,
@@ -31,23 +35,24 @@ class RichProgress:
         )
 
         self._bar = Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("ingest"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[articles]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=Console(stderr=True), transient=False,
         )
         self._bar.__enter__()
-        self._task = self._bar.add_task("ingest", total=self._total, rate="")
+        self._started = time.monotonic()
+        self._task = self._bar.add_task("ingest", total=self._total, articles="")
         return self
 
-    def advance(self) -> None:
+    def advance(self, size: int, articles: int = 0) -> None:
+        self._articles += articles
         if self._bar is not None:
-            self._bar.advance(self._task)
-            speed = self._bar.tasks[0].speed
-            self._bar.update(self._task, rate=f"{speed:.1f} articles/s" if speed else "")
+            rate = self._articles / max(time.monotonic() - self._started, 1e-6)
+            self._bar.update(self._task, advance=max(size, 0), articles=f"{self._articles} articles, {rate:.1f}/s")
 
-    def grow(self) -> None:
+    def grow(self, size: int) -> None:
+        self._total += max(size, 0)
         if self._bar is not None:
-            self._total += 1
             self._bar.update(self._task, total=self._total)
 
     def __exit__(self, *exc: object) -> None:

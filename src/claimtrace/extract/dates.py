@@ -61,9 +61,9 @@ from functools import lru_cache
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from claimtrace.errors import InputError
 from claimtrace.extract.doctext import doc_text
 from claimtrace.model import DateMention, PartialDate
+from claimtrace.readers.formats import normalize_date
 
 # --- vocabulary -------------------------------------------------------------
 
@@ -595,26 +595,16 @@ def _joinable(first: _Candidate, second: _Candidate, text: str) -> bool:
 
 
 def parse_published(published: PartialDate | str | None) -> dt.date | None:
-    """The day relative dates are resolved against: a :class:`PartialDate` known to the day, or an
-    ISO 8601 (or RFC 2822-like) string; None stays None, and so does a date known only to the month
-    or the year (relative expressions then stay unresolved).
-
-    Raises :class:`InputError` when the string is not a full date.
+    """The day relative dates are resolved against: the publication date when it is known to the
+    day; None for None and for a date known only to the month or the year (relative expressions then
+    stay unresolved). A string is read by :func:`claimtrace.readers.normalize_date`, which raises
+    :class:`InputError` when it is not a date.
     """
-    if isinstance(published, PartialDate):
-        return published.as_date()
-    if published is None or not str(published).strip():
-        return None
-    text = str(published).strip()
-    try:
-        parsed = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        parsed = _dateparser_parse(text, None, require_full=True)
-    if parsed is None:
-        raise InputError(f"the publication date {published!r} is not a date (expected e.g. 2022-02-16)")
-    if not 1000 <= parsed.year <= 9000:
-        raise InputError(f"the publication date {published!r} is out of range (years 1000 to 9000)")
-    return parsed
+    if isinstance(published, str):
+        if not published.strip():
+            return None
+        published = normalize_date(published, "the publication date")
+    return published.as_date() if published is not None else None
 
 
 def _dateparser_parse(text: str, base: dt.date | None, *, require_full: bool) -> dt.date | None:

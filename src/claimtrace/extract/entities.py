@@ -48,7 +48,8 @@ by exact name; of the 8 definite descriptions linked over all splits, 5 right.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -319,32 +320,112 @@ def _whole_of(mention: _Mention, group: _Group) -> bool:
     return all(_contains(mention.words, m.words, suffix_only=False) for m in group.names)
 
 
-def _find_group(mention: _Mention, groups: list[_Group], declared: dict[str, _Group]) -> _Group | None:
-    key = _alternative(mention.key)
-    for group in groups:  # the same name is the same referent whatever the NER label says
-        if key in group.keys:
-            return group
+class _GroupIndex:
+    """The groups built so far with look-ups by key, letters and word, so that finding a mention's
+    group costs about the number of groups sharing a word with it, not the number of groups.
+
+    Each look-up returns groups in creation order, like a scan of the list would.
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self._order: dict[int, int] = {}  # id(group) -> creation rank
+        self._by_key: dict[str, _Group] = {}
+        # key -> {id(group): group} in creation order (a dict: groups compare by value, not identity)
+        self._by_letters: dict[str, dict[int, _Group]] = defaultdict(dict)  # initials, declared acronyms
+        self._by_acronym: dict[str, dict[int, _Group]] = defaultdict(dict)  # letters of acronym names
+        self._by_word: dict[str, dict[int, _Group]] = defaultdict(dict)
+        self._forms: dict[int, set[tuple[str, ...]]] = defaultdict(set)  # distinct word tuples per group
+        self._named: set[int] = set()  # groups with a name that is not an acronym
+
+    def new(self) -> _Group:
+        group = _Group()
+        self._order[id(group)] = len(self.groups)
+        self.groups.append(group)
+        return group
+
+    def add(self, group: _Group, mention: _Mention) -> None:
+        group.add(mention)
+        self._by_key.setdefault(_alternative(mention.key), group)
+        if len(mention.words) > 1:
+            self._note(self._by_letters, initials(mention.text), group)
+        if mention.acronym:
+            self._note(self._by_acronym, acronym_letters(mention.text), group)
+        else:
+            self._named.add(id(group))
+        if mention.words not in self._forms[id(group)]:
+            self._forms[id(group)].add(mention.words)
+            for word in set(mention.words):
+                self._note(self._by_word, word, group)
+
+    def declare(self, letters: str, group: _Group) -> None:
+        group.acronyms.add(letters)
+        self._note(self._by_letters, letters, group)
+
+    @staticmethod
+    def _note(index: dict[str, dict[int, _Group]], key: str, group: _Group) -> None:
+        index[key].setdefault(id(group), group)
+
+    def only_acronyms(self, group: _Group) -> bool:
+        return id(group) not in self._named
+
+    def forms(self, group: _Group) -> set[tuple[str, ...]]:
+        return self._forms[id(group)]
+
+    def by_key(self, key: str) -> _Group | None:
+        return self._by_key.get(key)
+
+    def by_letters(self, letters: str) -> list[_Group]:
+        return list(self._by_letters.get(letters, {}).values())
+
+    def by_acronym(self, letters: str) -> list[_Group]:
+        return list(self._by_acronym.get(letters, {}).values())
+
+    def sharing_words(self, words: Iterable[str]) -> list[_Group]:
+        found = {key: g for word in words for key, g in self._by_word.get(word, {}).items()}
+        return sorted(found.values(), key=lambda g: self._order[id(g)])
+
+
+def _part_of(mention: _Mention, group: _Group, forms: set[tuple[str, ...]]) -> bool:
+    """The mention is a shorter part of one of the group's names (surname, end of an org name)."""
+    if mention.label == "LOC" or not _compatible(mention, group):
+        return False
+    return any(_contains(words, mention.words, suffix_only=not group.person) for words in forms)
+
+
+def _whole_of(mention: _Mention, group: _Group, forms: set[tuple[str, ...]]) -> bool:
+    """Every name of a person group is a part of the (longer) mention ("Putin" before "Vladimir Putin")."""
+    if not (mention.label == "PER" and group.person):
+        return False
+    return all(_contains(mention.words, words, suffix_only=False) for words in forms)
+
+
+def _find_group(mention: _Mention, index: _GroupIndex, declared: dict[str, _Group]) -> _Group | None:
+    same = index.by_key(_alternative(mention.key))
+    if same is not None:  # the same name is the same referent whatever the NER label says
+        return same
     if is_acronym(mention.text):
         letters = acronym_letters(mention.text)
         if letters in declared and _compatible(mention, declared[letters]):
             return declared[letters]
-        matches = [g for g in groups if not g.person and mention.label != "PER" and (letters in g.initials or letters in g.acronyms)]
+        matches = [g for g in index.by_letters(letters) if not g.person and mention.label != "PER"]
         if len(matches) == 1:
             return matches[0]
     elif len(mention.words) > 1 and mention.label != "PER":
         own = initials(mention.text)
-        matches = [g for g in groups if not g.person and all(m.acronym for m in g.names)
-                   and any(acronym_letters(m.text) == own for m in g.names)]
+        matches = [g for g in index.by_acronym(own) if not g.person and index.only_acronyms(g)]
         if len(matches) == 1:
             return matches[0]
-    return _by_parts(mention, groups)
+    return _by_parts(mention, index)
 
 
-def _by_parts(mention: _Mention, groups: list[_Group]) -> _Group | None:
-    wider = [g for g in groups if _part_of(mention, g)]
+def _by_parts(mention: _Mention, index: _GroupIndex) -> _Group | None:
+    if not mention.words:
+        return None
+    wider = [g for g in index.sharing_words(mention.words[:1]) if _part_of(mention, g, index.forms(g))]
     if wider:
         return max(wider, key=lambda g: g.last_start)  # the most recent one
-    narrower = [g for g in groups if _whole_of(mention, g)]
+    narrower = [g for g in index.sharing_words(mention.words) if _whole_of(mention, g, index.forms(g))]
     return narrower[0] if len(narrower) == 1 else None
 
 
@@ -360,20 +441,19 @@ def _declared_acronyms(text: str, mentions: list[_Mention]) -> dict[str, int]:
 
 def _group_mentions(text: str, mentions: list[_Mention]) -> list[_Group]:
     declared_at = _declared_acronyms(text, mentions)
+    declared_by_position: dict[int, list[str]] = defaultdict(list)
+    for letters, at in declared_at.items():
+        declared_by_position[at].append(letters)
     declared: dict[str, _Group] = {}
-    groups: list[_Group] = []
-    for index, mention in enumerate(mentions):
-        group = _find_group(mention, groups, declared)
-        if group is None:
-            group = _Group()
-            groups.append(group)
-        group.add(mention)
-        for letters, at in declared_at.items():
-            if at == index:
-                declared[letters] = group
-                group.acronyms.add(letters)
+    groups = _GroupIndex()
+    for position, mention in enumerate(mentions):
+        group = _find_group(mention, groups, declared) or groups.new()
+        groups.add(group, mention)
+        for letters in declared_by_position.get(position, []):
+            declared[letters] = group
+            groups.declare(letters, group)
     _add_missed_acronyms(text, mentions, declared)
-    return groups
+    return groups.groups
 
 
 def _add_missed_acronyms(text: str, mentions: list[_Mention], declared: dict[str, _Group]) -> None:

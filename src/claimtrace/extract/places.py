@@ -29,10 +29,13 @@ pipeline, toponym F1 0.858 / 0.852 and accuracy 0.875 / 0.883 on the matches.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -248,6 +251,53 @@ class Context:
         total = sum(self.countries.values())
         return self.countries[cc] / total if cc and total else 0.0
 
+    @cached_property
+    def nearby(self) -> NearbyAnchors:
+        """The anchors indexed by position (built once, after the votes that fill ``anchors``)."""
+        return NearbyAnchors(self.anchors)
+
+
+class NearbyAnchors:
+    """The article's anchors on a k-d tree of unit vectors: the nearest one in O(log n), not O(n).
+
+    One point per distinct place, with the mention indices that anchor it. A candidate is never its
+    own anchor, nor is the place anchored only by the candidate's own mention; since a mention has
+    one winner, at most two points are excluded and the three nearest suffice.
+    """
+
+    def __init__(self, anchors: list[tuple[int, Candidate]]) -> None:
+        by_row: dict[int, tuple[Candidate, set[int]]] = {}
+        for index, place in anchors:
+            by_row.setdefault(place.rowid, (place, set()))[1].add(index)
+        self._places = [place for place, _ in by_row.values()]
+        self._indices = [indices for _, indices in by_row.values()]
+        self._tree: Any = None
+        if len(self._places) > _SCAN_AT_MOST:
+            from scipy.spatial import cKDTree
+
+            self._tree = cKDTree([_unit_vector(p.lat, p.lon) for p in self._places])
+
+    def nearest_km(self, candidate: Candidate, index: int) -> float | None:
+        """Distance to the nearest anchor other than the candidate itself and its own mention's."""
+        if self._tree is None:  # a few anchors: a scan is cheaper than a tree, with the same answer
+            positions: Any = range(len(self._places))
+        else:
+            _, positions = self._tree.query(_unit_vector(candidate.lat, candidate.lon), k=3)
+        distances = [
+            distance_km(candidate.lat, candidate.lon, self._places[p].lat, self._places[p].lon)
+            for p in positions
+            if self._places[p].rowid != candidate.rowid and self._indices[p] != {index}
+        ]
+        return min(distances, default=None)
+
+
+_SCAN_AT_MOST = 32  # anchors up to which a scan beats building a k-d tree
+
+
+def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
 
 def _prior(candidate: Candidate) -> float:
     weight = WEIGHTS["admin2_population"] if candidate.feature == "admin2" else WEIGHTS["population"]
@@ -319,14 +369,10 @@ def score(candidate: Candidate, mention: Mention, index: int, context: Context) 
 def _proximity_bonus(candidate: Candidate, index: int, context: Context) -> float:
     if candidate.feature in ("country", "continent", "region", "natural"):
         return 0.0
-    near = 0.0
-    for other_index, anchor in context.anchors:
-        if other_index == index or anchor.rowid == candidate.rowid:
-            continue
-        km = distance_km(candidate.lat, candidate.lon, anchor.lat, anchor.lon)
-        if km < PROXIMITY_KM:
-            near = max(near, WEIGHTS["proximity"] * (1 - km / PROXIMITY_KM))
-    return near
+    km = context.nearby.nearest_km(candidate, index)
+    if km is None or km >= PROXIMITY_KM:
+        return 0.0
+    return WEIGHTS["proximity"] * (1 - km / PROXIMITY_KM)
 
 
 def _to_place(mention: Mention, ranked: list[tuple[float, Candidate]]) -> Place:
@@ -394,16 +440,25 @@ def resolve(text: str, mentions: list[Mention], extra_demonyms: list[str] | None
 
 
 def _guess_unknown(places: list[Place], mentions: list[Mention]) -> None:
-    towns = [p for p in places if p.feature in ("city", "admin2") and p.lat is not None]
+    towns = sorted((p for p in places if p.feature in ("city", "admin2") and p.lat is not None),
+                   key=lambda t: t.start)
+    starts = [t.start for t in towns]
     fallback = _home_place(places)
     for place, mention in zip(places, mentions, strict=True):
         if place.lat is not None or mention.demonym:
             continue
         # the town mentioned closest in the text: local news name the street next to its town
-        home = min(towns, key=lambda t: abs(t.start - place.start)) if towns else fallback
+        home = _closest_town(towns, starts, place.start) if towns else fallback
         if home is not None:
             place.lat, place.lon, place.country, place.feature = home.lat, home.lon, home.country, home.feature
             place.confidence = 0.1
+
+
+def _closest_town(towns: list[Place], starts: list[int], start: int) -> Place:
+    """The town whose mention starts closest to ``start`` (the earlier one on ties), by bisection."""
+    at = bisect.bisect_left(starts, start)
+    near = [i for i in (at - 1, at) if 0 <= i < len(towns)]
+    return min((towns[i] for i in near), key=lambda t: abs(t.start - start))
 
 
 def _home_place(places: list[Place]) -> Place | None:

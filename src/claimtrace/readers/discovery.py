@@ -1,4 +1,5 @@
-"""Finding articles: files under folders, with their sidecar metadata and overrides applied.
+"""The one reading path of ``analyze`` and ``ingest``: files under folders → articles with their
+sidecar metadata and overrides applied.
 
 ``discover_files`` walks folders (recursively, sorted, hidden files left out); ``iter_records`` reads
 one file's records with :mod:`claimtrace.readers.formats` and adds metadata (file fields < sidecar
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimtrace.errors import InputError
-from claimtrace.model import Article
+from claimtrace.model import Article, PartialDate
 from claimtrace.readers import formats as readers
 
 METADATA_FIELDS = ("title", "outlet", "published", "url")
@@ -26,21 +27,69 @@ SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
 
 
-def discover_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and readable files under folders named (recursively, sorted, hidden ones left out)."""
+class UnreadableFolder(InputError):
+    """A folder that could not be listed: recorded as a skip like any other input left out."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: cannot list the folder ({reason})")
+        self.where = where
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    columns: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | PartialDate | None] | None = None,
+    encoding: str | None = None,
+) -> Iterator[tuple[str, Article | InputError]]:
+    """Every record of the files and folders ``paths`` as (where, article or the reason it is bad);
+    a folder that cannot be listed is one such reason."""
+    for path in discover_files(paths):
+        if isinstance(path, UnreadableFolder):
+            yield path.where, path
+        else:
+            yield from iter_records(path, columns, overrides, encoding)
+
+
+def iter_articles(
+    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | PartialDate | None
+) -> Iterator[Article]:
+    """The articles of a file or a folder, with metadata; the first bad record raises its InputError."""
+    for _, outcome in read_paths([path], columns, overrides):
+        if isinstance(outcome, InputError):
+            raise outcome
+        yield outcome
+
+
+def read_articles(path: str | Path, **overrides: str | PartialDate | None) -> list[Article]:
+    """All articles of a file or a folder, with non-None ``overrides`` replacing their metadata."""
+    return list(iter_articles(path, **overrides))
+
+
+def discover_files(paths: Iterable[str | Path]) -> Iterator[Path | UnreadableFolder]:
+    """Files named, and files under folders named (recursively, sorted, hidden ones left out); a
+    folder that cannot be listed is yielded as an :class:`UnreadableFolder` for the caller to record."""
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
+            unreadable: list[OSError] = []
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unreadable.append):
+                yield from _unreadable(unreadable, dirpath)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     candidate = Path(dirpath) / name
                     if not name.startswith(".") and not _is_sidecar(candidate):
                         yield candidate
+            yield from _unreadable(unreadable, path)
         else:
             yield path
+
+
+def _unreadable(errors: list[OSError], fallback: str | Path) -> Iterator[UnreadableFolder]:
+    while errors:
+        error = errors.pop(0)
+        yield UnreadableFolder(str(error.filename or fallback), error.strerror or str(error))
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -48,11 +97,14 @@ def _is_sidecar(path: Path) -> bool:
 
 
 def iter_records(
-    path: Path, columns: Mapping[str, str] | None = None, overrides: Mapping[str, str | None] | None = None
+    path: Path,
+    columns: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | PartialDate | None] | None = None,
+    encoding: str | None = None,
 ) -> Iterator[tuple[str, Article | InputError]]:
     """Each record of one file as (where, article or the reason it is bad).
 
-    Like :func:`readers.iter_records` (a bad record does not stop the file),
+    Like :func:`readers.file_records` (a bad record does not stop the file),
     with sidecar metadata and overrides applied and whole-file errors yielded
     instead of raised.
     """
@@ -63,7 +115,7 @@ def iter_records(
         suffix = readers.format_suffix(path)
         if suffix not in readers.SUPPORTED_SUFFIXES and path.suffix.lower() not in ("", ".gz"):
             raise InputError(f"{path}: unsupported file type '{path.suffix}'")
-        for where, outcome in readers.iter_records(path, columns):
+        for where, outcome in readers.file_records(path, columns, encoding):
             yield where, outcome if isinstance(outcome, InputError) else _with_metadata(outcome, metadata)
     except InputError as exc:
         yield str(path), exc

@@ -8,7 +8,9 @@ Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
 - ``.csv``: one article per row (header names, or a column mapping).
 
 Records carry ``title``, ``text``, ``published``, ``outlet``, ``url``. Every
-problem a user can cause raises :class:`InputError` with one clear line.
+problem a user can cause raises :class:`InputError` with one clear line. Files
+are found, and metadata added, by :mod:`claimtrace.readers.discovery`, the one
+reading path of ``analyze`` and ``ingest``.
 """
 
 from __future__ import annotations
@@ -34,36 +36,35 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 Record = tuple[str, Article | InputError]
 
 
-def read_articles(path: str | Path, **overrides: str | None) -> list[Article]:
-    """All articles in one file, with non-None ``overrides`` replacing file metadata."""
-    return list(iter_articles(path, **overrides))
-
-
-def iter_articles(
-    path: str | Path, columns: Mapping[str, str] | None = None, **overrides: str | None
-) -> Iterator[Article]:
-    """Yield the articles of one file; the first bad record raises its InputError."""
-    for _, outcome in iter_records(path, columns):
-        if isinstance(outcome, InputError):
-            raise outcome
-        yield _apply_overrides(outcome, overrides)
-
-
-def iter_records(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+def file_records(
+    path: str | Path, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
     """Each record of one file as (where, article or the reason it is bad).
 
     A bad record of a JSON, JSON Lines or CSV file does not stop the records
-    after it; a problem with the whole file (missing, binary, unparsable)
-    raises InputError. ``columns`` maps our field names to CSV headers.
+    after it; a problem with the whole file (missing, binary, unparsable,
+    unreadable) raises InputError. ``columns`` maps our field names to CSV
+    headers; ``encoding`` overrides the detected one.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory (analyze takes files; use 'claimtrace ingest' for folders)")
-    data = read_bytes(path)
-    reader = _READERS.get(format_suffix(path), _read_txt)
-    yield from reader(path, data, columns)
+        raise InputError(f"{path}: is a directory")
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    yield from records_from_bytes(data, path, format_suffix(path), columns, encoding)
+
+
+def records_from_bytes(
+    data: bytes, name: str | Path, suffix: str = ".txt", columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+) -> Iterator[Record]:
+    """The records of data read elsewhere (standard input, a fetched page) in the format of ``suffix``."""
+    reader = _READERS.get(suffix, _read_txt)
+    yield from reader(Path(name), data, columns, encoding)
 
 
 def format_suffix(path: Path) -> str:
@@ -90,30 +91,105 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode_text(data: bytes, name: str | Path = "input") -> str:
-    """Decode bytes as UTF-8, else as the detected encoding; reject empty and binary data."""
+def decode_text(data: bytes, name: str | Path = "input", encoding: str | None = None) -> str:
+    """Decode a file's bytes: ``encoding`` when given, else by its byte-order mark, as UTF-8, as UTF-16
+    without a mark (the pattern of its zero bytes), else the most plausible of the encodings
+    charset-normalizer proposes. Empty and binary data, and text no encoding makes plausible, raise
+    InputError. Lone surrogates and control characters are left to :func:`claimtrace.sanitize.clean_text`.
+    """
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192] and not _is_utf16(data):
+    if encoding:
+        return _decode_as(data, encoding, name)
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return _decode_as(data, codec, name)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return _most_plausible(data, name)
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_MAX_CHAOS = 0.4  # charset-normalizer's mess ratio above which no decoding is plausible text
+
+
+def _decode_as(data: bytes, encoding: str, name: str | Path) -> str:
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding '{encoding}'") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid {encoding} (byte {exc.start}); try another --encoding") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: nearly every character of Latin text has a zero high
+    byte, and no low byte is zero."""
+    sample = data[:4096] if len(data) % 2 == 0 else b""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    codec = ("utf-16-be" if even >= 0.7 * half and odd == 0
+             else "utf-16-le" if odd >= 0.7 * half and even == 0 else None)
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _most_plausible(data: bytes, name: str | Path) -> str:
+    """The decoding with the least mess (charset-normalizer's measure), then the fewest characters
+    outside Western European text (what cp1252 can encode), then cp1252 first: short English text
+    with a few accents fits many single-byte code pages equally well by mess alone."""
     from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
 
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{name}: not valid UTF-8 and its encoding could not be detected")
-    return str(best)
+    candidates: dict[str, str] = {}
+    for codec in ("cp1252", *(match.encoding for match in from_bytes(data))):
+        try:
+            candidates.setdefault(codec, data.decode(codec))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    scored = sorted(
+        (mess_ratio(text, maximum_threshold=1.0) + 0.1 * _unusual_share(text), order, text)
+        for order, text in enumerate(candidates.values())
+    )
+    if not scored or scored[0][0] > _MAX_CHAOS:
+        raise InputError(f"{name}: not valid UTF-8 and no encoding makes it plausible text (try --encoding)")
+    return scored[0][2]
 
 
-def _is_utf16(data: bytes) -> bool:
-    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+def _unusual_share(text: str) -> float:
+    """The share of non-ASCII characters that Western European text (cp1252) does not have."""
+    foreign = [ch for ch in text if not ch.isascii()]
+    if not foreign:
+        return 0.0
+    return sum(1 for ch in foreign if not _in_cp1252(ch)) / len(foreign)
 
 
-def _read_txt(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
-    text = decode_text(data, path)
+def _in_cp1252(ch: str) -> bool:
+    try:
+        ch.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_txt(
+    path: Path, data: bytes, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
+    text = decode_text(data, path, encoding)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -124,10 +200,12 @@ def _read_txt(path: Path, data: bytes, columns: Mapping[str, str] | None = None)
     yield str(path), Article(text=body, title=title or None)
 
 
-def _read_html(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
+def _read_html(
+    path: Path, data: bytes, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
     import trafilatura
 
-    html = decode_text(data, path)
+    html = decode_text(data, path, encoding)
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted errors on broken markup
@@ -144,8 +222,10 @@ def _read_html(path: Path, data: bytes, columns: Mapping[str, str] | None = None
     )
 
 
-def _read_json(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
-    text = decode_text(data, path)
+def _read_json(
+    path: Path, data: bytes, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
+    text = decode_text(data, path, encoding)
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -158,8 +238,10 @@ def _read_json(path: Path, data: bytes, columns: Mapping[str, str] | None = None
         yield where, _article_or_error(record, where)
 
 
-def _read_jsonl(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
-    text = decode_text(data, path)
+def _read_jsonl(
+    path: Path, data: bytes, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
+    text = decode_text(data, path, encoding)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -172,8 +254,10 @@ def _read_jsonl(path: Path, data: bytes, columns: Mapping[str, str] | None = Non
         yield where, _article_or_error(record, where)
 
 
-def _read_csv(path: Path, data: bytes, columns: Mapping[str, str] | None = None) -> Iterator[Record]:
-    text = decode_text(data, path)
+def _read_csv(
+    path: Path, data: bytes, columns: Mapping[str, str] | None = None, encoding: str | None = None
+) -> Iterator[Record]:
+    text = decode_text(data, path, encoding)
     csv.field_size_limit(MAX_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     mapping = {name: (columns or {}).get(name, name) for name in FIELDS}
@@ -235,7 +319,8 @@ def normalize_date(value: str | PartialDate, where: str = "published") -> Partia
     raise InputError(f"{where}: cannot read the date '{text}' (use YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
-def _apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
+def apply_overrides(article: Article, overrides: Mapping[str, str | None]) -> Article:
+    """``article`` with each non-None override (title, text, published, outlet, url) in place of its own."""
     for name, value in overrides.items():
         if value is not None and name in FIELDS:
             setattr(article, name, normalize_date(value, f"--{name}") if name == "published" else value)

@@ -1,4 +1,9 @@
-"""A readable terminal report of one Analysis (rich)."""
+"""A readable terminal report of one Analysis (rich).
+
+Every string from the article goes through :func:`claimtrace.sanitize.for_terminal` and into a
+plain :class:`rich.text.Text`, so neither escape sequences nor rich markup in a document reach the
+terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrace.model import Analysis, Claim
+from claimtrace.sanitize import for_terminal
 
 LABEL_NAMES = {"PER": "People", "ORG": "Organizations", "LOC": "Locations", "MISC": "Other names"}
 POLARITY_STYLE = {"affirms": "green", "denies": "bold red"}
@@ -35,14 +41,14 @@ def _header(analysis: Analysis) -> Panel:
     lines = Text()
     for name, value in facts:
         if value:
-            lines.append(f"{name}: ", style="dim").append(f"{value}\n")
+            lines.append(f"{name}: ", style="dim").append(for_terminal(f"{value}") + "\n")
     words = len(article.text.split())
     lines.append(
         f"{words} words, {len(analysis.sentences)} sentences, {len(analysis.entities)} entity mentions, "
         f"{len(analysis.claims)} claims, {len(analysis.places)} places, {len(analysis.dates)} dates",
         style="dim",
     )
-    return Panel(lines, title=Text(article.title or "(untitled)", style="bold"), title_align="left")
+    return Panel(lines, title=_plain(article.title or "(untitled)", style="bold"), title_align="left")
 
 
 def _entities(analysis: Analysis) -> Table | None:
@@ -57,7 +63,7 @@ def _entities(analysis: Analysis) -> Table | None:
     for label in sorted(by_label, key=lambda lb: list(LABEL_NAMES).index(lb) if lb in LABEL_NAMES else 9):
         names = by_label[label]
         listed = ", ".join(f"{name} ({n})" if n > 1 else name for name, n in sorted(names.items(), key=lambda kv: -kv[1]))
-        table.add_row(LABEL_NAMES.get(label, label), listed)
+        table.add_row(_plain(LABEL_NAMES.get(label, label)), _plain(listed))
     return table
 
 
@@ -69,7 +75,7 @@ def _claims(analysis: Analysis) -> Group | None:
         groups[source_key(claim)].append(claim)
     parts: list[Text | Table] = [Text("Claims by source", style="bold underline")]
     for (name, kind), claims in groups.items():
-        title = Text(name, style="bold").append(f"  [{kind}]", style="cyan")
+        title = _plain(name, style="bold").append(f"  [{kind}]", style="cyan")
         table = Table(title=title, title_justify="left", show_header=True, header_style="dim", expand=True)
         table.add_column("cue", width=16)
         table.add_column("certainty", width=10)
@@ -77,10 +83,10 @@ def _claims(analysis: Analysis) -> Group | None:
         table.add_column("claim", ratio=1)
         for claim in claims:
             table.add_row(
-                claim.cue.text if claim.cue else "—",
+                _plain(claim.cue.text if claim.cue else "—"),
                 Text(claim.certainty, style=CERTAINTY_STYLE.get(claim.certainty, "")),
                 Text(claim.polarity, style=POLARITY_STYLE.get(claim.polarity, "")),
-                _shorten(claim.content.text),
+                _plain(_shorten(claim.content.text)),
             )
         parts.append(table)
     return Group(*parts)
@@ -102,10 +108,10 @@ def _places(analysis: Analysis) -> Table | None:
         table.add_column(column)
     for place in analysis.places:
         table.add_row(
-            place.text,
-            place.name or "—",
-            place.feature or "—",
-            place.country or "—",
+            _plain(place.text),
+            _plain(place.name or "—"),
+            _plain(place.feature or "—"),
+            _plain(place.country or "—"),
             f"{place.lat:.4f}" if place.lat is not None else "—",
             f"{place.lon:.4f}" if place.lon is not None else "—",
             f"{place.confidence:.2f}",
@@ -120,10 +126,15 @@ def _dates(analysis: Analysis) -> Table | None:
     for column in ("mention", "value", "granularity", "resolved"):
         table.add_column(column)
     for date in analysis.dates:
-        table.add_row(date.text, date.value or "—", date.granularity, "yes" if date.resolved else "no")
+        table.add_row(_plain(date.text), _plain(date.value or "—"), date.granularity, "yes" if date.resolved else "no")
     return table
 
 
 def _shorten(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(value: str, style: str = "") -> Text:
+    """``value`` as plain text for the terminal: no markup, no escape sequences."""
+    return Text(for_terminal(value), style=style)

@@ -10,6 +10,8 @@ in :mod:`claimtrace.store.records`. :func:`open_store` opens either from a file 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from claimtrace.errors import ClaimtraceError
@@ -23,24 +25,43 @@ def default_location() -> str:
     return os.environ.get(DB_VARIABLE) or DEFAULT_DB
 
 
-def open_store(location: str | Path | None = None, *, create: bool = True) -> Store:
-    """Open (creating and migrating when ``create``) the store at ``location``.
+def open_store(location: str | Path | None = None, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the store at ``location`` (``None``: :func:`default_location`): creating and migrating it
+    when ``create``, for queries only (never written, never migrated) when ``readonly``.
 
-    ``postgresql://USER@HOST/DB`` (or ``postgres://``) opens a PostgreSQL store, any other URL
-    (``scheme://...``) is refused, and anything else is the path of a SQLite file. ``None`` means
-    :func:`default_location`.
+    A file path is a SQLite store; a URL (``scheme://...``) opens the backend registered for its
+    scheme in :data:`BACKENDS` (``postgresql://``), and any other scheme is refused before anything
+    is created.
     """
     location = default_location() if location is None else location
-    if isinstance(location, str) and "://" in location:
-        from claimtrace.store.postgres import SCHEMES, PostgresStore, is_postgres_url
-
-        if not is_postgres_url(location):
-            scheme = location.split("://", 1)[0]
-            raise ClaimtraceError(f"--db {scheme}://...: unsupported store (use a file path or {SCHEMES[0]}...)")
-        return PostgresStore(location, create=create)
+    scheme = url_scheme(location)
+    if scheme is not None:
+        opener = BACKENDS.get(scheme)
+        if opener is None:
+            known = ", ".join(f"{name}://" for name in BACKENDS) or "none in this version"
+            raise ClaimtraceError(f"{location}: no store backend for '{scheme}://' (a file path, or {known})")
+        return opener(str(location), create=create, readonly=readonly)
     from claimtrace.store.sqlite import SQLiteStore
 
-    return SQLiteStore(location, create=create)
+    return SQLiteStore(location, create=create, readonly=readonly)
 
 
-__all__ = ["DB_VARIABLE", "DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "default_location", "open_store"]
+def url_scheme(location: str | Path) -> str | None:
+    """The scheme of a store URL ("postgresql" of "postgresql://..."), None for a file path."""
+    match = _URL.match(str(location)) if isinstance(location, str) else None
+    return match.group(1).lower() if match else None
+
+
+def _open_postgres(location: str, *, create: bool, readonly: bool) -> Store:
+    from claimtrace.store.postgres import PostgresStore  # psycopg is imported only for a PostgreSQL store
+
+    return PostgresStore(location, create=create, readonly=readonly)
+
+
+# scheme -> opener(location, create=..., readonly=...); backends beside SQLite register here
+BACKENDS: dict[str, Callable[..., Store]] = {"postgresql": _open_postgres, "postgres": _open_postgres}
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+__all__ = ["BACKENDS", "DB_VARIABLE", "DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "default_location",
+           "open_store"]

@@ -22,6 +22,7 @@ current version (:meth:`PostgresStore.sidecar`). Figures (ingest into PostgreSQL
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import itertools
 import os
@@ -179,14 +180,47 @@ def is_postgres_url(location: object) -> bool:
     return isinstance(location, str) and location.startswith(SCHEMES)
 
 
+def _one_line_postgres_errors(cls: type) -> type:
+    """Make every public method turn psycopg's exceptions into one-line ClaimtraceErrors, as the
+    SQLite store does with SQLite's."""
+    for name in dir(cls):
+        member = getattr(cls, name)
+        if name.startswith("_") or name == "transaction" or not callable(member) or isinstance(member, type):
+            continue
+        setattr(cls, name, _translating(member))
+    return cls
+
+
+def _translating(method: Any) -> Any:
+    @functools.wraps(method)
+    def call(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
+        import psycopg
+
+        try:
+            return method(self, *args, **kwargs)
+        except psycopg.Error as exc:
+            raise ClaimtraceError(f"{self.path}: PostgreSQL error ({_first_line(exc)})") from None
+
+    return call
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@_one_line_postgres_errors
 class PostgresStore(SQLiteStore):
     """A :class:`~claimtrace.store.Store` in a PostgreSQL database (same queries as SQLite)."""
 
     SEARCH_CONDITION = "c.search @@ websearch_to_tsquery('english', ?)"
     BEGIN = "BEGIN"
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, readonly: bool = False) -> None:
+        """Open the store in the database at ``url``: creating its tables when ``create``, for queries
+        only when ``readonly`` (its transactions read-only, never migrated)."""
         self.path = _display(url)
+        self.readonly = readonly
         _require_psycopg()
         self._pool = _pool(url, self.path)
         self._depth = 0
@@ -194,7 +228,9 @@ class PostgresStore(SQLiteStore):
         self._sidecars: dict[str, tuple[Path, tuple[int, int] | None]] = {}
         self._db = _Connection(self._raw)
         try:
-            self._migrate(create)
+            if readonly:
+                self._db.execute("SET default_transaction_read_only = on")
+            self._migrate(create and not readonly)
         except BaseException:
             self.close()
             raise
@@ -210,6 +246,8 @@ class PostgresStore(SQLiteStore):
                     f"{self.path}: store schema version {version} is newer than this claimtrace "
                     f"understands ({SCHEMA_VERSION}); upgrade claimtrace"
                 )
+            if self.readonly and version < SCHEMA_VERSION:
+                raise ClaimtraceError(f"{self.path}: the store needs migrating: run 'claimtrace ingest' on it first")
             for step in range(version, SCHEMA_VERSION):
                 self._db.executescript(MIGRATIONS[step])
                 self._db.execute("DELETE FROM claimtrace_schema")
@@ -217,7 +255,10 @@ class PostgresStore(SQLiteStore):
 
     def schema_version(self) -> int:
         """The schema version of the database (0 before the first migration)."""
-        self._db.execute("CREATE TABLE IF NOT EXISTS claimtrace_schema (version INTEGER NOT NULL)")
+        if self._db.execute("SELECT to_regclass('claimtrace_schema')").fetchone()[0] is None:
+            if self.readonly:
+                return 0
+            self._db.execute("CREATE TABLE claimtrace_schema (version INTEGER NOT NULL)")
         row = self._db.execute("SELECT MAX(version) FROM claimtrace_schema").fetchone()
         return int(row[0] or 0)
 
@@ -235,7 +276,10 @@ class PostgresStore(SQLiteStore):
         the database finds the index, and a copy that is not current is never used."""
         path = _cache_folder(self.path) / name
         self._sidecars[name] = (path, _stamp(path))
-        self._db.execute(_SIDECAR_TABLES)
+        if not self.readonly:
+            self._db.execute(_SIDECAR_TABLES)
+        elif self._db.execute("SELECT to_regclass('sidecar_versions')").fetchone()[0] is None:
+            return path
         row = self._db.execute("SELECT version FROM sidecar_versions WHERE name = ?", (name,)).fetchone()
         if row is None or _local_version(path) != row[0]:
             path.unlink(missing_ok=True)
@@ -250,11 +294,13 @@ class PostgresStore(SQLiteStore):
             return
         try:
             for name, (path, stamp) in self._sidecars.items():
-                if path.is_file() and _stamp(path) != stamp:
+                if not self.readonly and path.is_file() and _stamp(path) != stamp:
                     with self.transaction():
                         _upload(self._db, name, path)
         finally:
             self._sidecars.clear()
+            if self.readonly and not self._raw.closed:
+                self._raw.execute("RESET default_transaction_read_only")  # the pool's next user writes
             self._pool.putconn(self._raw)
             self._raw = None
 
@@ -284,6 +330,12 @@ class _Connection:
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self._connection.info.transaction_status != TransactionStatus.IDLE
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._connection.execute(_placeholders(sql), tuple(params))

@@ -25,6 +25,7 @@ class ClaimFilter:
     about: str | None = None  # canonical entity name in the claim's sentence (case-insensitive)
     place: str | None = None  # place name or id in the claim's sentence (case-insensitive)
     source_kind: str | None = None
+    source: str | None = None  # words of the source's text or canonical name (case-insensitive)
     since: str | None = None  # ISO date, inclusive, on the claim's time
     until: str | None = None  # ISO date, inclusive, on the claim's time
     search: str | None = None  # FTS5 query over claim content and source

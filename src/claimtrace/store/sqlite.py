@@ -13,8 +13,10 @@ in order, each in its own transaction. All SQL of claimtrace lives here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -176,6 +178,82 @@ _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
 _NAMED_KINDS = ("person", "organization")
 
 
+# -- what is and is not a store; errors as one line ------------------------------------------
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_STORE_TABLES = frozenset({"articles", "claims", "skips"})
+_REASONS = (  # SQLite's message -> what the user can do about it
+    ("readonly", "the store is read-only (check the file's permissions, or pass another --db)"),
+    ("disk is full", "the disk is full (free some space and run the same command again)"),
+    ("malformed", "the store file is damaged"),
+    ("corrupt", "the store file is damaged"),
+    ("vtable constructor failed", "the store file is damaged"),
+    ("not a database", "not a claimtrace store"),
+    ("locked", "the store is busy in another process (try again when it is done)"),
+    ("unable to open", "cannot open the store file"),
+)
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> ClaimtraceError:
+    """One line for a SQLite failure: what it means for the user, then SQLite's own words."""
+    message = str(exc)
+    reason = next((text for key, text in _REASONS if key in message.lower()), "store error")
+    return ClaimtraceError(f"{path}: {reason} ({message})")
+
+
+def _readonly_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+
+def _refuse_what_is_not_a_store(path: Path, new_allowed: bool) -> None:
+    """Raise unless ``path`` is a claimtrace store (or, when ``new_allowed``, nothing yet)."""
+    if path.is_dir():
+        raise ClaimtraceError(f"{path}: is a directory, not a store file")
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise ClaimtraceError(f"{path}: an empty file, not a claimtrace store (remove it or pass another --db)")
+    with path.open("rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise ClaimtraceError(f"{path}: not a claimtrace store (not a SQLite database)")
+    probe = sqlite3.connect(_readonly_uri(path), uri=True)
+    try:
+        version = int(probe.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        probe.close()
+    if version > SCHEMA_VERSION:
+        raise ClaimtraceError(
+            f"{path}: store schema version {version} is newer than this claimtrace understands "
+            f"({SCHEMA_VERSION}); upgrade claimtrace"
+        )
+    if version == 0 and not tables and new_allowed:
+        return  # an empty SQLite database: ours to fill
+    if version == 0 or not _STORE_TABLES.issubset(tables):
+        raise ClaimtraceError(f"{path}: not a claimtrace store (another application's SQLite database?)")
+
+
+def one_line_errors(cls: type) -> type:
+    """Make every public method of a store turn SQLite's exceptions into one-line ClaimtraceErrors."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name == "transaction" or not callable(member):
+            continue
+        setattr(cls, name, _translating(member))
+    return cls
+
+
+def _translating(method: Any) -> Any:
+    @functools.wraps(method)
+    def call(self: SQLiteStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
+
+    return call
+
+
+@one_line_errors
 class SQLiteStore:
     """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode.
 
@@ -188,20 +266,27 @@ class SQLiteStore:
     SEARCH_CONDITION = "c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)"
     BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: two writers never deadlock on an upgrade
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        """Open the store at ``path``; ``readonly`` opens it for queries only (never written, never
+        migrated), ``create`` allows a new file. A file that is not a claimtrace store (another
+        application's database, an empty file, a directory) is refused before anything is written."""
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        self.readonly = readonly
+        if not (create and not readonly) and not self.path.exists():
             raise ClaimtraceError(f"{self.path}: no store here (run 'claimtrace ingest' first, or pass --db)")
-        if self.path.is_dir():
-            raise ClaimtraceError(f"{self.path}: is a directory, not a store file")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            _refuse_what_is_not_a_store(self.path, new_allowed=create and not readonly)
+            if readonly:
+                self._db = sqlite3.connect(_readonly_uri(self.path), uri=True, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA query_only = ON")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self._configure()
+                self._migrate()
             self._db.row_factory = sqlite3.Row
-            self._configure()
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise ClaimtraceError(f"{self.path}: not a claimtrace store ({exc})") from None
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
         except OSError as exc:
             raise ClaimtraceError(f"{self.path}: cannot open the store ({exc.strerror})") from None
         self._depth = 0
@@ -216,11 +301,6 @@ class SQLiteStore:
 
     def _migrate(self) -> None:
         version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise ClaimtraceError(
-                f"{self.path}: store schema version {version} is newer than this claimtrace "
-                f"understands ({SCHEMA_VERSION}); upgrade claimtrace"
-            )
         for step in range(version, SCHEMA_VERSION):
             self._db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[step]}\nPRAGMA user_version = {step + 1};\nCOMMIT;")
 
@@ -232,18 +312,26 @@ class SQLiteStore:
     def transaction(self) -> Iterator[SQLiteStore]:
         """One atomic unit of writes; nested uses join the outer transaction."""
         if self._depth == 0:
-            self._db.execute(self.BEGIN)
+            try:
+                self._db.execute(self.BEGIN)
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc) from None
         self._depth += 1
         try:
             yield self
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self._db.in_transaction:  # SQLite may have rolled back already
                 self._db.execute("ROLLBACK")
             raise
         self._depth -= 1
         if self._depth == 0:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise store_error(self.path, exc) from None
 
     def close(self) -> None:
         self._db.close()
@@ -666,6 +754,9 @@ def _claim_conditions(filters: ClaimFilter, search_condition: str) -> tuple[list
     if filters.source_kind:
         where.append("c.source_kind = ?")
         params.append(filters.source_kind)
+    if filters.source:
+        where.append("(c.source_canonical LIKE ? ESCAPE '\\' OR c.source_text LIKE ? ESCAPE '\\')")
+        params.extend([_like_pattern(filters.source)] * 2)
     if filters.since:
         where.append("substr(COALESCE(c.event_time, a.published), 1, 10) >= ?")
         params.append(filters.since)
@@ -676,6 +767,12 @@ def _claim_conditions(filters: ClaimFilter, search_condition: str) -> tuple[list
         where.append(search_condition)
         params.append(filters.search)
     return where, params
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere in a value, its own % and _ taken literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _claim_view(row: sqlite3.Row) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def _sentence_initial_subject(verb: Token) -> tuple[Token, tuple[int, int] | Non
         start -= 1
     while start <= j and (doc[start].is_space or doc[start].is_punct):
         start += 1
-    if start > j or j - start > 20:
+    if j < 0 or start > j or j - start > 20:  # nothing before the cue
         return None
     words = doc[start:j + 1]
     if any(t.text in (";", ":") or t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words):
