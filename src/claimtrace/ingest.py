@@ -334,7 +334,8 @@ def _analyse_chunk(articles: list[Article], embed: bool, analyzer: Analyzer | No
     if analyzer is not None:
         outcomes: list[Any] = [_analysed(analyzer, article, embed) for article in articles]
         return [InputError(str(o)) if isinstance(o, Exception) else o for o in outcomes]
-    _worker_start(embed)  # loads the pipeline once: it is cached
+    # no per-article budget here: it needs the main thread (SIGALRM), and Dask bounds its workers' memory
+    _load_worker_pipeline(embed, (None, None))
     return [_worker_analyse(article) for article in articles]
 
 
@@ -409,10 +410,15 @@ _worker_budget: Limits = (None, None)
 
 
 def _worker_start(embed: bool, budget: Limits = (None, None), parent: int | None = None) -> None:
-    global _worker_error, _worker_embeds, _worker_budget
     from claimtrace.workers import start_worker
 
     start_worker(parent)  # Ctrl-C is the parent's to handle; die with the parent
+    _load_worker_pipeline(embed, budget)
+
+
+def _load_worker_pipeline(embed: bool, budget: Limits) -> None:
+    """Ready this process to analyse: the pipeline loaded (once: it is cached), what to do noted."""
+    global _worker_error, _worker_embeds, _worker_budget
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("CLAIMTRACE_THREADS", "1")
