@@ -64,7 +64,7 @@ def test_indirect_speech_with_negated_content_denies():
     (claim,) = find_claims(said_that(), [])
     assert claim.form == "indirect"
     assert claim.source.text == "The minister"
-    assert claim.source.kind == "government"
+    assert claim.source.kind == "person"  # one person by a unique office
     assert claim.cue.text == "said" and claim.cue.lemma == "say"
     assert claim.content.text == "that the army did not attack the village"
     assert claim.polarity == "denies"
@@ -362,7 +362,7 @@ def test_agreement_compares_annotators_and_the_system_on_shared_articles(tmp_pat
 def test_model_indirect_speech(claims_of):
     (claim,) = claims_of("The spokesman said that the convoy had reached the border.")
     assert claim.form == "indirect" and claim.cue.lemma == "say"
-    assert claim.source.kind == "government"
+    assert claim.source.kind == "person"  # definite: one person by a unique office
     assert "convoy had reached the border" in claim.content.text
 
 
@@ -525,8 +525,11 @@ def test_conflict_news_sources_and_contents(claims_of):
     institute = claims["the Institute for the Study of War, a US-based think tank"]
     assert institute.content.text == "Russian gains remain marginal" and institute.source.kind == "organization"
     colonel = next(c for s, c in claims.items() if s.startswith("Colonel"))
-    assert (colonel.source.kind, colonel.source.canonical) == ("government", "Oleh Shevchuk")
-    assert (claims["He"].source.kind, claims["He"].source.canonical) == ("government", "Oleh Shevchuk")
+    assert (colonel.source.kind, colonel.source.canonical) == ("person", "Oleh Shevchuk")
+    assert colonel.source.affiliation is not None and colonel.source.affiliation.kind == "government"
+    assert colonel.source.affiliation.text == "southern command"
+    assert (claims["He"].source.kind, claims["He"].source.canonical) == ("person", "Oleh Shevchuk")
+    assert claims["He"].source.affiliation == colonel.source.affiliation
 
 
 @needs_model

@@ -11,19 +11,20 @@ import spacy
 import claimtrace.nlp  # noqa: F401  (registers the Doc extensions)
 from claimtrace.extract.attribution import find_claims, learned
 from claimtrace.extract.attribution import role_tagger as tagging
-from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, load_role_tagger, role_features
+from claimtrace.extract.attribution.config import AttributionModels, bundled_models
+from claimtrace.extract.attribution.role_tagger import ROLES, WordPriors, role_features
 from claimtrace.extract.entities import link_mentions
 from claimtrace.nlp import model_path
 
 needs_model = pytest.mark.skipif(
-    not (model_path() / "config.cfg").is_file() or load_role_tagger() is None,
+    not (model_path() / "config.cfg").is_file() or bundled_models().role_tagger is None,
     reason="the trained pipeline or the role tagger is not installed",
 )
 
 
 def test_no_tensor_gives_no_tags():
     doc = spacy.blank("en")("The minister said the war is over.")
-    tagger = load_role_tagger()
+    tagger = bundled_models().role_tagger
     priors = WordPriors.from_forms([], numpy.zeros((0, 3)), numpy.zeros(3))
     assert role_features(doc, ("nsubj",), priors) is None
     if tagger is not None:
@@ -170,7 +171,7 @@ def test_sentence_bounds_follow_the_sentence_starts():
 @needs_model
 def test_tagger_marks_roles_of_a_reported_statement(nlp):
     doc = nlp("The governor said on Tuesday that the bridge would reopen next week.")
-    p = load_role_tagger().probabilities(doc)
+    p = bundled_models().role_tagger.probabilities(doc)
     said = [t.i for t in doc if t.text == "said"][0]
     governor = [t.i for t in doc if t.text == "governor"][0]
     bridge = [t.i for t in doc if t.text == "bridge"][0]
@@ -184,8 +185,8 @@ def test_tagger_marks_roles_of_a_reported_statement(nlp):
 def test_without_the_tagger_the_rules_stand_alone(nlp, monkeypatch):
     doc = nlp("The governor said that the bridge would reopen next week.")
     groups = link_mentions(doc)
-    monkeypatch.setattr(learned, "load_role_tagger", lambda: None)
-    claims = [c for c in find_claims(doc, groups) if c.cue is not None]
+    rules_only = AttributionModels(cue_model=bundled_models().cue_model, role_tagger=None)
+    claims = [c for c in find_claims(doc, groups, models=rules_only) if c.cue is not None]
     assert [c.cue.text for c in claims] == ["said"]
     assert claims[0].source.text == "The governor"
 
@@ -207,8 +208,8 @@ def test_learned_cue_the_rules_miss_becomes_a_claim(nlp, monkeypatch):
     assert confirmed[0].source.text == "a spokeswoman"
     assert "factories" in confirmed[0].content.text
     assert confirmed[0].certainty == "confirmed"
-    monkeypatch.setattr(learned, "load_role_tagger", lambda: None)
-    assert not [c for c in find_claims(doc, groups) if c.cue is not None and c.cue.text == "confirmed"]
+    rules_only = AttributionModels(cue_model=bundled_models().cue_model, role_tagger=None)
+    assert not [c for c in find_claims(doc, groups, models=rules_only) if c.cue is not None and c.cue.text == "confirmed"]
 
 
 def _learned(doc, cue_words: str, source_words: str | None, content_words: str):  # noqa: ANN001, ANN202
@@ -232,11 +233,12 @@ def _learned(doc, cue_words: str, source_words: str | None, content_words: str):
 
 @needs_model
 def test_learned_claims_need_a_speaker_and_a_reporting_cue(nlp):
+    from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
     from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Harbour traffic has continued as usual with the arrival of two grain ships. "
               "The mayor warned that the port could close soon.")
-    context = Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     # (b) "traffic" names no speaker; (c) "continue" is an aspect verb, not a cue
     event = _learned(doc, "has continued", "Harbour traffic", "with the arrival of two grain ships")
     assert not learned._reads_as_claim(event, [], context)
@@ -251,9 +253,10 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
     doc = nlp("According to the city council, several budget cuts were debated at the session.")
     claims = [c for c in find_claims(doc, link_mentions(doc)) if c.cue is not None]
     assert [c.form for c in claims] == ["according_to"], [(c.cue.text, c.source.text) for c in claims]
+    from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
     from claimtrace.extract.attribution.state import Context
 
-    context = Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     inner = _learned(doc, "were debated", "council", "several budget cuts")
     inner.sentence = 0
     outer = _learned(doc, "According to", "the city council", "several budget cuts were debated at the session")
@@ -264,12 +267,13 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
 
 @needs_model
 def test_plausible_sources(nlp):
+    from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
     from claimtrace.extract.attribution.sources import is_plausible_source
     from claimtrace.extract.attribution.spans import root_within
     from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Local analysts and the economy and he and Maria Lopez and the ministry.")
-    context = Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
 
     def plausible(words: str) -> bool:
         start = re.search(rf"\b{words}\b", doc.text).start()
@@ -283,7 +287,7 @@ def test_plausible_sources(nlp):
     assert not plausible("the economy")
     # a name that only modifies the head ("Russian") does not make "activity" a speaker
     doc = nlp("Russian activity has continued as usual.")
-    context = Context(doc, link_mentions(doc))
+    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     assert not plausible("Russian activity")
 
 

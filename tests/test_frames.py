@@ -131,3 +131,32 @@ def test_attach_frames_reads_places_dates_speakers_and_the_article_target():
     assert denied.frame.time_from == "published"
     assert (denied.frame.predicate, denied.frame.agent, denied.frame.polarity) == ("responsibility", "Israel", "denies")
     assert denied.frame.target == "dam"  # the article's event
+
+
+def test_a_claim_pointing_at_an_earlier_one_takes_its_frame_or_denies_it():
+    text = "Velk said Russian forces blew up the dam. Lorn repeated those claims. Dask called this a lie."
+    blew = text.index("Russian")
+    repeated, called = text.index("those claims"), text.index("this a lie")
+    claims = [
+        Claim(content=Span("Russian forces blew up the dam", blew, blew + 30), sentence=0),
+        Claim(content=Span("those claims", repeated, repeated + 12), cue=Cue("repeated", 0, 0, lemma="repeat"),
+              sentence=1),
+        Claim(content=Span("this a lie", called, called + 10), cue=Cue("called", 0, 0, lemma="call"), sentence=2),
+    ]
+    analysis = Analysis(article=Article(text=text, published="2024-05-07"),
+                        sentences=[Sentence(0, 41), Sentence(42, 69), Sentence(70, len(text))], claims=claims)
+    attach_frames(analysis)
+    assert [(c.frame.predicate, c.frame.agent, c.frame.polarity) for c in claims] == [
+        ("responsibility", "Russia", "affirms"), ("responsibility", "Russia", "affirms"),
+        ("responsibility", "Russia", "denies"),
+    ]
+
+
+def test_a_sideless_agent_takes_the_side_the_article_gives_it():
+    text = "Palestinian militants fired rockets. Palestinian militants were seen. The blast was caused by militants."
+    from claimtrace.extract.frames import agent_noun_sides
+
+    sides = agent_noun_sides(text)
+    assert sides == {"militants": "Palestine"}
+    frame = frame_of(_claim("The blast was caused by militants"), agent_nouns=sides)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Palestine", "affirms")

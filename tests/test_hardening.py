@@ -324,6 +324,29 @@ def test_3_an_article_over_its_time_budget_is_skipped_with_the_reason(tmp_path):
         assert skip["path"].endswith("slow.txt") and "budget" in skip["reason"]
 
 
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident memory is read from /proc (Linux)")
+def test_3_an_article_over_its_memory_budget_is_skipped_with_the_reason(tmp_path):
+    from claimtrace.workers import resident_mb
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "hungry.txt").write_text(story_text(1), encoding="utf-8")
+
+    def analyzer(article: Article) -> Analysis:
+        held = []
+        for _ in range(40):  # up to 800 MB, 20 MB at a time, slowly enough for the checks
+            held.append(b"x" * (20 * 2**20))
+            time.sleep(0.05)
+        return Analysis(article=article)
+
+    options = IngestOptions(jobs=1, link=False, seconds_per_article=None, memory_mb_per_process=resident_mb() + 200)
+    with open_store(tmp_path / "c.db") as store:
+        summary = ingest([folder], store, options, analyzer=analyzer)
+        assert (summary.added, summary.skipped) == (0, 1)
+        [skip] = store.skips()
+        assert "memory" in skip["reason"] and "budget" in skip["reason"]
+
+
 def test_3_a_long_text_is_analysed_in_bounded_chunks_with_progress(full_nlp):
     from claimtrace.pipeline import CHUNK_CHARS, analyze_article
 

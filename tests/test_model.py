@@ -120,3 +120,16 @@ def test_a_published_value_that_is_not_an_iso_date_is_an_input_error(text):
 def test_partial_date_leading_reads_the_start_of_a_range():
     assert PartialDate.leading("2022-02-16/2022-02-20") == PartialDate(2022, 2, 16)
     assert PartialDate.leading("--02-16") is None
+
+
+def test_settings_are_read_from_one_environment_mapping(tmp_path):
+    from claimtrace.settings import Settings
+
+    read = Settings.from_env({
+        "CLAIMTRACE_MODEL": str(tmp_path), "CLAIMTRACE_THREADS": "3", "CLAIMTRACE_CLAIM_ENCODER": " MiniLM ",
+        "CLAIMTRACE_USE_BLIS": "1", "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+    })
+    assert (read.model, read.threads, read.claim_encoder, read.use_blis) == (tmp_path, 3, "minilm", True)
+    assert read.cache_dir == tmp_path / "xdg" / "claimtrace" and read.embedding_model is None
+    assert Settings.from_env({"CLAIMTRACE_CACHE": str(tmp_path), "CLAIMTRACE_THREADS": "many"}).cache_dir == tmp_path
+    assert Settings.from_env({"CLAIMTRACE_THREADS": "many"}).threads is None

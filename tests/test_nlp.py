@@ -48,3 +48,26 @@ def test_line_breaks_never_make_empty_sentences(full_nlp):
     analysis = analyze(text)
     pieces = [text[s.start : s.end] for s in analysis.sentences]
     assert pieces == ["The talks ended without a deal.", "Officials said they would meet again.", "Residents were angry."]
+
+
+def test_ruleless_start_tokenizes_like_spacys_own_loading(nlp):
+    import spacy
+
+    from claimtrace.nlp import model_path
+
+    text = ("The U.S. envoy didn't say, e.g., whether Gen. Smith's talks (Jan. 5) at 10:30am in "
+            "St. Louis would resume :) -- see https://example.org/a?b=1 or mail press@example.org.")
+    plain = spacy.load(model_path())  # spaCy's own way: default rules built, then the saved ones
+    assert [t.text_with_ws for t in nlp.make_doc(text)] == [t.text_with_ws for t in plain.make_doc(text)]
+
+
+def test_ruleless_start_only_for_a_saved_spacy_tokenizer(tmp_path):
+    import spacy
+
+    from claimtrace.nlp import _load_overrides
+
+    saved = spacy.blank("en")
+    saved.to_disk(tmp_path / "with")
+    assert _load_overrides(tmp_path / "with")
+    (tmp_path / "with" / "tokenizer").unlink()
+    assert _load_overrides(tmp_path / "with") == {}

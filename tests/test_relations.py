@@ -195,3 +195,10 @@ def test_places_named_in_the_claims_are_not_taken_for_actors():
     relation = relate(a, b)
     assert relation is not None and "different actor" not in relation.reason
     assert "different place: Velmora (geo:7) vs Dorvik (geo:8)" in relation.reason
+
+
+def test_targets_tell_events_apart_only_across_stories():
+    a = claim("Russian forces blew up the dam")
+    b = claim("Ukrainian shelling destroyed the power plant")
+    assert relate(a, b) is None
+    assert relate(a, b, same_story=True).relation == "contradicts"

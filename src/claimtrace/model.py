@@ -200,9 +200,19 @@ class DateMention(Span):
 
 
 @dataclass
+class Affiliation:
+    """Whom a source speaks for ("Dmitry Peskov" -> the Kremlin, government)."""
+
+    text: str  # as the article words it ("Kremlin", "Syrian")
+    canonical: str  # the fullest name of the body ("Syria" for "Syrian")
+    kind: str = "organization"  # one of SourceKind: government, organization or media
+
+
+@dataclass
 class Source(Span):
     kind: str = "author"  # one of SourceKind
     canonical: str | None = None
+    affiliation: Affiliation | None = None  # for a person or anonymous source: the body it speaks for
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
@@ -138,16 +137,10 @@ def _language_evidence(sample: str) -> list[str]:
     return [word for word in re.findall(r"[^\W\d_]+", sample) if not word[0].isupper()]
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def _classify(sample: str) -> tuple[str, float]:
-    language, confidence = _identifier().classify(sample)
-    return language, float(confidence)
+    from claimtrace.language import classify
+
+    return classify(sample)
 
 
 def chunk_offsets(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:

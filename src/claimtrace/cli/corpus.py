@@ -311,7 +311,8 @@ def run_outlets(args: argparse.Namespace) -> int:
     with _closing(_open(args)) as store:
         rows = store.outlets()
     columns = [("outlet", "outlet"), ("articles", "articles"), ("claims", "claims"),
-               ("anonymous_share", "anonymous"), ("official_share", "official"), ("named_share", "named"),
+               ("named_share", "named"), ("official_share", "official"), ("anonymous_share", "anonymous"),
+               ("witness_share", "witness"),
                ("contradicted", "contradicted by others")]
     _emit(args, rows, rows, columns, "Outlets")
     return 0

@@ -5,7 +5,8 @@ government used as metonyms ("Moscow", "the White House"), armies and services (
 well-known non-state armed groups, each mapped to the side it acts for (an armed group to its own
 name, or to the people it fights for when it is one of several of that people: Hamas and Islamic
 Jihad both count as "Palestine", so that blaming either is blaming the same side). Names are
-matched on word boundaries, case-blind except the all-capital abbreviations ("US", "UK").
+matched word by word (a dictionary lookup of one to four words at each position, longest first),
+case-blind except the abbreviations "US" and "UK", which must be written in capitals.
 
 Misses: persons (a leader stands for no side here), groups not in the table, and sides that change
 over time (a militia changing allegiance).
@@ -76,8 +77,9 @@ _SIDES: dict[str, str] = {
     "M23": "m23",
     "Rwanda": "rwanda|rwandan|kigali",
 }
-_CAPITALS = {"US": "United States", "U.S.": "United States", "USA": "United States", "UK": "United Kingdom",
-             "U.K.": "United Kingdom", "UN": "", "EU": ""}
+# All-capital abbreviations matched as written only ("US", not "us").
+_CAPITALS = {"US": "United States", "U.S.": "United States", "U.S": "United States", "USA": "United States",
+             "UK": "United Kingdom", "U.K.": "United Kingdom", "U.K": "United Kingdom"}
 
 
 @dataclass(frozen=True)
@@ -88,36 +90,45 @@ class ActorMention:
     end: int
 
 
+_LONGEST = 4  # words in the longest alias
+
+
 @lru_cache(maxsize=1)
-def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    sides: dict[str, str] = {}
+def _aliases() -> dict[tuple[str, ...], str]:
+    """Every alias as its lower-case words ("tel aviv" -> ("tel", "aviv")), hyphens as word breaks."""
+    table: dict[tuple[str, ...], str] = {}
     for side, aliases in _SIDES.items():
         for alias in aliases.split("|"):
-            sides[alias] = side
-    words = sorted(sides, key=len, reverse=True)
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in words)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), sides
+            table[tuple(re.split(r"[\s-]+", alias))] = side
+    return table
 
 
-_ABBREVIATION = re.compile(r"(?<![\w.])(US|U\.S\.|USA|UK|U\.K\.)(?![\w])")
+_WORDS = re.compile(r"[A-Za-zÀ-ÿ]+(?:\.[A-Za-z]+)*\.?")
 
 
-def actor_mentions(text: str) -> list[ActorMention]:
-    """Every actor alias in ``text`` with its side, in order of position."""
-    pattern, sides = _pattern()
-    found = []
-    for match in pattern.finditer(text):
-        key = re.sub(r"[\s-]+", " ", match.group(0).lower())
-        side = sides.get(key) or sides.get(match.group(0).lower())
-        if side is None:  # a hyphenated alias spelt with a space, or the reverse
-            side = next((s for a, s in sides.items() if re.sub(r"[\s-]+", " ", a) == key), None)
-        if side:
-            found.append(ActorMention(side, match.group(0), match.start(), match.end()))
-    for match in _ABBREVIATION.finditer(text):
-        side = _CAPITALS.get(match.group(0))
-        if side:
-            found.append(ActorMention(side, match.group(0), match.start(), match.end()))
-    return sorted(found, key=lambda m: m.start)
+@lru_cache(maxsize=1024)  # a claim's frame asks several times about the same text
+def actor_mentions(text: str) -> tuple[ActorMention, ...]:
+    """Every actor alias in ``text`` with its side, in order of position (longest alias first)."""
+    table = _aliases()
+    words = [(m.group(0).rstrip("."), m.start()) for m in _WORDS.finditer(text)]
+    lowered = [w.lower() for w, _ in words]
+    found: list[ActorMention] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            side = table.get(tuple(lowered[i : i + n]))
+            if side:
+                end = words[i + n - 1][1] + len(words[i + n - 1][0])
+                found.append(ActorMention(side, text[words[i][1] : end], words[i][1], end))
+                i += n
+                break
+        else:
+            side = _CAPITALS.get(words[i][0]) or _CAPITALS.get(words[i][0] + ".")
+            if side:
+                start = words[i][1]
+                found.append(ActorMention(side, text[start : start + len(words[i][0])], start, start + len(words[i][0])))
+            i += 1
+    return tuple(found)
 
 
 def side_of(name: str | None) -> str | None:

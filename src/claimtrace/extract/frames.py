@@ -22,7 +22,8 @@ propositions (only the strongest frame is kept). Figures: docs/benchmarks_relati
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
 from claimtrace.model import Claim, DateMention, Frame, PartialDate, Place, Sentence
@@ -39,13 +40,15 @@ HARM_NOUNS = _words(
     "strike strikes airstrike airstrikes air-strike rocket rockets missile missiles shell shells shelling bomb "
     "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
     "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
-    "crime crimes destruction demolition misfire salvo fire raid raids assault operations"
+    "crime crimes destruction demolition misfire salvo fire raid raids assault operations breach detonation "
+    "terrorism terror terrorist ecocide"
 )
 HARM_VERBS = _words(
     "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
     "blowing blown destroyed destroy destroys destroying attacked attack attacking targeted target targeting "
     "fired fire firing launched launch mined detonated detonate sabotaged sabotage demolished demolish "
-    "undermined undermine misfired misfire caused cause committed commit perpetrated carried"
+    "undermined undermine misfired misfire caused cause committed commit perpetrated carried breached detonating "
+    "exploded"
 )
 RESPONSIBILITY_WORDS = _words(
     "responsible responsibility blame blamed blames blaming behind culprit culprits fault guilty perpetrator "
@@ -69,6 +72,19 @@ ORIGIN_WORDS = _words("from within by")
 LAUNCH_WORDS = _words("launched launch fired fire shot originated came")
 PREDICATE_WORDS = HARM_VERBS | RESPONSIBILITY_WORDS
 BE_WORDS = _words("is was were are been being be")
+SIDELESS_AGENTS = _words("militants militant fighters gunmen terrorists insurgents rebels occupiers separatists")
+REFERENCE_SENTENCES = 3
+REFERENCE_NOUNS = _words(
+    "this that it these those claim claims assessment assessments finding findings version account accounts "
+    "story narrative allegation allegations charge charges conclusion report theory assertion fabrication "
+    "fabrications lie lies version versions"
+)
+AGREEMENT_CUES = _words("repeat echo back support endorse corroborate confirm accept share reiterate maintain agree")
+AGREEMENT_WORDS = _words("corroborates corroborated confirms confirmed backs backed supports echoes echoed")
+REFUTING_WORDS = _words(
+    "lie lies fabrication fabrications false fake untrue incorrect baseless nonsense propaganda disinformation "
+    "debunked debunks refuted refutes"
+)
 CONTRAST_WORDS = _words("but while whereas although though however instead rather")
 SPEAKER_NOUNS = _words(
     "officials official intelligence assessment assessments spokesman spokesperson spokeswoman ministry media "
@@ -147,14 +163,16 @@ def frame_of(
     sentence_text: str = "",
     speaker: str | None = None,
     entities: Sequence[str] = (),
+    agent_nouns: Mapping[str, str] | None = None,
 ) -> Frame:
     """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions, ``sentence`` the
     claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
-    (default: the side its own words name), ``entities`` the canonical names in the claim."""
+    (default: the side its own words name), ``entities`` the canonical names in the claim and
+    ``agent_nouns`` the sides the article gives side-less agent nouns (:func:`agent_noun_sides`)."""
     content = claim.content.text
     words = _Text(content)
     frame = (
-        _responsibility(claim, words, sentence_text, speaker or _source_side(claim))
+        _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns)
         or _presence(claim, words, entities)
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
@@ -176,13 +194,19 @@ def attach_frames(analysis: object) -> None:
     lead = " ".join([analysis.article.title or ""] + [text[s.start : s.end] for s in sentences[:3]])  # type: ignore[attr-defined]
     article_target = _target(_Text(lead).words)
     sides = speaker_sides(analysis)
+    agent_nouns = agent_noun_sides(text)
+    speakers: dict[int, str | None] = {}
     for claim in analysis.claims:  # type: ignore[attr-defined]
         sentence = sentences[claim.sentence] if 0 <= claim.sentence < len(sentences) else None
+        speakers[id(claim)] = _source_side(claim) or (
+            sides.get(claim.source.canonical or claim.source.text) if claim.source else None
+        )
         claim.frame = frame_of(
             claim, places=analysis.places, dates=analysis.dates, sentence=sentence,  # type: ignore[attr-defined]
             published=analysis.article.published,  # type: ignore[attr-defined]
             sentence_text=_with_previous(text, sentences, claim.sentence),
-            speaker=_source_side(claim) or (sides.get(claim.source.canonical or claim.source.text) if claim.source else None),
+            speaker=speakers[id(claim)],
+            agent_nouns=agent_nouns,
             entities=[
                 e.canonical or e.text for e in analysis.entities  # type: ignore[attr-defined]
                 if e.start >= claim.content.start and e.end <= claim.content.end
@@ -190,6 +214,53 @@ def attach_frames(analysis: object) -> None:
         )
         if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
             claim.frame.target = article_target  # the event the article is about
+    _resolve_references(analysis.claims, speakers)  # type: ignore[attr-defined]
+
+
+def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]) -> None:
+    """Claims that only point at an earlier claim ("repeated those claims", "backed the Israeli
+    assessment", "called this a fabrication", "corroborates the findings") state its proposition,
+    or deny it. The claim pointed at: the latest claim of responsibility by the side the pointer
+    names ("the Israeli assessment": an Israeli speaker's), else the latest one within
+    ``REFERENCE_SENTENCES`` before. ``speakers``: the side of each claim's source, by ``id(claim)``."""
+    framed: list[Claim] = []
+    for claim in sorted(claims, key=lambda c: c.content.start):
+        frame = claim.frame
+        if frame is None:
+            continue
+        if frame.predicate == "responsibility" and frame.agent:
+            framed.append(claim)
+            continue
+        referenced = _referenced(claim, framed, speakers)
+        if referenced is None:
+            continue
+        words = _Text(claim.content.text).words
+        cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+        refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
+        source = referenced.frame
+        polarity = source.polarity if not refutes else ("denies" if source.polarity == "affirms" else "affirms")
+        claim.frame = Frame(
+            predicate="responsibility", polarity=polarity, modality=frame.modality, agent=source.agent,
+            agent_text=source.agent_text, target=source.target, time=frame.time, time_from=frame.time_from,
+        )
+
+
+def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | None]) -> Claim | None:
+    """The earlier framed claim ``claim`` points at, or None when it points at none."""
+    words = _Text(claim.content.text).words
+    cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+    pointer = next((i for i, w in enumerate(words[:8]) if w in REFERENCE_NOUNS), None)
+    verdict = cue in AGREEMENT_CUES or cue in DENIAL_CUES or any(
+        w in REFUTING_WORDS or w in AGREEMENT_WORDS for w in words
+    )
+    if pointer is None or not verdict or not framed:
+        return None
+    before = claim.content.text[: sum(len(w) + 1 for w in words[:pointer]) + 8]
+    owner = next((m.side for m in actor_mentions(before)), None)
+    if owner is not None:  # "the Israeli assessment", "Hamas's account"
+        return next((c for c in reversed(framed) if speakers.get(id(c)) == owner), None)
+    latest = framed[-1]
+    return latest if claim.sentence - latest.sentence <= REFERENCE_SENTENCES else None
 
 
 def _target(words: list[str]) -> str | None:
@@ -224,7 +295,13 @@ def _with_previous(text: str, sentences: Sequence[Sentence], index: int) -> str:
 # -- responsibility ---------------------------------------------------------------------------
 
 
-def _responsibility(claim: Claim, words: _Text, sentence_text: str = "", speaker_side: str | None = None) -> Frame | None:
+def _responsibility(
+    claim: Claim,
+    words: _Text,
+    sentence_text: str = "",
+    speaker_side: str | None = None,
+    agent_nouns: Mapping[str, str] | None = None,
+) -> Frame | None:
     cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
     harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in words.words)
     blame = cue in BLAME_CUES or any(w in RESPONSIBILITY_WORDS for w in words.words)
@@ -240,6 +317,11 @@ def _responsibility(claim: Claim, words: _Text, sentence_text: str = "", speaker
         _, negated, mention = max(scored, key=lambda item: (not item[1], item[0], -item[2].start))
         polarity = "denies" if negated != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=mention.side, agent_text=mention.text)
+    bare = _bare_agent(words, agent_nouns or {}) if not mentions else None
+    if bare is not None:  # "a failed launch by militants", where the article's militants are Palestinian
+        index, side = bare
+        polarity = "denies" if _negated(words, index, index + 1) != denial else "affirms"
+        return Frame(predicate="responsibility", polarity=polarity, agent=side, agent_text=words.words[index])
     speaker = speaker_side
     anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
     context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in _Text(sentence_text).words)
@@ -247,6 +329,36 @@ def _responsibility(claim: Claim, words: _Text, sentence_text: str = "", speaker
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
     return None
+
+
+def _bare_agent(words: _Text, agent_nouns: Mapping[str, str]) -> tuple[int, str] | None:
+    """A side-less agent noun in agent position ("by militants", "gunmen fired"), with the side the
+    article gives that noun elsewhere ("Palestinian militants"), as (word index, side)."""
+    for i, w in enumerate(words.words):
+        side = agent_nouns.get(w)
+        if side is None or _is_target(words, i):
+            continue
+        before, after = words.window(i - 4, i), words.window(i + 1, i + 7)
+        if "by" in before or any(x in HARM_VERBS or x in RESPONSIBILITY_AFTER for x in after):
+            return i, side
+    return None
+
+
+def agent_noun_sides(text: str) -> dict[str, str]:
+    """The side each agent noun stands for in an article, when the article qualifies it with one
+    side at least twice and at least three times in four ("Palestinian militants" -> militants: Palestine)."""
+    counts: dict[str, Counter[str]] = {}
+    words = _Text(text)
+    for mention in actor_mentions(text):
+        following = words.window(words.index_at(mention.end), words.index_at(mention.end) + 1)
+        if following and following[0] in SIDELESS_AGENTS:
+            counts.setdefault(following[0], Counter())[mention.side] += 1
+    sides = {}
+    for noun, by_side in counts.items():
+        side, n = by_side.most_common(1)[0]
+        if n >= 2 and n >= 0.75 * sum(by_side.values()):
+            sides[noun] = side
+    return sides
 
 
 def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
@@ -395,7 +507,7 @@ def _event_class(words: Iterable[str]) -> str:
     return next((name for name, vocabulary in _EVENT_CLASSES.items() if found & vocabulary), "statement")
 
 
-def _first_side(mentions: list[ActorMention]) -> str | None:
+def _first_side(mentions: Sequence[ActorMention]) -> str | None:
     return mentions[0].side if mentions else None
 
 

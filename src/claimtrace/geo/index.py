@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import sqlite3
 import sys
 import threading
@@ -21,10 +20,11 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.geo.names import name_key
+from claimtrace.settings import CACHE_ENV
 
-CACHE_ENV = "CLAIMTRACE_CACHE"
 EARTH_RADIUS_KM = 6371.0088
 _LOOKUP_CACHE_SIZE = 200_000
 
@@ -47,10 +47,7 @@ class Candidate:
 
 def cache_dir() -> Path:
     """Where claimtrace keeps built artifacts."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "claimtrace"
+    return settings.current().cache_dir
 
 
 def source_versions() -> dict[str, str]:

@@ -17,29 +17,26 @@ Finds a 384-dimensional, L2-normalized vector per text (mean pooling and normali
 the graph), so the cosine of two texts is their dot product. Texts longer than 256 word pieces are
 truncated (the model's own limit): the embedding then reflects only their beginning.
 
-Measured (benchmarks/embeddings.py, 1,000 FNC-1 dev headlines and body sentences, 2026-11-26): cosine
-to the original fp32 torch model mean 0.99948, min 0.99864; nearest neighbour unchanged for 97.7% of
-sentences; 155 sentences per CPU second on one thread. No torch is needed at run time.
+Figures (``benchmarks/embeddings.py``): ``docs/benchmarks_linking.md``. No torch is needed at run time.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from claimtrace import settings
 from claimtrace.errors import ClaimtraceError, InputError
+from claimtrace.settings import CLAIM_ENCODER_ENV
 from claimtrace.store.protocol import Store
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm"
 STATIC_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "minilm_static"
-CLAIM_ENCODER_ENV = "CLAIMTRACE_CLAIM_ENCODER"  # "static" (default) or "minilm"
 CLAIM_ENCODERS = ("static", "minilm")
-MODEL_ENV = "CLAIMTRACE_EMBEDDING_MODEL"  # another exported folder (e.g. the fp32 graph, for benchmarks)
 DIMENSION = 384
 _DEFAULT_MAX_TOKENS = 256
 
@@ -162,14 +159,13 @@ def _read_max_tokens(model_dir: Path) -> int:
 @lru_cache(maxsize=2)
 def get_encoder(threads: int | None = None) -> Encoder:
     """The shared encoder (loaded once). ``threads`` defaults to ``$CLAIMTRACE_THREADS`` or onnxruntime's choice."""
-    if threads is None and os.environ.get("CLAIMTRACE_THREADS", "").isdigit():
-        threads = int(os.environ["CLAIMTRACE_THREADS"])
-    return Encoder(Path(os.environ.get(MODEL_ENV) or MODEL_DIR), threads=threads)
+    now = settings.current()
+    return Encoder(now.embedding_model or MODEL_DIR, threads=threads if threads is not None else now.threads)
 
 
 def claim_encoder_name() -> str:
     """The claim encoder chosen by ``$CLAIMTRACE_CLAIM_ENCODER`` (default ``static``)."""
-    name = (os.environ.get(CLAIM_ENCODER_ENV) or "static").strip().lower()
+    name = settings.current().claim_encoder
     if name not in CLAIM_ENCODERS:
         raise ClaimtraceError(f"{CLAIM_ENCODER_ENV}={name!r}: use one of {', '.join(CLAIM_ENCODERS)}")
     return name

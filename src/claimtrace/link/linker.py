@@ -228,7 +228,10 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
             if pair in seen:
                 continue
             seen.add(pair)
-            relation = relate(record, other, stance_model=task.stance_model, similarity=similarity)
+            same_story = story is not None and story == task.stories.get(other.article_id)
+            relation = relate(
+                record, other, stance_model=task.stance_model, similarity=similarity, same_story=same_story
+            )
             if relation is not None:
                 relations.append(relation)
     codes = np.fromiter(((a << 32) | b for a, b in seen), dtype=np.int64, count=len(seen))

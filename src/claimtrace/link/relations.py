@@ -193,11 +193,12 @@ def frame_days(fa: Frame, fb: Frame) -> int | None:
     return days_between(PartialDate.leading(fa.time), PartialDate.leading(fb.time))
 
 
-def _same_event(fa: Frame, fb: Frame) -> bool:
-    """Two claims of responsibility or tolls can be about one event: their targets and the event
-    dates the claims give do not tell two events apart. (Places do not: the place a blame claim
-    names is as often the actor's as the event's, "Gaza" in "terrorists in Gaza".)"""
-    if fa.target and fb.target and fa.target != fb.target:
+def _same_event(fa: Frame, fb: Frame, same_story: bool = False) -> bool:
+    """Two claims of responsibility or tolls can be about one event: the event dates the claims give
+    and, across stories, their targets do not tell two events apart. Within one story (articles
+    grouped by event) targets are parts and names of one thing ("the dam", "the power plant").
+    (Places do not count: the place a blame claim names is as often the actor's as the event's.)"""
+    if not same_story and fa.target and fb.target and fa.target != fb.target:
         return False
     if fa.time_from == fb.time_from == "text":
         gap = frame_days(fa, fb)
@@ -215,8 +216,8 @@ def _event_words(fa: Frame, fb: Frame) -> str:
     return f"the {target or 'event'}" + (f", {when}" if when else "")
 
 
-def _responsibility(fa: Frame, fb: Frame) -> tuple[str, str] | None:
-    if not fa.agent or not fb.agent or not _same_event(fa, fb):
+def _responsibility(fa: Frame, fb: Frame, same_story: bool) -> tuple[str, str] | None:
+    if not fa.agent or not fb.agent or not _same_event(fa, fb, same_story):
         return None
     event = _event_words(fa, fb)
     if fa.agent == fb.agent:
@@ -271,31 +272,38 @@ def _toll(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
     return "contradicts", f"different tolls: {counts}"
 
 
-def frame_relation(earlier: ClaimRecord, later: ClaimRecord) -> tuple[str, str] | None:
-    """The relation of two framed claims (``FRAMED`` predicates) by their frames alone, or None."""
+def frame_relation(earlier: ClaimRecord, later: ClaimRecord, same_story: bool = False) -> tuple[str, str] | None:
+    """The relation of two framed claims (``FRAMED`` predicates) by their frames alone, or None;
+    ``same_story``: their articles were grouped as reports of one event."""
     fa, fb = earlier.frame, later.frame
     gap = frame_days(fa, fb)
     if fa.predicate == "responsibility":
-        return _responsibility(fa, fb)  # a past event: publication dates do not matter
+        return _responsibility(fa, fb, same_story)  # a past event: publication dates do not matter
     if fa.predicate == "presence":
         return _presence(fa, fb, gap)
     return _toll(fa, fb, gap)
 
 
 def relate(
-    a: ClaimRecord, b: ClaimRecord, *, stance_model: Any = None, similarity: float | None = None
+    a: ClaimRecord,
+    b: ClaimRecord,
+    *,
+    stance_model: Any = None,
+    similarity: float | None = None,
+    same_story: bool = False,
 ) -> Relation | None:
     """The relation between two claims, or None when they do not state the same proposition.
 
     ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.link.stance.StanceModel`)
     is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
-    embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`).
+    embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`);
+    ``same_story``: the two articles were grouped as reports of one event.
     """
     if a.frame.predicate in FRAMED or b.frame.predicate in FRAMED:
         if a.frame.predicate != b.frame.predicate:
             return None
         earlier, later = _in_time_order(a, b)
-        found = frame_relation(earlier, later)
+        found = frame_relation(earlier, later, same_story)
         if found is None:
             return None
         return Relation(earlier.id, later.id, found[0], found[1], 1.0)  # type: ignore[arg-type]

@@ -39,6 +39,7 @@ class FaissIndex:
     def __init__(self, dimension: int, path: Path | None = None) -> None:
         import faiss
 
+        faiss.omp_set_num_threads(1)  # linking shares the cores with the analysis workers: no OpenMP spinning
         self.path = path
         self._index = None
         if path is not None and path.is_file():

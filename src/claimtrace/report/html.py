@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from claimtrace.model import Analysis, Claim
-from claimtrace.report.terminal import source_key
+from claimtrace.report.terminal import affiliation_note, source_key
 
 STYLE = """
 body{font:16px/1.6 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -96,6 +96,8 @@ def _claim_tip(claim: Claim) -> str:
     source, kind = source_key(claim)
     cue = f", cue '{claim.cue.text}'" if claim.cue else ""
     recipient = f", to {claim.recipient.text}" if claim.recipient else ""
+    affiliation = affiliation_note(claim)
+    kind = f"{kind}, {affiliation}" if affiliation else kind
     return f"claim by {source} [{kind}]{cue}{recipient}: {claim.form}, {claim.certainty}, {claim.polarity}"
 
 
@@ -118,12 +120,19 @@ def _claims_table(claims: list[Claim]) -> str:
     if not claims:
         return ""
     rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in (*source_key(c), c.cue.text if c.cue else "—"))
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in (*_source_cells(c), c.cue.text if c.cue else "—"))
         + f"<td>{c.certainty}</td><td>{c.polarity}</td><td>{escape(c.content.text)}</td></tr>"
         for c in claims
     )
     head = "<tr><th>source</th><th>kind</th><th>cue</th><th>certainty</th><th>polarity</th><th>claim</th></tr>"
     return f"<section><h2>Claims</h2><table>{head}{rows}</table></section>"
+
+
+def _source_cells(claim: Claim) -> tuple[str, str]:
+    """The source's name and its kind, with whom it speaks for ("person, for Kremlin (government)")."""
+    name, kind = source_key(claim)
+    affiliation = affiliation_note(claim)
+    return name, f"{kind}, {affiliation}" if affiliation else kind
 
 
 def _places_section(analysis: Analysis) -> str:

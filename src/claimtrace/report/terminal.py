@@ -76,6 +76,9 @@ def _claims(analysis: Analysis) -> Group | None:
     parts: list[Text | Table] = [Text("Claims by source", style="bold underline")]
     for (name, kind), claims in groups.items():
         title = _plain(name, style="bold").append(f"  [{kind}]", style="cyan")
+        affiliation = affiliation_note(claims[0])
+        if affiliation:
+            title.append(f" {for_terminal(affiliation)}", style="dim")
         table = Table(title=title, title_justify="left", show_header=True, header_style="dim", expand=True)
         table.add_column("cue", width=16)
         table.add_column("certainty", width=10)
@@ -90,6 +93,14 @@ def _claims(analysis: Analysis) -> Group | None:
             )
         parts.append(table)
     return Group(*parts)
+
+
+def affiliation_note(claim: Claim) -> str:
+    """ "for Kremlin (government)": whom a person or unnamed source speaks for, or ""."""
+    affiliation = claim.source.affiliation if claim.source is not None else None
+    if affiliation is None:
+        return ""
+    return f"for {affiliation.canonical} ({affiliation.kind})"
 
 
 def source_key(claim: Claim) -> tuple[str, str]:

@@ -215,6 +215,7 @@ class PostgresStore(SQLiteStore):
 
     SEARCH_CONDITION = "c.search @@ websearch_to_tsquery('english', ?)"
     BEGIN = "BEGIN"
+    AFFILIATION_KIND = "(c.claim::jsonb #>> '{source,affiliation,kind}')"
 
     def __init__(self, url: str, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store in the database at ``url``: creating its tables when ``create``, for queries

@@ -175,7 +175,7 @@ MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
-_NAMED_KINDS = ("person", "organization")
+_NAMED_KINDS = ("person", "organization", "media")
 
 
 # -- what is and is not a store; errors as one line ------------------------------------------
@@ -265,6 +265,7 @@ class SQLiteStore:
     # the claims whose content or source matches the --search query (one parameter)
     SEARCH_CONDITION = "c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)"
     BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: two writers never deadlock on an upgrade
+    AFFILIATION_KIND = "json_extract(c.claim, '$.source.affiliation.kind')"  # of the source, in the claim's JSON
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store at ``path``; ``readonly`` opens it for queries only (never written, never
@@ -695,14 +696,18 @@ class SQLiteStore:
     def outlets(self) -> list[dict[str, Any]]:
         """Per outlet: articles, claims, source-kind shares and how often others contradict it.
 
-        Shares are over attributed claims (every source kind but ``author``);
+        Shares are over attributed claims (every source kind but ``author``): named (a person,
+        organization or outlet), official (a government body, or a person or unnamed source speaking
+        for one), anonymous, witness;
         ``contradicted`` counts contradictions with a claim of a different outlet.
         """
         rows = self._db.execute(
             "SELECT a.outlet AS outlet, COUNT(DISTINCT a.id) AS articles, COUNT(c.id) AS claims,"
             " COUNT(c.id) FILTER (WHERE c.source_kind != 'author') AS attributed,"
             " COUNT(c.id) FILTER (WHERE c.source_kind = 'anonymous') AS anonymous,"
-            " COUNT(c.id) FILTER (WHERE c.source_kind = 'government') AS official,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'witness') AS witness,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'government'"
+            f" OR {self.AFFILIATION_KIND} = 'government') AS official,"
             f" COUNT(c.id) FILTER (WHERE c.source_kind IN {_NAMED_KINDS}) AS named"
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
@@ -827,6 +832,7 @@ def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
         "attributed": attributed,
         "anonymous_share": share(row["anonymous"]),
         "official_share": share(row["official"]),
+        "witness_share": share(row["witness"]),
         "named_share": share(row["named"]),
         "contradicted": contradicted,
     }

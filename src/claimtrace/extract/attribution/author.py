@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy
 from spacy.tokens import Span as SpacySpan
 
-from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.extract.attribution.qualities import is_negated, modifier_words
+from claimtrace.extract.attribution.certainty import author_certainty
+from claimtrace.extract.attribution.qualities import is_negated
 from claimtrace.extract.attribution.spans import overlap_test, trim
 from claimtrace.model import Claim, Source, Span
 
@@ -40,7 +40,7 @@ def author_claims(found: Iterable[Draft], context: Context) -> list[Claim]:
                 source=Source("", sent.start_char, sent.start_char, kind="author", canonical=None),
                 cue=None,
                 form="author",
-                certainty="hedged" if modifier_words(root) & lex.HEDGE_WORDS else "stated",
+                certainty=author_certainty(root, trimmed, context),
                 polarity="denies" if is_negated(root) else "affirms",
                 sentence=index,
             )

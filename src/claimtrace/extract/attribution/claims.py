@@ -5,7 +5,8 @@ returns one :class:`~claimtrace.model.Claim` per attribution, plus one per
 sentence in the author's own voice.
 
 What it finds
-    * verb cues: verbs whose P(cue) reaches ``CUE_THRESHOLD`` (from the cue
+    * verb cues: verbs whose P(cue) reaches the ``cue`` threshold of
+      :class:`~claimtrace.extract.attribution.config.AttributionConfig` (from the cue
       model of :mod:`~claimtrace.extract.attribution.cue_model`, trained on PolNeAR
       train; without it, from the learned lexicon's P(cue | form)), plus seed
       reporting verbs, that govern a clause (``ccomp``/``parataxis``/a "that"
@@ -48,21 +49,17 @@ What it finds
       quoting attribution.
 
 What it gives each claim
-    * ``source.kind`` by rules over the source phrase: the article's named
-      entities (PER -> person unless titled spokesperson; ORG -> media,
-      government or organization by name words) and the head noun ("sources",
-      "an official" -> anonymous; "residents" -> witness; "a statement",
-      "satellite images" -> document; "outlets", "platforms" -> media;
-      "the ministry" -> government), pronouns -> their antecedent's kind; names,
-      pronouns and person nouns ("the lawyer") -> person; any other common noun
-      -> anonymous (an unnamed source);
+    * ``source.kind`` and ``source.affiliation`` (:mod:`.kinds`): who speaks by the stories
+      convention (a named or uniquely titled person, a government body, an organization, an outlet
+      or unnamed reports, an unnamed source, a witness on the scene, a document), read from the
+      first member of the phrase; whom a person or unnamed source speaks for;
     * ``source.canonical``: the entity group's canonical name, else the earlier
       source or entity the pronoun, definite noun phrase ("the sources",
-      "the ministry") or surname refers to, else the source text;
-    * ``certainty``: rumored (rumor cues or words), hedged (hedging cues such as
-      "suggest", "believe", raising passives "is said to", and "reportedly",
-      "allegedly", "may" ... on the cue or the content's verb), confirmed
-      ("confirm", "acknowledge", "admit" ...), else stated;
+      "the ministry", "the terror group", "the PM") or surname refers to, else the source text;
+    * ``certainty`` (:mod:`.certainty`): rumored (rumor cues or words), hedged (hedging cues,
+      raising passives "is said to", hedges on the content's main proposition, the text's
+      distance: "what he called", "allegedly"), confirmed (confirm-language, first-hand "saw"),
+      else stated;
     * ``polarity``: denies when the cue denies ("deny", "reject", "dismiss" ...)
       xor the content's main predicate is negated ("not", "never", "no
       withdrawal", "nothing"), else affirms;
@@ -81,7 +78,7 @@ The author's own claims
 What it misses
     many noun and adjective cues and the function words of long cues ("said
     in a statement on Monday", "voted in favor of"): the role tagger finds
-    about 61% of the gold cue tokens, sources more than one sentence away from
+    part of the gold cue tokens, sources more than one sentence away from
     an uncued quote, nested attributions are not linked to each other, a
     transcript turn past its first paragraph, and everything a wrong parse
     hides (a few misparses are repaired: "..., residents and a security source
@@ -90,37 +87,38 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
-Measured
-    on PolNeAR dev (84 articles, 2,192 attributions; Citron's token-overlap F1;
-    author claims are not scored), 2026-12-07 with the sequence role tagger,
-    speaker labels, quote bylines and the parse repairs: source 0.839, cue
-    0.663, content 0.905, whole relation 0.686 (2026-12-06 without the layout
-    forms and repairs: 0.825, 0.656, 0.884, 0.672; feed-forward tagger: 0.758,
-    0.612, 0.858, 0.634; rules alone, earlier NER: 0.710, 0.530, 0.818, 0.605);
-    throughput 0.899-0.913 of the pipeline without it (median 0.910 of 8 runs). PolNeAR's annotators agree
-    on cues at 0.689 (16 train articles, same scorer). Details in
-    docs/benchmarks_attribution.md.
+Only attributions resting on a reporting act are kept (:mod:`.reporting`); a content
+    runs over a clause coordinated with it.
+
+Figures
+    ``benchmarks/attribution.py`` on PolNeAR dev: ``docs/benchmarks_attribution.md``;
+    ``benchmarks/claims.py`` on the stories: ``docs/benchmarks_claims.md``.
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract.attribution.author import author_claims
+from claimtrace.extract.attribution.certainty import settle_certainty
+from claimtrace.extract.attribution.config import (
+    DEFAULT_CONFIG,
+    AttributionConfig,
+    AttributionModels,
+    bundled_models,
+)
 from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
-
-MEASURED = {  # benchmarks/attribution.py on PolNeAR dev, 2026-12-07 (overlap F1): tagger, layout forms, repairs
-    "source_overlap_f1": 0.839, "cue_overlap_f1": 0.663, "content_overlap_f1": 0.905, "relation_f1": 0.686,
-}
-
 
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
 
@@ -129,30 +127,87 @@ IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that 
 _ANONYMITY_REQUEST = re.compile(r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b", re.I)
 
 
-def find_claims(doc: Doc, groups: list[EntityGroup]) -> list[Claim]:
+def find_claims(
+    doc: Doc,
+    groups: list[EntityGroup],
+    config: AttributionConfig = DEFAULT_CONFIG,
+    models: AttributionModels | None = None,
+) -> list[Claim]:
     """All claims of ``doc``: attributions in text order, then interleaved author claims.
 
     Offsets are character offsets into ``doc.text``; ``Claim.sentence`` is the
     index of the sentence in ``doc.sents``. Needs a parsed doc; an unparsed or
-    empty doc yields no claims.
+    empty doc yields no claims. ``models`` defaults to the bundled cue model and role tagger.
     """
     if not len(doc) or not doc.has_annotation("DEP"):
         return []
-    context = Context(doc, groups)
+    context = Context(doc, groups, config, models if models is not None else bundled_models())
     found: list[Draft] = []
     used_cues: set[int] = set()
     for index, sent in enumerate(context.sentences):
         for attribution in sentence_attributions(sent, context, used_cues):
             attribution.sentence = index
             found.append(attribution)
-    found = [a for a in refine(found, context) if not _ANONYMITY_REQUEST.match(context.text, a.content[0])]
+    found = [a for a in refine(found, context)
+             if not _ANONYMITY_REQUEST.match(context.text, a.content[0]) and is_reporting(a, context)]
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
-    claims = [_to_claim(a, context) for a in found]
+    cues = [a.cue for a in found]
+    for attribution in found:
+        keep_coordinated(attribution, context, cues)
+        attribution.certainty = settle_certainty(attribution.certainty, attribution.content, attribution.cue,
+                                                 attribution.cue_lemma, context)
+    claims = _without_repeated_headlines([_to_claim(a, context) for a in found], context)
     claims.extend(author_claims(found, context))
     claims.sort(key=lambda c: (c.sentence, c.content.start))
     return claims
+
+
+HEADLINE_LINES = 2  # a headline or standfirst opens the text
+REPEATED_WORDS = 2  # content words a body claim of the same source shares with a headline that repeats it
+
+
+def _without_repeated_headlines(claims: list[Claim], context: Context) -> list[Claim]:
+    """Claims less those of a headline line (no final punctuation, a line of its own) whose source speaks again
+    in the body: the body's claim is the one the article makes ("Kyiv blames ..." over "Kyiv said ...")."""
+    headline = {c.sentence for c in claims if _is_headline(context.sentences[c.sentence], context)}
+    if not headline:
+        return claims
+    body = [(_source_words(c), _content_words(c.content.text)) for c in claims if c.sentence not in headline]
+    return [c for c in claims if c.sentence not in headline or not _headline_cue(c, context) or not any(
+        _source_words(c) & source and len(_content_words(c.content.text) & content) >= REPEATED_WORDS
+        for source, content in body)]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if w not in STOP_WORDS}
+
+
+def _is_headline(sent: SpacySpan, context: Context) -> bool:
+    text = context.text
+    line = text[sent.start_char:sent.end_char].rstrip()
+    after = text[sent.start_char + len(line):sent.start_char + len(line) + 1]
+    lines_before = sum(1 for line in text[:sent.start_char].splitlines() if line.strip())
+    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n" and lines_before < HEADLINE_LINES
+            and not text[:sent.start_char].rstrip().endswith(","))
+
+
+def _headline_cue(claim: Claim, context: Context) -> bool:
+    """A headline's reporting verb is in the present ("X says", "X blames"), or a colon ("X: ...")."""
+    if claim.cue is None:
+        return False
+    if claim.cue.text.strip() == ":":
+        return True
+    words = context.doc.char_span(claim.cue.start, claim.cue.end, alignment_mode="expand")
+    return words is not None and any(t.tag_ in ("VBZ", "VBP") for t in words)
+
+
+def _source_words(claim: Claim) -> set[str]:
+    source = claim.source
+    if source is None or source.kind == "author" or not source.text:
+        return set()
+    return {w.lower() for w in f"{source.text} {source.canonical or ''}".split() if w.lower() not in STOP_WORDS}
 
 
 def _layout_claims(found: list[Draft], context: Context) -> list[Draft]:

@@ -28,10 +28,8 @@ if TYPE_CHECKING:
     from claimtrace.extract.attribution.state import Context
 
 
-OBJECT_CUE_THRESHOLD = 0.3  # a cue whose content is only its object must be surer
 
 
-POSTPOSED_FLOOR = 0.3  # ... and before the sentence it is appended to ("..., X said") does
 
 
 PARATAXIS = frozenset({"parataxis"})
@@ -77,16 +75,16 @@ def content_of(
         return (widen_to_quotes(span, context), clause, True) if span else None
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
     obj = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
-    if xcomp is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+    if xcomp is not None and entry.p >= context.config.object_cue and known_cue(verb, context):
         first = obj if obj is not None and obj.i < xcomp.i else xcomp
         span = trim(doc, first.left_edge.i, xcomp.right_edge.i + 1)
         return (widen_to_quotes(span, context), xcomp, True) if span else None
-    if obj is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+    if obj is not None and entry.p >= context.config.object_cue and known_cue(verb, context):
         span = _clause_after(verb, obj, context)
         if span is not None and (not is_pronoun(obj) or span[1] > obj.idx + len(obj)):
             return widen_to_quotes(span, context), obj, True
     oblique = _prepositional_object(verb)
-    if oblique is not None and entry.p >= OBJECT_CUE_THRESHOLD and known_cue(verb, context):
+    if oblique is not None and entry.p >= context.config.object_cue and known_cue(verb, context):
         span = trim(doc, oblique.left_edge.i + 1, oblique.right_edge.i + 1)
         return (widen_to_quotes(span, context), oblique, True) if span else None
     subject = subject_of(verb)
@@ -104,7 +102,7 @@ def content_of(
 
 def _posed_content(verb: Token, context: Context) -> tuple[tuple[int, int], Token, bool] | None:
     """The clause a post-posed cue hangs on, without the cue's own words ("..., X said.")."""
-    if not known_cue(verb, context, POSTPOSED_FLOOR):
+    if not known_cue(verb, context, context.config.postposed_floor):
         return None
     span = subtree_span(verb.head, exclude=verb)
     return (widen_to_quotes(span, context), verb.head, False) if span else None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 from spacy.tokens import Token
@@ -65,12 +64,16 @@ def cue_features(token: Token) -> list[str]:
 _CLAUSAL = frozenset({"ccomp", "xcomp", "parataxis", "obj", "nsubj", "nsubj:pass", "obl", "advcl"})
 
 
-@lru_cache(maxsize=1)
 def load_cue_model() -> CueModel | None:
     """The shipped cue model, or None when it is not installed (the lexicon is used alone then)."""
     try:
         raw = resources.files("claimtrace").joinpath(MODEL_FILE).read_text("utf-8")
     except (OSError, FileNotFoundError):
         return None
+    return parse_cue_model(raw)
+
+
+def parse_cue_model(raw: str) -> CueModel:
+    """A cue model from the JSON ``train_cue_model.py`` writes; ValueError/KeyError when it is not one."""
     data = json.loads(raw)
     return CueModel(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()})

@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 
 from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.qualities import assign_qualities
-from claimtrace.extract.attribution.role_tagger import load_role_tagger
 from claimtrace.extract.attribution.sources import is_plausible_source
 from claimtrace.extract.attribution.spans import root_within, trim, widen_to_quotes
 from claimtrace.extract.attribution.speakers import relayed_speech
@@ -30,11 +29,6 @@ if TYPE_CHECKING:
     from claimtrace.extract.attribution.state import Context
 
 CUE, SOURCE, CONTENT = 0, 1, 2
-EXTEND_CUE = 0.4  # P(cue) a neighbour needs to join a rule cue
-TRIM_CUE = 0.2  # an edge token of a rule cue below this leaves it (never the cue's head)
-DROP_CUE = 0.2  # a rule claim whose cue tokens all stay below this is dropped
-NEW_CUE = 0.5  # P(cue) the best token of a learned cue needs to make a claim of its own
-ROLE_TOKEN = 0.4  # P(source) / P(content) a token needs to join a learned span
 MAX_CUE_TOKENS = 6
 FRAGMENT_POS = frozenset({"DET", "ADJ", "NUM", "PART"})  # a source run ending on one lacks its noun
 MIN_CONTENT_TOKENS = 3  # shorter learned contents are fragments ("a broad"), not claims
@@ -42,7 +36,7 @@ MIN_CONTENT_TOKENS = 3  # shorter learned contents are fragments ("a broad"), no
 
 def refine(found: list[Draft], context: Context) -> list[Draft]:
     """``found`` adjusted by the tagger, plus the claims of learned cues; unchanged without a tagger."""
-    tagger = load_role_tagger()
+    tagger = context.models.role_tagger
     if tagger is None:
         return found
     probabilities = tagger.probabilities(context.doc, context.quotes)
@@ -55,7 +49,7 @@ def refine(found: list[Draft], context: Context) -> list[Draft]:
         if cue is None:
             kept.append(attribution)
             continue
-        if _rejected(attribution, probabilities[cue[0]:cue[1], CUE]):
+        if _rejected(attribution, probabilities[cue[0]:cue[1], CUE], context.config.drop_cue):
             continue
         if attribution.cue_root is not None:
             attribution.cue = tokens.chars(*_adjust_cue(cue, attribution, probabilities, context, tokens))
@@ -64,13 +58,13 @@ def refine(found: list[Draft], context: Context) -> list[Draft]:
     return kept
 
 
-def _rejected(attribution: Draft, cue_probabilities: numpy.ndarray) -> bool:
+def _rejected(attribution: Draft, cue_probabilities: numpy.ndarray, drop_cue: float) -> bool:
     """A verb cue the tagger strongly rejects; seed verbs of conflict news ("rumored", "stressing"),
     rare in the US news the tagger learned from, always stay."""
     root = attribution.cue_root
     if root is None or root.lower_ in lex.SEED_CUES:
         return False
-    return float(cue_probabilities.max()) < DROP_CUE
+    return float(cue_probabilities.max()) < drop_cue
 
 
 class _TokenIndex:
@@ -106,17 +100,17 @@ def _adjust_cue(
     blocked = _role_tokens(a, tokens)
     low, high = _sentence_bounds(context, head)
     p = probabilities[:, CUE]
-    while start > low and end - start < MAX_CUE_TOKENS and p[start - 1] >= EXTEND_CUE and (
+    while start > low and end - start < MAX_CUE_TOKENS and p[start - 1] >= context.config.extend_cue and (
         start - 1 not in blocked and not doc[start - 1].is_space
     ):
         start -= 1
-    while end < high and end - start < MAX_CUE_TOKENS and p[end] >= EXTEND_CUE and (
+    while end < high and end - start < MAX_CUE_TOKENS and p[end] >= context.config.extend_cue and (
         end not in blocked and not doc[end].is_space
     ):
         end += 1
-    while start < head and p[start] < TRIM_CUE:
+    while start < head and p[start] < context.config.trim_cue:
         start += 1
-    while end - 1 > head and p[end - 1] < TRIM_CUE:
+    while end - 1 > head and p[end - 1] < context.config.trim_cue:
         end -= 1
     return start, end
 
@@ -157,13 +151,14 @@ def _learned_claims(
         cue = tokens.range(*a.cue)
         if cue is not None:
             taken_cues[cue[0]:cue[1]] = True
-    cue_mask = (probabilities[:, CUE] >= EXTEND_CUE) & ~taken_cues & ~tokens.blank
-    source_mask = probabilities[:, SOURCE] >= ROLE_TOKEN
-    content_mask = probabilities[:, CONTENT] >= ROLE_TOKEN
+    config = context.config
+    cue_mask = (probabilities[:, CUE] >= config.extend_cue) & ~taken_cues & ~tokens.blank
+    source_mask = probabilities[:, SOURCE] >= config.role_token
+    content_mask = probabilities[:, CONTENT] >= config.role_token
     result = []
     for index, sent in enumerate(context.sentences):
         for start, end in _runs(cue_mask, sent.start, sent.end):
-            if probabilities[start:end, CUE].max() < NEW_CUE or end - start > MAX_CUE_TOKENS:
+            if probabilities[start:end, CUE].max() < config.new_cue or end - start > MAX_CUE_TOKENS:
                 continue
             attribution = _learned_attribution(
                 (start, end), (sent.start, sent.end), source_mask & ~cue_mask, content_mask, probabilities, context,

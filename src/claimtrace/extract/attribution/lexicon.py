@@ -72,11 +72,11 @@ SEED_CUES: dict[str, str] = {
 }
 
 DENY_LEMMAS = words("deny dismiss reject refute rebut dispute contradict disavow debunk")
-CONFIRM_LEMMAS = words("confirm verify acknowledge admit corroborate affirm prove concede")
+CONFIRM_LEMMAS = words("confirm verify acknowledge admit corroborate prove concede")
 RUMOR_LEMMAS = words("rumor rumour speculate gossip")
 RUMOR_WORDS = words("rumored rumoured rumor rumors rumour rumours purportedly unconfirmed unverified")
 HEDGE_LEMMAS = words(
-    "suggest believe think allege claim estimate expect appear seem hint indicate suspect speculate"
+    "suggest believe think allege claim estimate expect appear seem hint suspect speculate"
 )
 HEDGE_WORDS = words(
     "reportedly allegedly apparently possibly perhaps probably likely may might could "

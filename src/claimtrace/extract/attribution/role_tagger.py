@@ -58,6 +58,15 @@ class RoleTagger:
     w2: numpy.ndarray  # (2 * hidden + projection, 3)
     b2: numpy.ndarray
 
+    def accepts_width(self, vocab, width: int) -> bool:  # noqa: ANN001
+        """Whether the tagger was trained on a tok2vec of ``width`` (its first layer reads that tensor)."""
+        probe = Doc(vocab, words=["a", "b"])
+        probe.tensor = numpy.zeros((2, width), dtype=numpy.float32)
+        parts = _feature_parts(probe, self.deps, self.blocks, self.priors, None)
+        return parts is not None and self.w1.shape[0] == len(self.blocks) * width + len(UPOS) + 2 * len(
+            self.deps
+        ) + parts[5].shape[1]
+
     def probabilities(self, doc: Doc, quotes: list[tuple[int, int]] | None = None) -> numpy.ndarray | None:
         """(len(doc), 3) array of P(cue), P(source), P(content) per token, or None without a tensor."""
         parts = _feature_parts(doc, self.deps, self.blocks, self.priors, quotes)
@@ -322,7 +331,6 @@ def _lexicon_arrays_cached(strings) -> tuple[numpy.ndarray, numpy.ndarray]:  # n
             numpy.array([p for _, p in pairs], dtype=numpy.float32))
 
 
-@lru_cache(maxsize=1)
 def load_role_tagger() -> RoleTagger | None:
     """The shipped role tagger, or None when it is not installed."""
     try:

@@ -17,6 +17,7 @@ latest earlier source (or entity) that fits. Surnames take the earlier full name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -24,19 +25,23 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.model import Source
+from claimtrace.extract.attribution.kinds import body_kind, classify
+from claimtrace.model import Affiliation, Source
 
 if TYPE_CHECKING:
     from claimtrace.extract.attribution.state import Context
 
 DEFINITE = frozenset({"the", "this", "these", "those", "that"})
 DEMONSTRATIVES = DEFINITE - {"the"}
+FIRST_PERSON = frozenset({"we", "our", "i", "my", "us"})
 NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document", "anonymous"})
 
 
 def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
     start, end = span
+    start = start + dateline_length(context.text[start:end], head.idx - start if head is not None else end - start)
+    span = (start, end)
     text = context.text[start:end]
     if head is not None and head.tag_ in ("WP", "WDT") and head.head.i != head.i:
         named = head.head.head  # "officials who said": the noun the relative clause modifies
@@ -51,12 +56,46 @@ def resolve_source(span: tuple[int, int], head: Token | None, context: Context) 
     ents = context.ents_in(start, end)
     antecedent = _antecedent(start, head, words, head_word, context)
     if antecedent is not None:
-        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text)
+        source = Source(text, start, end, kind=antecedent.kind, canonical=antecedent.canonical or antecedent.text,
+                        affiliation=antecedent.affiliation)
     else:
-        kind = source_kind(words, head_word, head, ents)
-        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context))
+        kind, affiliation = phrase_kind(words, head_word, head, (start, end), ents, context)
+        source = Source(text, start, end, kind=kind, canonical=_canonical(text, head, ents, context),
+                        affiliation=affiliation)
     context.resolved.append((start, source, head_word))
     return source
+
+
+# "DUBAI - ", "WASHINGTON (Reuters) – ", "Kiev, Jun. 16, (dpa/GNA) – ", "/TASS/. ": where and by whom, never who
+_DATELINE = re.compile(
+    r"""^\s*(?:(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*|[A-Z][a-z]+,\s*[A-Z][a-z]{2,}\.?\s*\d{1,2})"""
+    r"""(?:,\s*[A-Z][a-z]+)?,?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]{1,2}\s*|/[A-Z]{2,}/\.?\s*)"""
+)
+
+
+def dateline_length(text: str, head_offset: int) -> int:
+    """How many leading characters of a source phrase are a dateline (0 when none, or when the
+    dateline would swallow the phrase's head)."""
+    match = _DATELINE.match(text)
+    if match is None or match.end() > head_offset or match.end() >= len(text.rstrip()):
+        return 0
+    return match.end()
+
+
+def phrase_kind(words: list[str], head_word: str, head: Token | None, span: tuple[int, int], ents: list,
+                context: Context) -> tuple[str, Affiliation | None]:  # noqa: ANN001
+    """Kind and affiliation of a source phrase (:mod:`.kinds`); a bare demonstrative, and a first person
+    outside quotation marks ("we demonstrate", "our analysis suggests"), are the author's voice; a phrase
+    the rules do not know is an unnamed (anonymous) source."""
+    if len(words) == 1 and head_word in DEMONSTRATIVES:
+        return "author", None
+    first = context.text[span[0]:span[1]].split()[:1]
+    if first and first[0].lower() in FIRST_PERSON and not first[0].isupper() and context.quote_at(span[0]) is None:
+        return "author", None
+    if head is None:
+        return source_kind(words, head_word, head, ents), None
+    kind, affiliation = classify(head, span[0], span[1], ents, context.canonical_by_span)
+    return kind or source_kind(words, head_word, head, ents), affiliation
 
 
 def source_kind(words: list[str], head_word: str, head: Token | None, ents: list) -> str:  # noqa: ANN001
@@ -190,14 +229,73 @@ def _antecedent(
                 return source
         for ent in reversed(context.ents):
             if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
-                kind = source_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root, [ent])
+                kind, affiliation = phrase_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root,
+                                                (ent.start_char, ent.end_char), [ent], context)
                 name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
-                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name)
+                return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
+                              affiliation=affiliation)
+    if (words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6
+            and not context.ents_in(start, start + len(" ".join(words)) + 1)
+            and not any(t.pos_ == "PROPN" for t in head.subtree)):
+        return _described_referent(start, head, context)  # "the group", not "the Russian Defense Ministry"
+    return None
+
+
+# "the group", "the newspaper", "the ministry": a definite description names the latest body of its class
+REFERENT_CLASSES = {
+    "organization": lex.words("group organization organisation movement company firm utility operator charity "
+                              "watchdog"),
+    "government": lex.words("army military ministry government forces service command administration kremlin"),
+    "media": lex.words("newspaper paper outlet channel broadcaster daily website publication"),
+}
+# offices that name the person holding them: "the prime minister" after "Prime Minister Rishi Sunak"
+OFFICE_WORDS = {
+    "pm": ("prime", "minister"), "premier": ("premier",), "president": ("president",),
+    "minister": ("minister",), "leader": ("leader",), "spokesman": ("spokesman",),
+    "spokeswoman": ("spokeswoman",), "spokesperson": ("spokesperson",), "mayor": ("mayor",),
+    "governor": ("governor",), "chancellor": ("chancellor",), "secretary": ("secretary",),
+    "commander": ("commander",), "chief": ("chief",), "director": ("director",), "head": ("head",),
+}
+
+
+def _described_referent(start: int, head: Token, context: Context) -> Source | None:
+    """The latest earlier named body or person a definite description stands for."""
+    word = head.lower_
+    if head.tag_ in ("NNS", "NNPS"):
+        return None
+    if word in OFFICE_WORDS:
+        return _office_holder(start, OFFICE_WORDS[word], context)
+    wanted = next((kind for kind, heads in REFERENT_CLASSES.items() if word in heads), None)
+    if wanted is None:
+        return None
+    for ent in reversed(context.ents):
+        if ent.end_char > start or ent.label_ not in ("ORG", "PER"):
+            continue
+        if body_kind(ent, context.canonical_by_span, default="organization") != wanted:
+            continue
+        name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+        return Source(ent.text, ent.start_char, ent.end_char, kind=wanted, canonical=name)
+    return None
+
+
+def _office_holder(start: int, office: tuple[str, ...], context: Context) -> Source | None:
+    """The latest person named with the office ("Prime Minister Rishi Sunak", "Peskov, the Kremlin spokesman")."""
+    doc = context.doc
+    for ent in reversed(context.ents):
+        if ent.end_char > start or ent.label_ != "PER":
+            continue
+        near = {t.lower_ for t in doc[max(0, ent.start - 4):min(len(doc), ent.end + 6)]}
+        if all(w in near for w in office):
+            name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+            if " " not in name:
+                name = _full_name(name, ent.start_char, context) or name
+            return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
     return None
 
 
 def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
-    person = next((s for s in reversed(earlier) if s.kind in ("person", "government")), None)
+    person = next((s for s in reversed(earlier) if s.kind in ("person", "government", "witness", "anonymous")
+                   and (s.canonical or s.text).lower() not in PRONOUNS and _singular(s)), None)
     ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
     if person is not None and ent is not None and person.start <= ent.start_char < person.end:
         return person  # the name inside that source ("Oleh Shevchuk, a spokesman ...") is that source
@@ -207,6 +305,15 @@ def _latest_person(start: int, earlier: list[Source], context: Context) -> Sourc
             name = _full_name(name, ent.start_char, context) or name
         return Source(ent.text, ent.start_char, ent.end_char, kind="person", canonical=name)
     return person
+
+
+PRONOUNS = lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS | lex.THING_PRONOUNS
+
+
+def _singular(source: Source) -> bool:
+    """ "A man identified as an operative" can be "he"; "officials" cannot."""
+    last = (source.canonical or source.text).split(",")[0].split()[-1:] or [""]
+    return source.kind != "anonymous" or not last[0].lower().endswith("s")
 
 
 def resolve_speaker_label(span: tuple[int, int], head: Token | None, context: Context) -> Source:

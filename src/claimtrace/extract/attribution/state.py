@@ -15,21 +15,12 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.extract.attribution.cue_model import load_cue_model
+from claimtrace.extract.attribution.config import AttributionConfig, AttributionModels
 from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.spans import SUBJECTS, subject_of
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import EntityGroup, Source
-
-CUE_THRESHOLD = 0.3  # P(cue) a verb needs to count as a cue (cue model, else lexicon)
-
-
-SEED_FLOOR = 0.5  # P(cue) given at least to the seed reporting verbs of conflict news
-
-
-LEXICON_FLOOR = 0.1  # P(cue | form) a verb needs before a bare object counts as its content
-
 
 # "“...,” the statement read": a cue only with a document as subject
 DOCUMENT_WORDING = lex.words("read reads")
@@ -59,8 +50,11 @@ class Context:
     """What every step needs about one doc, computed once from token arrays (creating
     ``Token`` objects for every word would cost more than the rest of the work)."""
 
-    def __init__(self, doc: Doc, groups: list[EntityGroup]) -> None:
+    def __init__(
+        self, doc: Doc, groups: list[EntityGroup], config: AttributionConfig, models: AttributionModels
+    ) -> None:
         self.doc = doc
+        self.config, self.models = config, models
         self.text = doc_text(doc)
         array = doc.to_array([LOWER, DEP, SENT_START])
         self.lower, self.dep = array[:, 0], array[:, 1]
@@ -72,7 +66,9 @@ class Context:
         self.quote_starts = [s for s, _ in self.quotes]
         self.canonical_by_span = canonical_by_span(doc, groups)
         self.lexicon = lex.cue_lexicon()
-        self.cue_p = _cue_probabilities(doc, self.lower, array_pos=doc.to_array([POS]), lexicon=self.lexicon)
+        self.cue_p = _cue_probabilities(
+            doc, self.lower, array_pos=doc.to_array([POS]), lexicon=self.lexicon, config=config, models=models
+        )
         self.candidates = set(self.cue_p) | set(
             numpy.flatnonzero(numpy.isin(self.lower, _hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
         )
@@ -110,13 +106,14 @@ class Context:
 
 
 def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
-                       lexicon: dict[str, lex.CueEntry]) -> dict[int, float]:
-    """P(cue) of each verb that reaches ``CUE_THRESHOLD``: from the cue model when it is
-    installed, else from the lexicon; seed verbs get at least ``SEED_FLOOR``."""
-    model = load_cue_model()
+                       lexicon: dict[str, lex.CueEntry], config: AttributionConfig,
+                       models: AttributionModels) -> dict[int, float]:
+    """P(cue) of each verb that reaches ``config.cue``: from the cue model when there is one, else
+    from the lexicon; seed verbs get at least ``config.seed_floor``."""
+    model = models.cue_model
     seeds = numpy.isin(lower, _hashes(doc, lex.SEED_CUES))
     if model is None:
-        forms = [f for f, e in lexicon.items() if e.p >= CUE_THRESHOLD and e.lemma != "according to"]
+        forms = [f for f, e in lexicon.items() if e.p >= config.cue and e.lemma != "according to"]
         known = numpy.flatnonzero(numpy.isin(lower, _hashes(doc, forms)) | seeds).tolist()
         result = {i: lexicon[doc[i].lower_].p for i in known}
     else:
@@ -124,13 +121,13 @@ def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
         for i in numpy.flatnonzero((array_pos == VERB) | seeds).tolist():
             p = model.probability(doc[i])
             if seeds[i]:
-                p = max(p, SEED_FLOOR)
-            if p >= CUE_THRESHOLD:
+                p = max(p, config.seed_floor)
+            if p >= config.cue:
                 result[i] = p
     for i in numpy.flatnonzero(numpy.isin(lower, _hashes(doc, DOCUMENT_WORDING))).tolist():
         subject = subject_of(doc[i])
         if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
-            result[i] = max(result.get(i, 0.0), SEED_FLOOR)
+            result[i] = max(result.get(i, 0.0), config.seed_floor)
     return result
 
 
@@ -143,4 +140,4 @@ def known_cue(verb: Token, context: Context, floor: float = 0.0) -> bool:
     """Whether the lexicon has seen the form as a cue often enough to trust a loose structure
     (a bare object, or a sentence the cue is merely appended to) as its content."""
     entry = context.lexicon.get(verb.lower_)
-    return entry is not None and entry.p >= max(floor, LEXICON_FLOOR)
+    return entry is not None and entry.p >= max(floor, context.config.lexicon_floor)

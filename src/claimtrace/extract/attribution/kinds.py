@@ -1,0 +1,388 @@
+"""Who speaks, and for whom: the kind and the affiliation of a source phrase.
+
+The kind is read from the phrase's first member ("Grossi and the IAEA team" is Grossi), its head
+word first, its names second, in this order:
+
+* witnesses: eyewitness nouns ("witnesses", "survivors"), unnamed residents, a person placed on
+  the scene by a relative clause ("a woman who was inside the hospital"), an outlet's own
+  correspondent ("our correspondent", "a Reuters reporter");
+* media: outlet nouns and names ("state media", "Al Jazeera"), an outlet's own report or
+  investigation ("Times report", "The AP investigation"), and unnamed "reports";
+* documents: statements, reports, assessments, footage, images, data, seismic records;
+* a spokesperson or representative: with a name a person; definite ("the Kremlin spokesman",
+  "the spokesman for the ministry") a person by a unique office; indefinite and speaking for a
+  named body ("an Israeli military spokesman") the body's kind; else anonymous;
+* persons: a person's name in the phrase, or a definite unique office ("the mayor of X",
+  "Israel's foreign minister", "the Russian leader");
+* anonymous: unnamed officials, sources, experts and other people nouns without a name,
+  indefinite ones ("a senior official") and bare plural peoples ("Palestinians");
+* governments: ministries, armies, authorities, intelligence services, states and cities as
+  speakers ("Moscow", "the UK"), a people with the article ("the Israelis"), names whose words
+  or fullest name in the article say so ("IDF" known there as "Israel Defense Forces");
+* organizations: organization nouns and names (armed non-state groups included).
+
+The affiliation of a person or anonymous source (and of an unnamed spokesperson) is the body in
+the phrase it speaks for: a name ("Kremlin spokesman Dmitry Peskov", "Hamas officials", "head of
+Ukrhydroenergo"), a government noun ("an Israeli army spokesperson"), or a nationality ("four
+Syrian officials" -> Syria, government).
+
+What it misses: bodies known only by an acronym the article never spells out and the NER does not
+tag; offices that are unique only in context ("the official" after one was named); witnesses
+named with no sign of being on the scene. Figures: docs/benchmarks_claims.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.geo.tables import COUNTRY_ALIASES, DEMONYMS
+from claimtrace.model import Affiliation
+
+DEFINITE_DETS = frozenset({"the", "this", "that", "these", "those"})
+POSSESSIVE_DEPS = frozenset({"nmod:poss", "poss"})
+# on the scene whatever the phrase says besides
+WITNESS_WORDS = lex.words(
+    "witness witnesses eyewitness eyewitnesses survivor survivors bystander bystanders onlooker onlookers "
+    "passerby passersby"
+)
+# people of a place: witnesses when unnamed ("Oleshky residents"), persons when named
+DWELLER_HEADS = lex.words(
+    "resident residents villager villagers local locals inhabitant inhabitants evacuee evacuees townspeople"
+)
+CORRESPONDENT_HEADS = lex.words("correspondent correspondents reporter reporters crew")
+ON_SCENE_PREPOSITIONS = lex.words("inside in at near on")
+REPORT_HEADS = lex.words("report reports investigation investigations analysis analyses story stories reporting")
+SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.words("representative representatives")
+# offices that one person holds: definite, they name that person ("the mayor", "the defence minister")
+OFFICE_HEADS = lex.words(
+    "mayor governor president minister premier pm chancellor spokesman spokeswoman spokesperson head chief "
+    "director commander leader secretary ambassador envoy chairman chairwoman chair king queen prince emir "
+    "pope patriarch prosecutor coordinator commissioner administrator general"
+)
+# nouns of people: without a name they make an unnamed (anonymous) source
+PEOPLE_HEADS = (
+    lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.words(
+        "medic medics militant militants journalist journalists reporter reporters engineer engineers "
+        "operative operatives expert experts analyst analysts worker workers blogger bloggers"
+    )
+) - OFFICE_HEADS
+GOVERNMENT_WORDS = (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.words(
+    "idf directorate services service ministries governments authorities state states kremlin pentagon side sides"
+)) - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.words("general generals governors commanders secretary")
+MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.words(
+    "journalist journalists editor editors blogger bloggers agency agencies")
+DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
+    "findings finding imagery clip clips footage array signals signal recording recordings audio figures data"
+)) - REPORT_HEADS - lex.words("figure")
+NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
+UNVERIFIED_WORDS = lex.words("alleged purported unidentified unnamed anonymous")
+TEAM_HEADS = lex.words("team teams unit desk")
+# words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
+MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.words("novosti nyt")) - lex.words("agency monitor observer independent")
+AGENCY_HEADS = lex.words("agency agencies")
+# words of an organization's name the tagger may still call a person ("Islamic Jihad")
+BODY_NAME_WORDS = lex.words(
+    "jihad brigades brigade movement front party organization organisation committee watch crescent cross "
+    "society council foundation institute agency fund programme program union league army forces ministry"
+)
+SPEAKER_NOUNS = PEOPLE_HEADS | SPEAKER_FOR_HEADS | OFFICE_HEADS
+KNOWN_NOUNS = (WITNESS_WORDS | DWELLER_HEADS | REPORT_HEADS | TEAM_HEADS | AGENCY_HEADS | MEDIA_WORDS
+               | DOCUMENT_WORDS | SPEAKER_FOR_HEADS | PEOPLE_HEADS)
+
+
+def member_tokens(head: Token, start: int, end: int) -> list[Token]:
+    """The tokens of the first member of a source phrase: "Grossi and the IAEA team" -> "Grossi"."""
+    doc = head.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    tokens = list(span) if span is not None else [head]
+    later = {t.i for c in head.children if c.dep_ == "conj" and c.i > head.i for t in c.subtree}
+    later |= {c.i for c in head.children if c.dep_ == "cc" and c.i > head.i}
+    if later:
+        cut = min(later)
+        tokens = [t for t in tokens if t.i < cut]
+    return tokens or [head]
+
+
+def classify(head: Token, start: int, end: int, ents: Iterable[SpacySpan],
+             canonical_by_span: dict[tuple[int, int], str]) -> tuple[str | None, Affiliation | None]:
+    """(kind, affiliation) of the source phrase at [start, end) with syntactic head ``head``; kind None
+    when the phrase names nobody of a known kind (a common noun such as "activity")."""
+    tokens = member_tokens(head, start, end)
+    head = _noun_after_name(head, tokens)
+    member_end = tokens[-1].idx + len(tokens[-1])
+    ents = [e for e in ents if e.start_char >= start and e.end_char <= member_end]
+    phrase = _Phrase(head, tokens, ents, canonical_by_span, end)
+    kind = phrase.kind()
+    affiliation = phrase.affiliation() if kind in ("person", "anonymous", "witness", "government",
+                                                   "organization") else None
+    if affiliation is not None and kind in ("government", "organization") and not phrase.speaks_for_body:
+        affiliation = None
+    return kind, affiliation
+
+
+def _noun_after_name(head: Token, tokens: list[Token]) -> Token:
+    """ "Kyiv officials", "Hamas officials": a name the parser took for the head of the people noun after it."""
+    last = tokens[-1]
+    if head.pos_ != "PROPN" or last.i <= head.i or last.pos_ != "NOUN" or last.lower_ not in SPEAKER_NOUNS:
+        return head
+    between = [t for t in tokens if head.i < t.i < last.i]
+    return last if all(t.pos_ in ("PROPN", "ADJ", "NOUN") for t in between) else head
+
+
+class _Phrase:
+    """One source phrase being classified."""
+
+    def __init__(self, head: Token, tokens: list[Token], ents: list[SpacySpan],
+                 canonical_by_span: dict[tuple[int, int], str], end: int) -> None:
+        self.head = head
+        self.tokens = tokens
+        self.ents = ents
+        self.canonical_by_span = canonical_by_span
+        self.words = {t.lower_ for t in tokens}
+        self.all_tokens = list(head.doc.char_span(tokens[0].idx, max(tokens[-1].idx + len(tokens[-1]), end),
+                                                 alignment_mode="expand") or tokens)
+        self.word = head.lower_
+        self.people = [e for e in ents if e.label_ == "PER"]
+        self.head_ent = next((e for e in ents if e.start <= head.i < e.end), None)
+        self.speaks_for_body = False
+
+    # ------------------------------------------------------------------ kind
+
+    def kind(self) -> str | None:
+        if {t.lower_ for t in self.tokens if t.i < self.head.i} & UNVERIFIED_WORDS:
+            return "anonymous"  # "the alleged Russian military": whoever it is, unconfirmed
+        named = self.head_ent is not None and self.head_ent.label_ in ("PER", "ORG", "LOC", "GPE")
+        single = self.head_ent is not None and len(self.head_ent) == 1
+        if self.word in KNOWN_NOUNS and (not named or single or self.head.pos_ == "NOUN"):
+            return self._noun_kind()  # "Footage showed", "Spokespeople said": a capital, not a name
+        if self.head.pos_ == "PROPN" or self.head_ent is not None:
+            return self._named_kind()
+        return self._noun_kind()
+
+    def _noun_kind(self) -> str | None:
+        word = self.word
+        if word in WITNESS_WORDS or self._placed_on_scene(self.all_tokens):
+            return "witness"
+        if word in DWELLER_HEADS:
+            return "person" if self.people else "witness"
+        if word in CORRESPONDENT_HEADS and self._of_outlet():
+            return "witness"
+        if word in REPORT_HEADS or word in TEAM_HEADS:
+            unnamed = word in ("reports", "reporting", "stories") and not any(
+                c.dep_ in ("nmod", "prep") for c in self.head.children)  # "reports", not "reports by X"
+            if self._of_outlet() or unnamed:
+                return "media"
+            return "document" if word in REPORT_HEADS else None
+        if word in AGENCY_HEADS:
+            if self.words & lex.words("news press") or self._of_outlet():
+                return "media"
+            return "government" if self.words & GOVERNMENT_WORDS else "organization"
+        if word in MEDIA_WORDS or (self.head.text[:1].isupper() and word in lex.OUTLET_NAMES | MEDIA_NAMES):
+            return "media"
+        if word in lex.ANONYMOUS_HEADS and {t.lower_ for t in self.tokens if t.i < self.head.i} & lex.words(
+                "media news press"):
+            return "media"  # "news sources", "Israeli media sources"
+        if word in DOCUMENT_WORDS:
+            return "document"
+        if word in SPEAKER_FOR_HEADS:
+            return self._speaker_for_kind()
+        if self.people and self.head.tag_ not in ("NNS", "NNPS"):
+            return "person"
+        if word in OFFICE_HEADS and self._definite() and self.head.tag_ not in ("NNS", "NNPS"):
+            return "person"
+        if word in PEOPLE_HEADS or word in OFFICE_HEADS or self.head.lemma_.lower() in OFFICE_HEADS:
+            return "anonymous"
+        if word in GOVERNMENT_WORDS or self._demonym_plural(definite=True):
+            return "government"
+        if self._demonym_plural(definite=False):
+            return "anonymous"
+        if word in lex.ORGANIZATION_HEADS:
+            return "organization"
+        return None
+
+    def _named_kind(self) -> str | None:
+        ent = self.head_ent
+        if ent is None:
+            if self._demonym_plural(definite=True):
+                return "government"
+            if self._demonym_plural(definite=False):
+                return "anonymous"
+            if self.head.text.isupper() and len(self.head.text) > 1:
+                return "government" if self.word in GOVERNMENT_WORDS else "organization"  # "HRW", "IDF"
+            return "person" if self.head.pos_ == "PROPN" and not self.ents else self._noun_kind() or "person"
+        if ent.label_ == "PER":
+            if self._names_outlet(ent):
+                return "media"
+            if {w.lower() for w in ent.text.split()} & BODY_NAME_WORDS:
+                return body_kind(ent, self.canonical_by_span, default="organization")
+            return "witness" if self._aged_civilian(ent) else "person"
+        if self._titled_name() or self._person_apposition():
+            return "person"  # "IAEA Director General Rafael Grossi", "Leontyev, a local official"
+        if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=False):
+            return "anonymous"
+        if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=True):
+            return "government"
+        return body_kind(ent, self.canonical_by_span)
+
+    def _titled_name(self) -> bool:
+        """A proper name right after a title ("Director General Rafael Grossi") the tagger merged into a body."""
+        before = [t for t in self.tokens if t.i < self.head.i]
+        return self.head.pos_ == "PROPN" and any(t.lower_ in OFFICE_HEADS | SPEAKER_FOR_HEADS for t in before[-4:])
+
+    def _person_apposition(self) -> bool:
+        return any(c.dep_ == "appos" and c.lower_ in PEOPLE_HEADS | OFFICE_HEADS and c.tag_ == "NN"
+                   for c in self.head.children)
+
+    def _speaker_for_kind(self) -> str:
+        """ "a spokesman for the ministry": the body's kind; "the spokesman ..." a person."""
+        if self.people:
+            return "person"
+        if self._definite():
+            return "person"
+        body = self._body()
+        if body is not None:
+            self.speaks_for_body = True
+            return body[1]
+        return "anonymous"
+
+    def _definite(self) -> bool:
+        first = self.tokens[0]
+        if first.lower_ in DEFINITE_DETS:
+            return True
+        return any(c.dep_ in POSSESSIVE_DEPS for c in self.head.children)
+
+    def _placed_on_scene(self, tokens: list[Token]) -> bool:
+        """ "a woman who was inside the hospital", "health workers and others who were in Oleshky"."""
+        doc = self.head.doc
+        for token in tokens:
+            if token.tag_ in ("WP", "WDT") and token.i + 2 < len(doc):
+                verb, place = doc[token.i + 1], doc[token.i + 2]
+                if verb.lemma_ == "be" and place.lower_ in ON_SCENE_PREPOSITIONS:
+                    return True
+        return False
+
+    def _of_outlet(self) -> bool:
+        """The phrase names an outlet or is the outlet's own ("our", "Times report", "The AP investigation")."""
+        if "our" in self.words:
+            return True
+        if any(body_kind(e, self.canonical_by_span) == "media" for e in self.ents):
+            return True
+        capitalized = {t.lower_ for t in self.tokens if t.text[:1].isupper() and t.i != self.head.i}
+        return bool(self.words & lex.OUTLET_NAMES) or bool(capitalized & MEDIA_NAMES)
+
+    def _names_outlet(self, ent: SpacySpan) -> bool:
+        return bool({w.lower().strip("()") for w in ent.text.split()} & (lex.OUTLET_NAMES | MEDIA_NAMES))
+
+    def _aged_civilian(self, ent: SpacySpan) -> bool:
+        """ "Lidia Zubova, 67, ...": a person given by name and age alone."""
+        doc = ent.doc
+        after = ent.end
+        return (after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].like_num
+                and doc[after + 1].text.isdigit() and 0 < int(doc[after + 1].text) < 110)
+
+    def _demonym_plural(self, definite: bool) -> bool:
+        """ "the Israelis" (a people for its authorities) or bare "Palestinians" (unnamed people)."""
+        word = self.head.text
+        if self.head.tag_ not in ("NNPS", "NNS") and not word.endswith("s"):
+            return False
+        if demonym_country(word[:-1]) is None:
+            return False
+        return self._definite() == definite
+
+    # ------------------------------------------------------------------ affiliation
+
+    def affiliation(self) -> Affiliation | None:
+        body = self._body()
+        if body is None:
+            return None
+        (text, canonical), kind = body
+        return Affiliation(text=text, canonical=canonical, kind=kind)
+
+    def _body(self) -> tuple[tuple[str, str], str] | None:
+        """((text, canonical), kind) of the body the phrase names besides its speaker."""
+        for ent in self.ents:
+            if ent.label_ == "PER" or (self.head_ent is not None and ent.start == self.head_ent.start):
+                continue
+            if ent.label_ in NATIONALITY_LABELS:
+                country = demonym_country(ent.text)
+                if country is not None:
+                    return (ent.text, country), "government"
+                continue
+            kind = body_kind(ent, self.canonical_by_span)
+            if kind in ("government", "organization", "media"):
+                name = self.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+                return (ent.text, name), kind
+        for token in self.tokens:
+            if token.i != self.head.i and token.lower_ in GOVERNMENT_WORDS and token.pos_ in ("NOUN", "PROPN", "ADJ"):
+                words = [t for t in self.tokens if t.i <= token.i and t.head.i == token.i and t.pos_ in
+                         ("ADJ", "PROPN", "NOUN")]
+                first = words[0] if words else token
+                text = token.doc[first.i:token.i + 1].text
+                return (text, text), "government"
+        for token in self.tokens:
+            country = demonym_country(token.text) if token.pos_ in ("ADJ", "PROPN") else None
+            if country is not None and token.i != self.head.i:
+                return (token.text, country), "government"
+        return None
+
+
+def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], default: str | None = None) -> str:
+    """The kind of a named body: media, government or organization, by its words and fullest name."""
+    canonical = canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+    words = {w.lower().strip("(),.") for w in f"{ent.text} {canonical}".split()}
+    if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
+        return "media"
+    if words & GOVERNMENT_WORDS:
+        return "government"
+    if ent.label_ in ("LOC", "GPE") or demonym_country(ent.text) is not None or is_seat_of_power(ent.text):
+        return "government"
+    if ent.label_ == "PER" and default is None:
+        return "person"
+    return "organization"
+
+
+def demonym_country(word: str) -> str | None:
+    """The country a nationality word or country name stands for ("Syrian" -> "Syria"), else None."""
+    word = word.strip()
+    if word in DEMONYMS:
+        return country_name(DEMONYMS[word])
+    if word in COUNTRY_ALIASES:
+        return country_name(COUNTRY_ALIASES[word])
+    return None
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """The gazetteer's name of an ISO country code (or region key), else the code itself."""
+    if len(code) != 2:
+        return code
+    from claimtrace.geo.index import index_path
+
+    path = index_path()
+    if not path.is_file():  # attribution never builds the gazetteer; the code still names the country
+        return code
+    found = _gazetteer(path).country(code)
+    return found.name if found is not None else code
+
+
+@lru_cache(maxsize=2048)
+def is_seat_of_power(name: str) -> bool:
+    """A country or a capital named as a speaker ("Kyiv", "Moscow"), by the gazetteer when it is built."""
+    from claimtrace.geo.index import index_path
+
+    path = index_path()
+    if not path.is_file() or not name[:1].isupper():
+        return False
+    return any(c.feature == "country" or c.capital for c in _gazetteer(path).lookup(name))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer(path):  # noqa: ANN001, ANN202
+    from claimtrace.geo.index import Gazetteer
+
+    return Gazetteer(path)
