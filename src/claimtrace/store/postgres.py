@@ -36,8 +36,6 @@ from claimtrace.errors import ClaimtraceError
 from claimtrace.store.protocol import ClaimFilter
 from claimtrace.store.sqlite import SQLiteStore
 
-SCHEMES = ("postgresql://", "postgres://")
-
 _SCHEMA_V1 = """
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE TABLE stories (
@@ -174,10 +172,6 @@ CREATE TABLE IF NOT EXISTS sidecar_parts (
 """
 
 _pools: dict[tuple[int, str], Any] = {}
-
-
-def is_postgres_url(location: object) -> bool:
-    return isinstance(location, str) and location.startswith(SCHEMES)
 
 
 def _one_line_postgres_errors(cls: type) -> type:
