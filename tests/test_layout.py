@@ -134,3 +134,46 @@ def test_imports_reads_relative_private_and_type_checking_imports(tmp_path: Path
         ("claimtrace.third", None, True),
         ("claimtrace.fourth", "Thing", False),
     ]
+
+
+# The layers, lowest first; a module imports only from its own layer or lower ones (docs/architecture.md).
+LAYERS = (
+    ("errors", "settings", "sanitize", "workers", "model"),
+    ("readers", "geo", "language"),
+    ("extract",),
+    ("nlp",),
+    ("pipeline",),
+    ("store",),
+    ("link",),
+    ("ingest",),
+    ("report",),
+    ("cli", "claimtrace"),
+)
+
+
+def top_package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "claimtrace"
+
+
+def layer_of(module: str) -> int:
+    return next(i for i, names in enumerate(LAYERS) if top_package(module) in names)
+
+
+def test_layers_import_one_way_only():
+    upward = [
+        f"{a} -> {b}" for a, targets in import_graph().items() for b in targets if layer_of(b) > layer_of(a)
+    ]
+    assert upward == []
+
+
+def test_every_module_belongs_to_a_layer():
+    layered = {name for names in LAYERS for name in names}
+    assert sorted({top_package(m) for m in modules()} - layered) == []
+
+
+def test_the_readme_layout_names_every_top_level_package_and_module():
+    readme = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("- Layout (") :].split("\n- ", 1)[0]
+    tops = {p.name + "/" if p.is_dir() else p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    assert sorted(name for name in tops - {"__init__.py"} if f"`{name}`" not in section) == []

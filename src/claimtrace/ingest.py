@@ -17,10 +17,7 @@ the reason. The worker processes ignore Ctrl-C and die with the parent
 (:mod:`claimtrace.workers`); an interrupted run stops them and leaves the store
 to resume. Progress counts bytes of input, so its ETA weighs long articles.
 
-Measured (``benchmarks/ingest.py``, ``--jobs 2`` on an otherwise idle 2-core machine, 2026-11-26):
-9.18 articles/s end to end including linking over 4,989 news articles (0.201 CPU-seconds each), and
-11.39 texts/s over 10,719 texts (news plus shorter comments and web documents), peak memory 5.2 GB
-summed over the processes; details in ``docs/benchmarks_ingest.md``. Misses: non-English text is
+Figures (``benchmarks/ingest.py``): ``docs/benchmarks_ingest.md``. Misses: non-English text is
 skipped, not translated; duplicates are exact after normalization, near-duplicates (an edited copy
 of a wire story) are stored twice.
 """

@@ -39,10 +39,7 @@ NER splits are mended first: pieces joined by a bare hyphen ("Bashar Al" +
 "Defense Ministry"), punctuation at the edges; identical names join whatever
 their NER labels.
 
-Measured on GUM coreference with gold named mentions as entities (grouping
-only, no NER; docs/benchmarks_dates.md, 2026-11-26): B-cubed F1 0.889 on test
-(precision 0.984, recall 0.811) and 0.850 on dev, against 0.808 for grouping
-by exact name; of the 8 definite descriptions linked over all splits, 5 right.
+Figures (grouping on GUM coreference): ``docs/benchmarks_dates.md``.
 """
 
 from __future__ import annotations

@@ -21,10 +21,7 @@ cities >= 500 people; rivers and regions outside the hand table; metonymic
 uses are geocoded like literal ones. Unresolvable mentions are kept with
 ``lat``/``lon`` None.
 
-Measured on the dev gold (2026-11-26, docs/benchmarks_geo.md): with gold
-spans, accuracy within 161 km 0.870 on GeoWebNews and 0.877 on TR-News (0.812
-/ 0.862 without guessing unknown names); end to end with the trained
-pipeline, toponym F1 0.858 / 0.852 and accuracy 0.875 / 0.883 on the matches.
+Figures (``benchmarks/geo.py``): ``docs/benchmarks_geo.md``.
 """
 
 from __future__ import annotations

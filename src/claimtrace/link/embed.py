@@ -17,9 +17,7 @@ Finds a 384-dimensional, L2-normalized vector per text (mean pooling and normali
 the graph), so the cosine of two texts is their dot product. Texts longer than 256 word pieces are
 truncated (the model's own limit): the embedding then reflects only their beginning.
 
-Measured (benchmarks/embeddings.py, 1,000 FNC-1 dev headlines and body sentences, 2026-11-26): cosine
-to the original fp32 torch model mean 0.99948, min 0.99864; nearest neighbour unchanged for 97.7% of
-sentences; 155 sentences per CPU second on one thread. No torch is needed at run time.
+Figures (``benchmarks/embeddings.py``): ``docs/benchmarks_linking.md``. No torch is needed at run time.
 """
 
 from __future__ import annotations

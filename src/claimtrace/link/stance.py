@@ -8,9 +8,7 @@ shipped as plain numpy arrays and run here with numpy alone (no pickle, no sciki
 
 Misses: stance carried by sarcasm, by quotes the body goes on to rebut, or by a single negated
 sentence deep in a long body; "disagree" is the weakest class.
-Measured (benchmarks/stance.py, 2026-11-26): FNC-1 dev (in-domain, choices made there) macro-F1
-0.824, disagree F1 0.588, FNC score 93.4% of max; ARC zero-shot macro-F1 0.397 (disagree 0.063), so
-it does not transfer to argumentative comments.
+Figures (``benchmarks/stance.py``): ``docs/benchmarks_linking.md``.
 """
 
 from __future__ import annotations

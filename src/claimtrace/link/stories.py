@@ -10,9 +10,7 @@ are close enough.
 Misses: a story that runs longer than the window without an article bridging the gap splits in two;
 two distinct events on the same day with near-identical titles ("strike on X" vs "strike on Y") can
 merge; articles without dates are compared on content alone.
-Measured on BASIL (100 events x 3 outlets, benchmarks/stories.py, 2026-11-26): pairwise precision
-0.969, recall 0.930, F1 0.949 with dates; F1 0.958 with entities from our NER; F1 0.702 without
-dates (content only).
+Figures (``benchmarks/stories.py``, BASIL): ``docs/benchmarks_linking.md``.
 """
 
 from __future__ import annotations

@@ -19,13 +19,8 @@ the labels agree within a document:
    that are month names or also occur in lower case in the document
    ("May", "Will") are not repeated.
 
-Measured on CoNLL-2003 eng.testa (whole documents, gold tokens; choices made
-on testa only; docs/benchmarks_nlp.md): entity F1 of a train-only NER with
-floret vectors 89.48 -> 90.32 (another run: 90.17 -> 91.03), of the earlier
-NER without vectors 89.60 -> 90.16. Final report on eng.testb, shipped NER:
-84.90 -> 85.80.
-PER-only name parts were kept: letting ORG/LOC parts propagate lowered F1
-(90.17 -> 89.73), since "Manchester" alone is a place but part of a club name.
+PER-only name parts are kept: letting ORG/LOC parts propagate lowered F1, since "Manchester"
+alone is a place but part of a club name. Figures: ``docs/benchmarks_nlp.md``.
 """
 
 from __future__ import annotations

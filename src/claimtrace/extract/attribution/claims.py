@@ -5,7 +5,8 @@ returns one :class:`~claimtrace.model.Claim` per attribution, plus one per
 sentence in the author's own voice.
 
 What it finds
-    * verb cues: verbs whose P(cue) reaches ``CUE_THRESHOLD`` (from the cue
+    * verb cues: verbs whose P(cue) reaches the ``cue`` threshold of
+      :class:`~claimtrace.extract.attribution.config.AttributionConfig` (from the cue
       model of :mod:`~claimtrace.extract.attribution.cue_model`, trained on PolNeAR
       train; without it, from the learned lexicon's P(cue | form)), plus seed
       reporting verbs, that govern a clause (``ccomp``/``parataxis``/a "that"
@@ -77,7 +78,7 @@ The author's own claims
 What it misses
     many noun and adjective cues and the function words of long cues ("said
     in a statement on Monday", "voted in favor of"): the role tagger finds
-    about 61% of the gold cue tokens, sources more than one sentence away from
+    part of the gold cue tokens, sources more than one sentence away from
     an uncued quote, nested attributions are not linked to each other, a
     transcript turn past its first paragraph, and everything a wrong parse
     hides (a few misparses are repaired: "..., residents and a security source
@@ -87,8 +88,11 @@ What it misses
     the subject of a post-posed "said").
 
 Only attributions resting on a reporting act are kept (:mod:`.reporting`); a content
-    runs over a clause coordinated with it. Figures: docs/benchmarks_attribution.md and
-    docs/benchmarks_claims.md.
+    runs over a clause coordinated with it.
+
+Figures
+    ``benchmarks/attribution.py`` on PolNeAR dev: ``docs/benchmarks_attribution.md``;
+    ``benchmarks/claims.py`` on the stories: ``docs/benchmarks_claims.md``.
 """
 
 from __future__ import annotations
