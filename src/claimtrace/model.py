@@ -31,7 +31,24 @@ FeatureClass = Literal[
     "country", "admin1", "admin2", "city", "airport", "military_base", "natural", "region", "continent"
 ]
 
+PloverCategory = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+    "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+Modality = Literal["actual", "planned", "threatened", "possible", "denied"]
+ActorSector = Literal[
+    "government", "military", "police", "rebel", "opposition", "civilian", "international", "media",
+    "business", "judiciary", "religious", "criminal", "other",
+]
+CasualtyKind = Literal["killed", "injured", "missing", "displaced", "evacuated", "affected", "damaged"]
+CasualtyWho = Literal["civilians", "children", "women", "combatants", "soldiers", "police", "unspecified"]
+
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+PLOVER_CATEGORIES: tuple[str, ...] = get_args(PloverCategory)
+MODALITIES: tuple[str, ...] = get_args(Modality)
+ACTOR_SECTORS: tuple[str, ...] = get_args(ActorSector)
+CASUALTY_KINDS: tuple[str, ...] = get_args(CasualtyKind)
+CASUALTY_WHO: tuple[str, ...] = get_args(CasualtyWho)
 CLAIM_FORMS: tuple[str, ...] = get_args(ClaimForm)
 CERTAINTIES: tuple[str, ...] = get_args(Certainty)
 POLARITIES: tuple[str, ...] = get_args(Polarity)
@@ -261,6 +278,57 @@ class Claim:
 
 
 @dataclass
+class Actor(Span):
+    """A participant of an event: its words, the entity they name, country and sector."""
+
+    canonical: str | None = None  # the fullest name of the referent in the article
+    country: str | None = None  # ISO 3166-1 alpha-3
+    sector: str | None = None  # one of ActorSector
+    code: str | None = None  # CAMEO actor code from the PETRARCH-2 dictionaries ("SYRGOV")
+
+
+@dataclass
+class Event:
+    """Who did what to whom, where and when (PLOVER 0.8), and the claim that carries it."""
+
+    category: str  # one of PloverCategory: what is done (a planned withdrawal is a RETREAT)
+    trigger: Span
+    coded_as: str | None = None  # how PLOVER codes the statement: AGREE / THREATEN / REJECT for an intended,
+    # threatened or refused event, else the category
+    mode: str | None = None  # PLOVER mode where the manual defines one ("visit", "withdraw", ...)
+    context: str | None = None  # PLOVER context of the CAMEO code ("military", "diplomatic", ...)
+    cameo: str | None = None  # the CAMEO code the trigger was coded with
+    source: list[Actor] = field(default_factory=list)
+    target: list[Actor] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    date: DateMention | None = None
+    negated: bool = False
+    modality: str = "actual"  # one of Modality
+    claim: int | None = None  # index into Analysis.claims of the claim whose content holds the trigger
+    sentence: int = 0  # index into Analysis.sentences
+
+
+@dataclass
+class Casualty(Span):
+    """A count of people harmed, as written (the span) and as numbers."""
+
+    kind: str = "killed"  # one of CasualtyKind
+    who: str = "unspecified"  # one of CasualtyWho
+    unit: str | None = None  # the counted noun's lemma ("people", "civilian", "house")
+    value: int | None = None  # the count, or the lower bound of a range or vague count
+    high: int | None = None  # the upper bound of a range or vague count, else equal to value
+    qualifier: str | None = None  # "at least", "more than", "about", "up to", ... as written
+    cause: str | None = None  # airstrike, shelling, rocket, explosion, flood, ...
+    blamed: Actor | None = None  # the actor the sentence blames
+    place: Place | None = None
+    date: DateMention | None = None
+    negated: bool = False
+    event: int | None = None  # index into Analysis.events
+    claim: int | None = None  # index into Analysis.claims
+    sentence: int = 0
+
+
+@dataclass
 class Analysis:
     """What one article yields; serialized by :func:`to_dict`."""
 
@@ -271,6 +339,8 @@ class Analysis:
     places: list[Place] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
     schema: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:

@@ -63,6 +63,7 @@ def analyze_article(
     docs = (_make_doc(nlp, article.text[s:e], article.published) for s, e in chunks)
     for (offset, _), doc in zip(chunks, nlp.pipe(docs, batch_size=8), strict=True):
         first_sentence = len(analysis.sentences)
+        first_claim, first_event = len(analysis.claims), len(analysis.events)
         groups = doc._.entity_groups or []
         chunk_text = article.text[offset : offset + len(doc_text(doc))]
         layer = {
@@ -72,9 +73,12 @@ def analyze_article(
             "places": doc._.places or [],
             "dates": doc._.dates or [],
             "claims": doc._.claims or [],
+            "events": doc._.events or [],
+            "casualties": doc._.casualties or [],
         }
         for claim in layer["claims"]:
             claim.sentence += first_sentence
+        _renumber(layer["events"] + layer["casualties"], first_sentence, first_claim, first_event)
         for name, items in layer.items():
             getattr(analysis, name).extend(shift(item, offset) for item in items)
         if on_chunk is not None:
@@ -82,6 +86,16 @@ def analyze_article(
     _merge_entity_groups(analysis)
     attach_frames(analysis)
     return analysis
+
+
+def _renumber(items: list[Any], first_sentence: int, first_claim: int, first_event: int) -> None:
+    """Indexes of a chunk's events and casualties made relative to the whole article."""
+    for item in items:
+        item.sentence += first_sentence
+        if item.claim is not None:
+            item.claim += first_claim
+        if getattr(item, "event", None) is not None:
+            item.event += first_event
 
 
 def _clean_article(article: Article) -> None:

@@ -1,7 +1,7 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
-``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``conflicts``, ``relations`` and
-``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
+``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``events``, ``casualties``, ``conflicts``,
+``relations`` and ``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
 directory). Queries print a table, or ``--json`` / ``--csv``.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from claimtrace.model import SOURCE_KINDS
+from claimtrace.model import CASUALTY_KINDS, PLOVER_CATEGORIES, SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.sanitize import for_terminal
-from claimtrace.store import DEFAULT_DB, ClaimFilter, Store, open_store
+from claimtrace.store import DEFAULT_DB, ClaimFilter, EventFilter, Store, open_store
 from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     story = _query(subparsers, "story", "a story's timeline: who said what, when, and how claims relate", run_story)
     story.add_argument("story_id", type=int, metavar="ID", help="story id (see 'claimtrace stories')")
     _register_claims(subparsers)
+    _register_events(subparsers)
     conflicts = _query(subparsers, "conflicts", "contradicting claims across articles, newest first", run_conflicts)
     conflicts.add_argument("--limit", type=_positive_int, help="show at most this many pairs")
     relations = _query(
@@ -94,6 +95,19 @@ def _register_claims(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", metavar="DATE", help="claims about (else published) on or before DATE")
     parser.add_argument("--search", metavar="TEXT", help="full-text search in claim content and source (FTS5)")
     parser.add_argument("--limit", type=_positive_int, default=100, help="at most this many (default: 100)")
+
+
+def _register_events(subparsers: argparse._SubParsersAction) -> None:
+    parser = _query(subparsers, "events", "find events (PLOVER) by place, category, country or date", run_events)
+    parser.add_argument("--place", metavar="NAME", help="a place of the event (name, words or id; any case)")
+    parser.add_argument("--category", type=str.upper, choices=PLOVER_CATEGORIES, help="PLOVER category")
+    parser.add_argument("--country", metavar="ISO3", help="country (ISO alpha-3) of a source or target actor")
+    parser.add_argument("--since", metavar="DATE", help="events on or after DATE (their date, else publication)")
+    parser.add_argument("--until", metavar="DATE", help="events on or before DATE")
+    parser.add_argument("--limit", type=_positive_int, default=100, help="at most this many (default: 100)")
+    figures = _query(subparsers, "casualties", "casualty figures and who claims each, largest first", run_casualties)
+    figures.add_argument("--kind", choices=CASUALTY_KINDS, help="killed, injured, missing, ...")
+    figures.add_argument("--since", metavar="DATE", help="figures dated on or after DATE")
 
 
 def _job_count(value: str) -> int:
@@ -218,6 +232,34 @@ def run_claims(args: argparse.Namespace) -> int:
     columns = [("id", "id"), ("time", "date"), ("outlet", "outlet"), ("source", "source"),
                ("source_kind", "kind"), ("certainty", "certainty"), ("polarity", "polarity"), ("content", "says")]
     _emit(args, rows, [{k: v for k, v in r.items() if k != "claim"} for r in rows], columns, "Claims")
+    return 0
+
+
+def run_events(args: argparse.Namespace) -> int:
+    filters = EventFilter(
+        place=args.place, category=args.category, country=args.country,
+        since=_date_or_none(args.since, "--since"), until=_date_or_none(args.until, "--until", last=True),
+        limit=args.limit,
+    )
+    with _closing(_open(args)) as store:
+        rows = store.find_events(filters)
+    flat = [{**{k: v for k, v in r.items() if k not in {"event", "casualties"}},
+             "casualties": "; ".join(f"{c['text']} {c['kind']}" for c in r["casualties"])} for r in rows]
+    columns = [("id", "id"), ("time", "date"), ("category", "category"), ("trigger", "trigger"),
+               ("source", "source"), ("target", "target"), ("places", "where"), ("modality", "modality"),
+               ("claimed_by", "claimed by"), ("outlet", "outlet"), ("casualties", "casualties")]
+    _emit(args, rows, flat, columns, "Events")
+    return 0
+
+
+def run_casualties(args: argparse.Namespace) -> int:
+    with _closing(_open(args)) as store:
+        rows = store.casualty_figures(args.kind, _date_or_none(args.since, "--since"))
+    for row in rows:
+        row["claimed_by"] = row["claimed_by"] or (f"{row['outlet']} (author)" if row["outlet"] else "the article")
+    columns = [("kind", "kind"), ("text", "figure"), ("value", "value"), ("who", "who"), ("cause", "cause"),
+               ("place", "where"), ("time", "date"), ("claimed_by", "claimed by"), ("outlet", "outlet")]
+    _emit(args, rows, rows, columns, "Casualty figures")
     return 0
 
 

@@ -3,9 +3,9 @@
 ``load_pipeline()`` returns the trained pipeline shipped in
 ``claimtrace/models/news_pipeline`` with its rule steps (``add_core_steps``:
 NER label consistency, paragraph breaks) and the claimtrace components appended
-(entities → dates → places → claims). Each component stores its results on a
+(entities → dates → places → claims → events). Each component stores its results on a
 ``Doc`` extension (``doc._.entity_groups``, ``doc._.entities``, ``doc._.dates``, ``doc._.places``,
-``doc._.claims``) as :mod:`claimtrace.model` objects whose offsets are
+``doc._.claims``, ``doc._.events``, ``doc._.casualties``) as :mod:`claimtrace.model` objects whose offsets are
 character offsets into ``doc.text``. ``doc._.published`` (a :class:`~claimtrace.model.PartialDate` or None)
 anchors relative dates and must be set before the components run.
 """
@@ -33,9 +33,10 @@ CLAIMTRACE_COMPONENTS = (
     "claimtrace_dates",
     "claimtrace_places",
     "claimtrace_claims",
+    "claimtrace_events",
 )
 
-for _name in ("published", "entity_groups", "entities", "dates", "places", "claims"):
+for _name in ("published", "entity_groups", "entities", "dates", "places", "claims", "events", "casualties"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.extract import attribution, dates, entities, places
+from claimtrace.extract import attribution, dates, entities, events, places
 from claimtrace.extract.attribution import cue_model, role_tagger
 from claimtrace.extract.attribution.config import DEFAULT_CONFIG, AttributionConfig, AttributionModels
 from claimtrace.nlp.ner_consistency import harmonize_entities
@@ -178,3 +178,55 @@ def make_claims_component(
         new_cue=new_cue, role_token=role_token,
     )
     return ClaimsComponent(nlp, name, config)
+
+
+EVENT_LEXICON_FILE = "petrarch.json.gz"
+
+
+class EventsComponent:
+    """PLOVER events and casualty counts (``doc._.events``, ``doc._.casualties``), see ``extract/events``.
+
+    Its data is the compiled event lexicon: read at ``initialize`` (the one shipped in the package, or
+    ``lexicon_path``), written by ``to_disk`` and read back by ``from_disk``."""
+
+    def __init__(self, name: str, lexicon_path: str | None, casualties: bool) -> None:
+        self.name = name
+        self.lexicon_path = lexicon_path
+        self.casualties = casualties
+        self.lexicon: events.Lexicon | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.lexicon is None:
+            raise ClaimtraceError(f"the {self.name} component has no lexicon: call nlp.initialize() or load it from disk")
+        found = events.find_events(doc, doc._.claims, doc._.places, doc._.dates, doc._.entity_groups, self.lexicon)
+        doc._.events = found
+        doc._.casualties = (
+            events.find_casualties(doc, found, doc._.claims, doc._.places, doc._.dates) if self.casualties else []
+        )
+        return doc
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *, nlp: Language | None = None) -> None:
+        self.lexicon = events.load_lexicon(Path(self.lexicon_path) if self.lexicon_path else None)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        source = Path(self.lexicon_path) if self.lexicon_path else events.LEXICON_PATH
+        (path / EVENT_LEXICON_FILE).write_bytes(source.read_bytes())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EventsComponent:
+        self.lexicon = events.load_lexicon(Path(path) / EVENT_LEXICON_FILE)
+        return self
+
+
+@Language.factory(
+    "claimtrace_events",
+    assigns=["doc._.events", "doc._.casualties"],
+    requires=["token.dep", "token.head", "token.lemma", "token.pos", "doc.sents", "doc._.claims", "doc._.places",
+              "doc._.dates", "doc._.entity_groups"],
+    default_config={"lexicon_path": None, "casualties": True},
+)
+def make_events_component(nlp: Language, name: str, lexicon_path: str | None, casualties: bool) -> EventsComponent:
+    """``lexicon_path``: a compiled event lexicon (default: the one shipped in ``claimtrace/data/events``);
+    ``casualties``: also read casualty counts."""
+    return EventsComponent(name, lexicon_path, casualties)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from claimtrace.model import Analysis, Claim
+from claimtrace.report.events import casualty_tip, event_tip, events_html
 from claimtrace.report.terminal import affiliation_note, source_key
 
 STYLE = """
@@ -25,6 +26,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem} .meta{color:#666;font:14px sans-serif}
 .content{background:rgba(106,61,154,.08)}
 .content.denies{background:rgba(200,30,30,.10)}
 .content.rumored,.content.hedged{text-decoration:underline wavy #c0a000}
+.event{background:#fff3a0;border-bottom:2px solid #d08c00}.event.denied{background:#ffd0d0}
+.casualty{background:#ffb3b3;font-weight:bold}
 table{border-collapse:collapse;font:14px sans-serif;margin:1rem 0;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 section{margin-top:2rem} svg{max-width:100%;height:auto;border:1px solid #ddd}
@@ -59,6 +62,7 @@ def _article_html(analysis: Analysis) -> str:
         _legend(),
         f"<div class='text'>{_highlighted_text(analysis)}</div>",
         _claims_table(analysis.claims),
+        events_html(analysis),
         _places_section(analysis),
         "</article>",
     ]
@@ -69,7 +73,8 @@ def _legend() -> str:
     items = [
         ("PER", "person"), ("ORG", "organization"), ("LOC", "location"), ("MISC", "other name"),
         ("date", "date"), ("place", "resolved place"), ("source", "claim source"), ("cue", "cue"),
-        ("content", "claim content"), ("content denies", "denial"),
+        ("content", "claim content"), ("content denies", "denial"), ("event", "event"),
+        ("event denied", "denied event"), ("casualty", "casualty figure"),
     ]
     spans = "".join(f"<span class='{css}'>{label}</span>" for css, label in items)
     return f"<p class='legend'>{spans}</p>"
@@ -89,6 +94,8 @@ def _marks(analysis: Analysis) -> list[_Mark]:
             marks.append(_Mark(claim.source.start, claim.source.end, "source", tip))
         if claim.cue:
             marks.append(_Mark(claim.cue.start, claim.cue.end, "cue", tip))
+    marks += [_Mark(e.trigger.start, e.trigger.end, f"event {e.modality}", event_tip(analysis, e)) for e in analysis.events]
+    marks += [_Mark(c.start, c.end, "casualty", casualty_tip(analysis, c)) for c in analysis.casualties]
     return [m for m in marks if 0 <= m.start < m.end <= len(analysis.article.text)]
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrace.model import Analysis, Claim
+from claimtrace.report.events import casualties_by_claimant, events_table
 from claimtrace.sanitize import for_terminal
 
 LABEL_NAMES = {"PER": "People", "ORG": "Organizations", "LOC": "Locations", "MISC": "Other names"}
@@ -25,7 +26,9 @@ CERTAINTY_STYLE = {"confirmed": "bold green", "stated": "white", "hedged": "yell
 def print_report(analysis: Analysis, console: Console | None = None) -> None:
     console = console or Console()
     console.print(_header(analysis))
-    for section in (_entities(analysis), _claims(analysis), _places(analysis), _dates(analysis)):
+    sections = (_entities(analysis), _claims(analysis), events_table(analysis), casualties_by_claimant(analysis),
+                _places(analysis), _dates(analysis))
+    for section in sections:
         if section is not None:
             console.print(section)
 
@@ -45,7 +48,8 @@ def _header(analysis: Analysis) -> Panel:
     words = len(article.text.split())
     lines.append(
         f"{words} words, {len(analysis.sentences)} sentences, {len(analysis.entities)} entity mentions, "
-        f"{len(analysis.claims)} claims, {len(analysis.places)} places, {len(analysis.dates)} dates",
+        f"{len(analysis.claims)} claims, {len(analysis.events)} events, {len(analysis.places)} places, "
+        f"{len(analysis.dates)} dates",
         style="dim",
     )
     return Panel(lines, title=_plain(article.title or "(untitled)", style="bold"), title_align="left")

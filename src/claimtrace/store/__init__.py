@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.store.protocol import DEFAULT_DB, ClaimFilter, Store, StoredArticle
+from claimtrace.store.protocol import DEFAULT_DB, ClaimFilter, EventFilter, Store, StoredArticle
 
 
 def open_store(location: str | Path = DEFAULT_DB, *, create: bool = True, readonly: bool = False) -> Store:
@@ -46,4 +46,4 @@ BACKENDS: dict[str, Callable[..., Store]] = {}
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-__all__ = ["BACKENDS", "DEFAULT_DB", "ClaimFilter", "Store", "StoredArticle", "open_store"]
+__all__ = ["BACKENDS", "DEFAULT_DB", "ClaimFilter", "EventFilter", "Store", "StoredArticle", "open_store"]

@@ -33,6 +33,18 @@ class ClaimFilter:
 
 
 @dataclass
+class EventFilter:
+    """Filters of :meth:`Store.find_events`; ``None`` means no filter."""
+
+    place: str | None = None  # place name, words or id of one of the event's places (case-insensitive)
+    category: str | None = None  # PLOVER category
+    country: str | None = None  # ISO alpha-3 of a source or target actor
+    since: str | None = None  # ISO date, inclusive, on the event's date (else the article's publication)
+    until: str | None = None
+    limit: int | None = 100
+
+
+@dataclass
 class StoredArticle:
     """What :meth:`Store.add_analysis` returns: the article's id and whether it was new."""
 
@@ -79,6 +91,8 @@ class Store(Protocol):
     def stories(self) -> list[dict[str, Any]]: ...
     def story_timeline(self, story_id: int) -> dict[str, Any]: ...
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]: ...
+    def find_events(self, filters: EventFilter) -> list[dict[str, Any]]: ...
+    def casualty_figures(self, kind: str | None = None, since: str | None = None) -> list[dict[str, Any]]: ...
     def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]: ...
     def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
     def outlets(self) -> list[dict[str, Any]]: ...

@@ -7,7 +7,7 @@ article and all its rows are written in one transaction, so a process killed
 at any moment leaves either the whole article or nothing.
 
 The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` are applied
-in order, each in its own transaction. All SQL of claimtrace lives here.
+in order, all pending ones in one transaction. All SQL of claimtrace lives here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
-from claimtrace.store.protocol import ClaimFilter, StoredArticle
+from claimtrace.store.protocol import ClaimFilter, EventFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
 _SCHEMA_V1 = """
@@ -170,8 +170,64 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ALTER TABLE articles ADD COLUMN embedding BLOB;
 """
 
+# Version 3: events (PLOVER) with their places, and casualty counts. Articles stored before it have none.
+_SCHEMA_V3 = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    mode TEXT,
+    cameo TEXT,
+    trigger TEXT NOT NULL,
+    trigger_start INTEGER NOT NULL,
+    source_text TEXT,
+    source_country TEXT,
+    target_text TEXT,
+    target_country TEXT,
+    negated INTEGER NOT NULL,
+    modality TEXT NOT NULL,
+    claim_source TEXT,
+    claim_source_kind TEXT,
+    event_time TEXT,
+    sentence_text TEXT,
+    event TEXT NOT NULL,
+    UNIQUE (article_id, position)
+);
+CREATE INDEX events_category ON events(category);
+CREATE TABLE event_places (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    name TEXT COLLATE NOCASE,
+    place_id TEXT,
+    lat REAL,
+    lon REAL
+);
+CREATE INDEX event_places_event ON event_places(event_id);
+CREATE TABLE casualties (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    who TEXT NOT NULL,
+    value INTEGER,
+    high INTEGER,
+    cause TEXT,
+    blamed_country TEXT,
+    place_name TEXT COLLATE NOCASE,
+    place_id TEXT,
+    negated INTEGER NOT NULL,
+    claim_source TEXT,
+    claim_source_kind TEXT,
+    event_time TEXT
+);
+CREATE INDEX casualties_article ON casualties(article_id);
+"""
+
 # Ordered migration steps: index i brings the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
+EVENTS_VERSION = 3
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
@@ -292,8 +348,9 @@ class SQLiteStore:
 
     def _migrate(self) -> None:
         version = self.schema_version()
-        for step in range(version, SCHEMA_VERSION):
-            self._db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[step]}\nPRAGMA user_version = {step + 1};\nCOMMIT;")
+        if version < SCHEMA_VERSION:  # all pending steps in one transaction: each page is logged once
+            steps = "\n".join(MIGRATIONS[step] for step in range(version, SCHEMA_VERSION))
+            self._db.executescript(f"BEGIN IMMEDIATE;\n{steps}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
 
     def schema_version(self) -> int:
         """The schema version of the open file (``PRAGMA user_version``)."""
@@ -359,6 +416,7 @@ class SQLiteStore:
             article_id = self._insert_article(analysis, content_hash, path, article_embedding)
             self._insert_claims(article_id, analysis, embeddings)
             self._insert_mentions(article_id, analysis)
+            self._insert_events(article_id, analysis)
         return StoredArticle(article_id, added=True)
 
     def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None, vector: Any) -> int:
@@ -401,6 +459,45 @@ class SQLiteStore:
             'INSERT INTO dates (article_id, text, start, "end", value, granularity, resolved)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(article_id, d.text, d.start, d.end, d.value, d.granularity, int(d.resolved)) for d in analysis.dates],
+        )
+
+    def _insert_events(self, article_id: int, analysis: Analysis) -> None:
+        event_ids: list[int] = []
+        for position, event in enumerate(analysis.events):
+            source_text, source_kind = _claim_source(analysis, event.claim)
+            cursor = self._db.execute(
+                "INSERT INTO events (article_id, position, category, mode, cameo, trigger, trigger_start, source_text,"
+                " source_country, target_text, target_country, negated, modality, claim_source, claim_source_kind,"
+                " event_time, sentence_text, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, position, event.category, event.mode, event.cameo, event.trigger.text, event.trigger.start,
+                 _joined(a.canonical or a.text for a in event.source), _joined(a.country for a in event.source),
+                 _joined(a.canonical or a.text for a in event.target), _joined(a.country for a in event.target),
+                 int(event.negated), event.modality, source_text, source_kind,
+                 event.date.value if event.date and event.date.resolved else _iso(analysis.article.published),
+                 _sentence_text(analysis, event.sentence), json.dumps(to_dict(event), ensure_ascii=False)),
+            )
+            event_id = int(cursor.lastrowid or 0)
+            event_ids.append(event_id)
+            self._db.executemany(
+                "INSERT INTO event_places (event_id, text, name, place_id, lat, lon) VALUES (?, ?, ?, ?, ?, ?)",
+                [(event_id, p.text, p.name or p.text, p.id, p.lat, p.lon) for p in event.places],
+            )
+        rows = []
+        for casualty in analysis.casualties:
+            source_text, source_kind = _claim_source(analysis, casualty.claim)
+            place = casualty.place
+            rows.append((
+                article_id, event_ids[casualty.event] if casualty.event is not None else None, casualty.text,
+                casualty.kind, casualty.who, casualty.value, casualty.high, casualty.cause,
+                casualty.blamed.country if casualty.blamed else None, place.name if place else None,
+                place.id if place else None, int(casualty.negated), source_text, source_kind,
+                casualty.date.value if casualty.date and casualty.date.resolved else _iso(analysis.article.published),
+            ))
+        self._db.executemany(
+            "INSERT INTO casualties (article_id, event_id, text, kind, who, value, high, cause, blamed_country,"
+            " place_name, place_id, negated, claim_source, claim_source_kind, event_time)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
 
     def add_skip(self, path: str, reason: str) -> None:
@@ -638,6 +735,49 @@ class SQLiteStore:
             raise
         return [_claim_view(r) for r in rows]
 
+    def find_events(self, filters: EventFilter) -> list[dict[str, Any]]:
+        """Events matching every given filter (with their casualty counts), the most recent first."""
+        self._require_events()
+        where, params = _event_conditions(filters)
+        sql = (
+            "SELECT e.*, a.outlet, a.published, a.title, a.url,"
+            " (SELECT group_concat(name, '; ') FROM event_places ep WHERE ep.event_id = e.id) AS places"
+            " FROM events e JOIN articles a ON a.id = e.article_id"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.event_time DESC, e.id"
+        )
+        if filters.limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(filters.limit))
+        rows = [_event_view(r) for r in self._db.execute(sql, params).fetchall()]
+        by_id = {r["id"]: r for r in rows}
+        for chunk in _chunks(list(by_id)):
+            marks = ",".join("?" * len(chunk))
+            for c in self._db.execute(f"SELECT * FROM casualties WHERE event_id IN ({marks}) ORDER BY id", chunk):
+                by_id[c["event_id"]]["casualties"].append(_casualty_view(c))
+        return rows
+
+    def casualty_figures(self, kind: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """Casualty counts with who claims each (the claim's source, else the outlet), the largest first."""
+        self._require_events()
+        where, params = ["NOT c.negated"], []
+        if kind:
+            where.append("c.kind = ?")
+            params.append(kind)
+        _add_date_bounds("c.event_time", since, None, where, params)
+        sql = (
+            "SELECT c.*, a.outlet, a.published FROM casualties c JOIN articles a ON a.id = c.article_id"
+            f" WHERE {' AND '.join(where)} ORDER BY c.kind, c.value DESC NULLS LAST, c.id"
+        )
+        return [{**_casualty_view(r), "outlet": r["outlet"], "published": r["published"]}
+                for r in self._db.execute(sql, params)]
+
+    def _require_events(self) -> None:
+        if self.schema_version() < EVENTS_VERSION:
+            raise ClaimtraceError(
+                f"{self.path}: this store predates events (schema {self.schema_version()}); "
+                "ingest into it once to upgrade it, and re-ingest articles to find their events"
+            )
+
     def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Contradicting claim pairs, the most recently published first."""
         return self.relations("contradicts", limit)
@@ -750,16 +890,81 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
     if filters.source:
         where.append("(c.source_canonical LIKE ? ESCAPE '\\' OR c.source_text LIKE ? ESCAPE '\\')")
         params.extend([_like_pattern(filters.source)] * 2)
-    if filters.since:
-        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) >= ?")
-        params.append(filters.since)
-    if filters.until:
-        where.append("substr(COALESCE(c.event_time, a.published), 1, 10) <= ?")
-        params.append(filters.until)
+    _add_date_bounds("COALESCE(c.event_time, a.published)", filters.since, filters.until, where, params)
     if filters.search:
         where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
         params.append(filters.search)
     return where, params
+
+
+def _event_conditions(filters: EventFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.place:
+        where.append(
+            "EXISTS (SELECT 1 FROM event_places ep WHERE ep.event_id = e.id AND (ep.name = ? OR ep.text = ?"
+            " COLLATE NOCASE OR ep.place_id = ?))"
+        )
+        params.extend([filters.place.strip()] * 3)
+    if filters.category:
+        where.append("e.category = ?")
+        params.append(filters.category.upper())
+    if filters.country:
+        where.append("(e.source_country LIKE ? OR e.target_country LIKE ?)")
+        params.extend([f"%{filters.country.upper()}%"] * 2)
+    _add_date_bounds("e.event_time", filters.since, filters.until, where, params)
+    return where, params
+
+
+def _add_date_bounds(column: str, since: str | None, until: str | None, where: list[str], params: list[Any]) -> None:
+    """Conditions on the day of ``column`` (ISO text): on or after ``since``, on or before ``until``."""
+    if since:
+        where.append(f"substr({column}, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append(f"substr({column}, 1, 10) <= ?")
+        params.append(until)
+
+
+def _event_view(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"], "article_id": row["article_id"], "time": row["event_time"], "outlet": row["outlet"],
+        "published": row["published"], "title": row["title"], "url": row["url"], "category": row["category"],
+        "mode": row["mode"], "trigger": row["trigger"], "source": row["source_text"],
+        "source_country": row["source_country"], "target": row["target_text"], "target_country": row["target_country"],
+        "places": row["places"], "negated": bool(row["negated"]), "modality": row["modality"],
+        "claimed_by": row["claim_source"], "claimed_by_kind": row["claim_source_kind"],
+        "sentence": row["sentence_text"], "event": json.loads(row["event"]), "casualties": [],
+    }
+
+
+def _casualty_view(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"], "article_id": row["article_id"], "event_id": row["event_id"], "text": row["text"],
+        "kind": row["kind"], "who": row["who"], "value": row["value"], "high": row["high"], "cause": row["cause"],
+        "blamed_country": row["blamed_country"], "place": row["place_name"], "negated": bool(row["negated"]),
+        "claimed_by": row["claim_source"], "claimed_by_kind": row["claim_source_kind"], "time": row["event_time"],
+    }
+
+
+def _claim_source(analysis: Analysis, index: int | None) -> tuple[str | None, str | None]:
+    """Who claims an event or a count: the source of its claim (None: the article's own voice)."""
+    if index is None or not 0 <= index < len(analysis.claims):
+        return None, None
+    source = analysis.claims[index].source
+    return (source.canonical or source.text, source.kind) if source else (None, "author")
+
+
+def _sentence_text(analysis: Analysis, index: int) -> str | None:
+    if not 0 <= index < len(analysis.sentences):
+        return None
+    sentence = analysis.sentences[index]
+    return analysis.article.text[sentence.start : sentence.end]
+
+
+def _joined(values: Iterable[str | None]) -> str | None:
+    kept = [v for v in values if v]
+    return "; ".join(kept) if kept else None
 
 
 def _like_pattern(text: str) -> str:

@@ -67,6 +67,11 @@ SEED_CUES: dict[str, str] = {
         "declare": "declared declaring",
         "show": "show shows showed",
         "indicate": "indicate indicates indicated",
+        "dispute": "dispute disputes disputed disputing",
+        "condemn": "condemn condemns condemned condemning",
+        "blame": "blame blames blamed blaming",
+        "detect": "detected",
+        "verify": "verified",
     }.items()
     for form in forms.split()
 }

@@ -1,0 +1,220 @@
+"""Source and target actors of a trigger, from the parse, coded with country and sector.
+
+Source: the subject (the "by" agent of a passive; a controlling verb's subject for "agreed to
+cooperate"; the possessor, nationality adjective or "by" phrase of an event noun). Target: the
+object, a passive's subject, or the object of "with", "against", "to", "on", "from", "into", ... .
+Conjoined actors ("Jordan and Britain") are listed one by one. A pronoun subject of a reported clause
+("Uganda said it had paid") takes the reporting verb's subject.
+
+Country (ISO 3166-1 alpha-3) and sector come from the PETRARCH-2 actor and agent dictionaries (the
+longest name in the actor's words or in its entity's fullest name), else from a place the gazetteer
+resolved inside the actor's words; "X, on behalf of Y" gives X Y's country when X has none.
+Misses: actors the parse attaches elsewhere, people absent from the 2014 dictionaries and from the
+article's entity groups, and coreference beyond reported clauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from spacy.tokens import Token
+
+from claimtrace.extract.entities import canonical_for
+from claimtrace.extract.events.lexicon import Lexicon
+from claimtrace.model import Actor, EntityGroup, Place
+
+SECTORS = {
+    "GOV": "government", "LEG": "government", "SPY": "government", "ELI": "government", "PTY": "government",
+    "MIL": "military", "COP": "police", "REB": "rebel", "INS": "rebel", "UAF": "rebel", "IMG": "rebel",
+    "SEP": "rebel", "OPP": "opposition", "CVL": "civilian", "REF": "civilian", "EDU": "civilian",
+    "HLH": "civilian", "AGR": "civilian", "LAB": "civilian", "IGO": "international", "NGO": "international",
+    "HRI": "international", "MED": "media", "JRN": "media", "BUS": "business", "MNC": "business",
+    "JUD": "judiciary", "REL": "religious", "CRM": "criminal",
+}
+SOURCE_DEPS = frozenset({"nsubj", "csubj", "nsubj:outer"})
+TARGET_DEPS = frozenset({"obj", "iobj", "nsubj:pass"})
+OBLIQUE_DEPS = frozenset({"obl", "nmod", "obl:unmarked"})
+TARGET_PREPOSITIONS = ("with", "against", "to", "on", "at", "into", "toward", "towards", "from", "over", "upon")
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her"})
+REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "claim", "add", "confirm", "declare"})
+
+
+def preposition(token: Token) -> str | None:
+    """The preposition that marks a nominal ("with" in "with Assad"), lower case."""
+    marks = [c.lower_ for c in token.children if c.dep_ == "case" and c.i < token.i]
+    return " ".join(marks) if marks else None
+
+
+def source_heads(trigger: Token) -> list[Token]:
+    heads = [c for c in trigger.children if c.dep_ in SOURCE_DEPS]
+    if trigger.pos_ != "VERB" and not heads:  # a noun, unless the tagger took a verb for one ("Germany plans")
+        return _noun_source_heads(trigger)
+    heads += [c for c in trigger.children if c.dep_ == "obl:agent"]
+    if not heads and trigger.dep_ in {"xcomp", "conj", "advcl"} and trigger.head.i != trigger.i:
+        return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN"} else []
+    if not heads and trigger.dep_ == "acl:relcl":
+        heads = [trigger.head]
+    if not heads and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":  # "Russian intentions to reduce"
+        heads = _noun_source_heads(trigger.head)
+    return heads
+
+
+def _noun_source_heads(trigger: Token) -> list[Token]:
+    heads = [c for c in trigger.children if c.dep_ == "nmod:poss"]
+    heads += [c for c in trigger.children if c.dep_ in {"amod", "compound"} and (c.ent_type_ or c.pos_ == "PROPN")]
+    heads += [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "by"]
+    if not heads and trigger.dep_ in {"xcomp", "conj"} and trigger.head.pos_ in {"VERB", "NOUN"}:
+        return source_heads(trigger.head) if trigger.head.pos_ == "VERB" else _noun_source_heads(trigger.head)
+    return heads
+
+
+def target_heads(trigger: Token) -> list[Token]:
+    passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children)
+    heads = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
+    if heads:
+        return heads
+    for wanted in TARGET_PREPOSITIONS:
+        for child in trigger.children:
+            if child.dep_ in OBLIQUE_DEPS and preposition(child) == wanted:
+                return [child]
+    return []
+
+
+QUANTITY_HEADS = frozenset({"thousands", "hundreds", "dozens", "tens", "scores", "millions", "group", "groups",
+                            "members", "some", "many", "most", "all", "number", "majority", "part", "one", "two"})
+
+
+def _past_quantity(head: Token) -> Token:
+    """ "Thousands of Nigerians", "a group of students": the people, not the amount."""
+    if head.lower_ in QUANTITY_HEADS or head.like_num:
+        for child in head.rights:
+            if child.dep_ == "nmod" and preposition(child) == "of":
+                return child
+    return head
+
+
+def with_conjuncts(heads: Iterable[Token]) -> list[Token]:
+    out: list[Token] = []
+    for head in (_past_quantity(h) for h in heads):
+        out.append(head)
+        out.extend(t for t in head.conjuncts if t.i > head.i)
+    return out
+
+
+def actor_for(
+    head: Token, lexicon: Lexicon, groups: list[EntityGroup], places: list[Place], trigger: Token
+) -> Actor:
+    """The actor a head word names: its words, fullest name, CAMEO code, country and sector."""
+    resolved = _resolve_pronoun(head, trigger)
+    start, end = _actor_extent(resolved)
+    doc = head.doc
+    text = doc.text[doc[start].idx : doc[end].idx + len(doc[end])]
+    char_start, char_end = doc[start].idx, doc[end].idx + len(doc[end])
+    canonical = canonical_for(groups, char_start, char_end, doc.text)
+    words = [t.lower_ for t in doc[start : end + 1] if not t.is_punct]
+    code = _actor_code(words, lexicon) or (canonical and _actor_code(canonical.lower().split(), lexicon))
+    country, sector = split_code(code)
+    agent = _agent_code(resolved, words, lexicon)
+    if agent:
+        sector = SECTORS.get(agent[:3], sector)
+    if country is None:
+        country = _place_country(places, char_start, char_end)
+    return Actor(text=text, start=char_start, end=char_end, canonical=canonical, country=country,
+                 sector=sector, code=code or None)
+
+
+def _agent_code(head: Token, words: list[str], lexicon: Lexicon) -> str | None:
+    """The agent code of the actor's role noun ("troops" -> MIL), singular forms and two-word roles too."""
+    lower = head.lower_
+    for key in (head.lemma_.lower(), lower, lower[:-1] if lower.endswith("s") else "",
+                lower[:-2] if lower.endswith("es") else "", " ".join(words[-2:])):
+        if key and key in lexicon.agents:
+            return lexicon.agents[key]
+    return None
+
+
+def _resolve_pronoun(head: Token, trigger: Token) -> Token:
+    """ "Uganda said it had paid": "it" is the subject of the reporting verb above the trigger."""
+    if head.lower_ not in PRONOUNS:
+        return head
+    verb = trigger
+    while verb.dep_ not in {"ccomp", "ROOT"} and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_LEMMAS:
+        subjects = [c for c in verb.head.children if c.dep_ in SOURCE_DEPS and c.lower_ not in PRONOUNS]
+        if subjects:
+            return subjects[0]
+    return head
+
+
+def _actor_extent(head: Token) -> tuple[int, int]:
+    """Token range of an actor: the head with its left modifiers and its name parts to the right."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ not in {"cc", "conj", "punct", "case", "mark", "advmod"}:
+            start = min(start, child.left_edge.i)
+    end = head.i
+    for child in head.rights:
+        if child.dep_ in {"flat", "compound", "nummod"} or (child.dep_ == "appos" and child.pos_ == "PROPN"):
+            end = max(end, child.right_edge.i)
+    while start < head.i and head.doc[start].dep_ == "det":
+        start += 1
+    return start, end
+
+
+def _actor_code(words: list[str], lexicon: Lexicon) -> str | None:
+    """The code of the longest dictionary name among the words (a country beats a person's title)."""
+    best: tuple[int, str] | None = None
+    for size in range(min(lexicon.longest_actor, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            code = lexicon.actors.get(" ".join(words[i : i + size]))
+            if code and (best is None or size > best[0]):
+                best = (size, code)
+        if best:
+            return best[1]
+    return None
+
+
+def split_code(code: str | None) -> tuple[str | None, str | None]:
+    """``SYRGOV`` -> ("SYR", "government"); ``IGOUNO`` -> (None, "international")."""
+    if not code:
+        return None, None
+    country = code[:3] if _is_country(code[:3]) else None
+    rest = code[3:] if country else code
+    sector = next((SECTORS[rest[i : i + 3]] for i in range(0, len(rest), 3) if rest[i : i + 3] in SECTORS), None)
+    return country, sector
+
+
+@lru_cache(maxsize=512)
+def _is_country(code: str) -> bool:
+    import pycountry
+
+    return pycountry.countries.get(alpha_3=code) is not None
+
+
+@lru_cache(maxsize=512)
+def alpha3(alpha2: str) -> str | None:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else None
+
+
+def _place_country(places: list[Place], start: int, end: int) -> str | None:
+    for place in places:
+        if place.start < end and start < place.end and place.country:
+            return alpha3(place.country)
+    return None
+
+
+def on_behalf_country(trigger: Token, lexicon: Lexicon, groups: list[EntityGroup], places: list[Place]) -> str | None:
+    """ "X met Y, on behalf of Z": Z's country, which X then represents."""
+    for child in trigger.subtree:
+        if child.lower_ == "behalf" and preposition(child) in {"on", "in"}:
+            for represented in child.children:
+                if represented.dep_ == "nmod" and preposition(represented) == "of":
+                    actor = actor_for(represented, lexicon, groups, places, trigger)
+                    if actor.country:
+                        return actor.country
+    return None

@@ -1,0 +1,226 @@
+"""Triggers and their codes: a verb or an event noun -> CAMEO code -> PLOVER 0.8 category and mode.
+
+A verb is looked up by lemma (and particle, for multi-word forms such as "meet with") in the
+PETRARCH-2 verb blocks; the block's pattern whose words all occur, in order, before the verb (its
+subject side) and after it (its own subtree) with the most words wins, else the block's default code.
+An event noun ("withdrawal", "arrival", "attack") is coded as the verb it names. A movement whose
+theme is military ("the arrival of new military equipment", "sent troops") is a mobilization
+(CAMEO 154) unless a pattern coded it. Codes without a PLOVER category (CAMEO 01 statements, 02
+appeals) and the null code give no event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
+
+# Nouns that name an event under the same word as their verb ("attack", "visit", "talks").
+ZERO_DERIVED_EVENT_NOUNS = frozenset({
+    "attack", "strike", "airstrike", "raid", "visit", "talk", "meeting", "bombing", "shelling", "assault",
+    "invasion", "offensive", "protest", "boycott", "embargo", "blockade", "ceasefire", "truce", "retreat",
+    "withdrawal", "deployment", "arrival", "arrest", "ban", "threat", "demand", "accusation", "agreement",
+    "deal", "sanction", "evacuation", "negotiation", "summit", "incursion", "bombardment", "killing",
+    "massacre", "ambush", "crackdown", "siege", "pullout", "handover", "condemnation", "appeal",
+    "demonstration", "rally", "march", "riot", "sit-in", "uprising", "mediation", "investigation", "inquiry",
+})
+# Nominal suffixes and the verb endings they come from ("withdrawal" -> "withdraw", "arrival" -> "arrive").
+NOMINAL_SUFFIXES = (("al", ""), ("al", "e"), ("ment", ""), ("ation", "e"), ("ation", ""), ("ion", "e"),
+                    ("ion", ""), ("sion", "de"), ("ance", ""), ("ing", ""), ("ing", "e"))
+NOUN_TO_VERB = {"strike": "strike", "airstrike": "bomb", "talk": "talk", "bombing": "bomb", "shelling": "shell",
+                "invasion": "invade", "offensive": "attack", "pullout": "withdraw", "handover": "hand",
+                "threat": "threaten", "accusation": "accuse", "agreement": "agree", "deal": "agree",
+                "summit": "meet", "incursion": "invade", "bombardment": "bomb", "killing": "kill",
+                "massacre": "massacre", "siege": "besiege", "crackdown": "crack", "truce": "ceasefire",
+                "meeting": "meet", "condemnation": "condemn", "demonstration": "demonstrate", "rally": "rally",
+                "march": "march", "riot": "riot", "sit-in": "demonstrate", "uprising": "rebel",
+                "mediation": "mediate", "investigation": "investigate", "inquiry": "investigate"}
+# "hunger strike", "general strike": a strike that is a protest, not an attack.
+PROTEST_STRIKE_MODIFIERS = frozenset({"hunger", "general", "labour", "labor", "workers", "national", "nationwide"})
+MOVEMENT_VERBS = frozenset({"arrive", "deploy", "send", "dispatch", "move", "reinforce", "bring", "mass",
+                            "amass", "transfer", "ship", "deliver", "station", "build"})
+MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment", "weapon", "tank", "warship",
+                             "army", "reinforcement", "artillery", "missile", "jet", "aircraft", "battalion",
+                             "brigade", "armour", "armor", "helicopter", "unit", "contingent"})
+# Verbs that only frame the event of their complement ("intends to withdraw", "began to shell").
+FRAMING_VERBS = frozenset({"intend", "plan", "aim", "want", "seek", "hope", "expect", "try", "attempt", "begin",
+                           "start", "continue", "look", "prepare", "need", "wish", "mean", "appear", "seem",
+                           "agree", "promise", "pledge", "vow", "offer", "decide", "refuse", "decline"})
+NON_TRIGGER_DEPS = frozenset({"case", "fixed", "mark", "aux", "aux:pass", "cop", "amod"})
+EMBEDDED_CLAUSES = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "csubj"})
+MOBILIZE_CODE = "154"
+NO_EVENT = "---"
+
+
+@dataclass(frozen=True)
+class Coding:
+    cameo: str
+    category: str
+    mode: str | None
+    context: str | None
+
+
+def verb_lemma(token: Token) -> str | None:
+    """The verb a trigger stands for: its own lemma, or the verb an event noun names; None otherwise."""
+    if token.pos_ == "VERB":
+        return token.lemma_.lower()
+    if token.pos_ not in {"NOUN", "PROPN"} or token.pos_ == "PROPN" and not token.is_lower:
+        return None
+    lemma = token.lemma_.lower()
+    if lemma == "strike" and any(c.lower_ in PROTEST_STRIKE_MODIFIERS for c in token.lefts):
+        return "demonstrate"
+    if lemma in NOUN_TO_VERB:
+        return NOUN_TO_VERB[lemma]
+    if lemma in ZERO_DERIVED_EVENT_NOUNS:
+        return lemma
+    return None
+
+
+def candidate_verbs(token: Token, lexicon: Lexicon) -> list[str]:
+    """Verb words to try for a trigger, most likely first (an event noun may name several)."""
+    lemma = verb_lemma(token)
+    if lemma is None or token.dep_ in NON_TRIGGER_DEPS or _frames_a_complement(token, lemma):
+        return []
+    if lemma in lexicon.forms or token.pos_ == "VERB":
+        return [lemma]
+    out = []
+    for suffix, ending in NOMINAL_SUFFIXES:
+        if lemma.endswith(suffix):
+            stem = lemma[: -len(suffix)] + ending
+            if stem in lexicon.forms:
+                out.append(stem)
+    return out
+
+
+def _frames_a_complement(token: Token, lemma: str) -> bool:
+    return lemma in FRAMING_VERBS and any(c.dep_ in {"xcomp", "ccomp"} for c in token.children)
+
+
+def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
+    """The PLOVER coding of a trigger token, or None when it names no PLOVER event."""
+    for verb in candidate_verbs(token, lexicon):
+        cameo = _code_verb(token, verb, lexicon)
+        if cameo is None:
+            continue
+        if verb in MOVEMENT_VERBS and (cameo == NO_EVENT or cameo[:2] in {"03", "04"}) and _has_military_theme(token):
+            cameo = MOBILIZE_CODE
+        if cameo == NO_EVENT:
+            return None
+        plover = lexicon.plover(cameo)
+        if plover is None:
+            return None
+        category, mode, context = plover
+        return Coding(cameo, category, mode or None, context.replace(";", ",").strip() or None)
+    return None
+
+
+def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
+    forms = _matching_forms(token, verb, lexicon)
+    if not forms:
+        return None
+    before, after = _windows(token)
+    present = frozenset().union(*before, *after)
+    best: tuple[int, str] | None = None
+    for form in forms:
+        block = lexicon.blocks[form.block]
+        for pattern in block.patterns:
+            if not pattern.literals <= present or form.code and pattern.verbs and verb not in pattern.verbs:
+                continue  # a verb with its own code takes only the patterns written for it
+            score = _pattern_score(pattern, before, after, lexicon)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, pattern.code)
+        default = form.code or block.code
+        if best is None and default != NO_EVENT:
+            best = (-1, default)
+    if best is None:
+        return NO_EVENT
+    return best[1].split(":")[0]
+
+
+def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
+    """The verb's forms whose other words surround the trigger as listed ("meet with"); single words last."""
+    following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
+    preceding = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
+    multi, single = [], []
+    for form in lexicon.forms.get(verb, []):
+        if len(form.words) == 1:
+            single.append(form)
+            continue
+        after = list(form.words[form.verb_index + 1 :])
+        before = list(form.words[: form.verb_index])
+        if following[: len(after)] == after and (not before or preceding[-len(before) :] == before):
+            multi.append(form)
+    return multi + single
+
+
+Keys = frozenset[str]
+
+
+def word_keys(token: Token) -> Keys:
+    """The forms a dictionary word may take to match this token: its text, lemma and singular."""
+    lower = token.lower_
+    keys = {lower, token.lemma_.lower()}
+    if lower.endswith("es"):
+        keys.add(lower[:-2])
+    if lower.endswith("s"):
+        keys.add(lower[:-1])
+    return frozenset(keys)
+
+
+def _windows(token: Token) -> tuple[list[Keys], list[Keys]]:
+    """Words before the trigger (its subject side) and after it (its phrase without embedded clauses)."""
+    sentence = token.sent
+    subject_side = [word_keys(t) for t in sentence if t.i < token.i]
+    after = sorted(
+        (t for child in token.rights if child.dep_ not in EMBEDDED_CLAUSES for t in child.subtree),
+        key=lambda t: t.i,
+    )
+    return subject_side, [word_keys(t) for t in after]
+
+
+def _pattern_score(pattern: Pattern, before: list[Keys], after: list[Keys], lexicon: Lexicon) -> int | None:
+    """The number of pattern elements matched, or None when one of them is missing."""
+    if not pattern.pre and not pattern.post:
+        return 0
+    if pattern.pre and not _in_order(pattern.pre, before, lexicon):
+        return None
+    if pattern.post and not _in_order(pattern.post, after, lexicon):
+        return None
+    return len(pattern.pre) + len(pattern.post)
+
+
+def _in_order(elements: tuple[str, ...], window: list[Keys], lexicon: Lexicon) -> bool:
+    position = 0
+    for element in elements:
+        while position < len(window) and not _matches(element, window, position, lexicon):
+            position += 1
+        if position >= len(window):
+            return False
+        position += 1
+    return True
+
+
+def _matches(element: str, window: list[Keys], position: int, lexicon: Lexicon) -> bool:
+    if not element.startswith("&"):
+        return element in window[position]
+    members = lexicon.synset_index.get(element, {})
+    for key in window[position]:
+        for rest in members.get(key, ()):
+            if position + len(rest) < len(window) and all(
+                word in window[position + 1 + k] for k, word in enumerate(rest)
+            ):
+                return True
+    return False
+
+
+def _has_military_theme(token: Token) -> bool:
+    """Is what moves (the subject of "arrive", the object of "send", "of X" after a noun) military?"""
+    theme_heads = [c for c in token.children if c.dep_ in {"nsubj", "nsubj:pass", "obj"}]
+    theme_heads += [c for c in token.children if c.dep_ == "nmod" and any(m.lower_ == "of" for m in c.children)]
+    for head in theme_heads:
+        for t in head.subtree:
+            if t.lemma_.lower() in MILITARY_THEMES and t.i <= head.i:
+                return True
+    return False

@@ -1,0 +1,252 @@
+"""Events and casualty counts: the lexicon, the coder, actors, modality, counts, and the example article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from claimtrace.extract.events import load_lexicon
+from claimtrace.extract.events.actors import split_code
+from claimtrace.extract.events.casualties import parse_count
+from claimtrace.model import Analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "src/claimtrace/schema/analysis.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def analyse():
+    from claimtrace.pipeline import analyze
+
+    def run(text: str, published: str | None = "2024-05-10") -> Analysis:
+        return analyze(text, published=published)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def example():
+    from claimtrace.pipeline import analyze
+
+    return analyze((ROOT / "examples" / "no-russian-withdrawal.txt").read_text(), published="2022-03-01")
+
+
+def test_cameo_codes_map_to_plover_08_categories_and_modes():
+    lexicon = load_lexicon()
+    assert lexicon.plover("040")[0] == "CONSULT"
+    assert lexicon.plover("042")[:2] == ("CONSULT", "visit")
+    assert lexicon.plover("0874")[0] == "RETREAT"
+    assert lexicon.plover("084")[0] == "RETREAT"  # root 08 is split: 080-083 CONCEDE, 084-087 RETREAT
+    assert lexicon.plover("081")[0] == "CONCEDE"
+    assert lexicon.plover("192")[0] == "COERCE"
+    assert lexicon.plover("190")[0] == "ASSAULT"
+    assert lexicon.plover("010") is None  # statements have no PLOVER category
+
+
+def test_missing_lexicon_is_an_error_naming_the_file(tmp_path):
+    from claimtrace.errors import ClaimtraceError
+
+    with pytest.raises(ClaimtraceError, match="nowhere.json.gz"):
+        load_lexicon(tmp_path / "nowhere.json.gz")
+
+
+def test_actor_codes_split_into_country_and_sector():
+    assert split_code("SYRGOV") == ("SYR", "government")
+    assert split_code("IGOUNO") == (None, "international")
+    assert split_code("PSEREBHMS") == ("PSE", "rebel")
+    assert split_code(None) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "qualifier", "value", "high"),
+    [
+        ("471", None, 471, 471),
+        ("471", "at least", 471, None),
+        ("1,300", "some", 1300, 1300),
+        ("100 to 300", None, 100, 300),
+        ("200-300", None, 200, 300),
+        ("between 10 and 50", None, 10, 50),
+        ("ten", None, 10, 10),
+        ("dozens", None, 24, 99),
+        ("hundreds", None, 200, 999),
+        ("900", "as many as", None, 900),
+        ("2 million", None, 2_000_000, 2_000_000),
+    ],
+)
+def test_count_conventions(words, qualifier, value, high):
+    count = parse_count(words, qualifier)
+    assert (count.value, count.high) == (value, high)
+
+
+def test_assault_with_actors_place_date_and_casualties(analyse):
+    analysis = analyse(
+        "Turkish troops shelled Kurdish positions near Kobani on Tuesday, killing at least 12 civilians, "
+        "including three children.",
+        published="2024-05-10",
+    )
+    assault = next(e for e in analysis.events if e.category == "ASSAULT")
+    assert assault.trigger.text == "shelled"
+    assert assault.source[0].country == "TUR" and assault.source[0].sector == "military"
+    assert assault.date is not None and assault.date.value == "2024-05-07"
+    assert assault.modality == "actual" and not assault.negated
+    counts = {(c.text, c.kind, c.who, c.value, c.high) for c in analysis.casualties}
+    assert ("at least 12", "killed", "civilians", 12, None) in counts
+    assert ("three", "killed", "children", 3, 3) in counts
+    twelve = next(c for c in analysis.casualties if c.value == 12)
+    assert twelve.cause == "shelling"
+    assert twelve.blamed is not None and twelve.blamed.country == "TUR"
+
+
+def test_reported_event_is_carried_by_its_claim(analyse):
+    analysis = analyse("Egyptian officials said that Egypt had withdrawn its ambassador from Israel.")
+    retreat = next(e for e in analysis.events if e.category == "RETREAT")
+    assert retreat.claim is not None
+    claim = analysis.claims[retreat.claim]
+    assert claim.source is not None and "officials" in claim.source.text
+    assert retreat.source[0].country == "EGY"
+
+
+def test_negated_and_planned_events(analyse):
+    analysis = analyse(
+        "There will be no French withdrawal from Mali. Germany plans to withdraw its soldiers from Niger."
+    )
+    retreats = [e for e in analysis.events if e.category == "RETREAT"]
+    assert [(e.negated, e.modality) for e in retreats] == [(True, "denied"), (False, "planned")]
+    assert retreats[0].source[0].country == "FRA"
+    assert retreats[1].source[0].country == "DEU"
+
+
+def test_counts_of_other_things_are_not_casualties(analyse):
+    analysis = analyse("The convoy drove 40 kilometres in 2023 and delivered 300 tonnes of flour to 12 schools.")
+    assert analysis.casualties == []
+
+
+def test_injured_missing_and_evacuated_counts(analyse):
+    analysis = analyse(
+        "Rescuers said 7 people were injured and 25 remain missing, while more than 3,000 residents were evacuated."
+    )
+    kinds = {(c.kind, c.value) for c in analysis.casualties}
+    assert {("injured", 7), ("missing", 25), ("evacuated", 3000)} <= kinds
+
+
+def test_example_article_events(example):
+    events = example.events
+    consult = next(e for e in events if e.category == "CONSULT" and e.trigger.text == "met")
+    assert [a.country for a in consult.source] == ["RUS"]
+    assert [a.country for a in consult.target] == ["SYR"]
+    assert consult.date is not None and consult.date.value == "2022-02-16"
+
+    mobilize = next(e for e in events if e.category == "MOBILIZE")
+    assert {p.name for p in mobilize.places} == {"Kamishly Airport", "Tabqa Airport"}
+
+    retreats = [e for e in events if e.category == "RETREAT" and e.claim is not None]
+    reported = [e for e in retreats if "opposition" in (example.claims[e.claim].source.text if example.claims[e.claim].source else "")]
+    denied = [e for e in retreats if e.modality == "denied" and example.claims[e.claim].source is not None]
+    assert reported and all(e.modality != "denied" for e in reported)
+    assert denied and all(example.claims[e.claim].source.kind == "anonymous" for e in denied)
+
+
+def test_example_analysis_validates_against_the_schema(example):
+    data = example.to_dict()
+    jsonschema.validate(data, SCHEMA)
+    again = Analysis.from_dict(json.loads(json.dumps(data)))
+    assert again.events == example.events and again.casualties == example.casualties
+
+
+def test_events_component_declares_what_it_assigns(full_nlp):
+    assert "claimtrace_events" in full_nlp.pipe_names
+    meta = full_nlp.get_pipe_meta("claimtrace_events")
+    assert "doc._.events" in meta.assigns and "token.dep" in meta.requires
+    assert full_nlp.get_pipe_config("claimtrace_events")["casualties"] is True
+
+
+@pytest.fixture
+def events_db(example, tmp_path):
+    from claimtrace.store import open_store
+
+    path = tmp_path / "events.db"
+    store = open_store(str(path))
+    store.add_analysis(example, "example-hash")
+    store.close()
+    return str(path)
+
+
+def test_events_query_by_place_category_and_date(events_db, capsys):
+    from claimtrace.cli import main
+
+    assert main(["events", "--db", events_db, "--place", "tabqa airport", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["category"] for r in rows] == ["MOBILIZE"]
+    assert main(["events", "--db", events_db, "--category", "consult", "--since", "2022-02-16", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(r["category"] == "CONSULT" for r in rows)
+    assert any(r["time"] == "2022-02-16" and r["source_country"] == "RUS" for r in rows)
+    assert main(["events", "--db", events_db, "--category", "ASSAULT", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["events", "--db", events_db]) == 0
+    assert "RETREAT" in capsys.readouterr().out
+
+
+def test_casualty_figures_by_who_claims_them(analyse, tmp_path, capsys):
+    from claimtrace.cli import main
+    from claimtrace.store import open_store
+
+    analysis = analyse("The health ministry said 40 people were killed in the strike on the market.")
+    path = str(tmp_path / "tolls.db")
+    store = open_store(path)
+    store.add_analysis(analysis, "toll-hash")
+    store.close()
+    assert main(["casualties", "--db", path, "--kind", "killed", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["value"], r["kind"]) for r in rows] == [(40, "killed")]
+    assert "ministry" in rows[0]["claimed_by"]
+
+
+def test_html_report_highlights_events_and_maps_their_places(example):
+    from claimtrace.report.html import render_html
+
+    page = render_html([example])
+    assert "class='event denied'" in page and "class='event planned'" in page
+    assert "Where the events happen" in page and "Casualty figures" not in page
+
+
+def test_a_count_in_a_verbless_headline(analyse):
+    analysis = analyse("Dozens dead in market blast")
+    assert [(c.kind, c.value, c.cause) for c in analysis.casualties] == [("killed", 24, "explosion")]
+
+
+def test_events_of_a_store_older_than_events_is_a_clear_error(tmp_path, capsys):
+    import sqlite3
+
+    from claimtrace.cli import main
+    from claimtrace.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\n" + MIGRATIONS[1] + "\nPRAGMA user_version = 2;")
+    db.close()
+    assert main(["events", "--db", str(path)]) == 2
+    assert "predates events" in capsys.readouterr().err
+
+
+def test_events_component_travels_with_its_lexicon(full_nlp, tmp_path):
+    from claimtrace.errors import ClaimtraceError
+    from claimtrace.nlp.components import EventsComponent
+
+    full_nlp.get_pipe("claimtrace_events").to_disk(tmp_path / "events")
+    copy = EventsComponent("claimtrace_events", None, True).from_disk(tmp_path / "events")
+    assert copy.lexicon is not None and copy.lexicon.plover("040")[0] == "CONSULT"
+    with pytest.raises(ClaimtraceError, match="petrarch.json.gz"):
+        EventsComponent("claimtrace_events", None, True).from_disk(tmp_path / "nowhere")
+    with pytest.raises(ClaimtraceError, match="no lexicon"):
+        EventsComponent("claimtrace_events", None, True)(full_nlp.make_doc("Text."))
+
+
+def test_names_with_numbers_and_curly_negations(analyse):
+    analysis = analyse("Channel 4 reported the news. “There weren’t 200 deaths, more likely between 10 and 50,” he said.")
+    counts = [(c.text, c.negated) for c in analysis.casualties]
+    assert ("4", False) not in counts and ("200", True) in counts
+    assert ("between 10 and 50", False) in counts
