@@ -233,12 +233,12 @@ def _learned(doc, cue_words: str, source_words: str | None, content_words: str):
 
 @needs_model
 def test_learned_claims_need_a_speaker_and_a_reporting_cue(nlp):
+    from claimtrace.extract.attribution.claims import read_doc
     from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
-    from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Harbour traffic has continued as usual with the arrival of two grain ships. "
               "The mayor warned that the port could close soon.")
-    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
+    context = read_doc(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     # (b) "traffic" names no speaker; (c) "continue" is an aspect verb, not a cue
     event = _learned(doc, "has continued", "Harbour traffic", "with the arrival of two grain ships")
     assert not learned._reads_as_claim(event, [], context)
@@ -253,10 +253,10 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
     doc = nlp("According to the city council, several budget cuts were debated at the session.")
     claims = [c for c in find_claims(doc, link_mentions(doc)) if c.cue is not None]
     assert [c.form for c in claims] == ["according_to"], [(c.cue.text, c.source.text) for c in claims]
+    from claimtrace.extract.attribution.claims import read_doc
     from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
-    from claimtrace.extract.attribution.state import Context
 
-    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
+    context = read_doc(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     inner = _learned(doc, "were debated", "council", "several budget cuts")
     inner.sentence = 0
     outer = _learned(doc, "According to", "the city council", "several budget cuts were debated at the session")
@@ -267,13 +267,13 @@ def test_learned_claim_in_an_according_to_sentence_is_dropped(nlp):
 
 @needs_model
 def test_plausible_sources(nlp):
+    from claimtrace.extract.attribution.claims import read_doc
     from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
     from claimtrace.extract.attribution.sources import is_plausible_source
     from claimtrace.extract.attribution.spans import root_within
-    from claimtrace.extract.attribution.state import Context
 
     doc = nlp("Local analysts and the economy and he and Maria Lopez and the ministry.")
-    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
+    context = read_doc(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
 
     def plausible(words: str) -> bool:
         start = re.search(rf"\b{words}\b", doc.text).start()
@@ -287,7 +287,7 @@ def test_plausible_sources(nlp):
     assert not plausible("the economy")
     # a name that only modifies the head ("Russian") does not make "activity" a speaker
     doc = nlp("Russian activity has continued as usual.")
-    context = Context(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
+    context = read_doc(doc, link_mentions(doc), DEFAULT_CONFIG, bundled_models())
     assert not plausible("Russian activity")
 
 

@@ -172,12 +172,12 @@ def test_a_headline_the_body_repeats_is_no_second_claim(claims_of):
 
 
 def test_settled_certainty_keeps_a_denial_free_of_the_distance_it_reports(nlp):
+    from claimtrace.extract.attribution.claims import read_doc
     from claimtrace.extract.attribution.config import DEFAULT_CONFIG, bundled_models
-    from claimtrace.extract.attribution.state import Context
 
     text = "Officials rejected claims that the army allegedly shelled the town."
     doc = nlp(text)
-    context = Context(doc, [], DEFAULT_CONFIG, bundled_models())
+    context = read_doc(doc, [], DEFAULT_CONFIG, bundled_models())
     content = (text.index("that"), len(text) - 1)
     cue = (text.index("rejected"), text.index("rejected") + len("rejected"))
     assert settle_certainty("stated", content, cue, "reject", context) == "stated"

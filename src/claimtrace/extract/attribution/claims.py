@@ -99,10 +99,12 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import LOWER, POS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.author import author_claims
 from claimtrace.extract.attribution.certainty import settle_certainty
 from claimtrace.extract.attribution.config import (
@@ -115,9 +117,12 @@ from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
+from claimtrace.extract.attribution.scoring import score_cues
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
 
 IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that ..." sources
@@ -141,7 +146,7 @@ def find_claims(
     """
     if not len(doc) or not doc.has_annotation("DEP"):
         return []
-    context = Context(doc, groups, config, models if models is not None else bundled_models())
+    context = read_doc(doc, groups, config, models if models is not None else bundled_models())
     found: list[Draft] = []
     used_cues: set[int] = set()
     for index, sent in enumerate(context.sentences):
@@ -166,6 +171,13 @@ def find_claims(
 
 HEADLINE_LINES = 2  # a headline or standfirst opens the text
 REPEATED_WORDS = 2  # content words a body claim of the same source shares with a headline that repeats it
+
+
+def read_doc(doc: Doc, groups: list[EntityGroup], config: AttributionConfig, models: AttributionModels) -> Context:
+    """The first stages of an attribution pass: the doc's quotations found, its verbs scored as cues."""
+    lexicon = lex.cue_lexicon()
+    cue_p = score_cues(doc, doc.to_array(LOWER), doc.to_array([POS]), lexicon, config, models)
+    return Context(doc, groups, config, models, quotes=quote_regions(doc_text(doc)), cue_p=cue_p, lexicon=lexicon)
 
 
 def _without_repeated_headlines(claims: list[Claim], context: Context) -> list[Claim]:

@@ -12,6 +12,7 @@ from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.contents import CUE_PREPOSITIONS, content_of, cut_before_continuation
 from claimtrace.extract.attribution.qualities import assign_qualities, token_lemma
 from claimtrace.extract.attribution.quotes import QUOTE_CHARS
+from claimtrace.extract.attribution.scoring import DOCUMENT_WORDING
 from claimtrace.extract.attribution.spans import (
     is_passive,
     overlaps,
@@ -30,7 +31,7 @@ from claimtrace.extract.attribution.speakers import (
     relayed_speech,
     source_of,
 )
-from claimtrace.extract.attribution.state import DOCUMENT_WORDING, Draft
+from claimtrace.extract.attribution.state import Draft
 
 if TYPE_CHECKING:
     from claimtrace.extract.attribution.state import Context

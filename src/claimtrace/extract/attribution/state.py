@@ -5,25 +5,20 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy
-from spacy.attrs import DEP, LOWER, POS, SENT_START
-from spacy.symbols import VERB
+from spacy.attrs import DEP, LOWER, SENT_START
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.config import AttributionConfig, AttributionModels
-from claimtrace.extract.attribution.quotes import quote_regions
-from claimtrace.extract.attribution.spans import SUBJECTS, subject_of
+from claimtrace.extract.attribution.scoring import label_hashes
+from claimtrace.extract.attribution.spans import SUBJECTS
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_by_span
 from claimtrace.model import EntityGroup, Source
-
-# "“...,” the statement read": a cue only with a document as subject
-DOCUMENT_WORDING = lex.words("read reads")
 
 
 @dataclass
@@ -48,10 +43,19 @@ class Draft:
 
 class Context:
     """What every step needs about one doc, computed once from token arrays (creating
-    ``Token`` objects for every word would cost more than the rest of the work)."""
+    ``Token`` objects for every word would cost more than the rest of the work); the doc's
+    quotations and cue scores come from the stages before (:func:`.claims.read_doc`)."""
 
     def __init__(
-        self, doc: Doc, groups: list[EntityGroup], config: AttributionConfig, models: AttributionModels
+        self,
+        doc: Doc,
+        groups: list[EntityGroup],
+        config: AttributionConfig,
+        models: AttributionModels,
+        *,
+        quotes: list[tuple[int, int]],
+        cue_p: dict[int, float],
+        lexicon: dict[str, lex.CueEntry],
     ) -> None:
         self.doc = doc
         self.config, self.models = config, models
@@ -62,17 +66,15 @@ class Context:
         starts = [0, *(int(i) for i in numpy.flatnonzero(array[1:, 2] == 1) + 1)]
         self.sentences = [doc[a:b] for a, b in zip(starts, [*starts[1:], len(doc)], strict=True)]
         self.sentence_starts = [s.start_char for s in self.sentences]
-        self.quotes = quote_regions(self.text)
+        self.quotes = quotes
         self.quote_starts = [s for s, _ in self.quotes]
         self.canonical_by_span = canonical_by_span(doc, groups)
-        self.lexicon = lex.cue_lexicon()
-        self.cue_p = _cue_probabilities(
-            doc, self.lower, array_pos=doc.to_array([POS]), lexicon=self.lexicon, config=config, models=models
-        )
+        self.lexicon = lexicon
+        self.cue_p = cue_p
         self.candidates = set(self.cue_p) | set(
-            numpy.flatnonzero(numpy.isin(self.lower, _hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
+            numpy.flatnonzero(numpy.isin(self.lower, label_hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
         )
-        self.subjects = numpy.isin(self.dep, _hashes(doc, SUBJECTS | {"expl"}))
+        self.subjects = numpy.isin(self.dep, label_hashes(doc, SUBJECTS | {"expl"}))
         # (char offset, source, head word) of the sources resolved so far, in text order
         self.resolved: list[tuple[int, Source, str]] = []
         self._ents: list[SpacySpan] | None = None
@@ -103,37 +105,6 @@ class Context:
                 result.append(ents[i])
             i += 1
         return result
-
-
-def _cue_probabilities(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
-                       lexicon: dict[str, lex.CueEntry], config: AttributionConfig,
-                       models: AttributionModels) -> dict[int, float]:
-    """P(cue) of each verb that reaches ``config.cue``: from the cue model when there is one, else
-    from the lexicon; seed verbs get at least ``config.seed_floor``."""
-    model = models.cue_model
-    seeds = numpy.isin(lower, _hashes(doc, lex.SEED_CUES))
-    if model is None:
-        forms = [f for f, e in lexicon.items() if e.p >= config.cue and e.lemma != "according to"]
-        known = numpy.flatnonzero(numpy.isin(lower, _hashes(doc, forms)) | seeds).tolist()
-        result = {i: lexicon[doc[i].lower_].p for i in known}
-    else:
-        result = {}
-        for i in numpy.flatnonzero((array_pos == VERB) | seeds).tolist():
-            p = model.probability(doc[i])
-            if seeds[i]:
-                p = max(p, config.seed_floor)
-            if p >= config.cue:
-                result[i] = p
-    for i in numpy.flatnonzero(numpy.isin(lower, _hashes(doc, DOCUMENT_WORDING))).tolist():
-        subject = subject_of(doc[i])
-        if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
-            result[i] = max(result.get(i, 0.0), config.seed_floor)
-    return result
-
-
-def _hashes(doc: Doc, labels: Iterable[str]) -> numpy.ndarray:
-    # uint64 explicitly: hashes above 2**63 would otherwise turn the array into floats
-    return numpy.array([doc.vocab.strings.add(label) for label in labels], dtype=numpy.uint64)
 
 
 def known_cue(verb: Token, context: Context, floor: float = 0.0) -> bool:
