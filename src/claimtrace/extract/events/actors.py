@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from spacy.tokens import Token
 
+from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
@@ -132,9 +133,10 @@ def actor_for(
     resolved = _resolve_pronoun(head, trigger)
     start, end = _actor_extent(resolved)
     doc = head.doc
-    text = doc.text[doc[start].idx : doc[end].idx + len(doc[end])]
+    full_text = doc_text(doc)  # Doc.text joins every token anew at each access
+    text = full_text[doc[start].idx : doc[end].idx + len(doc[end])]
     char_start, char_end = doc[start].idx, doc[end].idx + len(doc[end])
-    canonical = canonical_for(groups, char_start, char_end, doc.text)
+    canonical = canonical_for(groups, char_start, char_end, full_text)
     words = [t.lower_ for t in doc[start : end + 1] if not t.is_punct]
     code = _actor_code(words, lexicon) or (canonical and _actor_code(canonical.lower().split(), lexicon))
     country, sector = split_code(code)
