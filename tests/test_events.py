@@ -250,3 +250,14 @@ def test_names_with_numbers_and_curly_negations(analyse):
     counts = [(c.text, c.negated) for c in analysis.casualties]
     assert ("4", False) not in counts and ("200", True) in counts
     assert ("between 10 and 50", False) in counts
+
+
+def test_actors_of_an_offer_and_a_visit(analyse):
+    analysis = analyse("Syria says it is willing to withdraw its troops from Lebanon. "
+                       "The Japanese minister praised Kenya's efforts.")
+    retreat = next(e for e in analysis.events if e.category == "RETREAT")
+    assert retreat.coded_as == "AGREE" and retreat.modality == "planned"
+    assert [a.country for a in retreat.source] == ["SYR"]
+    assert [a.country for a in retreat.target] == ["LBN"]  # the troops are no actor; Lebanon is
+    praise = next(e for e in analysis.events if e.trigger.text == "praised")
+    assert [a.country for a in praise.target] == ["KEN"]
