@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from claimtrace.link.relations import change_markers, relate
 from claimtrace.model import PartialDate
 from conftest import claim_record
@@ -140,10 +142,8 @@ class _StubStance:
         self.calls = 0
 
     def predict(self, claim_text: str, body: str):
-        from claimtrace.link.stance import StancePrediction
-
         self.calls += 1
-        return StancePrediction(self.label, {self.label: 0.9})
+        return SimpleNamespace(label=self.label, probabilities={self.label: 0.9})
 
 
 def test_stance_model_turns_a_match_without_other_evidence_into_a_contradiction():

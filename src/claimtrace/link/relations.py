@@ -296,8 +296,9 @@ def relate(
 ) -> Relation | None:
     """The relation between two claims, or None when they do not state the same proposition.
 
-    ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.link.stance.StanceModel`)
-    is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
+    ``Relation.a`` is the earlier claim. ``stance_model`` (optional: any object whose
+    ``predict(claim, body)`` gives a ``label`` and ``probabilities``, such as the ``StanceModel`` of
+    training/stance/stance_model.py) is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
     embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`);
     ``same_story``: the two articles were grouped as reports of one event.
     """
