@@ -552,10 +552,10 @@ def _modality(words: list[str], certainty: str) -> str:
 
 
 def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Sentence | None) -> None:
-    """The most specific resolved place in the claim, else in its sentence; a place named as an
-    actor ("Israel denied", "Moscow said") is not where the claim is about."""
+    """The most specific resolved place in the claim, else in its sentence; the place that names the
+    frame's agent ("Israel denied", "Moscow said") is not where the claim is about."""
     offset = claim.content.start
-    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(framed_text(claim))]
+    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(framed_text(claim)) if m.side == frame.agent]
     spans = [(claim.content.start, claim.content.end)]
     if sentence is not None:
         spans.append((sentence.start, sentence.end))
