@@ -26,7 +26,10 @@ import numpy as np
 
 from claimtrace.errors import ClaimtraceError
 from claimtrace.link.embed import MODEL_DIR, STATIC_MODEL_DIR, Encoder, StaticEncoder
-from claimtrace.link.stance import read_stance_split, split_sentences
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training" / "stance"))  # stance_model
+from stance_model import read_stance_split, split_sentences  # noqa: E402
+
 from report import print_figures
 
 

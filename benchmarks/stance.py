@@ -18,13 +18,16 @@ from pathlib import Path
 
 from claimtrace.errors import ClaimtraceError
 from claimtrace.link.embed import EmbeddingCache
-from claimtrace.link.stance import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training" / "stance"))  # stance_model
+from stance_model import (  # noqa: E402
     LABELS,
     MAX_BODY_SENTENCES,
     StanceModel,
     read_stance_split,
     split_sentences,
 )
+
 from report import print_figures
 
 RELATED = ("agree", "disagree", "discuss")

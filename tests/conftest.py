@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,42 @@ def example_analysis():
 
     (article,) = read_articles(EXAMPLE, published="2022-03-01", outlet="Al Mayadeen English")
     return analyze_article(article)
+
+
+POSTGRES_VARIABLE = "CLAIMTRACE_TEST_POSTGRES"  # a server the store tests may create schemas in (.ci/run sets it)
+
+
+def postgres_url() -> str:
+    """The configured test server; skips the test (fails it on CI, where one must be) when there is none."""
+    url = os.environ.get(POSTGRES_VARIABLE)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_VARIABLE} is not set on CI: .ci/run must start a PostgreSQL server")
+        pytest.skip(f"no PostgreSQL server configured (set {POSTGRES_VARIABLE}=postgresql://...)")
+    return url
+
+
+@pytest.fixture
+def postgres_location() -> Iterator[str]:
+    """A URL of an empty schema of its own on the test server, dropped afterwards."""
+    import psycopg
+
+    from claimtrace.store.postgres import close_pool
+
+    server = postgres_url()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    yield url
+    close_pool(url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request, tmp_path) -> str:
+    """Where a fresh store is, on each backend: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "corpus.db")
+    return request.getfixturevalue("postgres_location")

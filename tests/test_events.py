@@ -164,14 +164,14 @@ def test_events_component_declares_what_it_assigns(full_nlp):
 
 
 @pytest.fixture
-def events_db(example, tmp_path):
+def events_db(example, store_location):
+    """The example article's events in a store (SQLite, then PostgreSQL)."""
     from claimtrace.store import open_store
 
-    path = tmp_path / "events.db"
-    store = open_store(str(path))
+    store = open_store(store_location)
     store.add_analysis(example, "example-hash")
     store.close()
-    return str(path)
+    return store_location
 
 
 def test_events_query_by_place_category_and_date(events_db, capsys):
@@ -190,12 +190,12 @@ def test_events_query_by_place_category_and_date(events_db, capsys):
     assert "RETREAT" in capsys.readouterr().out
 
 
-def test_casualty_figures_by_who_claims_them(analyse, tmp_path, capsys):
+def test_casualty_figures_by_who_claims_them(analyse, store_location, capsys):
     from claimtrace.cli import main
     from claimtrace.store import open_store
 
     analysis = analyse("The health ministry said 40 people were killed in the strike on the market.")
-    path = str(tmp_path / "tolls.db")
+    path = store_location
     store = open_store(path)
     store.add_analysis(analysis, "toll-hash")
     store.close()
@@ -250,3 +250,14 @@ def test_names_with_numbers_and_curly_negations(analyse):
     counts = [(c.text, c.negated) for c in analysis.casualties]
     assert ("4", False) not in counts and ("200", True) in counts
     assert ("between 10 and 50", False) in counts
+
+
+def test_actors_of_an_offer_and_a_visit(analyse):
+    analysis = analyse("Syria says it is willing to withdraw its troops from Lebanon. "
+                       "The Japanese minister praised Kenya's efforts.")
+    retreat = next(e for e in analysis.events if e.category == "RETREAT")
+    assert retreat.coded_as == "AGREE" and retreat.modality == "planned"
+    assert [a.country for a in retreat.source] == ["SYR"]
+    assert [a.country for a in retreat.target] == ["LBN"]  # the troops are no actor; Lebanon is
+    praise = next(e for e in analysis.events if e.trigger.text == "praised")
+    assert [a.country for a in praise.target] == ["KEN"]

@@ -210,32 +210,34 @@ def test_ingest_command_summary_and_errors_command(tmp_path, pipeline, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def snapshot(db: Path) -> dict:
-    """Everything a run stores, keyed by content rather than by row id or time."""
-    con = sqlite3.connect(db)
+def snapshot(db: Path | str) -> dict:
+    """Everything a run stores, keyed by content rather than by row id or time (a SQLite file or a
+    PostgreSQL URL: the queries are in the SQL both understand)."""
+    store = open_store(db, create=False)
+    con = store._db
     hashes = dict(con.execute("SELECT id, content_hash FROM articles"))
     claim_keys = {cid: (hashes[aid], pos) for cid, aid, pos in con.execute("SELECT id, article_id, position FROM claims")}
     snap = {
-        "articles": sorted(con.execute(
+        "articles": sorted(tuple(r) for r in con.execute(
             "SELECT content_hash, title, outlet, published, url, language, path, analysis, linked,"
             " embedding IS NULL FROM articles")),
         "claims": sorted((hashes[r[0]], *r[1:]) for r in con.execute(
             "SELECT article_id, position, claim, event_time, source_kind, embedding IS NULL FROM claims")),
         "relations": sorted((claim_keys[a], claim_keys[b], rel, reason) for a, b, rel, reason in con.execute(
             "SELECT a, b, relation, reason FROM relations")),
-        "skips": sorted(con.execute("SELECT path, reason FROM skips")),
+        "skips": sorted(tuple(r) for r in con.execute("SELECT path, reason FROM skips")),
         "stories": sorted((label, first, last, tuple(sorted(hashes[a] for (a,) in con.execute(
             "SELECT id FROM articles WHERE story_id = ?", (sid,))))) for sid, label, first, last in con.execute(
             "SELECT id, label, first_date, last_date FROM stories").fetchall()),
         "counts": [con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("entities", "places", "dates")],
     }
-    con.close()
+    store.close()
     return snap
 
 
-def ingest_command(folder: Path, db: Path, jobs: int = 1) -> list[str]:
+def ingest_command(folder: Path, db: Path | str, jobs: int = 1, *extra: str) -> list[str]:
     return [sys.executable, "-m", "claimtrace.cli", "ingest", str(folder), "--db", str(db), "--jobs", str(jobs),
-            "--quiet"]
+            "--quiet", *extra]
 
 
 def stored_articles(db: Path) -> int:

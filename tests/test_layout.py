@@ -145,7 +145,7 @@ LAYERS = (
     ("pipeline",),
     ("store",),
     ("link",),
-    ("ingest",),
+    ("ingest", "cluster"),
     ("report",),
     ("web",),
     ("cli", "claimtrace"),

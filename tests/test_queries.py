@@ -1,4 +1,4 @@
-"""Corpus queries through the CLI: tables, JSON and CSV shapes, filters, errors."""
+"""Corpus queries through the CLI: tables, JSON and CSV shapes, filters, errors (on both stores)."""
 
 from __future__ import annotations
 
@@ -39,10 +39,10 @@ def article(outlet: str, published: str, says: str, kind: str, source: str, pola
 
 
 @pytest.fixture
-def corpus_db(tmp_path):
-    """Three outlets on one story: a government claim, a contradiction, an anonymous corroboration."""
-    path = tmp_path / "q.db"
-    store = open_store(path)
+def corpus_db(store_location):
+    """Three outlets on one story: a government claim, a contradiction, an anonymous corroboration
+    (in a SQLite file, then in PostgreSQL)."""
+    store = open_store(store_location)
     ids = [
         store.add_analysis(article("North Post", "2024-03-01", "40 people were killed in Tarvos", "government",
                                    "The defence ministry"), "h1").id,
@@ -60,7 +60,7 @@ def corpus_db(tmp_path):
     store.mark_linked(ids)
     store.add_skip("bad.json", "invalid JSON (Expecting value at line 1)")
     store.close()
-    return str(path)
+    return store_location
 
 
 def run_json(capsys, *argv: str):

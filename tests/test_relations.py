@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from claimtrace.link.relations import change_markers, relate
 from claimtrace.model import PartialDate
 from conftest import claim_record
@@ -140,10 +142,8 @@ class _StubStance:
         self.calls = 0
 
     def predict(self, claim_text: str, body: str):
-        from claimtrace.link.stance import StancePrediction
-
         self.calls += 1
-        return StancePrediction(self.label, {self.label: 0.9})
+        return SimpleNamespace(label=self.label, probabilities={self.label: 0.9})
 
 
 def test_stance_model_turns_a_match_without_other_evidence_into_a_contradiction():
@@ -202,3 +202,18 @@ def test_targets_tell_events_apart_only_across_stories():
     b = claim("Ukrainian shelling destroyed the power plant")
     assert relate(a, b) is None
     assert relate(a, b, same_story=True).relation == "contradicts"
+
+
+def test_places_compare_by_containment():
+    from claimtrace.link.relations import compatible_places
+    from claimtrace.model import Frame
+
+    def at(place: str, feature: str, country: str = "SY") -> Frame:
+        return Frame("presence", place=place, place_feature=feature, country=country)
+
+    airport, syria = at("airport:1", "airport"), at("country:SY", "country")
+    assert compatible_places(airport, syria) and compatible_places(at("admin1:1", "admin1"), airport)
+    assert not compatible_places(airport, at("airport:2", "airport"))
+    assert not compatible_places(at("admin1:1", "admin1"), at("admin1:2", "admin1"))
+    assert not compatible_places(airport, at("country:IQ", "country", "IQ"))
+    assert compatible_places(airport, Frame("presence"))

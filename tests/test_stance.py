@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from claimtrace.errors import ClaimtraceError, InputError
-from claimtrace.link.stance import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training" / "stance"))
+from stance_model import (  # noqa: E402
     LABELS,
     MODEL_DIR,
     StanceModel,

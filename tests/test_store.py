@@ -1,4 +1,8 @@
-"""The SQLite store: schema and migrations, round trips, the linking interface."""
+"""The stores, SQLite and PostgreSQL: schema and migrations, round trips, the linking interface.
+
+Tests taking ``store`` or ``store_location`` run on both backends (PostgreSQL on the server in
+``CLAIMTRACE_TEST_POSTGRES``, see conftest); the others test what only one backend has.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +54,8 @@ def make_analysis(text: str = TEXT, outlet: str = "Daily Example", published: st
 
 
 @pytest.fixture
-def store(tmp_path) -> SQLiteStore:
-    opened = open_store(tmp_path / "corpus.db")
+def store(store_location) -> Store:
+    opened = open_store(store_location)
     yield opened
     opened.close()
 
@@ -69,12 +73,13 @@ def test_new_store_is_migrated_in_wal_mode(tmp_path):
             "articles_fts", "claims_fts"} <= tables
 
 
-def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
-    path = tmp_path / "keep.db"
-    with SQLiteStore(path) as store:
+def test_reopening_keeps_data_and_does_not_migrate_again(store_location):
+    with open_store(store_location) as store:
         store.add_analysis(make_analysis(), "h1")
-    with SQLiteStore(path) as store:
+        assert isinstance(store, Store) and store.schema_version() == SCHEMA_VERSION
+    with open_store(store_location) as store:
         assert store.counts()["articles"] == 1
+        assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_a_version_1_store_is_migrated_keeping_its_data(tmp_path):
@@ -125,6 +130,41 @@ def test_queries_on_a_missing_store_say_so(tmp_path):
     with pytest.raises(ClaimtraceError, match="no store"):
         open_store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_queries_on_an_empty_postgres_database_say_so(postgres_location):
+    with pytest.raises(ClaimtraceError, match="no store"):
+        open_store(postgres_location, create=False)
+    with open_store(postgres_location) as store:  # and nothing was half created on the way
+        assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_postgres_store_from_a_newer_claimtrace_is_refused(postgres_location):
+    with open_store(postgres_location) as store:
+        store._db.execute("UPDATE claimtrace_schema SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(ClaimtraceError, match="newer"):
+        open_store(postgres_location)
+
+
+def test_an_unreachable_postgres_server_is_one_clear_error(tmp_path):
+    url = f"postgresql://nobody:secret@/claimtrace?host={tmp_path}"
+    with pytest.raises(ClaimtraceError, match="cannot connect to PostgreSQL") as error:
+        open_store(url)
+    assert "secret" not in str(error.value)
+
+
+def test_other_url_schemes_are_refused():
+    with pytest.raises(ClaimtraceError, match="no store backend for .mysql"):
+        open_store("mysql://user@host/db")
+
+
+def test_the_store_is_chosen_by_environment_when_not_given(monkeypatch, tmp_path):
+    from claimtrace.store import DB_VARIABLE
+
+    monkeypatch.setenv(DB_VARIABLE, str(tmp_path / "from-env.db"))
+    with open_store() as store:
+        store.add_skip("a.txt", "file is empty")
+    assert (tmp_path / "from-env.db").is_file()
 
 
 def test_analysis_round_trips_and_a_known_hash_adds_nothing(store):
@@ -221,7 +261,12 @@ def test_full_text_search_and_filters(store):
     assert len(store.find_claims(ClaimFilter(about="DORVIK"))) == 1
     assert [c["time"] for c in store.find_claims(ClaimFilter(until="2024-05-02"))] == ["2024-05-02"]
     assert store.find_claims(ClaimFilter(since="2024-06-01")) == []
-    with pytest.raises(ClaimtraceError, match="search"):
+    assert [c["source"] for c in store.find_claims(ClaimFilter(search="report OR soldiers"))] in (
+        ["Anna Reyes", "The ministry"], ["The ministry", "Anna Reyes"])
+
+
+def test_a_bad_fts5_query_is_one_clear_error(tmp_path):
+    with open_store(tmp_path / "s.db") as store, pytest.raises(ClaimtraceError, match="search"):
         store.find_claims(ClaimFilter(search='"unbalanced'))
 
 
@@ -245,3 +290,29 @@ def test_claims_round_trip_through_to_dict_and_from_dict():
     for claim in (full, Claim(content=Span("y", 0, 1))):
         text = json.dumps(to_dict(claim))
         assert from_dict(Claim, json.loads(text)) == claim
+
+
+def test_a_postgres_sidecar_travels_with_the_database(postgres_location, tmp_path, monkeypatch):
+    from claimtrace.geo.index import CACHE_ENV
+    from claimtrace.store import postgres
+
+    monkeypatch.setattr(postgres, "_SIDECAR_PART", 4)  # files of several parts
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-a"))
+    with open_store(postgres_location) as store:
+        path = store.sidecar("claims.faiss")
+        assert not path.exists()
+        path.write_bytes(b"index v1")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-b"))  # another machine: fetched from the database
+    with open_store(postgres_location) as store:
+        path = store.sidecar("claims.faiss")
+        assert path.read_bytes() == b"index v1" and str(tmp_path / "machine-b") in str(path)
+        path.write_bytes(b"index v2, longer")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "machine-a"))  # its own copy is stale now: replaced
+    with open_store(postgres_location) as store:
+        assert store.sidecar("claims.faiss").read_bytes() == b"index v2, longer"
+        assert store.sidecar("other") != store.sidecar("claims.faiss")
+
+
+def test_a_sqlite_sidecar_lies_beside_the_file(tmp_path):
+    with open_store(tmp_path / "c.db") as store:
+        assert store.sidecar("claims.faiss") == tmp_path / "c.db.claims.faiss"

@@ -78,6 +78,9 @@ class IngestOptions:
 
     jobs: int = 2
     link: bool = True
+    # analyse on Dask instead of local processes: "local:N", "tcp://host:port" or an open dask Client
+    dask: Any = None
+    chunk_size: int | None = None  # articles per Dask task (default: cluster.DEFAULT_CHUNK_SIZE)
     columns: Mapping[str, str] | None = None
     overrides: Mapping[str, str | None] = field(default_factory=dict)
     progress: IngestProgress | None = None  # what shows the run's progress (default: nothing)
@@ -124,8 +127,8 @@ def ingest(
 ) -> IngestSummary:
     """Ingest ``paths`` into ``store`` and link; returns what was added, duplicated and skipped.
 
-    ``analyzer`` (default :func:`claimtrace.pipeline.analyze_article`) is only
-    used with ``jobs == 1``; worker processes always use the pipeline.
+    ``analyzer`` (default :func:`claimtrace.pipeline.analyze_article`) is used with ``jobs == 1``
+    and shipped to Dask workers with ``dask``; local worker processes always use the pipeline.
     """
     options = options or IngestOptions()
     started = time.monotonic()
@@ -139,10 +142,13 @@ def ingest(
 
         ensure_claim_encoder(store)  # workers embed claims as they go: with the store's encoder
     progress = options.progress or SilentProgress()
-    with progress.counting(sum(_size(f) for f in files)):
+    with progress.counting(sum(_size(f) for f in files)), _dask_client(options.dask) as client:
         items = _new_items(files, store, options, summary, progress)
-        budget = (options.seconds_per_article, options.memory_mb_per_process)
-        results = _analyse(items, options.jobs, analyzer, embed=options.link, budget=budget)
+        if client is not None:
+            results = _analyse_on_dask(items, client, analyzer, options)
+        else:
+            budget = (options.seconds_per_article, options.memory_mb_per_process)
+            results = _analyse(items, options.jobs, analyzer, embed=options.link, budget=budget)
         for item, outcome in results:
             _record(store, item, outcome, summary)
             progress.advance(item.weight, articles=1)
@@ -169,6 +175,17 @@ def ingest_article(article: Article, store: Store, link: bool = True) -> tuple[A
     if link and stored.added:
         run_linking(store)
     return analysis, stored
+
+
+def _dask_client(dask: Any) -> AbstractContextManager[Any]:
+    """The Dask client to analyse on: none, one given, or one opened for a scheduler name."""
+    if dask is None:
+        return nullcontext()
+    if not isinstance(dask, str):
+        return nullcontext(dask)
+    from claimtrace.cluster import dask_client
+
+    return dask_client(dask)
 
 
 def _new_items(
@@ -309,6 +326,32 @@ def link_vectors(analysis: Analysis) -> tuple[list[Any] | None, Any]:
         return None, None
 
 
+def _analyse_on_dask(
+    items: Iterator[_Item], client: Any, analyzer: Analyzer | None, options: IngestOptions
+) -> Iterator[tuple[_Item, _Analysed | Exception]]:
+    from claimtrace.cluster import DEFAULT_CHUNK_SIZE, analyse_on_dask
+
+    chunk_size = options.chunk_size or DEFAULT_CHUNK_SIZE
+    for item, outcome in analyse_on_dask(items, client, _analyse_chunk, options.link, analyzer, chunk_size=chunk_size):
+        if isinstance(outcome, _WorkerFailure):
+            raise ClaimtraceError(outcome.message)
+        yield item, outcome
+
+
+def _analyse_chunk(articles: list[Article], embed: bool, analyzer: Analyzer | None) -> list[Any]:
+    """On a Dask worker: each article analysed (and embedded), or why not; the pipeline is loaded on the
+    worker's first chunk (``analyzer``, when given, is used instead)."""
+    from claimtrace.cluster import single_threaded_worker
+
+    single_threaded_worker()
+    if analyzer is not None:
+        outcomes: list[Any] = [_analysed(analyzer, article, embed) for article in articles]
+        return [InputError(str(o)) if isinstance(o, Exception) else o for o in outcomes]
+    # no per-article budget here: it needs the main thread (SIGALRM), and Dask bounds its workers' memory
+    _load_worker_pipeline(embed, (None, None))
+    return [_worker_analyse(article) for article in articles]
+
+
 def _analyse_in_pool(
     items: Iterator[_Item], jobs: int, embed: bool, budget: Limits = (None, None)
 ) -> Iterator[tuple[_Item, _Analysed | Exception]]:
@@ -380,10 +423,15 @@ _worker_budget: Limits = (None, None)
 
 
 def _worker_start(embed: bool, budget: Limits = (None, None), parent: int | None = None) -> None:
-    global _worker_error, _worker_embeds, _worker_budget
     from claimtrace.workers import start_worker
 
     start_worker(parent)  # Ctrl-C is the parent's to handle; die with the parent
+    _load_worker_pipeline(embed, budget)
+
+
+def _load_worker_pipeline(embed: bool, budget: Limits) -> None:
+    """Ready this process to analyse: the pipeline loaded (once: it is cached), what to do noted."""
+    global _worker_error, _worker_embeds, _worker_budget
     # one worker per core: its libraries must not each start a thread per core as well
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("CLAIMTRACE_THREADS", "1")

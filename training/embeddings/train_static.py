@@ -50,7 +50,8 @@ def training_texts(data: Path) -> list[str]:
 
 def claim_like_texts(texts: list[str], limit: int, rng: random.Random) -> list[str]:
     """Sentences plus shorter fragments of them, the lengths claims have (deduplicated, shuffled)."""
-    from claimtrace.link.stance import split_sentences
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stance"))
+    from stance_model import split_sentences
 
     sentences = list(dict.fromkeys(s for t in texts for s in split_sentences(t) if 20 <= len(s) <= 600))
     rng.shuffle(sentences)

@@ -1,14 +1,14 @@
 """Train the stance model (claim/headline vs article body) on FNC-1 train; choices on FNC-1 dev.
 
     OMP_NUM_THREADS=1 python training/stance/train.py --train DATA/stance/fnc1/train \\
-        --dev DATA/stance/fnc1/dev --out src/claimtrace/models/stance
+        --dev DATA/stance/fnc1/dev --out training/stance/model
 
 With ``--cv DATA/stance/arc/train`` it instead cross-validates (5 folds grouped by headline) on that
 folder with the hyperparameters saved in ``--out``/meta.json, and prints the pooled scores.
 
-Features come from :class:`claimtrace.link.stance.PairFeaturizer`; the classifier is scikit-learn's
+Features come from :class:`stance_model.PairFeaturizer`; the classifier is scikit-learn's
 HistGradientBoostingClassifier, exported to plain numpy arrays (``ensemble.npz``) that
-:class:`claimtrace.link.stance.TreeEnsemble` evaluates without scikit-learn. Sentence embeddings
+:class:`stance_model.TreeEnsemble` evaluates without scikit-learn. Sentence embeddings
 are cached in ``--cache`` so repeated runs skip the encoder.
 """
 
@@ -23,9 +23,7 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
-
-from claimtrace.link.embed import EmbeddingCache, get_encoder
-from claimtrace.link.stance import (
+from stance_model import (
     FEATURE_NAMES,
     HASH_BUCKETS,
     LABELS,
@@ -37,6 +35,8 @@ from claimtrace.link.stance import (
     split_sentences,
     tokenize,
 )
+
+from claimtrace.link.embed import EmbeddingCache, get_encoder
 
 
 def compute_idf(documents: list[str]) -> np.ndarray:
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="train the claimtrace stance model")
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--dev", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path("src/claimtrace/models/stance"))
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "model")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/stance_cache"))
     parser.add_argument("--no-bias", action="store_true", help="plain argmax instead of dev-tuned offsets")
     parser.add_argument("--leaves", type=int, nargs="+", default=[31, 63])

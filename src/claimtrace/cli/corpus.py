@@ -1,8 +1,9 @@
 """Corpus sub-commands: ``ingest`` into a store, then query it.
 
 ``ingest``, ``errors``, ``stories``, ``story``, ``claims``, ``events``, ``casualties``, ``conflicts``,
-``relations`` and ``outlets``; each takes ``--db PATH`` (default ``claimtrace.db`` in the working
-directory). Queries print a table, or ``--json`` / ``--csv``.
+``relations`` and ``outlets``; each takes ``--db PATH`` or ``--db postgresql://USER@HOST/DB`` (default
+``$CLAIMTRACE_DB``, else ``claimtrace.db`` in the working directory). Queries print a table, or
+``--json`` / ``--csv``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,22 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from claimtrace.model import CASUALTY_KINDS, PLOVER_CATEGORIES, SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
 from claimtrace.report.rows import flat_conflict, relations_text, write_csv
 from claimtrace.sanitize import for_terminal
-from claimtrace.store import DEFAULT_DB, ClaimFilter, EventFilter, Store, open_store
+from claimtrace.store import (
+    DB_VARIABLE,
+    DEFAULT_DB,
+    ClaimFilter,
+    EventFilter,
+    Store,
+    default_location,
+    open_store,
+)
 from claimtrace.store.records import RELATION_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,7 +56,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"the store file (default: {DEFAULT_DB})")
+    parser.add_argument(
+        "--db", default=None, metavar="PATH|URL",
+        help=f"the store: a SQLite file or postgresql://USER@HOST/DB (default: ${DB_VARIABLE}, else {DEFAULT_DB})",
+    )
 
 
 def _query(subparsers: argparse._SubParsersAction, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -70,6 +82,11 @@ def _register_ingest(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _db_argument(parser)
     parser.add_argument("--jobs", type=_job_count, default=2, help="processes for analysis (default: 2)")
+    parser.add_argument(
+        "--dask", metavar="SCHEDULER",
+        help="analyse on a Dask cluster instead: local:N (N local workers) or tcp://HOST:PORT",
+    )
+    parser.add_argument("--chunk-size", type=_positive_int, metavar="N", help="articles per Dask task (default: 8)")
     parser.add_argument("--no-link", action="store_true", help="do not link claims across articles")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--encoding", help="the encoding of every file (default: detected)")
@@ -142,6 +159,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     options = IngestOptions(
         jobs=args.jobs,
         link=not args.no_link,
+        chunk_size=args.chunk_size,
         columns={k: v for k, v in columns.items() if v} or None,
         overrides={"outlet": args.outlet, "published": args.published, "url": args.url},
         progress=RichProgress() if progress_wanted(args.quiet) else None,
@@ -151,19 +169,26 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
     if args.published:
         normalize_date(args.published, "--published")
-    store = open_store(args.db)
+    if args.dask:
+        from claimtrace.cluster import parse_scheduler
+
+        parse_scheduler(args.dask)  # a malformed scheduler is one line before anything is opened
+    store_location = args.db or default_location()
+    store = open_store(store_location)
     try:
-        with _sigterm_as_interrupt():
+        with _sigterm_as_interrupt(), _dask_client(args.dask, show_dashboard=options.progress is not None) as client:
+            options.dask = client
             summary = ingest(args.paths, store, options)
     except KeyboardInterrupt:
         print(f"claimtrace: interrupted; every article analysed so far is stored: run the same command again "
-              f"to finish (claimtrace errors --db {for_terminal(args.db)} lists what was skipped)", file=sys.stderr)
+              f"to finish (claimtrace errors --db {for_terminal(store_location)} lists what was skipped)",
+              file=sys.stderr)
         return 130
     finally:
         store.close()
     print(summary.line())
     if summary.skipped:
-        print(f"see the reasons with: claimtrace errors --db {for_terminal(args.db)}", file=sys.stderr)
+        print(f"see the reasons with: claimtrace errors --db {for_terminal(store_location)}", file=sys.stderr)
     return 0
 
 
@@ -179,6 +204,22 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _dask_client(scheduler: str | None, show_dashboard: bool) -> AbstractContextManager[Any]:
+    """The Dask client of ``--dask`` (none without it); its dashboard's address on stderr with the bar."""
+    if not scheduler:
+        return nullcontext()
+    from claimtrace.cluster import dask_client
+
+    @contextmanager
+    def opened() -> Iterator[Any]:
+        with dask_client(scheduler) as client:
+            if show_dashboard and client.dashboard_link:
+                print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
+            yield client
+
+    return opened()
 
 
 # -- queries ------------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ propositions (only the strongest frame is kept). Figures: docs/benchmarks_relati
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
 from claimtrace.model import Claim, DateMention, Frame, PartialDate, Place, Sentence
@@ -74,6 +76,7 @@ PREDICATE_WORDS = HARM_VERBS | RESPONSIBILITY_WORDS
 BE_WORDS = _words("is was were are been being be")
 SIDELESS_AGENTS = _words("militants militant fighters gunmen terrorists insurgents rebels occupiers separatists")
 REFERENCE_SENTENCES = 3
+FRAME_CHARS = 2_000  # a claim's frame is read from at most this much of its content (longer: nested chains)
 REFERENCE_NOUNS = _words(
     "this that it these those claim claims assessment assessments finding findings version account accounts "
     "story narrative allegation allegations charge charges conclusion report theory assertion fabrication "
@@ -169,7 +172,7 @@ def frame_of(
     claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
     (default: the side its own words name), ``entities`` the canonical names in the claim and
     ``agent_nouns`` the sides the article gives side-less agent nouns (:func:`agent_noun_sides`)."""
-    content = claim.content.text
+    content = framed_text(claim)
     words = _Text(content)
     frame = (
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns)
@@ -187,6 +190,12 @@ def frame_of(
     return frame
 
 
+def framed_text(claim: Claim) -> str:
+    """The part of a claim's content its frame is read from: at most ``FRAME_CHARS`` characters, so
+    that a chain of nested claims ("X said that Y told Z that ...") costs linear time, not quadratic."""
+    return claim.content.text[:FRAME_CHARS]
+
+
 def attach_frames(analysis: object) -> None:
     """Give every claim of an :class:`~claimtrace.model.Analysis` its frame."""
     sentences = analysis.sentences  # type: ignore[attr-defined]
@@ -195,26 +204,50 @@ def attach_frames(analysis: object) -> None:
     article_target = _target(_Text(lead).words)
     sides = speaker_sides(analysis)
     agent_nouns = agent_noun_sides(text)
+    entities = _ByStart(analysis.entities)  # type: ignore[attr-defined]
+    places, dates = _ByStart(analysis.places), _ByStart(analysis.dates)  # type: ignore[attr-defined]
     speakers: dict[int, str | None] = {}
     for claim in analysis.claims:  # type: ignore[attr-defined]
         sentence = sentences[claim.sentence] if 0 <= claim.sentence < len(sentences) else None
         speakers[id(claim)] = _source_side(claim) or (
             sides.get(claim.source.canonical or claim.source.text) if claim.source else None
         )
+        near = _span_of(claim, sentence)
         claim.frame = frame_of(
-            claim, places=analysis.places, dates=analysis.dates, sentence=sentence,  # type: ignore[attr-defined]
+            claim, places=places.overlapping(*near), dates=dates.overlapping(*near), sentence=sentence,
             published=analysis.article.published,  # type: ignore[attr-defined]
             sentence_text=_with_previous(text, sentences, claim.sentence),
             speaker=speakers[id(claim)],
             agent_nouns=agent_nouns,
-            entities=[
-                e.canonical or e.text for e in analysis.entities  # type: ignore[attr-defined]
-                if e.start >= claim.content.start and e.end <= claim.content.end
-            ],
+            entities=entities.names_within(claim.content.start, min(claim.content.end, claim.content.start + FRAME_CHARS)),
         )
         if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
             claim.frame.target = article_target  # the event the article is about
     _resolve_references(analysis.claims, speakers)  # type: ignore[attr-defined]
+
+
+class _ByStart:
+    """Mentions (entities, places, dates) sorted by start, so that those of one claim's span are found
+    in O(log n + found) instead of scanning the article's for every claim."""
+
+    def __init__(self, mentions: Sequence[Any]) -> None:
+        self._mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self._mentions]
+
+    def overlapping(self, start: int, end: int) -> list[Any]:
+        """The mentions that start inside [start, end), in order."""
+        return self._mentions[bisect_left(self._starts, start):bisect_left(self._starts, end)]
+
+    def names_within(self, start: int, end: int) -> list[str]:
+        """Canonical names (else texts) of the mentions lying wholly inside [start, end)."""
+        return [m.canonical or m.text for m in self.overlapping(start, end) if m.end <= end]
+
+
+def _span_of(claim: Claim, sentence: Sentence | None) -> tuple[int, int]:
+    """The characters a claim's place and time are looked for in: its content and its sentence."""
+    if sentence is None:
+        return claim.content.start, claim.content.end
+    return min(claim.content.start, sentence.start), max(claim.content.end, sentence.end)
 
 
 def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]) -> None:
@@ -234,7 +267,7 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
         referenced = _referenced(claim, framed, speakers)
         if referenced is None:
             continue
-        words = _Text(claim.content.text).words
+        words = _Text(framed_text(claim)).words
         cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
         refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
         source = referenced.frame
@@ -247,7 +280,7 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
 
 def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | None]) -> Claim | None:
     """The earlier framed claim ``claim`` points at, or None when it points at none."""
-    words = _Text(claim.content.text).words
+    words = _Text(framed_text(claim)).words
     cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
     pointer = next((i for i, w in enumerate(words[:8]) if w in REFERENCE_NOUNS), None)
     verdict = cue in AGREEMENT_CUES or cue in DENIAL_CUES or any(
@@ -255,7 +288,7 @@ def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | Non
     )
     if pointer is None or not verdict or not framed:
         return None
-    before = claim.content.text[: sum(len(w) + 1 for w in words[:pointer]) + 8]
+    before = framed_text(claim)[: sum(len(w) + 1 for w in words[:pointer]) + 8]
     owner = next((m.side for m in actor_mentions(before)), None)
     if owner is not None:  # "the Israeli assessment", "Hamas's account"
         return next((c for c in reversed(framed) if speakers.get(id(c)) == owner), None)
@@ -519,10 +552,10 @@ def _modality(words: list[str], certainty: str) -> str:
 
 
 def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Sentence | None) -> None:
-    """The most specific resolved place in the claim, else in its sentence; a place named as an
-    actor ("Israel denied", "Moscow said") is not where the claim is about."""
+    """The most specific resolved place in the claim, else in its sentence; the place that names the
+    frame's agent ("Israel denied", "Moscow said") is not where the claim is about."""
     offset = claim.content.start
-    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(claim.content.text)]
+    actors = [(offset + m.start, offset + m.end) for m in actor_mentions(framed_text(claim)) if m.side == frame.agent]
     spans = [(claim.content.start, claim.content.end)]
     if sentence is not None:
         spans.append((sentence.start, sentence.end))

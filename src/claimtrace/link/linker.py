@@ -42,7 +42,7 @@ from claimtrace.model import first_day
 from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
-MAX_BLOCK_CANDIDATES = 2000
+MAX_BLOCK_CANDIDATES = 200  # the vector index finds the near ones; blocks add shared names, places, story
 NEIGHBOURS = 20
 MIN_CANDIDATE_COSINE = 0.3
 NEAREST = 48  # nearest stored vectors looked up for each new claim (usearch, see vectors.py)
@@ -50,20 +50,21 @@ _KINDS = ("corroborates", "contradicts", "updates")
 _MIN_CLAIMS_PER_JOB = 2000  # below this, starting a worker costs more than it saves
 
 
-FRAME_BLOCK_CAP = 1000  # framed claims related to each new one, at most (the most recently stored)
+FRAME_BLOCK_CAP = 300  # framed claims related to each new one, at most (the most recently stored)
 
 
 def frame_keys(record: ClaimRecord, story: int | None) -> list[str]:
     """Keys under which claims stating the same kind of proposition meet, whatever their wording:
-    responsibility for an event and tolls within a story or by target and country, presence by actor."""
+    responsibility for an event within its story or by target (an event reported in several
+    stories), tolls within a story, presence by actor and country."""
     frame = record.frame
     if frame.predicate == "presence":
-        return [f"presence|{frame.agent}"] if frame.agent else []
+        return [f"presence|{frame.agent}|{frame.country or ''}"] if frame.agent else []
     if frame.predicate not in ("responsibility", "toll"):
         return []
     keys = [f"{frame.predicate}|story:{story}"] if story is not None else []
-    if frame.target:
-        keys.append(f"{frame.predicate}|target:{frame.target}")
+    if frame.predicate == "responsibility" and frame.target:
+        keys.append(f"responsibility|target:{frame.target}")
     return keys
 
 

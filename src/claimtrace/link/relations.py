@@ -34,7 +34,8 @@ from claimtrace.model import Frame, PartialDate, first_day
 from claimtrace.store.records import ClaimRecord, Relation, place_name
 
 CORROBORATION_THRESHOLD = 0.6
-FRAMED = frozenset({"responsibility", "presence", "toll"})  # predicates compared frame to frame
+FRAMED = frozenset({"responsibility", "presence", "toll"})
+AREA_FEATURES = frozenset({"country", "admin1", "region", "continent"})  # predicates compared frame to frame
 STATE_WINDOW_DAYS = 180  # reports of a state this far apart tell of two moments, not one
 SAME_EVENT_DAYS = 7  # event dates given in the texts further apart than this: two events
 TOLL_SAME_TIME_DAYS = 2
@@ -135,9 +136,9 @@ def opposite_evidence(
     if actors:
         reasons.append(f"different actor: {', '.join(actors[0])} vs {', '.join(actors[1])}")
     places = _difference(na.places, nb.places)
-    if places:
+    if places and not compatible_places(a.frame, b.frame):  # an airport in Syria is in Syria
         reasons.append(f"different place: {', '.join(places[0])} vs {', '.join(places[1])}")
-    dates = _date_conflict(a, b)
+    dates = _date_conflict(a, b) if a.frame.time_from == b.frame.time_from == "text" else None  # not in passing
     if dates:
         reasons.append(f"different date: {dates[0]} vs {dates[1]}")
     return reasons
@@ -176,16 +177,17 @@ def _stance_disagrees(earlier: ClaimRecord, later: ClaimRecord, stance_model: An
 
 
 def compatible_places(fa: Frame, fb: Frame) -> bool:
-    """Whether two frames can be about one place: either is unplaced, the same place, one is the
-    country the other lies in, or two regions or points of one country that are not both named
-    different regions (an airport in Al-Hasakah is in Syria; Idlib is not Al-Hasakah)."""
+    """Whether two frames can be about one place: either is unplaced, the same place, or one is an
+    area (country, province, region) of the country the other lies in (an airport in Al-Hasakah is
+    in Syria, and east of the Euphrates); two different provinces, or two different towns or bases,
+    are two places."""
     if not fa.place or not fb.place or fa.place == fb.place:
         return True
     if fa.country and fb.country and fa.country != fb.country:
         return False
-    if "country" in (fa.place_feature, fb.place_feature):
-        return True
-    return not (fa.place_feature == fb.place_feature == "admin1")
+    if fa.place_feature == fb.place_feature == "admin1":
+        return False
+    return bool({fa.place_feature, fb.place_feature} & AREA_FEATURES)
 
 
 def frame_days(fa: Frame, fb: Frame) -> int | None:
@@ -294,8 +296,9 @@ def relate(
 ) -> Relation | None:
     """The relation between two claims, or None when they do not state the same proposition.
 
-    ``Relation.a`` is the earlier claim. ``stance_model`` (a :class:`~claimtrace.link.stance.StanceModel`)
-    is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
+    ``Relation.a`` is the earlier claim. ``stance_model`` (optional: any object whose
+    ``predict(claim, body)`` gives a ``label`` and ``probabilities``, such as the ``StanceModel`` of
+    training/stance/stance_model.py) is consulted only when nothing else shows opposition. ``similarity``: the claims' calibrated
     embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`);
     ``same_story``: the two articles were grouped as reports of one event.
     """

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from claimtrace.model import Analysis, Claim
+from claimtrace.model import Analysis, Claim, Frame
 from claimtrace.report.events import casualties_by_claimant, events_table
 from claimtrace.sanitize import for_terminal
 
@@ -26,8 +26,8 @@ CERTAINTY_STYLE = {"confirmed": "bold green", "stated": "white", "hedged": "yell
 def print_report(analysis: Analysis, console: Console | None = None) -> None:
     console = console or Console()
     console.print(_header(analysis))
-    sections = (_entities(analysis), _claims(analysis), events_table(analysis), casualties_by_claimant(analysis),
-                _places(analysis), _dates(analysis))
+    sections = (_entities(analysis), _claims(analysis), _frames(analysis), events_table(analysis),
+                casualties_by_claimant(analysis), _places(analysis), _dates(analysis))
     for section in sections:
         if section is not None:
             console.print(section)
@@ -113,6 +113,40 @@ def source_key(claim: Claim) -> tuple[str, str]:
     if source is None or source.kind == "author":
         return ("the article itself", "author")
     return (source.canonical or source.text or "unnamed source", source.kind)
+
+
+FRAMED = ("responsibility", "presence", "toll")
+
+
+def _frames(analysis: Analysis) -> Table | None:
+    """The claims that state who is blamed, whether forces stay or leave, or a toll, as propositions."""
+    framed = [c for c in analysis.claims if c.frame is not None and c.frame.predicate in FRAMED]
+    if not framed:
+        return None
+    table = Table(title="Propositions (claim frames)", title_justify="left", header_style="bold", expand=True)
+    table.add_column("proposition", max_width=28)
+    table.add_column("place", max_width=16)
+    table.add_column("about", no_wrap=True)
+    table.add_column("claim", ratio=1)
+    for claim in framed:
+        frame = claim.frame
+        table.add_row(
+            _plain(proposition_words(frame), POLARITY_STYLE.get(frame.polarity, "")),
+            _plain(frame.place_name or "—"), _plain(frame.time or "—"), _plain(_shorten(claim.content.text, 100)),
+        )
+    return table
+
+
+def proposition_words(frame: Frame) -> str:
+    """A frame in a few words: "Israel blamed", "Russia leaving (intention)", "toll: 471 killed"."""
+    affirms = frame.polarity == "affirms"
+    if frame.predicate == "responsibility":
+        words = f"{frame.agent} {'blamed' if affirms else 'cleared'}"
+    elif frame.predicate == "presence":
+        words = f"{frame.agent} {'staying' if affirms else 'leaving'}"
+    else:
+        words = f"{frame.predicate}: {frame.quantity:g} {frame.unit}" if frame.quantity is not None else frame.predicate
+    return words + (f" ({frame.modality})" if frame.modality not in ("asserted", "reported") else "")
 
 
 def _places(analysis: Analysis) -> Table | None:

@@ -1,13 +1,15 @@
 """The corpus store: analyses, claims, relations, stories and skipped inputs.
 
-:class:`Store` (in :mod:`claimtrace.store.protocol`) is the interface every backend implements
-(SQLite now in :mod:`claimtrace.store.sqlite`, PostgreSQL later); all SQL lives in the backend
-module. The records it hands to linking are in :mod:`claimtrace.store.records`.
-:func:`open_store` opens the default backend.
+:class:`Store` (in :mod:`claimtrace.store.protocol`) is the interface every backend implements:
+SQLite (the default, :mod:`claimtrace.store.sqlite`) and PostgreSQL (:mod:`claimtrace.store.postgres`,
+sharing SQLite's queries); all SQL lives in the backend modules. The records it hands to linking are
+in :mod:`claimtrace.store.records`. :func:`open_store` opens either from a file path or a
+``postgresql://`` URL.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,14 +25,23 @@ from claimtrace.store.protocol import (
     StoredArticle,
 )
 
+DB_VARIABLE = "CLAIMTRACE_DB"  # the store when --db is not given: a file path or postgresql://...
 
-def open_store(location: str | Path = DEFAULT_DB, *, create: bool = True, readonly: bool = False) -> Store:
-    """Open the store at ``location``: creating and migrating it when ``create``, for queries only
-    (never written, never migrated) when ``readonly``.
+
+def default_location() -> str:
+    """Where the store is when ``--db`` is not given: ``CLAIMTRACE_DB``, else :data:`DEFAULT_DB`."""
+    return os.environ.get(DB_VARIABLE) or DEFAULT_DB
+
+
+def open_store(location: str | Path | None = None, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the store at ``location`` (``None``: :func:`default_location`): creating and migrating it
+    when ``create``, for queries only (never written, never migrated) when ``readonly``.
 
     A file path is a SQLite store; a URL (``scheme://...``) opens the backend registered for its
-    scheme in :data:`BACKENDS`, and any other scheme is refused before anything is created.
+    scheme in :data:`BACKENDS` (``postgresql://``), and any other scheme is refused before anything
+    is created.
     """
+    location = default_location() if location is None else location
     scheme = url_scheme(location)
     if scheme is not None:
         opener = BACKENDS.get(scheme)
@@ -49,10 +60,16 @@ def url_scheme(location: str | Path) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def _open_postgres(location: str, *, create: bool, readonly: bool) -> Store:
+    from claimtrace.store.postgres import PostgresStore  # psycopg is imported only for a PostgreSQL store
+
+    return PostgresStore(location, create=create, readonly=readonly)
+
+
 # scheme -> opener(location, create=..., readonly=...); backends beside SQLite register here
-BACKENDS: dict[str, Callable[..., Store]] = {}
+BACKENDS: dict[str, Callable[..., Store]] = {"postgresql": _open_postgres, "postgres": _open_postgres}
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-__all__ = ["BACKENDS", "DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "EventFilter", "Store",
-           "StoredArticle", "open_store"]
+__all__ = ["BACKENDS", "DB_VARIABLE", "DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "EventFilter",
+           "Store", "StoredArticle", "default_location", "open_store"]

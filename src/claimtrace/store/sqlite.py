@@ -311,7 +311,18 @@ def _translating(method: Any) -> Any:
 
 @one_line_errors
 class SQLiteStore:
-    """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode."""
+    """The default :class:`~claimtrace.store.Store`: one SQLite file in WAL mode.
+
+    Its queries are written in the SQL that SQLite and PostgreSQL share, so
+    :class:`~claimtrace.store.postgres.PostgresStore` reuses them; what differs (connection,
+    schema, transactions, full-text search) is overridden there.
+    """
+
+    # the claims whose content or source matches the --search query (one parameter)
+    SEARCH_CONDITION = "c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)"
+    BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: two writers never deadlock on an upgrade
+    AFFILIATION_KIND = "json_extract(c.claim, '$.source.affiliation.kind')"  # of the source, in the claim's JSON
+    PLACE_LIST = "group_concat(name, '; ')"  # an event's place names in one text
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store at ``path``; ``readonly`` opens it for queries only (never written, never
@@ -361,7 +372,7 @@ class SQLiteStore:
         """One atomic unit of writes; nested uses join the outer transaction."""
         if self._depth == 0:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(self.BEGIN)
             except sqlite3.Error as exc:
                 raise store_error(self.path, exc) from None
         self._depth += 1
@@ -421,13 +432,13 @@ class SQLiteStore:
 
     def _insert_article(self, analysis: Analysis, content_hash: str, path: str | None, vector: Any) -> int:
         art = analysis.article
-        cursor = self._db.execute(
+        row = self._db.execute(
             "INSERT INTO articles (content_hash, title, text, outlet, published, url, language, path, analysis,"
-            " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " added_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (content_hash, art.title, art.text, art.outlet, _iso(art.published), art.url, art.language, path,
              json.dumps(to_dict(analysis), ensure_ascii=False), _now(), _blob(vector)),
         )
-        return int(cursor.lastrowid or 0)
+        return int(row.fetchone()[0])
 
     def _insert_claims(self, article_id: int, analysis: Analysis, embeddings: list[Any] | None) -> None:
         if embeddings is not None and len(embeddings) != len(analysis.claims):
@@ -468,7 +479,8 @@ class SQLiteStore:
             cursor = self._db.execute(
                 "INSERT INTO events (article_id, position, category, mode, cameo, trigger, trigger_start, source_text,"
                 " source_country, target_text, target_country, negated, modality, claim_source, claim_source_kind,"
-                " event_time, sentence_text, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " event_time, sentence_text, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (article_id, position, event.category, event.mode, event.cameo, event.trigger.text, event.trigger.start,
                  _joined(a.canonical or a.text for a in event.source), _joined(a.country for a in event.source),
                  _joined(a.canonical or a.text for a in event.target), _joined(a.country for a in event.target),
@@ -476,7 +488,7 @@ class SQLiteStore:
                  event.date.value if event.date and event.date.resolved else _iso(analysis.article.published),
                  _sentence_text(analysis, event.sentence), json.dumps(to_dict(event), ensure_ascii=False)),
             )
-            event_id = int(cursor.lastrowid or 0)
+            event_id = int(cursor.fetchone()[0])
             event_ids.append(event_id)
             self._db.executemany(
                 "INSERT INTO event_places (event_id, text, name, place_id, lat, lon) VALUES (?, ?, ?, ?, ?, ?)",
@@ -635,7 +647,7 @@ class SQLiteStore:
         """Put articles into stories, label stories, refresh their dates and drop empty ones."""
         with self.transaction():
             story_ids = set(assignments.values()) | set(labels)
-            self._db.executemany("INSERT OR IGNORE INTO stories (id) VALUES (?)", [(s,) for s in story_ids])
+            self._db.executemany("INSERT INTO stories (id) VALUES (?) ON CONFLICT DO NOTHING", [(s,) for s in story_ids])
             self._db.executemany("UPDATE stories SET label = ? WHERE id = ?", [(v, k) for k, v in labels.items()])
             self._db.executemany(
                 "UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in assignments.items()]
@@ -730,7 +742,7 @@ class SQLiteStore:
 
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
         """Claims matching every given filter, the most recent first."""
-        where, params = _claim_conditions(filters)
+        where, params = _claim_conditions(filters, self.SEARCH_CONDITION)
         order = "a.published DESC, a.id DESC, c.position" if filters.order == "published" else "time DESC, c.id"
         sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order}"
         sql += _page(params, filters.limit, filters.offset)
@@ -751,7 +763,7 @@ class SQLiteStore:
         where, params = _event_conditions(filters)
         sql = (
             "SELECT e.*, a.outlet, a.published, a.title, a.url,"
-            " (SELECT group_concat(name, '; ') FROM event_places ep WHERE ep.event_id = e.id) AS places"
+            f" (SELECT {self.PLACE_LIST} FROM event_places ep WHERE ep.event_id = e.id) AS places"
             " FROM events e JOIN articles a ON a.id = e.article_id"
             f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.event_time DESC, e.id"
         )
@@ -769,7 +781,7 @@ class SQLiteStore:
     def casualty_figures(self, kind: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
         """Casualty counts with who claims each (the claim's source, else the outlet), the largest first."""
         self._require_events()
-        where, params = ["NOT c.negated"], []
+        where, params = ["c.negated = 0"], []
         if kind:
             where.append("c.kind = ?")
             params.append(kind)
@@ -811,7 +823,8 @@ class SQLiteStore:
                 params.append(bound)
         sql = (
             "SELECT * FROM (SELECT r.relation AS relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
-            " ab.outlet AS b_outlet, MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) AS newest"
+            " ab.outlet AS b_outlet, CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '')"
+            " THEN aa.published ELSE COALESCE(ab.published, '') END AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id) AS r"
             f" WHERE {' AND '.join(where)} ORDER BY newest DESC, r.b DESC, r.a DESC"
@@ -850,11 +863,12 @@ class SQLiteStore:
         """
         rows = self._db.execute(
             "SELECT a.outlet AS outlet, COUNT(DISTINCT a.id) AS articles, COUNT(c.id) AS claims,"
-            " SUM(c.source_kind IS NOT NULL AND c.source_kind != 'author') AS attributed,"
-            " SUM(c.source_kind = 'anonymous') AS anonymous, SUM(c.source_kind = 'witness') AS witness,"
-            " SUM(c.source_kind = 'government'"
-            " OR json_extract(c.claim, '$.source.affiliation.kind') = 'government') AS official,"
-            f" SUM(c.source_kind IN {_NAMED_KINDS}) AS named"
+            " COUNT(c.id) FILTER (WHERE c.source_kind != 'author') AS attributed,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'anonymous') AS anonymous,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'witness') AS witness,"
+            " COUNT(c.id) FILTER (WHERE c.source_kind = 'government'"
+            f" OR {self.AFFILIATION_KIND} = 'government') AS official,"
+            f" COUNT(c.id) FILTER (WHERE c.source_kind IN {_NAMED_KINDS}) AS named"
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
         ).fetchall()
@@ -990,7 +1004,7 @@ _CLAIM_SELECT = (
 )
 
 
-def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
+def _claim_conditions(filters: ClaimFilter, search_condition: str) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if filters.about:
@@ -1013,7 +1027,7 @@ def _claim_conditions(filters: ClaimFilter) -> tuple[list[str], list[Any]]:
         params.extend([_like_pattern(filters.source)] * 2)
     _add_date_bounds("COALESCE(c.event_time, a.published)", filters.since, filters.until, where, params)
     if filters.search:
-        where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
+        where.append(search_condition)
         params.append(filters.search)
     for column, value in (("a.outlet", filters.outlet), ("a.story_id", filters.story_id),
                           ("c.article_id", filters.article_id)):

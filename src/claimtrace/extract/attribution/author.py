@@ -1,4 +1,8 @@
 """The author's own claims: declarative sentences no attribution covers.
+
+Left out: questions, lines without final punctuation (headlines, datelines), sentences without a verb
+that has a subject, and prescriptive opinion ("should", "must", a first or second person subject).
+Figures: docs/benchmarks_claims.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
 """Where the content of a cue is: its clause, its object, an adjacent or neighbouring quote.
+
+Misses: the contents of noun and adjective cues (left to the role tagger of :mod:`.learned`), and
+nested attributions, which are not linked to each other. Figures: docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
 """Token and character spans: subtrees, trimming, phrase edges, overlaps, and the dependency tests spans rely on.
+
+Everything here reads the dependency parse; a wrong parse gives a wrong span (a few misparses are
+repaired by the callers). Figures: docs/benchmarks_attribution.md.
 """
 
 from __future__ import annotations

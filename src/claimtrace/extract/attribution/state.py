@@ -1,5 +1,5 @@
 """The state of one doc's attribution pass: :class:`Draft` (an attribution being built) and :class:`Context`
-(what every step needs about the doc, with each verb's cue probability).
+(what every step needs about the doc: sentences, quotations, cue scores, resolved sources so far).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def find_events(
             context=coding.context,
             cameo=coding.cameo,
             source=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(source_heads(token))],
-            target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(target_heads(token))],
+            target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(target_heads(token, lexicon))],
             negated=negated,
             modality=modality_value,
             claim=_carrying_claim(claims, token),
@@ -101,10 +101,10 @@ def _phrase_range(trigger: Token) -> tuple[int, int]:
 
 def _fill_where_and_when(event: Event, trigger: Token, places: list[Place], dates: list[DateMention]) -> None:
     start, end = _phrase_range(trigger)
-    actors = event.source + event.target
     event.places = [
         copy.deepcopy(p) for p in places
-        if start <= p.start and p.end <= end and p.id and not any(a.start <= p.start and p.end <= a.end for a in actors)
+        if start <= p.start and p.end <= end and p.id
+        and not any(a.start <= p.start and p.end <= a.end for a in event.source)
     ]
     inside = [d for d in dates if start <= d.start and d.end <= end]
     if not inside:

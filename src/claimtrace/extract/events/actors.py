@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from spacy.tokens import Token
 
+from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
@@ -47,12 +48,12 @@ def preposition(token: Token) -> str | None:
 
 
 def source_heads(trigger: Token) -> list[Token]:
-    heads = [c for c in trigger.children if c.dep_ in SOURCE_DEPS]
+    heads = [c for c in trigger.children if c.dep_ in SOURCE_DEPS or c.dep_ == "expl" and c.lower_ == "it"]
     if trigger.pos_ != "VERB" and not heads:  # a noun, unless the tagger took a verb for one ("Germany plans")
         return _noun_source_heads(trigger)
     heads += [c for c in trigger.children if c.dep_ == "obl:agent"]
-    if not heads and trigger.dep_ in {"xcomp", "conj", "advcl"} and trigger.head.i != trigger.i:
-        return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN"} else []
+    if not heads and trigger.dep_ in {"xcomp", "conj", "advcl"} and trigger.head.i != trigger.i:  # "is willing to"
+        return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN", "ADJ"} else []
     if not heads and trigger.dep_ == "acl:relcl":
         heads = [trigger.head]
     if not heads and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":  # "Russian intentions to reduce"
@@ -69,16 +70,39 @@ def _noun_source_heads(trigger: Token) -> list[Token]:
     return heads
 
 
-def target_heads(trigger: Token) -> list[Token]:
+def target_heads(trigger: Token, lexicon: Lexicon) -> list[Token]:
+    """The actor acted on: an object that names an actor, else one in a "with/against/to/on/..." phrase,
+    else the possessor of the object ("praised Haiti's efforts"), else a named place the event happens in."""
     passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children)
-    heads = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
-    if heads:
-        return heads
+    objects = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
+    named = [o for o in objects if is_actor_like(o, lexicon) and not _owned_by_the_subject(o)]
+    if named:
+        return named
     for wanted in TARGET_PREPOSITIONS:
         for child in trigger.children:
-            if child.dep_ in OBLIQUE_DEPS and preposition(child) == wanted:
+            if child.dep_ in OBLIQUE_DEPS and preposition(child) == wanted and is_actor_like(child, lexicon):
                 return [child]
-    return []
+    owners = [c for o in objects for c in o.children if c.dep_ == "nmod:poss" and is_actor_like(c, lexicon)]
+    if owners:
+        return owners
+    return [c for c in trigger.children
+            if c.dep_ in OBLIQUE_DEPS and preposition(c) in {"in", "at"} and c.ent_type_ == "LOC"][:1]
+
+
+def _owned_by_the_subject(head: Token) -> bool:
+    """ "withdraw its troops": the source's own forces are what moves, not whom it acts on."""
+    return any(c.dep_ == "nmod:poss" and c.lower_ in {"its", "their", "his", "her", "our"} for c in head.children)
+
+
+def is_actor_like(head: Token, lexicon: Lexicon) -> bool:
+    """Does the word name an actor: a named entity, a dictionary actor, or a role noun ("troops", "police")?"""
+    if head.ent_type_ in {"PER", "ORG", "LOC", "MISC"}:
+        return True
+    if any(c.ent_type_ in {"PER", "ORG", "LOC", "MISC"} for c in head.children if c.dep_ in {"compound", "amod"}):
+        return True
+    lower = head.lower_
+    keys = (head.lemma_.lower(), lower, lower[:-1] if lower.endswith("s") else "")
+    return any(k and (k in lexicon.actors or k in lexicon.agents) for k in keys)
 
 
 QUANTITY_HEADS = frozenset({"thousands", "hundreds", "dozens", "tens", "scores", "millions", "group", "groups",
@@ -109,9 +133,10 @@ def actor_for(
     resolved = _resolve_pronoun(head, trigger)
     start, end = _actor_extent(resolved)
     doc = head.doc
-    text = doc.text[doc[start].idx : doc[end].idx + len(doc[end])]
+    full_text = doc_text(doc)  # Doc.text joins every token anew at each access
+    text = full_text[doc[start].idx : doc[end].idx + len(doc[end])]
     char_start, char_end = doc[start].idx, doc[end].idx + len(doc[end])
-    canonical = canonical_for(groups, char_start, char_end, doc.text)
+    canonical = canonical_for(groups, char_start, char_end, full_text)
     words = [t.lower_ for t in doc[start : end + 1] if not t.is_punct]
     code = _actor_code(words, lexicon) or (canonical and _actor_code(canonical.lower().split(), lexicon))
     country, sector = split_code(code)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Casualty, Claim, DateMention, Event, Place
 
 WORD_NUMBERS = {
@@ -150,7 +151,8 @@ def find_casualties(
     events, claims, places, dates = events or [], claims or [], places or [], dates or []
     sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
     out = []
-    for match in COUNT_RE.finditer(doc.text):
+    text = doc_text(doc)
+    for match in COUNT_RE.finditer(text):
         span = doc.char_span(match.start("count"), match.end("count"), alignment_mode="expand")
         if span is None or _is_date_or_measure(span) or _inside_a_date(span, dates):
             continue
@@ -163,7 +165,7 @@ def find_casualties(
             text=match.group(0), start=match.start(), end=match.end(), kind=kind, who=_who(counted),
             unit=counted.lemma_.lower() if counted is not None and counted.i not in range(span.start, span.end) else None,
             value=count.value, high=count.high, qualifier=count.qualifier,
-            cause=_cause(doc.text[sentence.start_char : sentence.end_char]),
+            cause=_cause(text[sentence.start_char : sentence.end_char]),
             negated=_negated(span), sentence=sentence_index.get(sentence.start, 0),
         )
         casualty.event = _nearest_event(events, casualty, sentence.start_char, sentence.end_char)

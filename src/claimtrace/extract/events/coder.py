@@ -2,7 +2,8 @@
 
 A verb is looked up by lemma (and particle, for multi-word forms such as "meet with") in the
 PETRARCH-2 verb blocks; the block's pattern whose words all occur, in order, before the verb (its
-subject side) and after it (its own subtree) with the most words wins, else the block's default code.
+subject side) and after it (its phrase) with the most words wins, else the form's own code ("ARREST
+[173]") or the block's default; a form with its own code takes only the patterns written for it.
 An event noun ("withdrawal", "arrival", "attack") is coded as the verb it names. A movement whose
 theme is military ("the arrival of new military equipment", "sent troops") is a mobilization
 (CAMEO 154) unless a pattern coded it. Codes without a PLOVER category (CAMEO 01 statements, 02

@@ -5,6 +5,8 @@
 - modality: ``threatened`` under threaten/warn; ``planned`` under intend/plan/aim/prepare/decide/
   agree/pledge/want/seek or "intentions to", or with "will"/"would"/"to be going to"; ``possible``
   under may/might/could or possible/likely; ``denied`` when negated, or under deny/reject/refute; else ``actual``.
+``coded_as`` gives PLOVER's coding of the statement: an intended cooperative event is AGREE, an intended
+or threatened hostile one THREATEN, a refused one REJECT.
 Misses: negation scoped over a whole clause by a quantifier ("none of the troops"), irony, and
 conditions ("if Russia withdraws").
 """

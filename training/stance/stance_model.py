@@ -1,5 +1,9 @@
 """Stance of an article body towards a claim (a headline): agree, disagree, discuss or unrelated.
 
+Kept with its training (``train.py``) and benchmark (``benchmarks/stance.py``): the product does not
+call it. :func:`claimtrace.link.relations.relate` accepts any object with its ``predict`` as an
+optional stance model; import this module with ``training/stance`` on ``sys.path``.
+
 Finds the stance from features of the pair: hashed TF-IDF cosine, MiniLM similarity of the claim to
 the best-matching body sentences, word and n-gram overlap, and counts of refuting, hedging, supporting
 and negation words in the claim and in the sentences that match it best. A gradient-boosted tree
@@ -26,7 +30,7 @@ import numpy as np
 
 from claimtrace.errors import ClaimtraceError, InputError
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "stance"
+MODEL_DIR = Path(__file__).resolve().parent / "model"
 LABELS: tuple[str, ...] = ("agree", "disagree", "discuss", "unrelated")
 HASH_BUCKETS = 1 << 18
 MAX_BODY_SENTENCES = 60

@@ -1,0 +1,357 @@
+"""Scaling: ingest on Dask and into PostgreSQL against today's two-process ingest; linking cost as the corpus grows.
+
+    python benchmarks/scale.py --data /work/shared/data --ingest-n 300 [--rounds 2] [--postgres URL] [--json]
+    python benchmarks/scale.py --data /work/shared/data --analysed STORE.db [--sizes 1000,3000,10000,100000] [--json]
+
+**Ingest** (``--ingest-n N``): writes N news texts with ``benchmarks/ingest.py``'s corpus builder to a
+temporary folder, then runs ``claimtrace ingest`` as a user does, back to back, each into a fresh
+store: ``--jobs 2`` (today's two processes, SQLite), ``--dask local:2``, ``--dask local:1`` and
+``--jobs 2 --db postgresql://...`` (a fresh schema on ``--postgres`` or ``$CLAIMTRACE_TEST_POSTGRES``).
+``--rounds R`` repeats the sequence; the ratios are of the median articles/s (stored articles over
+wall seconds, linking included). ``dask_ratio`` = local:2 / two processes, ``postgres_ratio`` =
+PostgreSQL / SQLite.
+
+**Linking** (``--analysed STORE``): a SQLite store of analysed real articles (``claimtrace ingest
+--no-link`` of the news texts). It is linked in place in one call when it has unlinked articles (its
+claims embedded, stories assigned; later runs reuse it). A store of N articles is then made of it: the real articles, then copies of them until N
+(copy k: every article's dates, event times and story dates moved k x 50 years later, so copies never
+share a story window; its text and claims as the real article's, its claim vectors the real ones plus
+Gaussian noise of cosine about 0.95 to the original, renormalized; its entities, places and claim
+frames the real ones, so blocks under a frequent name grow with N as they would). The stored part
+is marked linked with its stories and its claim vector index is saved beside it (as the last ingest
+run leaves it); the last ``--batch`` articles are left unlinked and linked in one ``link_corpus``
+call, as an ingest run of ``--batch`` new articles does: that is the batch cost at N.
+The cost of building a corpus of N by such runs is (N / batch) x batch cost, so ``link_exponent`` =
+1 + the least-squares slope of log(batch seconds) on log(N). Sizes up to ``--one-call-max`` also time
+linking the whole store in one call (``link_exponent_one_call``, the definition of
+``benchmarks/relations.py``).
+
+JSON keys: dask_ratio, postgres_ratio, link_exponent (null for a part not run), plus the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import build_corpus  # noqa: E402  (benchmarks/ingest.py, the corpus of the ingest benchmark)
+from relations import growth_exponent  # noqa: E402  (benchmarks/relations.py: the same exponent)
+
+YEARS_PER_COPY = 50
+NOISE_COSINE = 0.95
+NOISE_SEED = 20261207
+INGEST_RUNS = {
+    "processes_2": ("--jobs", "2"),
+    "dask_local_2": ("--jobs", "2", "--dask", "local:2"),
+    "dask_local_1": ("--jobs", "2", "--dask", "local:1"),
+    "postgres_processes_2": ("--jobs", "2"),
+}
+
+
+# -- ingest --------------------------------------------------------------------------------------
+
+
+def run_ingest(folder: Path, db: str, options: tuple[str, ...]) -> dict:
+    """One ``claimtrace ingest`` in a fresh process; articles/s over the wall time, linking included."""
+    command = [sys.executable, "-m", "claimtrace.cli", "ingest", str(folder), "--db", db, "--quiet", *options]
+    started, cpu = time.perf_counter(), _children_cpu()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
+    if done.returncode != 0:
+        raise SystemExit(f"ingest {' '.join(options)} failed: {done.stderr.strip()}")
+    added = int(done.stdout.split("added ", 1)[1].split(",", 1)[0])
+    return {"seconds": round(seconds, 2), "articles": added, "articles_per_s": round(added / seconds, 3),
+            "cpu_s_per_article": round(cpu / max(added, 1), 3), "summary": done.stdout.strip(),
+            "load_1min": round(os.getloadavg()[0], 1)}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished descendant: the ingest, its workers, Dask's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def postgres_schema(server: str) -> Iterator[str]:
+    """A URL of a fresh, empty schema on ``server``, dropped afterwards."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def postgres_bytes(url: str) -> int:
+    """Bytes of every table of the store's schema, with its indexes and TOAST."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r'").fetchone()
+    return int(row[0] or 0)
+
+
+def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Path) -> dict:
+    folder = work / "corpus"
+    folder.mkdir()
+    written = build_corpus(data, n, folder)
+    runs: dict[str, list[dict]] = {name: [] for name in INGEST_RUNS if postgres or "postgres" not in name}
+    for round_number in range(rounds):
+        for name in runs:
+            if name.startswith("postgres"):
+                with postgres_schema(postgres) as url:
+                    result = run_ingest(folder, url, INGEST_RUNS[name])
+                    result["store_bytes"] = postgres_bytes(url)
+            else:
+                db = work / f"{name}-{round_number}.db"
+                result = run_ingest(folder, str(db), INGEST_RUNS[name])
+                result["store_bytes"] = sum(f.stat().st_size for f in work.glob(f"{db.name}*"))
+                for file in work.glob(f"{db.name}*"):
+                    file.unlink()
+            runs[name].append(result)
+            print(f"ingest {name} round {round_number + 1}: {result['articles_per_s']} articles/s, "
+                  f"{result['cpu_s_per_article']} CPU-s each ({result['summary']}; load {result['load_1min']})",
+                  file=sys.stderr)
+    median = {name: statistics.median(r["articles_per_s"] for r in results) for name, results in runs.items()}
+    figures = {
+        "ingest_texts": written,
+        "articles_per_s": {name: round(rate, 3) for name, rate in median.items()},
+        "dask_ratio": round(median["dask_local_2"] / median["processes_2"], 3),
+        "dask_1_ratio": round(median["dask_local_1"] / median["processes_2"], 3),
+        "postgres_ratio": (round(median["postgres_processes_2"] / median["processes_2"], 3)
+                           if "postgres_processes_2" in median else None),
+        "ingest_runs": runs,
+    }
+    return figures
+
+
+# -- linking -------------------------------------------------------------------------------------
+
+
+def link_once(db: Path, jobs: int) -> tuple[int, float]:
+    """Link every unlinked article of ``db`` in one call; (articles, seconds)."""
+    from claimtrace.link.linker import link_corpus
+    from claimtrace.store import open_store
+
+    with open_store(db) as store:
+        ids = store.unlinked_article_ids()
+        started = time.perf_counter()
+        link_corpus(store, ids, jobs=jobs)
+        return len(ids), time.perf_counter() - started
+
+
+def forget_links(db: Path) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("DELETE FROM relations")
+        connection.execute("UPDATE articles SET linked = 0, story_id = NULL")
+        connection.execute("DELETE FROM stories")
+
+
+def _shift(column: str) -> str:
+    """SQL moving an ISO date text ``column`` ``:years`` later (NULL stays NULL)."""
+    return (f"CASE WHEN {column} GLOB '[0-9][0-9][0-9][0-9]*' THEN printf('%04d', CAST(substr({column}, 1, 4)"
+            f" AS INTEGER) + :years) || substr({column}, 5) ELSE {column} END")
+
+
+def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int, limit: int) -> None:
+    """Copy the first ``limit`` real articles (ids 1..real) as copy ``copy``: ids, story ids and dates moved."""
+    params = {"offset": copy * real, "story_offset": copy * stories, "years": copy * YEARS_PER_COPY,
+              "limit": limit, "tag": f":copy{copy}"}
+    connection.execute(
+        "INSERT INTO stories (id, label, first_date, last_date) SELECT id + :story_offset, label,"
+        f" {_shift('first_date')}, {_shift('last_date')} FROM stories", params)
+    connection.execute(
+        "INSERT INTO articles (id, content_hash, title, text, outlet, published, url, language, path, analysis,"
+        " story_id, linked, added_at, embedding) SELECT id + :offset, content_hash || :tag, title, text, outlet,"
+        f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
+        " FROM articles WHERE id <= :limit", params)
+    columns = ("position, source_kind, source_text, source_canonical, cue, cue_lemma, form, certainty, polarity,"
+               " content, content_start, content_end, sentence, sentence_start, sentence_end, sentence_text")
+    connection.execute(
+        f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
+        f" {columns}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id <= :limit", params)
+    for table, rest in (("entities", 'text, start, "end", label, canonical'),
+                        ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),
+                        ("dates", 'text, start, "end", value, granularity, resolved')):
+        connection.execute(f"INSERT INTO {table} (article_id, {rest}) SELECT article_id + :offset, {rest}"
+                           f" FROM {table} WHERE article_id <= :limit", params)
+    connection.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM articles"
+                       " WHERE story_id IS NOT NULL)")
+
+
+def add_vector_noise(connection: sqlite3.Connection, first_article: int, seed: int) -> None:
+    """Claim vectors of articles from ``first_article`` on: the copied vector plus noise, renormalized."""
+    rng = np.random.default_rng(seed)
+    rows = connection.execute("SELECT id, embedding FROM claims WHERE article_id >= ? AND embedding IS NOT NULL",
+                              (first_article,)).fetchall()
+    if not rows:
+        return
+    vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    # cosine to the original ~ 1 / sqrt(1 + d sigma^2) for a unit vector in d dimensions
+    sigma = math.sqrt((1 / NOISE_COSINE**2 - 1) / vectors.shape[1])
+    noisy = vectors / np.maximum(norms, 1e-9) + rng.normal(0, sigma, vectors.shape).astype(np.float32)
+    noisy *= norms / np.maximum(np.linalg.norm(noisy, axis=1, keepdims=True), 1e-9)
+    connection.executemany("UPDATE claims SET embedding = ? WHERE id = ?",
+                           [(v.astype(np.float32).tobytes(), cid) for (cid, _), v in zip(rows, noisy, strict=True)])
+
+
+def synthesize(linked: Path, db: Path, size: int, batch: int) -> dict:
+    """A store of ``size`` articles from the linked real store, the last ``batch`` of them unlinked."""
+    shutil.copy(linked, db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        real = connection.execute("SELECT MAX(id) FROM articles").fetchone()[0]
+        count = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        if count != real:
+            raise SystemExit(f"{linked}: article ids must be 1..N without gaps")
+        if size < real:
+            connection.execute("DELETE FROM articles WHERE id > ?", (size,))
+            connection.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM articles"
+                               " WHERE story_id IS NOT NULL)")
+        stories = connection.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0]
+        copy = 1
+        while connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0] < size:
+            have = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            with connection:
+                add_copy(connection, copy, real, stories, min(real, size - have))
+                add_vector_noise(connection, copy * real + 1, seed=NOISE_SEED + copy)
+            copy += 1
+        with connection:
+            connection.execute("UPDATE articles SET linked = 0, story_id = NULL WHERE id IN"
+                               " (SELECT id FROM articles ORDER BY id DESC LIMIT ?)", (batch,))
+            connection.execute("DELETE FROM relations WHERE a IN (SELECT c.id FROM claims c JOIN articles a"
+                               " ON a.id = c.article_id WHERE a.linked = 0) OR b IN (SELECT c.id FROM claims c"
+                               " JOIN articles a ON a.id = c.article_id WHERE a.linked = 0)")
+        claims = connection.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    return {"articles": size, "claims": claims, "copies": copy - 1}
+
+
+def prebuild_vector_index(db: Path) -> None:
+    """The claim vector index of the linked articles, saved beside ``db`` as an ingest run leaves it."""
+    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute("SELECT c.id, c.embedding FROM claims c JOIN articles a ON a.id = c.article_id"
+                                  " WHERE a.linked = 1").fetchall()
+    vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
+    index = FaissIndex(vectors.shape[1], db.with_name(f"{db.name}.{INDEX_NAME}"))
+    index.add(np.fromiter((cid for cid, _ in rows), dtype=np.int64, count=len(rows)), vectors)
+    index.save()
+
+
+def linking_runs(analysed: Path, sizes: list[int], batch: int, one_call_max: int, jobs: int, work: Path) -> dict:
+    """Batch (and one-call) linking cost at each size; ``analysed`` is linked in place first when it
+    has unlinked articles (that first link is timed too, and later runs on it skip it)."""
+    real, seconds = link_once(analysed, jobs)
+    if real:
+        print(f"link: the {real} real articles in one call: {seconds:.1f}s", file=sys.stderr)
+    linked = work / "real-linked.db"
+    shutil.copy(analysed, linked)
+    warm = work / "warm-up.db"  # the first link of a process loads the encoders and faiss: not timed
+    synthesize(linked, warm, 2 * batch, batch)
+    link_once(warm, jobs)
+    batch_costs: dict[int, float] = {}
+    one_call: dict[int, float] = {}
+    stores: dict[int, dict] = {}
+    for size in sizes:
+        db = work / f"scale-{size}.db"
+        stores[size] = synthesize(linked, db, size, batch)
+        prebuild_vector_index(db)
+        _, batch_costs[size] = link_once(db, jobs)
+        print(f"link: {batch} new into {size - batch} stored ({stores[size]['claims']} claims):"
+              f" {batch_costs[size]:.2f}s", file=sys.stderr)
+        if size <= one_call_max:
+            forget_links(db)
+            _, one_call[size] = link_once(db, jobs)
+            print(f"link: all {size} in one call: {one_call[size]:.1f}s", file=sys.stderr)
+        for file in work.glob(f"{db.name}*"):
+            file.unlink()
+    slope = growth_exponent(batch_costs)
+    return {
+        "link_exponent": None if slope is None else round(1 + slope, 3),
+        "link_batch_exponent": slope,
+        "link_exponent_one_call": growth_exponent(one_call),
+        "link_batch": batch,
+        "link_batch_seconds": {str(n): round(s, 2) for n, s in batch_costs.items()},
+        "link_one_call_seconds": {str(n): round(s, 2) for n, s in one_call.items()},
+        "link_real_linked_now": real,
+        "link_real_one_call_seconds": round(seconds, 2) if real else None,
+        "link_stores": {str(n): v for n, v in stores.items()},
+    }
+
+
+# -- output --------------------------------------------------------------------------------------
+
+
+def print_table(figures: dict) -> None:
+    print(f"{'figure':<34} value")
+    for key in ("dask_ratio", "dask_1_ratio", "postgres_ratio", "link_exponent", "link_batch_exponent",
+                "link_exponent_one_call"):
+        if key in figures:
+            print(f"{key:<34} {figures[key]}")
+    for name, rate in figures.get("articles_per_s", {}).items():
+        print(f"{'articles/s ' + name:<34} {rate}")
+    for size, seconds in figures.get("link_batch_seconds", {}).items():
+        one = figures.get("link_one_call_seconds", {}).get(size)
+        print(f"{'link at ' + size:<34} batch {seconds}s" + (f", one call {one}s" if one is not None else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (news texts for ingest)")
+    parser.add_argument("--ingest-n", type=int, default=0, help="news texts to ingest per run (0: skip the ingest part)")
+    parser.add_argument("--rounds", type=int, default=1, help="times to repeat the ingest sequence")
+    parser.add_argument("--postgres", default=os.environ.get("CLAIMTRACE_TEST_POSTGRES"),
+                        help="a PostgreSQL server URL to create fresh schemas on (default: $CLAIMTRACE_TEST_POSTGRES)")
+    parser.add_argument("--analysed", type=Path, help="a SQLite store of analysed real articles (linking part)")
+    parser.add_argument("--sizes", default="1000,3000,10000,100000", help="article counts for the linking part")
+    parser.add_argument("--batch", type=int, default=200, help="new articles per linking run")
+    parser.add_argument("--one-call-max", type=int, default=10_000, help="largest size also linked in one call")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for linking")
+    parser.add_argument("--workdir", type=Path, help="where to put corpora and stores (default: a temp dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
+    args = parser.parse_args(argv)
+    if not args.ingest_n and not args.analysed:
+        parser.error("nothing to measure: give --ingest-n and/or --analysed")
+    if args.analysed and not args.analysed.is_file():
+        parser.error(f"--analysed {args.analysed}: no such store")
+    figures: dict = {"dask_ratio": None, "postgres_ratio": None, "link_exponent": None, "date": time.strftime("%Y-%m-%d")}
+    with tempfile.TemporaryDirectory(prefix="claimtrace-scale-", dir=args.workdir) as tmp:
+        if args.ingest_n:
+            figures |= ingest_runs(args.data, args.ingest_n, args.rounds, args.postgres, Path(tmp))
+        if args.analysed:
+            sizes = [int(s) for s in args.sizes.split(",")]
+            figures |= linking_runs(args.analysed, sizes, args.batch, args.one_call_max, args.jobs, Path(tmp))
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print_table(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""benchmarks/scale.py: the corpora it synthesizes for linking cost are what its docstring says."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from claimtrace.store import open_store
+from test_store import TEXT, make_analysis
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
+
+
+def scale_benchmark():  # noqa: ANN201
+    spec = importlib.util.spec_from_file_location("scale_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def linked_store(path: Path, count: int = 3) -> None:
+    """``count`` analysed articles with claim and story vectors, linked into one story."""
+    rng = np.random.default_rng(1)
+    with open_store(path) as store:
+        ids = []
+        for i in range(count):
+            vectors = [rng.normal(size=8).astype(np.float32) for _ in range(2)]
+            stored = store.add_analysis(make_analysis(text=TEXT + " More." * i, published=f"2024-05-0{i + 1}"),
+                                        f"h{i}", embeddings=vectors, article_embedding=np.ones(8, np.float32))
+            ids.append(stored.id)
+        store.set_stories(dict.fromkeys(ids, 1), {1: "Dorvik"})
+        store.mark_linked(ids)
+
+
+def test_synthesized_copies_move_dates_keep_names_and_perturb_vectors(tmp_path):
+    benchmark = scale_benchmark()
+    linked_store(tmp_path / "real.db")
+    made = benchmark.synthesize(tmp_path / "real.db", tmp_path / "big.db", size=7, batch=2)
+    assert made == {"articles": 7, "claims": 14, "copies": 2}
+    db = sqlite3.connect(tmp_path / "big.db")
+    published = [r[0] for r in db.execute("SELECT published FROM articles ORDER BY id")]
+    assert published == ["2024-05-01", "2024-05-02", "2024-05-03", "2074-05-01", "2074-05-02", "2074-05-03",
+                         "2124-05-01"]
+    assert [r[0] for r in db.execute("SELECT linked FROM articles ORDER BY id")] == [1, 1, 1, 1, 1, 0, 0]
+    stories = [r[0] for r in db.execute("SELECT story_id FROM articles ORDER BY id")]
+    assert stories[:3] == [1, 1, 1] and stories[3:5] == [2, 2] and stories[5:] == [None, None]
+    assert db.execute("SELECT COUNT(DISTINCT canonical) FROM entities").fetchone()[0] == 2  # the same names
+    event_times = {r[0] for r in db.execute("SELECT event_time FROM claims WHERE event_time IS NOT NULL")}
+    assert event_times == {"2024-05-02", "2074-05-02", "2124-05-02"}
+
+    def vector(claim_id: int) -> np.ndarray:
+        blob = db.execute("SELECT embedding FROM claims WHERE id = ?", (claim_id,)).fetchone()[0]
+        return np.frombuffer(blob, dtype=np.float32)
+
+    original, copy = vector(1), vector(7)  # the first claim of article 1 and of its first copy
+    cosine = float(original @ copy / np.linalg.norm(original) / np.linalg.norm(copy))
+    assert 0.8 < cosine < 0.999 and np.isclose(np.linalg.norm(copy), np.linalg.norm(original), rtol=1e-4)
+
+
+def test_the_growth_exponent_is_the_log_log_slope():
+    benchmark = scale_benchmark()
+    assert benchmark.growth_exponent({1000: 1.0, 10_000: 10.0, 100_000: 100.0}) == 1.0
+    assert benchmark.growth_exponent({1000: 2.0, 10_000: 200.0}) == 2.0
+    assert benchmark.growth_exponent({1000: 2.0}) is None
