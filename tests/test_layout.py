@@ -147,6 +147,7 @@ LAYERS = (
     ("link",),
     ("ingest", "cluster"),
     ("report",),
+    ("web",),
     ("cli", "claimtrace"),
 )
 

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 from claimtrace.errors import ClaimtraceError, InputError
 from claimtrace.model import Analysis, Article
 from claimtrace.readers.discovery import UnreadableFolder, discover_files, iter_records
-from claimtrace.store import Store
+from claimtrace.store import Store, StoredArticle
 
 _WINDOW_PER_JOB = 4  # articles in flight per worker: enough to keep workers busy, bounded memory
 
@@ -159,6 +159,22 @@ def ingest(
         summary.link_seconds = time.monotonic() - link_started
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def ingest_article(article: Article, store: Store, link: bool = True) -> tuple[Analysis, StoredArticle]:
+    """Analyse one article already in memory (pasted, uploaded), store it and link it."""
+    from claimtrace.pipeline import analyze_article
+
+    analysis = analyze_article(article)
+    if link:
+        from claimtrace.link.embed import ensure_claim_encoder
+
+        ensure_claim_encoder(store)
+    vectors, story_vector = link_vectors(analysis) if link else (None, None)
+    stored = store.add_analysis(analysis, content_hash(article.text), None, vectors, story_vector)
+    if link and stored.added:
+        run_linking(store)
+    return analysis, stored
 
 
 def _dask_client(dask: Any) -> AbstractContextManager[Any]:

@@ -16,7 +16,7 @@ from claimtrace import __version__
 from claimtrace.errors import ClaimtraceError
 from claimtrace.sanitize import for_terminal
 
-COMMAND_MODULES = ("analyze", "corpus")
+COMMAND_MODULES = ("analyze", "corpus", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

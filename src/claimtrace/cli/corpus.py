@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import signal
@@ -20,6 +19,7 @@ from typing import Any
 
 from claimtrace.model import CASUALTY_KINDS, PLOVER_CATEGORIES, SOURCE_KINDS
 from claimtrace.readers.formats import normalize_date
+from claimtrace.report.rows import flat_conflict, relations_text, write_csv
 from claimtrace.sanitize import for_terminal
 from claimtrace.store import (
     DB_VARIABLE,
@@ -249,17 +249,13 @@ def run_stories(args: argparse.Namespace) -> int:
 def run_story(args: argparse.Namespace) -> int:
     with _closing(_open(args)) as store:
         story = store.story_timeline(args.story_id)
-    flat = [{**c, "relations": _relations_text(c["relations"])} for c in story["claims"]]
+    flat = [{**c, "relations": relations_text(c["relations"])} for c in story["claims"]]
     columns = [("id", "claim"), ("time", "date"), ("outlet", "outlet"), ("source", "source"),
                ("source_kind", "kind"), ("certainty", "certainty"), ("polarity", "polarity"),
                ("content", "says"), ("relations", "relation to earlier claims")]
     title = f"Story {story['id']}: {story['label'] or ''} ({story['first_date']} to {story['last_date']})"
     _emit(args, story, flat, columns, title)
     return 0
-
-
-def _relations_text(relations: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{r['relation']} #{r['claim']} ({r['outlet'] or '?'}): {r['reason']}" for r in relations)
 
 
 def run_claims(args: argparse.Namespace) -> int:
@@ -315,7 +311,7 @@ def _date_or_none(value: str | None, flag: str, last: bool = False) -> str | Non
 def run_conflicts(args: argparse.Namespace) -> int:
     with _closing(_open(args)) as store:
         rows = store.conflicts(args.limit)
-    flat = [_flat_conflict(r) for r in rows]
+    flat = [flat_conflict(r) for r in rows]
     columns = [("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
                ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
     _emit(args, rows, flat, columns, "Contradictions")
@@ -325,36 +321,11 @@ def run_conflicts(args: argparse.Namespace) -> int:
 def run_relations(args: argparse.Namespace) -> int:
     with _closing(_open(args)) as store:
         rows = store.relations(args.type, args.limit)
-    flat = [_flat_conflict(r) for r in rows]
+    flat = [flat_conflict(r) for r in rows]
     columns = [("relation", "relation"), ("a_published", "date a"), ("a_outlet", "outlet a"), ("a_says", "a says"),
                ("b_published", "date b"), ("b_outlet", "outlet b"), ("b_says", "b says"), ("reason", "why")]
     _emit(args, rows, flat, columns, "Relations" if args.type is None else f"Relations: {args.type}")
     return 0
-
-
-def _frame_text(claim: dict[str, Any]) -> str | None:
-    """A claim's frame in a few words: "responsibility: Israel (denies)"."""
-    frame = claim.get("frame")
-    if not frame:
-        return None
-    who = f" {frame['agent']}" if frame.get("agent") else ""
-    return f"{frame['predicate']}:{who} ({frame['polarity']})"
-
-
-def _flat_conflict(row: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {"relation": row["relation"], "reason": row["reason"], "score": row["score"]}
-    for side in ("a", "b"):
-        item = row[side]
-        claim = item["claim"]
-        source = claim.get("source") or {}
-        flat.update({
-            f"{side}_claim_id": item["claim_id"], f"{side}_published": item["published"],
-            f"{side}_outlet": item["outlet"], f"{side}_url": item["url"],
-            f"{side}_source": source.get("canonical") or source.get("text"),
-            f"{side}_polarity": claim.get("polarity"), f"{side}_says": claim["content"]["text"],
-            f"{side}_frame": _frame_text(claim),
-        })
-    return flat
 
 
 def run_outlets(args: argparse.Namespace) -> int:
@@ -390,22 +361,9 @@ def _emit(
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.csv:
-        _write_csv(rows, [key for key, _ in columns])
+        write_csv(rows, [key for key, _ in columns], sys.stdout, clean=for_terminal if sys.stdout.isatty() else None)
     else:
         _print_table(rows, columns, title)
-
-
-def _write_csv(rows: list[dict[str, Any]], default_fields: list[str]) -> None:
-    fields = list(rows[0]) if rows else default_fields
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-
-
-def _cell(value: Any) -> Any:
-    value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-    return for_terminal(value) if isinstance(value, str) and sys.stdout.isatty() else value
 
 
 def _print_table(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str) -> None:

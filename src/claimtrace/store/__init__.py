@@ -15,7 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimtrace.errors import ClaimtraceError
-from claimtrace.store.protocol import DEFAULT_DB, ClaimFilter, EventFilter, Store, StoredArticle
+from claimtrace.store.protocol import (
+    DEFAULT_DB,
+    ArticleFilter,
+    ClaimFilter,
+    ConflictFilter,
+    EventFilter,
+    Store,
+    StoredArticle,
+)
 
 DB_VARIABLE = "CLAIMTRACE_DB"  # the store when --db is not given: a file path or postgresql://...
 
@@ -63,5 +71,5 @@ BACKENDS: dict[str, Callable[..., Store]] = {"postgresql": _open_postgres, "post
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-__all__ = ["BACKENDS", "DB_VARIABLE", "DEFAULT_DB", "ClaimFilter", "EventFilter", "Store", "StoredArticle",
-           "default_location", "open_store"]
+__all__ = ["BACKENDS", "DB_VARIABLE", "DEFAULT_DB", "ArticleFilter", "ClaimFilter", "ConflictFilter", "EventFilter",
+           "Store", "StoredArticle", "default_location", "open_store"]

@@ -29,7 +29,39 @@ class ClaimFilter:
     since: str | None = None  # ISO date, inclusive, on the claim's time
     until: str | None = None  # ISO date, inclusive, on the claim's time
     search: str | None = None  # FTS5 query over claim content and source
+    outlet: str | None = None  # the article's outlet, exactly
+    story_id: int | None = None
+    article_id: int | None = None
+    order: str = "time"  # "time": the claim's time, newest first; "published": its article's, newest first (fast)
     limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass
+class ArticleFilter:
+    """Filters of :meth:`Store.find_articles`; ``None`` means no filter."""
+
+    search: str | None = None  # FTS5 query over title and text
+    outlet: str | None = None
+    source_kind: str | None = None  # the article has a claim by a source of this kind
+    place: str | None = None  # the article names this place (name, mention or id; case-insensitive)
+    since: str | None = None  # ISO date, inclusive, on the publication date
+    until: str | None = None
+    story_id: int | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+
+@dataclass
+class ConflictFilter:
+    """Filters of :meth:`Store.conflicts` and :meth:`Store.relations`: an outlet on either side, a date
+    range on the newer side, a page."""
+
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+    offset: int = 0
 
 
 @dataclass
@@ -93,8 +125,18 @@ class Store(Protocol):
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]: ...
     def find_events(self, filters: EventFilter) -> list[dict[str, Any]]: ...
     def casualty_figures(self, kind: str | None = None, since: str | None = None) -> list[dict[str, Any]]: ...
-    def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]: ...
     def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
     def outlets(self) -> list[dict[str, Any]]: ...
+
+    # reading: what the web app browses
+    def article(self, article_id: int) -> dict[str, Any]: ...
+    def find_articles(self, filters: ArticleFilter) -> list[dict[str, Any]]: ...
+    def claim(self, claim_id: int) -> dict[str, Any]: ...
+    def claim_relations(self, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]: ...
+    def outlet_names(self) -> list[str]: ...
+    def outlet_source_kinds(self) -> list[dict[str, Any]]: ...
+    def outlet_contradictions(self) -> list[dict[str, Any]]: ...
+    def map_places(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]: ...
     def skips(self) -> list[dict[str, Any]]: ...
     def iter_article_ids(self) -> Iterator[int]: ...

@@ -27,7 +27,7 @@ import numpy as np
 
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
-from claimtrace.store.protocol import ClaimFilter, EventFilter, StoredArticle
+from claimtrace.store.protocol import ArticleFilter, ClaimFilter, ConflictFilter, EventFilter, StoredArticle
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
 
 _SCHEMA_V1 = """
@@ -692,16 +692,24 @@ class SQLiteStore:
         return counts
 
     def stories(self) -> list[dict[str, Any]]:
-        """Every story with its size, outlets and contradictions, the most recent first."""
+        """Every story with its size, outlets and contradictions, the most recent first.
+
+        Each count is one grouped pass over its table (a subquery per story rescanned every
+        contradiction for every story: minutes on a 5,000-article store).
+        """
         rows = self._db.execute(
-            "SELECT s.id, s.label, s.first_date, s.last_date,"
-            " (SELECT COUNT(*) FROM articles a WHERE a.story_id = s.id) AS articles,"
-            " (SELECT COUNT(DISTINCT a.outlet) FROM articles a WHERE a.story_id = s.id) AS outlets,"
-            " (SELECT COUNT(*) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.story_id = s.id)"
-            " AS claims,"
-            " (SELECT COUNT(*) FROM relations r JOIN claims c ON c.id = r.b JOIN articles a ON a.id = c.article_id"
-            "  WHERE a.story_id = s.id AND r.relation = 'contradicts') AS contradictions"
-            " FROM stories s ORDER BY s.last_date DESC NULLS LAST, s.id"
+            "WITH art AS (SELECT story_id, COUNT(*) AS articles, COUNT(DISTINCT outlet) AS outlets FROM articles"
+            "  WHERE story_id IS NOT NULL GROUP BY story_id),"
+            " cl AS (SELECT a.story_id, COUNT(*) AS claims FROM claims c JOIN articles a ON a.id = c.article_id"
+            "  WHERE a.story_id IS NOT NULL GROUP BY a.story_id),"
+            " con AS (SELECT a.story_id, COUNT(*) AS contradictions FROM relations r JOIN claims c ON c.id = r.b"
+            "  JOIN articles a ON a.id = c.article_id WHERE r.relation = 'contradicts' AND a.story_id IS NOT NULL"
+            "  GROUP BY a.story_id)"
+            " SELECT s.id, s.label, s.first_date, s.last_date, COALESCE(art.articles, 0) AS articles,"
+            " COALESCE(art.outlets, 0) AS outlets, COALESCE(cl.claims, 0) AS claims,"
+            " COALESCE(con.contradictions, 0) AS contradictions"
+            " FROM stories s LEFT JOIN art ON art.story_id = s.id LEFT JOIN cl ON cl.story_id = s.id"
+            " LEFT JOIN con ON con.story_id = s.id ORDER BY s.last_date DESC NULLS LAST, s.id"
         )
         return [dict(r) for r in rows]
 
@@ -735,17 +743,19 @@ class SQLiteStore:
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
         """Claims matching every given filter, the most recent first."""
         where, params = _claim_conditions(filters, self.SEARCH_CONDITION)
-        sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY time DESC, c.id"
-        if filters.limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(filters.limit))
-        try:
-            rows = self._db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if filters.search:  # FTS5 reports query syntax errors as OperationalError
-                raise ClaimtraceError(f"bad --search query '{filters.search}' ({exc})") from None
-            raise
+        order = "a.published DESC, a.id DESC, c.position" if filters.order == "published" else "time DESC, c.id"
+        sql = f"{_CLAIM_SELECT}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order}"
+        sql += _page(params, filters.limit, filters.offset)
+        rows = self._search(sql, params, filters.search)
         return [_claim_view(r) for r in rows]
+
+    def _search(self, sql: str, params: list[Any], query: str | None) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if query:  # FTS5 reports query syntax errors as OperationalError
+                raise ClaimtraceError(f"bad search query '{query}' ({exc})") from None
+            raise
 
     def find_events(self, filters: EventFilter) -> list[dict[str, Any]]:
         """Events matching every given filter (with their casualty counts), the most recent first."""
@@ -790,28 +800,36 @@ class SQLiteStore:
                 "ingest into it once to upgrade it, and re-ingest articles to find their events"
             )
 
-    def conflicts(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Contradicting claim pairs, the most recently published first."""
-        return self.relations("contradicts", limit)
 
-    def relations(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def conflicts(self, limit: int | None = None, filters: ConflictFilter | None = None) -> list[dict[str, Any]]:
+        """Contradicting claim pairs, the most recently published first (``limit`` overrides the filter's)."""
+        return self.relations("contradicts", limit, filters)
+
+    def relations(self, kind: str | None = None, limit: int | None = None,
+                  filters: ConflictFilter | None = None) -> list[dict[str, Any]]:
         """Related claim pairs (of one ``kind`` when given) with their reasons, the most recently
-        published first."""
-        sql = (
-            "SELECT r.relation, r.reason, r.score, r.a, r.b,"
-            " CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '') THEN aa.published"
-            " ELSE COALESCE(ab.published, '') END AS newest"
-            " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
-            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-        )
-        params: list[Any] = []
+        published first; ``filters`` keep an outlet on either side and a date range on the newer side."""
+        filters = filters or ConflictFilter()
+        where, params = ["1"], []
         if kind is not None:
-            sql += " WHERE r.relation = ?"
+            where.append("relation = ?")
             params.append(kind)
-        sql += " ORDER BY newest DESC, r.b DESC, r.a DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
+        if filters.outlet:
+            where.append("(a_outlet = ? OR b_outlet = ?)")
+            params += [filters.outlet, filters.outlet]
+        for bound, op in ((filters.since, ">="), (filters.until, "<=")):
+            if bound:
+                where.append(f"substr(newest, 1, 10) {op} ?")
+                params.append(bound)
+        sql = (
+            "SELECT * FROM (SELECT r.relation AS relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
+            " ab.outlet AS b_outlet, CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '')"
+            " THEN aa.published ELSE COALESCE(ab.published, '') END AS newest"
+            " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id) AS r"
+            f" WHERE {' AND '.join(where)} ORDER BY newest DESC, r.b DESC, r.a DESC"
+        )
+        sql += _page(params, filters.limit if limit is None else limit, filters.offset)
         pairs = self._db.execute(sql, params).fetchall()
         sides = self._claim_sides({r["a"] for r in pairs} | {r["b"] for r in pairs})
         return [
@@ -854,20 +872,123 @@ class SQLiteStore:
             " FROM articles a LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.outlet"
             " ORDER BY articles DESC, outlet"
         ).fetchall()
-        contradicted = dict(self._db.execute(
-            "SELECT outlet, COUNT(*) FROM ("
-            " SELECT aa.outlet AS outlet FROM relations r JOIN claims ca ON ca.id = r.a"
-            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
-            " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
-            " UNION ALL"
-            " SELECT ab.outlet FROM relations r JOIN claims ca ON ca.id = r.a"
-            " JOIN articles aa ON aa.id = ca.article_id JOIN claims cb ON cb.id = r.b"
-            " JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
-            ") AS sides GROUP BY outlet"
-        ).fetchall())
+        contradicted: dict[str | None, int] = defaultdict(int)
+        for pair in self.outlet_contradictions():
+            contradicted[pair["outlet"]] += pair["pairs"]
         return [_outlet_view(r, contradicted.get(r["outlet"], 0)) for r in rows]
+
+    def outlet_names(self) -> list[str]:
+        """Every outlet name in the store, sorted."""
+        rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+        return [r[0] for r in rows]
+
+    def outlet_source_kinds(self) -> list[dict[str, Any]]:
+        """Claims per outlet and source kind (``author`` included), for the mix of sources."""
+        rows = self._db.execute(
+            "SELECT a.outlet AS outlet, k.source_kind AS source_kind, SUM(k.n) AS claims FROM"
+            " (SELECT article_id, source_kind, COUNT(*) AS n FROM claims GROUP BY article_id, source_kind) AS k"
+            " JOIN articles a ON a.id = k.article_id GROUP BY a.outlet, k.source_kind ORDER BY a.outlet, claims DESC"
+        )
+        return [dict(r) for r in rows]
+
+    def outlet_contradictions(self) -> list[dict[str, Any]]:
+        """Who contradicts whom: pairs of contradicting claims per (outlet, other outlet), most first."""
+        rows = self._db.execute(
+            "SELECT outlet, by, COUNT(*) AS pairs FROM ("
+            " SELECT aa.outlet AS outlet, ab.outlet AS by FROM relations r"
+            " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            " UNION ALL"
+            " SELECT ab.outlet, aa.outlet FROM relations r"
+            " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            ") GROUP BY outlet, by ORDER BY pairs DESC, outlet, by"
+        )
+        return [dict(r) for r in rows]
+
+    def map_places(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Located places with their mentions and articles (published in the date range), most mentioned first."""
+        where, params = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"], []
+        for bound, op in ((since, ">="), (until, "<=")):
+            if bound:
+                where.append(f"substr(a.published, 1, 10) {op} ?")
+                params.append(bound)
+        rows = self._db.execute(
+            "SELECT p.name AS name, p.place_id AS place_id, p.lat AS lat, p.lon AS lon, p.country AS country,"
+            " p.feature AS feature, COUNT(*) AS mentions, COUNT(DISTINCT p.article_id) AS articles"
+            f" FROM places p JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(where)}"
+            " GROUP BY COALESCE(p.place_id, p.name) ORDER BY mentions DESC, name",
+            params,
+        )
+        return [dict(r) for r in rows]
+
+    def article(self, article_id: int) -> dict[str, Any]:
+        """One article's metadata with its story and number of claims."""
+        row = self._db.execute(
+            "SELECT a.id, a.title, a.outlet, a.published, a.url, a.language, a.story_id, s.label AS story_label,"
+            " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims"
+            " FROM articles a LEFT JOIN stories s ON s.id = a.story_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise ClaimtraceError(f"no article with id {article_id}")
+        return dict(row)
+
+    def find_articles(self, filters: ArticleFilter) -> list[dict[str, Any]]:
+        """Articles matching every given filter: best match first when searching, else the newest.
+
+        With a search, ``snippet`` holds the matching passage with each hit between
+        ``\x02`` and ``\x03`` (plain text: the caller escapes and marks it).
+        """
+        where, params = _article_conditions(filters)
+        columns = ("a.id, a.title, a.outlet, a.published, a.url, a.story_id,"
+                   " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims")
+        if filters.search:
+            sql = (f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) AS snippet"
+                   # CROSS JOIN keeps the full-text match as the outer loop (the planner otherwise
+                   # scans articles by date or claim kind and re-runs the match on each)
+                   " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+                   f"{''.join(' AND ' + w for w in where)} ORDER BY rank")
+            params.insert(0, filters.search)
+        else:
+            sql = (f"SELECT {columns}, NULL AS snippet FROM articles a"
+                   f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY a.published DESC, a.id DESC")
+        sql += _page(params, filters.limit, filters.offset)
+        return [dict(r) for r in self._search(sql, params, filters.search)]
+
+    def claim(self, claim_id: int) -> dict[str, Any]:
+        """One claim with its sentence and every relation, each with the other claim."""
+        row = self._db.execute(f"{_CLAIM_SELECT} WHERE c.id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise ClaimtraceError(f"no claim with id {claim_id}")
+        sentence = self._db.execute("SELECT sentence_text FROM claims WHERE id = ?", (claim_id,)).fetchone()[0]
+        return {**_claim_view(row), "sentence_text": sentence,
+                "relations": self.claim_relations([claim_id]).get(claim_id, [])}
+
+    def claim_relations(self, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """For each given claim, its relations: kind, reason, score, whether the other claim is the
+        earlier one (``a``) of the pair, and the other claim itself."""
+        rows = self._relations_of(list(claim_ids))
+        wanted = set(claim_ids)
+        others = {r["b"] if r["a"] in wanted else r["a"] for r in rows} | {r["a"] for r in rows if r["b"] in wanted}
+        views = self._claim_views(others)
+        found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            for mine, other in ((r["a"], r["b"]), (r["b"], r["a"])):
+                if mine in wanted and other in views:
+                    found[mine].append({"relation": r["relation"], "reason": r["reason"], "score": r["score"],
+                                        "other_is_earlier": other == r["a"], "other": views[other]})
+        return dict(found)
+
+    def _claim_views(self, claim_ids: set[int]) -> dict[int, dict[str, Any]]:
+        views: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(claim_ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"{_CLAIM_SELECT} WHERE c.id IN ({marks})", chunk):
+                views[row["id"]] = _claim_view(row)
+        return views
 
     def skips(self) -> list[dict[str, Any]]:
         """Skipped files and records with their reasons, the most recent first."""
@@ -908,7 +1029,44 @@ def _claim_conditions(filters: ClaimFilter, search_condition: str) -> tuple[list
     if filters.search:
         where.append(search_condition)
         params.append(filters.search)
+    for column, value in (("a.outlet", filters.outlet), ("a.story_id", filters.story_id),
+                          ("c.article_id", filters.article_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
     return where, params
+
+
+def _article_conditions(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.outlet:
+        where.append("a.outlet = ?")
+        params.append(filters.outlet)
+    if filters.story_id is not None:
+        where.append("a.story_id = ?")
+        params.append(filters.story_id)
+    if filters.source_kind:
+        # "+" keeps SQLite on the claims' article index (the kind index would scan every claim of the kind)
+        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND +c.source_kind = ?)")
+        params.append(filters.source_kind)
+    if filters.place:
+        where.append("EXISTS (SELECT 1 FROM places p WHERE p.article_id = a.id AND (p.name = ? OR p.text = ?"
+                     " COLLATE NOCASE OR p.place_id = ?))")
+        params.extend([filters.place.strip()] * 3)
+    for bound, op in ((filters.since, ">="), (filters.until, "<=")):
+        if bound:
+            where.append(f"substr(a.published, 1, 10) {op} ?")
+            params.append(bound)
+    return where, params
+
+
+def _page(params: list[Any], limit: int | None, offset: int) -> str:
+    """The LIMIT/OFFSET clause of a paged query (values bound through ``params``)."""
+    if limit is None:
+        return ""
+    params.extend([int(limit), max(int(offset), 0)])
+    return " LIMIT ? OFFSET ?"
 
 
 def _event_conditions(filters: EventFilter) -> tuple[list[str], list[Any]]:
