@@ -810,7 +810,7 @@ class SQLiteStore:
         """Related claim pairs (of one ``kind`` when given) with their reasons, the most recently
         published first; ``filters`` keep an outlet on either side and a date range on the newer side."""
         filters = filters or ConflictFilter()
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         if kind is not None:
             where.append("relation = ?")
             params.append(kind)
@@ -893,18 +893,19 @@ class SQLiteStore:
 
     def outlet_contradictions(self) -> list[dict[str, Any]]:
         """Who contradicts whom: pairs of contradicting claims per (outlet, other outlet), most first."""
+        # "by" is quoted (a keyword in PostgreSQL) and the derived table named (PostgreSQL 15 wants it)
         rows = self._db.execute(
-            "SELECT outlet, by, COUNT(*) AS pairs FROM ("
-            " SELECT aa.outlet AS outlet, ab.outlet AS by FROM relations r"
+            "SELECT outlet, \"by\", COUNT(*) AS pairs FROM ("
+            " SELECT aa.outlet AS outlet, ab.outlet AS \"by\" FROM relations r"
             " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
             " UNION ALL"
             " SELECT ab.outlet, aa.outlet FROM relations r"
             " JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
             " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-            " WHERE r.relation = 'contradicts' AND aa.outlet IS NOT ab.outlet"
-            ") GROUP BY outlet, by ORDER BY pairs DESC, outlet, by"
+            " WHERE r.relation = 'contradicts' AND aa.outlet IS DISTINCT FROM ab.outlet"
+            ") AS pairs_by_outlet GROUP BY outlet, \"by\" ORDER BY pairs DESC, outlet, \"by\""
         )
         return [dict(r) for r in rows]
 
