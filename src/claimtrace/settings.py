@@ -8,6 +8,9 @@
 ``CLAIMTRACE_CLAIM_ENCODER``            ``static`` (default) or ``minilm``: how claims are matched
 ``CLAIMTRACE_CACHE``                    where built artifacts live (default: ``$XDG_CACHE_HOME/claimtrace``
                                         or ``~/.cache/claimtrace``)
+``CLAIMTRACE_DB``                       the store when ``--db`` is not given: a file or ``postgresql://...``
+``CLAIMTRACE_PG_POOL``                  connections per process to a PostgreSQL store (default: 4)
+``CLAIMTRACE_TOKEN``                    the token ``serve --allow-ingest`` asks of writers (default: a new one)
 ======================================  ==========================================================
 
 :func:`current` reads them each time it is called (a handful of lookups), so a process that changes
@@ -27,6 +30,9 @@ THREADS_ENV = "CLAIMTRACE_THREADS"
 EMBEDDING_MODEL_ENV = "CLAIMTRACE_EMBEDDING_MODEL"
 CLAIM_ENCODER_ENV = "CLAIMTRACE_CLAIM_ENCODER"
 CACHE_ENV = "CLAIMTRACE_CACHE"
+DB_ENV = "CLAIMTRACE_DB"
+PG_POOL_ENV = "CLAIMTRACE_PG_POOL"
+TOKEN_ENV = "CLAIMTRACE_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,14 @@ class Settings:
     embedding_model: Path | None = None
     claim_encoder: str = "static"
     cache_dir: Path = Path.home() / ".cache" / "claimtrace"
+    db: str | None = None
+    pg_pool: int = 4
+    token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         threads = environ.get(THREADS_ENV, "")
+        pool = environ.get(PG_POOL_ENV, "")
         base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return cls(
             model=_path(environ.get(MODEL_ENV)),
@@ -49,6 +59,9 @@ class Settings:
             embedding_model=_path(environ.get(EMBEDDING_MODEL_ENV)),
             claim_encoder=(environ.get(CLAIM_ENCODER_ENV) or "static").strip().lower(),
             cache_dir=_path(environ.get(CACHE_ENV)) or Path(base) / "claimtrace",
+            db=environ.get(DB_ENV) or None,
+            pg_pool=int(pool) if pool.isdigit() and int(pool) > 0 else 4,
+            token=environ.get(TOKEN_ENV) or None,
         )
 
 

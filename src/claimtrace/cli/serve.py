@@ -7,14 +7,14 @@ go (and the ingest token when writes are allowed), and runs uvicorn.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from claimtrace import settings as claimtrace_settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store import DEFAULT_DB
 
-TOKEN_VARIABLE = "CLAIMTRACE_TOKEN"
+TOKEN_VARIABLE = claimtrace_settings.TOKEN_ENV
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise ClaimtraceError(f"--port must be between 1 and 65535, not {args.port}")
     settings = Settings(db=Path(args.db), allow_ingest=args.allow_ingest)
-    if os.environ.get(TOKEN_VARIABLE):
-        settings.token = os.environ[TOKEN_VARIABLE]
+    token = claimtrace_settings.current().token
+    if token:
+        settings.token = token
     if args.host not in settings.hosts:
         settings.hosts.append(args.host if args.host not in ("0.0.0.0", "::") else "*")
         print(f"claimtrace: warning: serving on {args.host}: other machines can read this store", file=sys.stderr)

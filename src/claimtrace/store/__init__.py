@@ -9,11 +9,11 @@ in :mod:`claimtrace.store.records`. :func:`open_store` opens either from a file 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store.protocol import (
     DEFAULT_DB,
@@ -25,12 +25,12 @@ from claimtrace.store.protocol import (
     StoredArticle,
 )
 
-DB_VARIABLE = "CLAIMTRACE_DB"  # the store when --db is not given: a file path or postgresql://...
+DB_VARIABLE = settings.DB_ENV  # the store when --db is not given: a file path or postgresql://...
 
 
 def default_location() -> str:
     """Where the store is when ``--db`` is not given: ``CLAIMTRACE_DB``, else :data:`DEFAULT_DB`."""
-    return os.environ.get(DB_VARIABLE) or DEFAULT_DB
+    return settings.current().db or DEFAULT_DB
 
 
 def open_store(location: str | Path | None = None, *, create: bool = True, readonly: bool = False) -> Store:

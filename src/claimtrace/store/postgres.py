@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store.protocol import ClaimFilter
 from claimtrace.store.sqlite import SQLiteStore
@@ -216,7 +217,6 @@ CREATE INDEX casualties_article ON casualties(article_id);
 MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
-_POOL_SIZE = int(os.environ.get("CLAIMTRACE_PG_POOL", "4"))
 _CONNECT_SECONDS = 10
 
 _SIDECAR_PART = 64 * 1024 * 1024  # bytes per row of a sidecar file (bytea values stay far below 1 GB)
@@ -419,7 +419,7 @@ def _pool(url: str, where: str) -> Any:
 
         _probe(url, where)
         pool = ConnectionPool(
-            url, min_size=1, max_size=_POOL_SIZE, open=True, name="claimtrace",
+            url, min_size=1, max_size=settings.current().pg_pool, open=True, name="claimtrace",
             kwargs={"autocommit": True, "row_factory": _row_factory},
         )
         _pools[key] = pool
