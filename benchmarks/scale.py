@@ -7,9 +7,10 @@
 temporary folder, then runs ``claimtrace ingest`` as a user does, back to back, each into a fresh
 store: ``--jobs 2`` (today's two processes, SQLite), ``--dask local:2``, ``--dask local:1`` and
 ``--jobs 2 --db postgresql://...`` (a fresh schema on ``--postgres`` or ``$CLAIMTRACE_TEST_POSTGRES``).
-``--rounds R`` repeats the sequence; the ratios are of the median articles/s (stored articles over
-wall seconds, linking included). ``dask_ratio`` = local:2 / two processes, ``postgres_ratio`` =
-PostgreSQL / SQLite.
+``--rounds R`` repeats the sequence; each ratio is the median over rounds of the ratio of articles/s
+(stored articles over wall seconds, linking included) of two runs of the same round. ``dask_ratio`` =
+local:2 / two processes, ``postgres_ratio`` = PostgreSQL / SQLite (both ``--jobs 2``). A run that did not
+store as many articles as the two-process run of its round is reported and left out (``valid``: false).
 
 **Linking** (``--analysed STORE``): a SQLite store of analysed real articles (``claimtrace ingest
 --no-link`` of the news texts). It is linked in place in one call when it has unlinked articles (its
@@ -20,7 +21,9 @@ Gaussian noise of cosine about 0.95 to the original, renormalized; its entities,
 frames the real ones, so blocks under a frequent name grow with N as they would). The stored part
 is marked linked with its stories and its claim vector index is saved beside it (as the last ingest
 run leaves it); the last ``--batch`` articles are left unlinked and linked in one ``link_corpus``
-call, as an ingest run of ``--batch`` new articles does: that is the batch cost at N.
+call, as an ingest run of ``--batch`` new articles does: that is the batch cost at N. Stored claims
+whose normalized form was not stored (a store linked before schema 5) get it first, as a store linked
+by today's code holds it (:func:`store_forms`); copies take the real claim's (it reads the wording only).
 The cost of building a corpus of N by such runs is (N / batch) x batch cost, so ``link_exponent`` =
 1 + the least-squares slope of log(batch seconds) on log(N). Sizes up to ``--one-call-max`` also time
 linking the whole store in one call (``link_exponent_one_call``, the definition of
@@ -114,11 +117,13 @@ def postgres_bytes(url: str) -> int:
     return int(row[0] or 0)
 
 
-def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Path) -> dict:
+def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Path,
+                names: list[str] | None = None) -> dict:
     folder = work / "corpus"
     folder.mkdir()
     written = build_corpus(data, n, folder)
-    runs: dict[str, list[dict]] = {name: [] for name in INGEST_RUNS if postgres or "postgres" not in name}
+    runs: dict[str, list[dict]] = {name: [] for name in INGEST_RUNS if (postgres or "postgres" not in name)
+                                   and (names is None or name in names or name == "processes_2")}
     for round_number in range(rounds):
         for name in runs:
             if name.startswith("postgres"):
@@ -135,14 +140,39 @@ def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Pat
             print(f"ingest {name} round {round_number + 1}: {result['articles_per_s']} articles/s, "
                   f"{result['cpu_s_per_article']} CPU-s each ({result['summary']}; load {result['load_1min']})",
                   file=sys.stderr)
-    median = {name: statistics.median(r["articles_per_s"] for r in results) for name, results in runs.items()}
+    return ingest_figures(runs, written)
+
+
+def ingest_figures(runs: dict[str, list[dict]], written: int) -> dict:
+    """Ratios and rates of the ingest runs (per name, one result per round)."""
+    rounds = len(runs["processes_2"])
+    # A run counts only when it stored what the two-process run of its round stored (a run whose input
+    # changed or that stopped early is reported and left out); ratios are of runs of the same round,
+    # made back to back, and the median is over rounds.
+    for round_number in range(rounds):
+        reference = runs["processes_2"][round_number]["articles"]
+        for name, results in runs.items():
+            result = results[round_number]
+            result["valid"] = result["articles"] == reference
+            if not result["valid"]:
+                print(f"ingest {name} round {round_number + 1}: stored {result['articles']} articles, the two"
+                      f" processes {reference}: left out", file=sys.stderr)
+
+    def ratio(name: str) -> float | None:
+        if name not in runs:
+            return None
+        paired = [run["articles_per_s"] / base["articles_per_s"] for run, base in zip(runs[name], runs["processes_2"],
+                                                                                    strict=True) if run["valid"]]
+        return round(statistics.median(paired), 3) if paired else None
+
+    median = {name: statistics.median(r["articles_per_s"] for r in results if r["valid"])
+              for name, results in runs.items() if any(r["valid"] for r in results)}
     figures = {
         "ingest_texts": written,
         "articles_per_s": {name: round(rate, 3) for name, rate in median.items()},
-        "dask_ratio": round(median["dask_local_2"] / median["processes_2"], 3),
-        "dask_1_ratio": round(median["dask_local_1"] / median["processes_2"], 3),
-        "postgres_ratio": (round(median["postgres_processes_2"] / median["processes_2"], 3)
-                           if "postgres_processes_2" in median else None),
+        "dask_ratio": ratio("dask_local_2"),
+        "dask_1_ratio": ratio("dask_local_1"),
+        "postgres_ratio": ratio("postgres_processes_2"),
         "ingest_runs": runs,
     }
     return figures
@@ -151,15 +181,21 @@ def ingest_runs(data: Path, n: int, rounds: int, postgres: str | None, work: Pat
 # -- linking -------------------------------------------------------------------------------------
 
 
+LINK_CPU: dict[Path, float] = {}  # CPU seconds of the last link_once of each store (this process and its workers)
+LINK_SUMMARY: dict[Path, dict] = {}  # what link_corpus returned
+
+
 def link_once(db: Path, jobs: int) -> tuple[int, float]:
-    """Link every unlinked article of ``db`` in one call; (articles, seconds)."""
+    """Link every unlinked article of ``db`` in one call; (articles, seconds). CPU seconds (this process
+    and the workers it forks) in ``LINK_CPU[db]``: less dependent on the load of a shared machine."""
     from claimtrace.link.linker import link_corpus
     from claimtrace.store import open_store
 
     with open_store(db) as store:
         ids = store.unlinked_article_ids()
-        started = time.perf_counter()
-        link_corpus(store, ids, jobs=jobs)
+        started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
+        LINK_SUMMARY[db] = link_corpus(store, ids, jobs=jobs)
+        LINK_CPU[db] = time.process_time() + _children_cpu() - cpu
         return len(ids), time.perf_counter() - started
 
 
@@ -171,9 +207,42 @@ def forget_links(db: Path) -> None:
 
 
 def _shift(column: str) -> str:
-    """SQL moving an ISO date text ``column`` ``:years`` later (NULL stays NULL)."""
-    return (f"CASE WHEN {column} GLOB '[0-9][0-9][0-9][0-9]*' THEN printf('%04d', CAST(substr({column}, 1, 4)"
-            f" AS INTEGER) + :years) || substr({column}, 5) ELSE {column} END")
+    """SQL moving an ISO date text ``column`` ``:years`` later (NULL stays NULL; 29 February becomes
+    the 28th in a year that is not a leap year)."""
+    year = f"(CAST(substr({column}, 1, 4) AS INTEGER) + :years)"
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
+    rest = f"CASE WHEN substr({column}, 5, 6) = '-02-29' AND NOT {leap} THEN '-02-28' || substr({column}, 11)" \
+           f" ELSE substr({column}, 5) END"
+    return (f"CASE WHEN {column} GLOB '[0-9][0-9][0-9][0-9]*' THEN printf('%04d', {year}) || {rest}"
+            f" ELSE {column} END")
+
+
+def _claim_columns(connection: sqlite3.Connection) -> str:
+    """The claim columns a copy takes as they are (the stored normalized form too, from schema 5 on)."""
+    columns = ("position, source_kind, source_text, source_canonical, cue, cue_lemma, form, certainty, polarity,"
+               " content, content_start, content_end, sentence, sentence_start, sentence_end, sentence_text")
+    names = {row[1] for row in connection.execute("PRAGMA table_info(claims)")}
+    return columns + (", normalized" if "normalized" in names else "")
+
+
+def store_forms(db: Path) -> int:
+    """Store the normalized form of every claim of a linked article that has none (``claims.normalized``,
+    link/matching.py ``encode_text_form``), as linking by today's code stores it when it first links a
+    claim; nothing with code whose store has no such column. Returns the number of forms stored."""
+    from claimtrace.link import matching
+    from claimtrace.store import open_store
+
+    if not hasattr(matching, "encode_text_form"):
+        return 0
+    with open_store(db):  # migrates the store to the schema of this code
+        pass
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        rows = connection.execute("SELECT c.id, c.claim FROM claims c JOIN articles a ON a.id = c.article_id"
+                                  " WHERE a.linked = 1 AND c.normalized IS NULL").fetchall()
+        connection.executemany(
+            "UPDATE claims SET normalized = ? WHERE id = ?",
+            [(matching.encode_text_form(json.loads(claim)["content"]["text"]), claim_id) for claim_id, claim in rows])
+    return len(rows)
 
 
 def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int, limit: int) -> None:
@@ -188,8 +257,7 @@ def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int,
         " story_id, linked, added_at, embedding) SELECT id + :offset, content_hash || :tag, title, text, outlet,"
         f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
         " FROM articles WHERE id <= :limit", params)
-    columns = ("position, source_kind, source_text, source_canonical, cue, cue_lemma, form, certainty, polarity,"
-               " content, content_start, content_end, sentence, sentence_start, sentence_end, sentence_text")
+    columns = _claim_columns(connection)
     connection.execute(
         f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
         f" {columns}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id <= :limit", params)
@@ -202,11 +270,13 @@ def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int,
                        " WHERE story_id IS NOT NULL)")
 
 
-def add_vector_noise(connection: sqlite3.Connection, first_article: int, seed: int) -> None:
-    """Claim vectors of articles from ``first_article`` on: the copied vector plus noise, renormalized."""
+def add_vector_noise(connection: sqlite3.Connection, first_article: int, seed: int,
+                     last_article: int | None = None) -> None:
+    """Claim vectors of articles from ``first_article`` on (to ``last_article``): the copied vector plus
+    noise, renormalized."""
     rng = np.random.default_rng(seed)
-    rows = connection.execute("SELECT id, embedding FROM claims WHERE article_id >= ? AND embedding IS NOT NULL",
-                              (first_article,)).fetchall()
+    rows = connection.execute("SELECT id, embedding FROM claims WHERE article_id >= ? AND article_id <= ?"
+                              " AND embedding IS NOT NULL", (first_article, last_article or 2**62)).fetchall()
     if not rows:
         return
     vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
@@ -251,8 +321,16 @@ def synthesize(linked: Path, db: Path, size: int, batch: int) -> dict:
 
 
 def prebuild_vector_index(db: Path) -> None:
-    """The claim vector index of the linked articles, saved beside ``db`` as an ingest run leaves it."""
-    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+    """The claim vector index of the linked articles (and their claim keys) as an ingest run leaves them."""
+    from claimtrace.link import linker
+
+    if hasattr(linker, "prepare_link_indexes"):
+        from claimtrace.store import open_store
+
+        with open_store(db) as store:
+            linker.prepare_link_indexes(store)
+        return
+    from claimtrace.link.vectors import INDEX_NAME, FaissIndex  # the code before claim keys
 
     with contextlib.closing(sqlite3.connect(db)) as connection:
         rows = connection.execute("SELECT c.id, c.embedding FROM claims c JOIN articles a ON a.id = c.article_id"
@@ -263,21 +341,142 @@ def prebuild_vector_index(db: Path) -> None:
     index.save()
 
 
-def linking_runs(analysed: Path, sizes: list[int], batch: int, one_call_max: int, jobs: int, work: Path) -> dict:
+STORY_STRIDE = 1_000_000  # story ids of copy k: the real story id + k x this (grown stores)
+_SHIFTED_KEY = (  # a claim key with its story id moved by :story_offset (story blocks, frame keys by story)
+    "CASE WHEN k.key LIKE 'story:%' THEN 'story:' || (CAST(substr(k.key, 7) AS INTEGER) + :story_offset)"
+    " WHEN instr(k.key, '|story:') > 0 THEN substr(k.key, 1, instr(k.key, '|story:') + 6)"
+    " || (CAST(substr(k.key, instr(k.key, '|story:') + 7) AS INTEGER) + :story_offset) ELSE k.key END")
+
+
+def grow_copy(connection: sqlite3.Connection, copy: int, real: int, first: int, last: int) -> None:
+    """Real articles ``first..last`` (of ids 1..real) as copy ``copy``, linked with their claim keys:
+    ids, story ids and dates moved as :func:`add_copy` does, vectors perturbed."""
+    params = {"offset": copy * real, "story_offset": copy * STORY_STRIDE, "years": copy * YEARS_PER_COPY,
+              "first": first, "last": last, "tag": f":copy{copy}"}
+    connection.execute(
+        "INSERT INTO stories (id, label, first_date, last_date) SELECT id + :story_offset, label,"
+        f" {_shift('first_date')}, {_shift('last_date')} FROM stories WHERE id IN (SELECT story_id FROM articles"
+        " WHERE id BETWEEN :first AND :last) ON CONFLICT DO NOTHING", params)
+    connection.execute(
+        "INSERT INTO articles (id, content_hash, title, text, outlet, published, url, language, path, analysis,"
+        " story_id, linked, added_at, embedding) SELECT id + :offset, content_hash || :tag, title, text, outlet,"
+        f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
+        " FROM articles WHERE id BETWEEN :first AND :last", params)
+    columns = _claim_columns(connection)
+    connection.execute(
+        f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
+        f" {columns}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id BETWEEN :first AND :last"
+        " ORDER BY id", params)
+    for table, rest in (("entities", 'text, start, "end", label, canonical'),
+                        ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),
+                        ("dates", 'text, start, "end", value, granularity, resolved')):
+        connection.execute(f"INSERT INTO {table} (article_id, {rest}) SELECT article_id + :offset, {rest}"
+                           f" FROM {table} WHERE article_id BETWEEN :first AND :last", params)
+    connection.execute(
+        f"INSERT INTO claim_keys (key, claim_id) SELECT {_SHIFTED_KEY}, n.id FROM claim_keys k"
+        " JOIN claims o ON o.id = k.claim_id JOIN claims n ON n.article_id = o.article_id + :offset"
+        " AND n.position = o.position WHERE o.article_id BETWEEN :first AND :last", params)
+    add_vector_noise(connection, copy * real + first, seed=NOISE_SEED + copy, last_article=copy * real + last)
+
+
+def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
+    """Grow the store ``db`` (its articles all linked, the first ``real`` of them the real ones) to ``size``
+    articles by copies (:func:`grow_copy`), then leave its last ``batch`` articles unlinked, as an
+    ingest run leaves its new articles; the claims of the copies linked now join its vector index."""
+    from claimtrace.link.linker import INDEX_SETTING, _index_state
+    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        have = before = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        while have < size:
+            copy, done = divmod(have, real)
+            last = min(real, done + size - have)
+            with connection:
+                grow_copy(connection, copy, real, done + 1, last)
+            have += last - done
+        added = have
+        with connection:
+            connection.execute("UPDATE articles SET linked = 0, story_id = NULL WHERE id > ?", (size - batch,))
+            connection.execute("DELETE FROM claim_keys WHERE claim_id IN (SELECT id FROM claims WHERE article_id > ?)",
+                               (size - batch,))
+            connection.execute("DELETE FROM relations WHERE a IN (SELECT id FROM claims WHERE article_id > ?)"
+                               " OR b IN (SELECT id FROM claims WHERE article_id > ?)", (size - batch, size - batch))
+        path = db.with_name(f"{db.name}.{INDEX_NAME}")
+        if first:  # the vector index is rebuilt by prepare_link_indexes (grown_runs)
+            path.unlink(missing_ok=True)
+        else:
+            rows = connection.execute(
+                "SELECT c.id, c.embedding FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.linked = 1"
+                " AND a.id > ?", (before,)).fetchall()
+            vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows]) if rows else None
+            index = FaissIndex(384 if vectors is None else vectors.shape[1], path)
+            if vectors is not None:
+                index.add(np.fromiter((cid for cid, _ in rows), dtype=np.int64, count=len(rows)), vectors)
+            index.save()
+            encoder = connection.execute("SELECT value FROM settings WHERE key = 'claim_encoder'").fetchone()[0]
+            with connection:
+                connection.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                                   " value = excluded.value", (INDEX_SETTING, _index_state(encoder, index)))
+        claims = connection.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    return {"articles": added, "claims": claims}
+
+
+def grown_runs(linked: Path, sizes: list[int], batch: int, jobs: int, work: Path) -> tuple[dict, dict]:
+    """Batch linking cost at each size on one store grown from size to size (:func:`grow`)."""
+    from claimtrace.link.linker import prepare_link_indexes
+    from claimtrace.store import open_store
+
+    db = work / "grown.db"
+    shutil.copy(linked, db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        real = connection.execute("SELECT MAX(id) FROM articles").fetchone()[0]
+        if connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0] != real:
+            raise SystemExit(f"{linked}: article ids must be 1..N without gaps")
+    with open_store(db) as store:  # the claim keys of the real articles (the store may predate them)
+        prepare_link_indexes(store)
+    costs: dict[int, float] = {}
+    stores: dict[int, dict] = {}
+    for size in sizes:
+        if size < real:
+            raise SystemExit(f"--grow: every size must be at least the {real} real articles")
+        started = time.perf_counter()
+        stores[size] = grow(db, size, batch, real, first=size == sizes[0])
+        if size == sizes[0]:
+            with open_store(db) as store:
+                prepare_link_indexes(store)  # the vector index without the unlinked real articles
+        stores[size]["build_seconds"] = round(time.perf_counter() - started, 1)
+        _, costs[size] = link_once(db, jobs)
+        stores[size]["cpu_seconds"] = round(LINK_CPU[db], 2)
+        stores[size]["link"] = LINK_SUMMARY[db]
+        print(f"link: {batch} new into {size - batch} stored ({stores[size]['claims']} claims):"
+              f" {costs[size]:.2f}s, {LINK_CPU[db]:.2f} CPU-s (store grown in {stores[size]['build_seconds']}s;"
+              f" load {os.getloadavg()[0]:.1f}) {LINK_SUMMARY[db]}", file=sys.stderr)
+    return costs, stores
+
+
+def linking_runs(analysed: Path, sizes: list[int], batch: int, one_call_max: int, jobs: int, work: Path,
+                 grown: bool = False) -> dict:
     """Batch (and one-call) linking cost at each size; ``analysed`` is linked in place first when it
-    has unlinked articles (that first link is timed too, and later runs on it skip it)."""
+    has unlinked articles (that first link is timed too, and later runs on it skip it). ``grown``: one
+    store grown from size to size (:func:`grown_runs`) instead of a store made afresh for each."""
     real, seconds = link_once(analysed, jobs)
     if real:
         print(f"link: the {real} real articles in one call: {seconds:.1f}s", file=sys.stderr)
     linked = work / "real-linked.db"
     shutil.copy(analysed, linked)
+    stored = store_forms(linked)
+    if stored:
+        print(f"link: stored the normalized forms of {stored} linked claims", file=sys.stderr)
     warm = work / "warm-up.db"  # the first link of a process loads the encoders and faiss: not timed
     synthesize(linked, warm, 2 * batch, batch)
     link_once(warm, jobs)
     batch_costs: dict[int, float] = {}
     one_call: dict[int, float] = {}
     stores: dict[int, dict] = {}
-    for size in sizes:
+    if grown:
+        batch_costs, stores = grown_runs(linked, sizes, batch, jobs, work)
+    for size in [] if grown else sizes:
         db = work / f"scale-{size}.db"
         stores[size] = synthesize(linked, db, size, batch)
         prebuild_vector_index(db)
@@ -291,8 +490,10 @@ def linking_runs(analysed: Path, sizes: list[int], batch: int, one_call_max: int
         for file in work.glob(f"{db.name}*"):
             file.unlink()
     slope = growth_exponent(batch_costs)
+    cpu_slope = growth_exponent({n: v["cpu_seconds"] for n, v in stores.items() if "cpu_seconds" in v})
     return {
         "link_exponent": None if slope is None else round(1 + slope, 3),
+        "link_exponent_cpu": None if cpu_slope is None else round(1 + cpu_slope, 3),
         "link_batch_exponent": slope,
         "link_exponent_one_call": growth_exponent(one_call),
         "link_batch": batch,
@@ -309,7 +510,8 @@ def linking_runs(analysed: Path, sizes: list[int], batch: int, one_call_max: int
 
 def print_table(figures: dict) -> None:
     print(f"{'figure':<34} value")
-    for key in ("dask_ratio", "dask_1_ratio", "postgres_ratio", "link_exponent", "link_batch_exponent",
+    for key in ("dask_ratio", "dask_1_ratio", "postgres_ratio", "link_exponent", "link_exponent_cpu",
+                "link_batch_exponent",
                 "link_exponent_one_call"):
         if key in figures:
             print(f"{key:<34} {figures[key]}")
@@ -325,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder (news texts for ingest)")
     parser.add_argument("--ingest-n", type=int, default=0, help="news texts to ingest per run (0: skip the ingest part)")
     parser.add_argument("--rounds", type=int, default=1, help="times to repeat the ingest sequence")
+    parser.add_argument("--ingest-runs", help=f"comma-separated runs of {', '.join(INGEST_RUNS)} (default: all;"
+                                              " processes_2 always runs, as the reference)")
     parser.add_argument("--postgres", default=os.environ.get("CLAIMTRACE_TEST_POSTGRES"),
                         help="a PostgreSQL server URL to create fresh schemas on (default: $CLAIMTRACE_TEST_POSTGRES)")
     parser.add_argument("--analysed", type=Path, help="a SQLite store of analysed real articles (linking part)")
@@ -332,6 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=200, help="new articles per linking run")
     parser.add_argument("--one-call-max", type=int, default=10_000, help="largest size also linked in one call")
     parser.add_argument("--jobs", type=int, default=2, help="processes for linking")
+    parser.add_argument("--grow", action="store_true",
+                        help="grow one store from size to size (sizes ascending, each at least the real articles;"
+                             " needs linking's claim keys): the way to reach 100k")
     parser.add_argument("--workdir", type=Path, help="where to put corpora and stores (default: a temp dir)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
     args = parser.parse_args(argv)
@@ -342,10 +549,12 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"dask_ratio": None, "postgres_ratio": None, "link_exponent": None, "date": time.strftime("%Y-%m-%d")}
     with tempfile.TemporaryDirectory(prefix="claimtrace-scale-", dir=args.workdir) as tmp:
         if args.ingest_n:
-            figures |= ingest_runs(args.data, args.ingest_n, args.rounds, args.postgres, Path(tmp))
+            names = args.ingest_runs.split(",") if args.ingest_runs else None
+            figures |= ingest_runs(args.data, args.ingest_n, args.rounds, args.postgres, Path(tmp), names)
         if args.analysed:
             sizes = [int(s) for s in args.sizes.split(",")]
-            figures |= linking_runs(args.analysed, sizes, args.batch, args.one_call_max, args.jobs, Path(tmp))
+            figures |= linking_runs(args.analysed, sizes, args.batch, args.one_call_max, args.jobs, Path(tmp),
+                                    grown=args.grow)
     if args.json:
         print(json.dumps(figures))
     else:

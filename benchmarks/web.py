@@ -90,11 +90,15 @@ def routes(ids: dict[str, list], rng: random.Random) -> dict[str, list[str]]:
         "page /stories": ["/stories"] * k,
         "page /stories/{id}": [f"/stories/{i}" for i in ids["story"]],
         "page /stories/{largest}": [f"/stories/{ids['largest_story'][0]}"] * k if ids["largest_story"] else [],
+        # a new offset each time: never served from the page cache, so this is what a page costs to build
+        "page /stories/{largest}?offset= (uncached)": ([f"/stories/{ids['largest_story'][0]}?offset={1 + i}"
+                                                        for i in range(k)] if ids["largest_story"] else []),
         "page /claims/{id}": [f"/claims/{i}" for i in ids["claim"]],
         "page /conflicts": ["/conflicts"] * k,
         "page /conflicts?outlet=": [f"/conflicts?outlet={quote(rng.choice(outlets))}" for _ in range(k)],
         "page /outlets": ["/outlets"] * k,
         "page /map": ["/map"] * k,
+        "page /map?since=": [f"/map?since={rng.choice(['2019', '2021-06', '2023-01-15'])}" for _ in range(k)],
         "page /analyze": ["/analyze"] * k,
         "/api/articles?q=": [f"/api/articles?q={words()}" for _ in range(k)],
         "/api/claims?q=": [f"/api/claims?q={words()}" for _ in range(k)],
@@ -106,6 +110,7 @@ def routes(ids: dict[str, list], rng: random.Random) -> dict[str, list[str]]:
         "/api/conflicts": ["/api/conflicts"] * k,
         "/api/outlets": ["/api/outlets"] * k,
         "/api/places": ["/api/places"] * k,
+        "/api/event-places": ["/api/event-places"] * k,
     }
 
 

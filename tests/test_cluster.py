@@ -84,3 +84,14 @@ def test_dask_ingest_killed_and_rerun_stores_what_a_clean_local_run_stores(tmp_p
     clean = snapshot(clean_db)
     assert len(clean["articles"]) == 17 and len(clean["skips"]) == 7 and clean["relations"]
     assert snapshot(postgres_location) == clean
+
+
+def test_chunks_keep_input_order_and_shrink_at_the_end():
+    from claimtrace.cluster import _chunks
+
+    chunks = list(_chunks(iter(range(150)), 8, 2))
+    assert [i for chunk in chunks for i in chunk] == list(range(150))
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) == 8 and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
+    assert list(_chunks(iter(range(3)), 8, 2)) == [[0], [1], [2]]
+    assert list(_chunks(iter([]), 8, 2)) == []

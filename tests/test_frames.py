@@ -40,10 +40,10 @@ def test_actor_mentions_are_case_blind_but_us_must_be_capital():
     ("text", "agent", "polarity"),
     [
         ("An Israeli air strike hit the hospital", "Israel", "affirms"),
-        ("the blast was caused by a misfired rocket launched by Islamic Jihad", "Palestine", "affirms"),
+        ("the depot fire was started by a stray rocket launched by Islamic Jihad", "Palestine", "affirms"),
         ("Russian forces blew up the dam from the inside", "Russia", "affirms"),
         ("Ukraine was not responsible for the destruction of the dam", "Ukraine", "denies"),
-        ("none of the evidence indicates an Israeli strike was involved", "Israel", "denies"),
+        ("none of the evidence suggests a Russian strike was involved", "Russia", "denies"),
         ("barbaric terrorists from Gaza attacked the hospital, not the IDF", "Palestine", "affirms"),
         ("the rocket was fired from within Gaza", "Palestine", "affirms"),
     ],
@@ -54,8 +54,8 @@ def test_who_is_blamed(text, agent, polarity):
 
 
 def test_the_target_of_the_harm_is_not_its_agent():
-    frame = _frame("a rocket aimed at Israel misfired and hit the hospital in Gaza")
-    assert frame.agent is None or frame.agent != "Israel"
+    frame = _frame("a shell aimed at Russia misfired and hit the school in Ukraine")
+    assert frame.agent is None or frame.agent != "Russia"
 
 
 def test_the_blamed_side_follows_a_blame_cue():
@@ -94,8 +94,8 @@ def test_a_noun_that_looks_like_a_verb_is_no_presence():
 
 
 def test_a_toll_keeps_its_count_and_what_it_counts():
-    frame = _frame("at least 471 people were killed at the hospital")
-    assert (frame.predicate, frame.quantity, frame.unit, frame.target) == ("toll", 471, "killed", "hospital")
+    frame = _frame("at least 318 people were killed at the market")
+    assert (frame.predicate, frame.quantity, frame.unit, frame.target) == ("toll", 318, "killed", "market")
 
 
 def test_other_claims_get_an_event_class_or_statement():
@@ -160,3 +160,120 @@ def test_a_sideless_agent_takes_the_side_the_article_gives_it():
     assert sides == {"militants": "Palestine"}
     frame = frame_of(_claim("The blast was caused by militants"), agent_nouns=sides)
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Palestine", "affirms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Russian pullout from the airbase began on Tuesday",
+        "a pull-out of Russian troops from the northern province",
+        "Russian forces began a pullback from the river bank",
+        "the drawdown of Russian forces in the region",
+        "the redeployment of Russian units away from the capital",
+        "the evacuation of Russian troops from the port",
+        "Russian soldiers vacated the barracks overnight",
+        "Russian forces are exiting the city",
+    ],
+)
+def test_general_withdrawal_words_deny_presence(text):
+    frame = _frame(text)
+    assert (frame.predicate, frame.agent, frame.polarity, frame.change) == ("presence", "Russia", "denies", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Russia withdrew from the grain deal last year", "Russian negotiators pulled out of the talks",
+     "Russian shelling left 12 dead in the village", "Russia withdrew its ambassador from the capital",
+     "the Russian government kept its promise", "a Russian man has been left in a critical condition"],
+)
+def test_leaving_an_agreement_or_leaving_casualties_is_no_presence(text):
+    assert _frame(text).predicate != "presence"
+
+
+def test_no_pullout_affirms_presence():
+    frame = _frame("there will be no Russian pullout from the base", polarity="denies")
+    assert (frame.predicate, frame.agent, frame.polarity, frame.change) == ("presence", "Russia", "affirms", False)
+
+
+@pytest.mark.parametrize(
+    ("stored", "text", "lemma"),
+    [("blam", "blamed", "blame"), ("blamed", "blamed", "blame"), ("accusing", "accusing", "accuse"),
+     ("denies", "denies", "deny"), ("slammed", "slammed", "slam"), (None, "has rejected", "reject"),
+     ("say", "said", "say")],
+)
+def test_cue_lemmas_are_read_back_to_the_cue_lists(stored, text, lemma):
+    from claimtrace.extract.frames import cue_lemma
+
+    claim = Claim(content=Span("x", 0, 1), cue=Cue(text, 0, len(text), lemma=stored))
+    assert cue_lemma(claim) == lemma
+
+
+def test_a_cut_stem_still_makes_a_blame_cue_for_the_event_of_the_article():
+    claim = Claim(content=Span("Ukraine for the flood", 0, 21), source=Source("Moscow", 0, 6, kind="government"),
+                  cue=Cue("blamed", 0, 6, lemma="blam"))
+    frame = frame_of(claim, published="2024-05-02", event="dam")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Ukraine", "affirms")
+    # blamed for what? No harm named, no facility the article is about: no claim of responsibility
+    assert frame_of(claim, published="2024-05-02").predicate != "responsibility"
+    near = frame_of(claim, published="2024-05-02", sentence_text="The dam was blown up. Moscow blamed Ukraine.")
+    assert (near.predicate, near.agent) == ("responsibility", "Ukraine")
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [("dozens of people were killed in a Syrian air strike on the clinic", "Syria"),
+     ("the school was hit in a Russian missile attack overnight", "Russia"),
+     ("three workers died in a U.S. drone strike near the port", "United States")],
+)
+def test_an_actor_qualifying_the_harm_after_a_preposition_is_its_agent(text, agent):
+    frame = _frame(text)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", agent, "affirms")
+
+
+@pytest.mark.parametrize(
+    "text", ["Israeli jets carried out strikes on Gaza overnight", "Ukrainian drones struck Russian drone bases"]
+)
+def test_a_place_or_site_after_a_preposition_stays_the_target(text):
+    frame = _frame(text)
+    assert frame.agent != ("Palestine" if "Gaza" in text else "Russia")
+
+
+def test_a_country_leaving_a_country_is_presence_but_civilians_evacuating_are_not():
+    frame = _frame("the United States will leave Afghanistan by the end of the year")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("presence", "United States", "denies")
+    assert _frame("Ukrainian officials ordered the evacuation of residents").predicate != "presence"
+
+
+@pytest.mark.parametrize(
+    ("text", "presence"),
+    [("the evacuation of Russian troops from the port", True), ("Russian troops evacuated from the town", True),
+     ("Russia evacuated its troops from the island", True), ("Russian army evacuation orders displaced families", False),
+     ("floods forced a mass evacuation of civilians, and military setbacks", False),
+     ("the Russian army evacuated residents from the bank", False)],
+)
+def test_evacuation_is_presence_only_when_forces_are_moved(text, presence):
+    assert (_frame(text).predicate == "presence") == presence
+
+
+def test_a_city_before_a_comma_or_ending_in_i_is_no_agent_of_the_harm():
+    assert _frame("unknown parties carried out air strikes in Tripoli, bombing militia positions").agent != "Libya"
+    assert _frame("two people died in Tripoli missile strikes last night").agent != "Libya"
+    assert _frame("two people died in an Iraqi drone strike last night").agent == "Iraq"
+
+
+def test_that_opening_a_clause_points_at_no_earlier_claim():
+    text = "Velk said Russian forces blew up the dam. Lorn reiterated that Kyiv has kept its pledges."
+    blew, kept = text.index("Russian"), text.index("that Kyiv")
+    claims = [Claim(content=Span("Russian forces blew up the dam", blew, blew + 30), sentence=0),
+              Claim(content=Span(text[kept:-1], kept, len(text) - 1), cue=Cue("reiterated", 0, 0, lemma="reiterat"),
+                    sentence=1)]
+    attach_frames(Analysis(article=Article(text=text, published="2024-05-07"),
+                           sentences=[Sentence(0, 41), Sentence(42, len(text))], claims=claims))
+    assert claims[1].frame.predicate != "responsibility"
+
+
+def test_a_government_predicated_responsible_is_the_agent_but_officials_who_speak_are_not():
+    frame = _frame("the view that the Russian government was responsible for the poisoning")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Russia", "affirms")
+    officials = _frame("U.S. officials said a misfired rocket caused the blast")
+    assert (officials.predicate, officials.agent) != ("responsibility", "United States")

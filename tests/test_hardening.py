@@ -692,3 +692,27 @@ def test_8_analyze_fetches_and_extracts_a_page(tmp_path, capsys, full_nlp):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _sigterm_disposition(_: int) -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_pool_workers_end_quietly_on_sigterm_whatever_handler_they_inherited():
+    import multiprocessing
+    import os
+    import signal
+
+    from claimtrace.workers import start_worker
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)  # what ingest installs in the parent
+    try:
+        with multiprocessing.get_context("fork").Pool(1, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+            assert pool.map(_sigterm_disposition, [0]) == [True]
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -9,7 +9,7 @@ import pytest
 
 from claimtrace.errors import InputError
 from claimtrace.link.linker import CandidateIndex, link_corpus
-from claimtrace.model import Claim, Span
+from claimtrace.model import Claim, Source, Span
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
 
@@ -24,6 +24,7 @@ class FakeStore:
         self.linked: set[int] = set()
         self.transactions = 0
         self.settings: dict[str, str] = {}
+        self.keys: dict[str, set[int]] = {}
 
     def add(self, article: ArticleRecord, claims: list[tuple[str, str]]) -> None:
         self.articles[article.id] = article
@@ -40,12 +41,13 @@ class FakeStore:
                 places=list(article.places),
             )
 
-    def claim_records(self, article_ids=None):
+    def claim_records(self, article_ids=None, claim_ids=None):
         keep = set(article_ids) if article_ids is not None else None
+        ids = set(claim_ids) if claim_ids is not None else None
         return [
             ClaimRecord(**{**c.__dict__})
             for c in self.claims.values()
-            if keep is None or c.article_id in keep
+            if (keep is None or c.article_id in keep) and (ids is None or c.id in ids)
         ]
 
     def article_records(self, article_ids=None):
@@ -57,6 +59,15 @@ class FakeStore:
     def save_embeddings(self, items):
         for cid, vector in items:
             self.claims[cid].embedding = np.asarray(vector, dtype=np.float32)
+
+    def save_claims(self, items):
+        self.saved_claims = [cid for cid, _ in items]
+        for cid, claim in items:
+            self.claims[cid].claim = claim
+
+    def save_normalized(self, items):
+        for cid, text in items:
+            self.claims[cid].normalized = text
 
     def save_article_embeddings(self, items):
         for aid, vector in items:
@@ -92,6 +103,36 @@ class FakeStore:
 
     def sidecar(self, name):  # keeps no files: the vector index lives in memory
         return None
+
+    def linked_article_ids(self):
+        return sorted(self.linked)
+
+    def articles_published_between(self, ranges):
+        return sorted(a.id for a in self.articles.values() if a.story_id is not None and a.published is not None
+                      and any(first <= a.published.isoformat() < last for first, last in ranges))
+
+    def recent_article_ids(self, limit, *, undated=False):
+        ids = [a.id for a in self.articles.values() if a.story_id is not None and (not undated or a.published is None)]
+        return sorted(ids, reverse=True)[:limit]
+
+    def article_stories(self, article_ids):
+        return {i: self.articles[i].story_id for i in article_ids if self.articles[i].story_id is not None}
+
+    def claim_vectors(self, claim_ids):
+        return [(i, self.claims[i].article_id, self.claims[i].embedding) for i in sorted(claim_ids) if i in self.claims]
+
+    def max_story_id(self):
+        return max((a.story_id or 0 for a in self.articles.values()), default=0)
+
+    def add_claim_keys(self, items):
+        for key, claim_id in items:
+            self.keys.setdefault(key, set()).add(claim_id)
+
+    def clear_claim_keys(self):
+        self.keys.clear()
+
+    def claim_key_blocks(self, keys, limit):
+        return {k: (len(self.keys[k]), sorted(self.keys[k])[-limit:]) for k in keys if self.keys.get(k)}
 
     @contextmanager
     def transaction(self):
@@ -315,3 +356,151 @@ def test_relating_on_forked_workers_finds_exactly_what_one_process_finds(monkeyp
     assert {k: (r.relation, r.reason) for k, r in stores[0].relations.items()} == {
         k: (r.relation, r.reason) for k, r in stores[1].relations.items()
     }
+
+
+_DORVIK = [
+    ("20 people were killed in the strike on Dorvik", "Daily A", "2024-05-01"),
+    ("35 people were killed in the strike on Dorvik", "Daily B", "2024-05-01"),
+    ("20 people were killed in the strike on Dorvik, officials said", "Daily C", "2024-05-02"),
+    ("Nobody was killed in the strike on Dorvik", "Daily D", "2024-05-03"),
+    ("The bridge at Dorvik reopened to traffic", "Daily E", "2025-01-20"),
+]
+
+
+def _relations(store) -> set[tuple[int, int, str, str]]:
+    return {(r["a"]["claim_id"], r["b"]["claim_id"], r["relation"], r["reason"]) for r in store.relations()}
+
+
+def test_linking_run_by_run_reads_only_candidates_and_finds_what_one_run_finds(tmp_path, monkeypatch):
+    from claimtrace.store import open_store
+
+    with open_store(tmp_path / "one.db") as one:
+        for i, (text, outlet, day) in enumerate(_DORVIK):
+            one.add_analysis(_analysis(text, outlet, day), f"h{i}")
+        link_corpus(one, one.unlinked_article_ids())
+        expected, stories = _relations(one), [a.story_id for a in one.article_records()]
+    assert expected
+    with open_store(tmp_path / "runs.db") as store:
+        reads: list[tuple] = []
+        real = store.claim_records
+
+        def recording(article_ids=None, claim_ids=None):
+            reads.append((article_ids, claim_ids))
+            return real(article_ids, claim_ids)
+
+        monkeypatch.setattr(store, "claim_records", recording)
+        for i, (text, outlet, day) in enumerate(_DORVIK):
+            store.add_analysis(_analysis(text, outlet, day), f"h{i}")
+            link_corpus(store, store.unlinked_article_ids())
+        assert _relations(store) == expected
+        assert [a.story_id for a in store.article_records()] == stories
+        assert (None, None) not in reads  # never every stored claim
+        blocks = store.claim_key_blocks(["place:Dorvik (geo:7)"], 10)
+        assert blocks["place:Dorvik (geo:7)"][0] == len(_DORVIK)  # every linked claim is filed
+
+
+def test_normalized_forms_are_stored_once_and_relate_as_computed_ones(tmp_path):
+    """Each claim's normalized form is stored when it is first linked; later runs that meet it as a
+    candidate read it, and find exactly the relations of runs that compute every form again."""
+    import sqlite3
+
+    from claimtrace.link.matching import _normalized_form, normalized_form
+    from claimtrace.store import open_store
+
+    found = []
+    for keep in (True, False):
+        path = tmp_path / f"forms-{keep}.db"
+        with open_store(path) as store:
+            for i, (text, outlet, day) in enumerate(_DORVIK):
+                store.add_analysis(_analysis(text, outlet, day), f"h{i}")
+                if not keep:  # a store linked before forms were stored: every form computed when read
+                    with sqlite3.connect(path) as db:
+                        db.execute("UPDATE claims SET normalized = NULL")
+                link_corpus(store, store.unlinked_article_ids())
+            found.append(_relations(store))
+            records = store.claim_records()
+        if keep:
+            assert all(r.normalized for r in records)
+        else:  # the last run stored the forms of its new claims and of the older claims it related
+            assert records[-1].normalized and sum(bool(r.normalized) for r in records) > 1
+    assert found[0] == found[1] and found[0]
+    with open_store(tmp_path / "forms-True.db") as store:
+        for record in store.claim_records():
+            assert record.normalized
+            assert normalized_form(record) == _normalized_form(ClaimRecord(**{**record.__dict__, "normalized": None}))
+
+
+def test_a_vector_index_that_does_not_match_the_store_is_rebuilt(tmp_path):
+    from claimtrace.link.vectors import INDEX_NAME
+    from claimtrace.store import open_store
+
+    with open_store(tmp_path / "corpus.db") as store:
+        for i, (text, outlet, day) in enumerate(_DORVIK[:3]):
+            store.add_analysis(_analysis(text, outlet, day), f"h{i}")
+        link_corpus(store, store.unlinked_article_ids())
+        store.sidecar(INDEX_NAME).unlink()  # lost, as by a crash before its save
+        store.add_analysis(_analysis(*_DORVIK[3]), "h3")
+        summary = link_corpus(store, store.unlinked_article_ids())
+        assert summary["candidate_pairs"] == 3  # the new claim still meets all three stored ones
+        from claimtrace.link.vectors import FaissIndex
+
+        assert len(FaissIndex(384, store.sidecar(INDEX_NAME))) == 4
+
+
+def test_articles_marked_unlinked_again_are_linked_as_on_the_first_run(tmp_path):
+    import sqlite3
+
+    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+    from claimtrace.store import open_store
+
+    with open_store(tmp_path / "corpus.db") as store:
+        for i, (text, outlet, day) in enumerate(_DORVIK):
+            store.add_analysis(_analysis(text, outlet, day), f"h{i}")
+        first = link_corpus(store, store.unlinked_article_ids())
+        expected = _relations(store)
+    with sqlite3.connect(tmp_path / "corpus.db") as db:  # forgotten, as benchmarks/scale.py does
+        db.execute("DELETE FROM relations")
+        db.execute("UPDATE articles SET linked = 0, story_id = NULL")
+        db.execute("DELETE FROM stories")
+    with open_store(tmp_path / "corpus.db") as store:
+        again = link_corpus(store, store.unlinked_article_ids())
+        assert _relations(store) == expected and again["candidate_pairs"] == first["candidate_pairs"]
+        assert len(FaissIndex(384, store.sidecar(INDEX_NAME))) == len(_DORVIK)  # each claim once
+
+
+def test_relating_stays_in_this_process_while_another_thread_runs(monkeypatch):
+    import multiprocessing
+    import threading
+
+    import claimtrace.link.linker as link_module
+
+    s = FakeStore()
+    for i in range(1, 5):
+        s.add(article(i, f"Strike on the market, report {i}", f"2024-05-0{i}", f"Daily {i}"),
+              [(f"{10 * i} people were killed in the strike on the market", "affirms")])
+    monkeypatch.setattr(link_module, "_MIN_CLAIMS_PER_JOB", 1)
+
+    def no_fork(*args, **kwargs):
+        raise AssertionError("forked while another thread was running")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert link_corpus(s, [1, 2, 3, 4], jobs=2)["candidate_pairs"] > 0
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_frames_completed_at_link_time_are_stored_back(store):
+    store.add(
+        article(3, "No evidence of a missile at the market", "2024-05-02", "Daily C"),
+        [("a Russian missile struck the market", "affirms")],
+    )
+    store.claims[3].claim.source = Source("none of the evidence", 0, 20, kind="document")
+    link_corpus(store, [1, 2, 3])
+    stored = store.claims[3].claim
+    assert stored.polarity == "denies" and stored.frame is not None and stored.frame.polarity == "denies"
+    assert store.saved_claims == [3]  # only what linking completed is written again

@@ -6,10 +6,12 @@ import pytest
 
 from claimtrace.link.matching import (
     MATCH_THRESHOLD,
+    encode_text_form,
     match_score,
     neutral_text,
     normalized_form,
     quantities,
+    stored_form_is_current,
 )
 from conftest import claim_record
 
@@ -25,6 +27,45 @@ def test_normalized_form_separates_predicate_numbers_polarity_and_modality():
     assert form.modality == "reported"
     assert [(q.value, q.unit) for q in form.quantities] == [(20.0, "soldier")]
     assert "not" not in form.arguments and "raid" in form.arguments
+
+
+@pytest.mark.parametrize("text, extra", [
+    ("Twenty soldiers were not killed in the raid, officials reportedly said", {"polarity": "denies"}),
+    ("In 2023, 1,200.5 troops and three million dollars may have arrived in Dorvik", {"event_time": "2023-05"}),
+    ("The army began to withdraw from the base; shelling ended", {}),
+    ("Hospitals said the strike killed 471 people, the ministry's toll", {}),
+    ("It rained.", {}),
+])
+def test_a_stored_text_form_gives_the_same_normalized_form(text, extra):
+    fresh = claim(text, entities=["Dorvik", "Anna Reyes", "Dorvik"], places=["Dorvik (geo:1)"], **extra)
+    stored = claim(text, entities=["Dorvik", "Anna Reyes", "Dorvik"], places=["Dorvik (geo:1)"], **extra)
+    stored.normalized = encode_text_form(text)
+    expected = normalized_form(fresh)
+    assert normalized_form(stored) == expected
+    assert normalized_form(stored) is normalized_form(stored)  # made once, kept on the record
+
+
+def test_a_stored_text_form_follows_the_record_where_it_changes():
+    """Polarity, certainty, entities, places and time are read from the record, not stored: linking may
+    complete a claim's polarity after its form was stored, and a copy may move its dates."""
+    text = "Troops left the town"
+    record = claim(text, polarity="denies", published="2074-04-02")
+    record.normalized = encode_text_form(text)
+    record.claim.certainty = "reported"
+    form = normalized_form(record)
+    assert (form.polarity, form.modality, str(form.time)) == ("denies", "reported", "2074-04-02")
+    assert form.predicate == normalized_form(claim(text)).predicate
+
+
+def test_a_stored_text_form_made_with_other_rules_is_made_again():
+    text = "Troops left the town"
+    record = claim(text)
+    record.normalized = encode_text_form(text).replace('"predicate":"withdraw"', '"predicate":"stale"')
+    assert stored_form_is_current(record.normalized) and normalized_form(record).predicate == "stale"
+    old = claim(text)
+    old.normalized = '{"v":"0-old","predicate":"stale","arguments":[],"quantities":[],"modal":null,"events":[]}'
+    assert not stored_form_is_current(old.normalized) and not stored_form_is_current(None)
+    assert normalized_form(old) == normalized_form(claim(text))
 
 
 def test_quantities_read_digits_words_and_scales_but_skip_years():

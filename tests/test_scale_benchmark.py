@@ -65,3 +65,58 @@ def test_the_growth_exponent_is_the_log_log_slope():
     assert benchmark.growth_exponent({1000: 1.0, 10_000: 10.0, 100_000: 100.0}) == 1.0
     assert benchmark.growth_exponent({1000: 2.0, 10_000: 200.0}) == 2.0
     assert benchmark.growth_exponent({1000: 2.0}) is None
+
+
+def test_ratios_pair_runs_of_a_round_and_leave_out_a_run_that_stored_less():
+    benchmark = scale_benchmark()
+
+    def run(rate: float, articles: int = 150) -> dict:
+        return {"articles_per_s": rate, "articles": articles}
+
+    runs = {"processes_2": [run(1.0), run(2.0)], "dask_local_2": [run(0.9), run(1.9)],
+            "dask_local_1": [run(0.5), run(1.0)], "postgres_processes_2": [run(1.0), run(0.5, articles=90)]}
+    figures = benchmark.ingest_figures(runs, 150)
+    assert figures["dask_ratio"] == 0.925  # median of 0.9 and 0.95, not 1.4 / 1.5
+    assert figures["postgres_ratio"] == 1.0  # round 2 stored 90 of 150 articles: left out
+    assert runs["postgres_processes_2"][1]["valid"] is False
+    assert figures["articles_per_s"]["postgres_processes_2"] == 1.0
+
+
+def test_dates_moved_into_a_year_without_29_february_stay_valid(tmp_path):
+    benchmark = scale_benchmark()
+    db = sqlite3.connect(":memory:")
+    shift = benchmark._shift(":d")
+    moved = [db.execute(f"SELECT {shift}", {"d": d, "years": 50}).fetchone()[0]
+             for d in ("2016-02-29", "2016-02-28", "2016-02", None, "2000-02-29")]
+    assert moved == ["2066-02-28", "2066-02-28", "2066-02", None, "2050-02-28"]
+    assert db.execute(f"SELECT {shift}", {"d": "2016-02-29", "years": 48}).fetchone()[0] == "2064-02-29"
+
+
+def test_a_grown_store_files_the_copies_under_moved_story_keys_and_indexes_them(tmp_path):
+    from claimtrace.link.linker import INDEX_SETTING, prepare_link_indexes
+    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+
+    benchmark = scale_benchmark()
+    db = tmp_path / "grown.db"
+    linked_store(db)
+    with open_store(db) as store:
+        from claimtrace.link.embed import CLAIM_ENCODER_SETTING, claim_encoder_name
+
+        store.set_setting(CLAIM_ENCODER_SETTING, claim_encoder_name())  # its 8-dimensional vectors are kept
+        prepare_link_indexes(store)
+    benchmark.grow(db, size=3, batch=1, real=3, first=True)
+    with open_store(db) as store:
+        prepare_link_indexes(store)
+        assert store.unlinked_article_ids() == [3]
+    made = benchmark.grow(db, size=5, batch=1, real=3, first=False)
+    assert made == {"articles": 5, "claims": 10}
+    connection = sqlite3.connect(db)
+    keys = {k for (k,) in connection.execute("SELECT key FROM claim_keys WHERE claim_id > 6")}
+    assert f"story:{1 + benchmark.STORY_STRIDE}" in keys and "story:1" not in keys
+    assert "place:Dorvik (geo:1)" in keys  # names and places as the real claims'
+    assert [r[0] for r in connection.execute("SELECT linked FROM articles ORDER BY id")] == [1, 1, 0, 1, 0]
+    # claims of articles 1, 2 and 4 (3 was linked again at the first size: in a real run, link_corpus adds it)
+    index = FaissIndex(8, db.with_name(f"{db.name}.{INDEX_NAME}"))
+    assert len(index) == 6
+    setting = connection.execute("SELECT value FROM settings WHERE key = ?", (INDEX_SETTING,)).fetchone()[0]
+    assert setting.endswith(f" {index.summary()[0]} {index.summary()[1]}")

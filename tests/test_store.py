@@ -18,12 +18,14 @@ from claimtrace.model import (
     Claim,
     DateMention,
     Entity,
+    Event,
+    Frame,
     Place,
     Sentence,
     Source,
     Span,
 )
-from claimtrace.store import ClaimFilter, Store, open_store
+from claimtrace.store import ArticleFilter, ClaimFilter, ConflictFilter, Store, open_store
 from claimtrace.store.records import Relation
 from claimtrace.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -98,6 +100,21 @@ def test_a_version_1_store_is_migrated_keeping_its_data(tmp_path):
     with SQLiteStore(path) as store:
         assert store.setting("claim_encoder") == "minilm"
         assert store.counts()["articles"] == 1
+
+
+def test_a_version_4_store_gets_the_normalized_column_and_keeps_its_claims(tmp_path):
+    path = tmp_path / "v4.db"
+    with SQLiteStore(path) as store:
+        store.add_analysis(make_analysis(), "h1")
+    db = sqlite3.connect(path)
+    db.executescript("ALTER TABLE claims DROP COLUMN normalized; PRAGMA user_version = 4;")
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 5
+        records = store.claim_records()
+        assert len(records) == 2 and all(r.normalized is None for r in records)
+        store.save_normalized([(records[0].id, "{}")])
+        assert store.claim_records()[0].normalized == "{}"
 
 
 def test_clearing_embeddings_forgets_every_vector(store):
@@ -189,6 +206,15 @@ def test_claim_records_carry_sentence_entities_places_and_event_time(store):
     assert denial.event_time == "2024-05-02"
     assert (denial.outlet, denial.url) == ("Daily Example", "https://example.org/1")
     assert denial.embedding is None
+
+
+def test_normalized_forms_are_stored_and_read_with_the_claims(store):
+    store.add_analysis(make_analysis(), "h1")
+    a, b = store.claim_records()
+    assert a.normalized is None and b.normalized is None  # not linked yet: computed when read
+    store.save_normalized([(b.id, '{"predicate":"deny"}')])
+    assert [r.normalized for r in store.claim_records()] == [None, '{"predicate":"deny"}']
+    assert [r.normalized for r in store.claim_records(claim_ids=[b.id])] == ['{"predicate":"deny"}']
 
 
 def test_embeddings_are_stored_as_float32(store):
@@ -316,3 +342,162 @@ def test_a_postgres_sidecar_travels_with_the_database(postgres_location, tmp_pat
 def test_a_sqlite_sidecar_lies_beside_the_file(tmp_path):
     with open_store(tmp_path / "c.db") as store:
         assert store.sidecar("claims.faiss") == tmp_path / "c.db.claims.faiss"
+
+
+def test_the_change_stamp_changes_with_every_write_and_only_then(store_location):
+    with open_store(store_location) as store:
+        store.add_skip("a.txt", "file is empty")
+        first = store.change_stamp()
+        assert first is not None
+        store.counts(), store.stories(), store.find_claims(ClaimFilter())
+        assert store.change_stamp() == first
+        with open_store(store_location, readonly=True) as reader:
+            assert reader.change_stamp() == first
+            article_id = store.add_analysis(make_analysis(), "h1").id
+            second = reader.change_stamp()  # another connection sees the write
+            assert second not in (None, first)
+            store.add_analysis(make_analysis(), "h1")  # a known hash: no write, but a committed transaction
+            store.mark_linked([article_id])
+            assert reader.change_stamp() != second
+        before = store.change_stamp()
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_skip("b.txt", "invalid JSON")
+            raise RuntimeError("rolled back")
+        assert store.change_stamp() == before  # nothing committed, nothing changed
+    with open_store(store_location) as again:  # opening (and checking the schema) writes nothing
+        assert again.change_stamp() == before
+
+
+def test_a_story_timeline_pages_its_claims_and_hangs_relations_on_the_later(store):
+    ids = [store.add_analysis(make_analysis(text=TEXT + " " * i, published=f"2024-05-0{i + 3}"), f"h{i}").id
+           for i in range(3)]
+    outside = store.add_analysis(make_analysis(text=TEXT + " (other story)", published="2024-06-01"), "h9").id
+    claims = [c["id"] for c in store.find_claims(ClaimFilter(limit=None, order="published"))]
+    by_article = {a: sorted(c["id"] for c in store.find_claims(ClaimFilter(article_id=a))) for a in ids + [outside]}
+    store.set_stories({ids[0]: 5, ids[1]: 5, ids[2]: 5, outside: 6}, {5: "Dorvik", 6: "Other"})
+    early, late, other = by_article[ids[0]][1], by_article[ids[2]][0], by_article[outside][0]
+    store.add_relations([Relation(late, early, "contradicts", "flip", 0.9),  # stored later-first
+                         Relation(early, other, "corroborates", "same", 0.5)])
+    whole = store.story_timeline(5)
+    assert whole["articles"] == 3 and whole["total_claims"] == 6 == len(whole["claims"]) and len(claims) == 8
+    times = [c["time"] for c in whole["claims"]]
+    assert times == sorted(times)
+    pages = [store.story_timeline(5, limit=2, offset=o) for o in (0, 2, 4)]
+    assert [c["id"] for p in pages for c in p["claims"]] == [c["id"] for c in whole["claims"]]
+    assert all(p["total_claims"] == 6 for p in pages)
+    hung = {c["id"]: [(r["relation"], r["claim"]) for r in c["relations"]] for p in pages for c in p["claims"]}
+    assert hung == {c["id"]: [(r["relation"], r["claim"]) for r in c["relations"]] for c in whole["claims"]}
+    assert hung[late] == [("contradicts", early)]
+    assert hung[early] == [("corroborates", other)]  # a claim of another story hangs on this story's claim
+
+
+def test_event_places_for_the_map(store):
+    analysis = make_analysis()
+    dorvik = analysis.places[0]
+    analysis.events = [
+        Event("ASSAULT", Span("died", 30, 34), places=[dorvik], claim=0),
+        Event("ASSAULT", Span("died", 30, 34), places=[dorvik], negated=True),
+        Event("PROTEST", Span("denied", 57, 63), places=[Place("Nowhere", 0, 3, name="Nowhere")], claim=1),
+    ]
+    store.add_analysis(analysis, "h1")
+    later = make_analysis(text=TEXT + " More.", published="2024-07-01")
+    later.events = [Event("AID", Span("died", 30, 34), places=[later.places[0]])]
+    store.add_analysis(later, "h2")
+    (place,) = store.map_events()  # the unlocated place and the negated event left out
+    assert (place["name"], place["place_id"], place["lat"], place["events"], place["articles"]) == (
+        "Dorvik", "geo:1", 1.0, 2, 2)
+    assert (place["first_date"], place["last_date"]) == ("2024-05-03", "2024-07-01")
+    assert place["categories"] == [{"category": "AID", "events": 1}, {"category": "ASSAULT", "events": 1}]
+    (may,) = store.map_events(until="2024-05-31")
+    assert may["events"] == 1 and may["categories"] == [{"category": "ASSAULT", "events": 1}]
+    assert store.map_events(since="2024-08-01") == []
+    assert [p["name"] for p in store.map_places()] == ["Dorvik"]
+
+
+def test_article_search_with_snippets_and_filters(store):
+    store.add_analysis(make_analysis(), "h1")
+    bridge = "The mayor said the bridge over the river reopened."
+    store.add_analysis(Analysis(article=Article(text=bridge, title="Bridge", outlet="Other", published="2024-05-04"),
+                                sentences=[Sentence(0, len(bridge))]), "h2")
+    (hit,) = store.find_articles(ArticleFilter(search='"soldiers"'))
+    assert hit["outlet"] == "Daily Example" and hit["claims"] == 2
+    assert "\x02soldiers\x03" in hit["snippet"]
+    assert store.find_articles(ArticleFilter(search='"bridge" "soldiers"')) == []
+    assert [a["outlet"] for a in store.find_articles(ArticleFilter(search='"said"', source_kind="government"))] == [
+        "Daily Example"]
+    assert [a["outlet"] for a in store.find_articles(ArticleFilter(search='"said"', outlet="Other"))] == ["Other"]
+    assert len(store.find_articles(ArticleFilter(search='"said"', limit=1, offset=1))) == 1
+    assert [a["outlet"] for a in store.find_articles(ArticleFilter(source_kind="person"))] == ["Daily Example"]
+    with pytest.raises(ClaimtraceError, match="search"):
+        store.find_articles(ArticleFilter(search='"unbalanced'))
+
+
+def test_the_relation_index_pages_like_relations(store):
+    ids = [store.add_analysis(make_analysis(text=TEXT + " " * i, outlet=f"Outlet {i % 2}",
+                                            published=f"2024-05-0{i + 1}"), f"h{i}").id for i in range(4)]
+    claims = {a: [c["id"] for c in store.find_claims(ClaimFilter(article_id=a))] for a in ids}
+    first = [claims[a][0] for a in ids]
+    store.add_relations([Relation(first[0], first[1], "contradicts", "one", 0.9),
+                         Relation(first[2], first[3], "contradicts", "two", 0.8),
+                         Relation(first[0], first[3], "corroborates", "three", 0.7),
+                         Relation(first[1], first[2], "contradicts", "four", 0.6)])
+    index = store.relation_index("contradicts")
+    assert [(a, b, newest[:10]) for a, b, newest, _, _ in index] == [
+        (first[2], first[3], "2024-05-04"), (first[1], first[2], "2024-05-03"), (first[0], first[1], "2024-05-02")]
+    assert index[0][3:] == ("Outlet 0", "Outlet 1")
+    assert len(store.relation_index()) == 4
+    in_order = store.conflicts()
+    assert [(r["a"]["claim_id"], r["b"]["claim_id"]) for r in in_order] == [(a, b) for a, b, *_ in index]
+    pairs = [(a, b) for a, b, *_ in index][1:] + [(first[3], first[0])]  # not related that way round
+    assert store.relations_of_pairs(pairs) == in_order[1:]
+    assert [r["reason"] for r in store.conflicts(filters=ConflictFilter(since="2024-05-03", limit=1, offset=1))] == [
+        "four"]
+    assert store.relations_of_pairs([]) == []
+
+
+def test_claim_keys_give_block_sizes_and_the_most_recent_claims(store):
+    store.add_analysis(make_analysis(), "h1")
+    store.add_analysis(make_analysis(text=TEXT + " More."), "h2")
+    a, b, c, d = (r.id for r in store.claim_records())
+    store.add_claim_keys([("entity:Dorvik", a), ("entity:Dorvik", c), ("entity:Dorvik", d), ("story:1", b)])
+    store.add_claim_keys([("entity:Dorvik", a)])  # filed twice: kept once
+    blocks = store.claim_key_blocks(["entity:Dorvik", "story:1", "place:nowhere"], 2)
+    assert blocks == {"entity:Dorvik": (3, [c, d]), "story:1": (1, [b])}
+    store.clear_claim_keys()
+    assert store.claim_key_blocks(["entity:Dorvik"], 2) == {}
+
+
+def test_claim_records_by_id_and_articles_by_date_window(store):
+    one = store.add_analysis(make_analysis(published="2024-05-01"), "h1").id
+    two = store.add_analysis(make_analysis(text=TEXT + " More.", published="2024-06"), "h2").id
+    three = store.add_analysis(make_analysis(text=TEXT + " Again.", published=None), "h3").id
+    ids = [r.id for r in store.claim_records()]
+    assert [r.id for r in store.claim_records(claim_ids=[ids[3], ids[0]])] == [ids[0], ids[3]]
+    store.save_embeddings([(ids[3], np.ones(4))])
+    assert [(c, a, v if v is None else v.tolist()) for c, a, v in store.claim_vectors([ids[3], ids[2]])] == [
+        (ids[2], two, None), (ids[3], two, [1.0] * 4)]
+    assert store.articles_published_between([("2024-04-25", "2024-06-02")]) == []  # not in a story yet
+    store.set_stories({one: 1, two: 2, three: 3}, {})
+    assert store.articles_published_between([("2024-04-25", "2024-05-02")]) == [one]
+    assert store.articles_published_between([("2024-05-31", "2024-06-02"), ("2024-04-30", "2024-05-01")]) == [two]
+    assert store.recent_article_ids(2) == [three, two]
+    assert store.recent_article_ids(5, undated=True) == [three]
+    assert store.article_stories([one, three]) == {one: 1, three: 3}
+    assert store.max_story_id() == 3
+    store.mark_linked([two])
+    assert store.linked_article_ids() == [two]
+
+
+def test_claims_completed_by_linking_are_stored_again(store):
+    store.add_analysis(make_analysis(), "h1")
+    first, second = store.claim_records()[:2]
+    completed = first.claim
+    completed.polarity = "denies"
+    completed.frame = Frame(predicate="responsibility", polarity="denies", agent="Dorvik")
+    store.save_claims([(first.id, completed)])
+    again = {r.id: r for r in store.claim_records()}
+    assert again[first.id].claim.polarity == "denies"
+    assert (again[first.id].frame.predicate, again[first.id].frame.agent) == ("responsibility", "Dorvik")
+    assert again[second.id].claim == second.claim  # the others untouched
+    rows = {c["id"]: c for c in store.find_claims(ClaimFilter(limit=None))}
+    assert rows[first.id]["polarity"] == "denies"  # the column the queries read follows the claim

@@ -113,7 +113,7 @@ def test_pagination(client):
 
 
 @pytest.mark.parametrize("url", ["/api/articles", "/api/claims?q=port", "/api/stories", "/api/stories/1",
-                                 "/api/conflicts", "/api/outlets", "/api/places"])
+                                 "/api/conflicts", "/api/outlets", "/api/places", "/api/event-places"])
 def test_every_list_exports_csv(client, url):
     response = client.get(url, params={"format": "csv"})
     assert response.status_code == 200
@@ -151,6 +151,19 @@ def test_places_for_the_map(client):
     assert [(p["name"], p["mentions"]) for p in late] == [("Odesa", 1)]
 
 
+def test_event_places_for_the_map(client):
+    places = client.get("/api/event-places").json()["items"]
+    assert [(p["name"], p["events"]) for p in places] == [("Odesa", 2), (HOSTILE_PLACE, 1)]  # the negated one left out
+    assert places[0]["categories"] == [{"category": "ASSAULT", "events": 1}, {"category": "COOPERATE", "events": 1}]
+    late = client.get("/api/event-places", params={"since": "2024-05-10"}).json()["items"]
+    assert [(p["name"], p["categories"]) for p in late] == [("Odesa", [{"category": "COOPERATE", "events": 1}])]
+    page = client.get("/map").text
+    assert "3 events at 2 located places" in page and "assault 1, cooperate 1" in page
+    assert 'data-events="/api/event-places?"' in page
+    assert "1 event at 1 located place," in client.get("/map", params={"since": "2024-05-10"}).text
+    assert "/api/event-places?since=2024-05-10&amp;format=csv" in client.get("/map?since=2024-05-10").text
+
+
 def test_unknown_ids_are_404_in_html_and_json(client):
     assert client.get("/articles/999").status_code == 404
     assert client.get("/api/claims/999").json() == {"detail": "no claim with id 999"}
@@ -160,8 +173,8 @@ def test_unknown_ids_are_404_in_html_and_json(client):
 
 def test_openapi_and_docs(client):
     spec = client.get("/api/openapi.json").json()
-    assert {"/api/articles", "/api/claims", "/api/conflicts", "/api/outlets", "/api/places", "/api/stories",
-            "/api/analyze", "/api/ingest"} <= set(spec["paths"])
+    assert {"/api/articles", "/api/claims", "/api/conflicts", "/api/outlets", "/api/places", "/api/event-places",
+            "/api/stories", "/api/analyze", "/api/ingest"} <= set(spec["paths"])
     assert "/api/claims/{claim_id}" in client.get("/api/docs").text
 
 
@@ -275,10 +288,81 @@ def test_ingest_with_the_token_stores_and_links(tmp_path, full_nlp):
     assert again.status_code == 200 and again.json()["id"] == article_id and again.json()["added"] is False
 
 
-def test_a_long_story_page_draws_its_first_claims(client, ids, monkeypatch):
+def test_a_long_story_is_paged(client, ids, monkeypatch):
     from claimtrace.web import pages
 
     monkeypatch.setattr(pages, "MAX_STORY_CLAIMS", 2)
-    page = client.get(f"/stories/{ids['story']}").text
-    assert page.count("<circle") == 2 and "Showing the first 2 of 5 claims" in page
-    assert len(client.get(f"/api/stories/{ids['story']}").json()["claims"]) == 5
+    story = f"/stories/{ids['story']}"
+    page = client.get(story).text
+    assert page.count("<circle") == 2 and "Showing claims 1–2 of 5 in time order" in page
+    assert 'href="?offset=2" rel="next"' in page and 'rel="prev"' not in page
+    last = client.get(story, params={"offset": 4}).text
+    assert last.count("<circle") == 1 and "Showing claims 5–5 of 5" in last and 'href="?offset=2" rel="prev"' in last
+    assert 'rel="next"' not in last
+    assert "17 days apart: a later state" in last  # the update, hung on the later claim, drawn on its page
+    api = f"/api/stories/{ids['story']}"
+    assert len(client.get(api).json()["claims"]) == 5
+    paged = client.get(api, params={"limit": 2, "offset": 2}).json()
+    assert len(paged["claims"]) == 2 and paged["total_claims"] == 5 and paged["offset"] == 2
+
+
+def test_cached_pages_follow_the_store(tmp_path):
+    """A story page is cached until the store changes (a write from another process included)."""
+    path = tmp_path / "store.db"
+    ids = build_web_store(path)
+    client = TestClient(create_app(Settings(db=path)))
+    story = f"/stories/{ids['story']}"
+    assert "Odesa grain port" in client.get(story).text
+    with open_store(path) as store:
+        store.set_stories({}, {ids["story"]: "Renamed port story"})
+    assert "Renamed port story" in client.get(story).text
+    assert "Renamed port story" in client.get("/stories").text  # the cached list of stories too
+
+
+# -- the same app over a PostgreSQL store ---------------------------------------------------------
+
+
+def test_the_app_over_postgresql(postgres_location, monkeypatch):
+    """Every page, article search with snippets and filters, the map's places and events, on PostgreSQL;
+    with a pool of two connections, so a request that kept its connection would soon block the rest."""
+    monkeypatch.setenv("CLAIMTRACE_PG_POOL", "2")
+    ids = build_web_store(postgres_location)
+    client = TestClient(create_app(Settings(db=postgres_location)))
+    for url in _all_pages(ids) * 3:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<script>alert" not in response.text and not _INLINE_SCRIPT.search(response.text), url
+    assert "<mark>warehouses</mark>" in client.get("/", params={"q": "warehouses"}).text
+
+    def titles(**params):
+        return [a["title"] for a in client.get("/api/articles", params=params).json()["items"]]
+
+    assert set(titles(q="Odesa port")) == {
+        "Shelling hits grain port in Odesa", "Officials deny damage at Odesa port", "Odesa port reopens"}
+    assert titles(q="warehouses", outlet="Steppe Daily") == ["Officials deny damage at Odesa port"]
+    assert titles(q="port", source_kind="government") == ["Shelling hits grain port in Odesa"]
+    assert titles(q="port", since="2024-05-10") == ["Odesa port reopens"]
+    assert titles(q="'; DROP TABLE articles; --") == []
+    assert [(p["name"], p["events"]) for p in client.get("/api/event-places").json()["items"]] == [
+        ("Odesa", 2), (HOSTILE_PLACE, 1)]
+    assert {p["name"] for p in client.get("/api/places").json()["items"]} == {"Odesa", HOSTILE_PLACE}
+    assert client.get("/api/stories/1", params={"limit": 2}).json()["total_claims"] == 5
+    with open_store(postgres_location) as store:  # a write: cached pages follow it
+        store.set_stories({}, {ids["story"]: "Renamed port story"})
+    assert "Renamed port story" in client.get(f"/stories/{ids['story']}").text
+
+
+def test_serve_takes_the_store_from_the_environment_or_a_url(store_ids, monkeypatch, capsys):
+    import uvicorn
+
+    from claimtrace.cli import main
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app.state.settings.db))
+    path, _ = store_ids
+    monkeypatch.setenv("CLAIMTRACE_DB", str(path))
+    assert main(["serve", "--port", "8123"]) == 0
+    assert started == [path] and f"serving {path} (read-only)" in capsys.readouterr().err
+    assert main(["serve", "--db", "postgresql://me:secret@/nowhere?host=/nonexistent"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to PostgreSQL" in err and "secret" not in err  # a URL, not mangled into a path

@@ -132,6 +132,15 @@ def test_search_article_story_claim_map(page, site):
     assert "polarity flip: affirms vs denies" in page.inner_text("main")
     page.click("nav >> text=Map")
     assert _map_loaded(page) == 2
+    assert page.get_attribute("#map", "data-events-loaded") == "2"  # Odesa and Lviv, with their events
+    toggles = page.locator(".map-toggles label")
+    assert [t.strip() for t in toggles.all_inner_texts()] == ["Places named in articles", "Places of events"]
+    markers = "path.leaflet-interactive, .marker-cluster"
+    page.uncheck(".map-toggles input[name=place]")
+    page.uncheck(".map-toggles input[name=events]")
+    assert page.locator(markers).count() == 0
+    page.check(".map-toggles input[name=events]")
+    page.check(".map-toggles input[name=place]")
     assert page.locator(".leaflet-overlay-pane path").count() > 100  # the country outlines
     assert page.locator("path.leaflet-interactive, .marker-cluster").count() >= 1
     _open_clusters(page)
@@ -199,6 +208,7 @@ def test_hostile_html_never_runs(page, site):
                 popups += page.locator(".leaflet-popup-content").all_inner_texts()
                 page.keyboard.press("Escape")  # closes the popup
             assert any("onerror=alert('place')" in text for text in popups), popups  # the name, shown as text
+            assert any("coerce: 1" in text and "onerror=alert('place')" in text for text in popups), popups
         assert page.locator("a[href^='javascript']").count() == 0, path
         assert page.evaluate("typeof window.__pwned") == "undefined", path
     page.goto(base + f"/articles/{ids['hostile_article']}")

@@ -1,7 +1,7 @@
 """A small store for the web app's tests, written by hand (no pipeline): three articles of two
-outlets about one port, one contradiction, one corroboration, one update, places with
-coordinates, and a hostile article whose title, outlet, URL, text, source, place, entity,
-relation reason and story label carry HTML and script meant to run if anything is unescaped."""
+outlets about one port, one contradiction, one corroboration, one update, places and events
+with coordinates, and a hostile article whose title, outlet, URL, text, source, place, entity,
+relation reason, event place and story label carry HTML and script meant to run if anything is unescaped."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from claimtrace.model import (
     Cue,
     DateMention,
     Entity,
+    Event,
     Place,
     Sentence,
     Source,
@@ -94,6 +95,9 @@ def _port_articles() -> list[Analysis]:
         claims=[_claim(t3, "the Odesa grain port had reopened after repairs", "The port authority", "organization",
                        "said", 0)],
     )
+    a1.events = [Event("ASSAULT", _at(t1, "destroyed"), places=[a1.places[0]], claim=0, sentence=0)]
+    a3.events = [Event("COOPERATE", _at(t3, "reopened"), places=[a3.places[0]], claim=0, sentence=0),
+                 Event("ASSAULT", _at(t3, "repairs"), places=[a3.places[0]], negated=True, sentence=0)]
     return [a1, a2, a3]
 
 
@@ -105,6 +109,8 @@ def _hostile_article() -> Analysis:
         entities=[_at(text, "Lviv", Entity, label="LOC", canonical="<b onmouseover=alert('entity')>Lviv</b>")],
         places=[_at(text, "Lviv", Place, name=HOSTILE_PLACE, lat=49.84, lon=24.03, country="UA", feature="city",
                     id="geo:702550")],
+        events=[Event("COERCE", _at(text, "found"), places=[_at(text, "Lviv", Place, name=HOSTILE_PLACE, lat=49.84,
+                                                               lon=24.03, id="geo:702550")], claim=0, sentence=0)],
         claims=[_claim(text, "<script>alert('text')</script> was found in Lviv", "<svg onload=alert('source')> officials",
                        "government", "said", 0),
                 _claim(text, "<a href=\"javascript:alert('link')\">click me</a>", "A clerk", "person", "said", 1)],

@@ -22,7 +22,6 @@ files (the ingest process reads and sends the texts), and linking runs in the in
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import uuid
@@ -36,6 +35,17 @@ from claimtrace.errors import ClaimtraceError
 DEFAULT_CHUNK_SIZE = 8  # articles per task: seconds of work, small enough to keep every worker busy to the end
 _CHUNKS_PER_WORKER = 3  # tasks in flight per worker: one running, the next ones already shipped
 _WORKER_ENV = {"OMP_NUM_THREADS": "1", "CLAIMTRACE_THREADS": "1"}  # one core per single-threaded worker
+# A local cluster's workers share the cores of the ingest itself: Dask's statistical profiler, which
+# samples the analysing thread's stack every 10 ms (for the dashboard's profile page), is turned off,
+# and the workers' memory and system monitors sample every second instead of every 0.1 and 0.5 s.
+_LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to the system sooner);
+    # the analysis allocates and frees small objects all the time: glibc's default is kept.
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "1s",
+}
 
 
 def parse_scheduler(value: str) -> tuple[str, int | str]:
@@ -60,10 +70,13 @@ def dask_client(scheduler: str) -> Iterator[Any]:
     except ImportError:
         raise ClaimtraceError("--dask needs Dask: pip install 'claimtrace[dask]'") from None
     if kind == "local":
-        cluster = LocalCluster(
-            n_workers=int(where), threads_per_worker=1, processes=True, env=dict(_WORKER_ENV),
-            dashboard_address="127.0.0.1:8787", host="127.0.0.1", silence_logs=logging.ERROR,
-        )
+        import dask
+
+        with dask.config.set(_LOCAL_CONFIG):  # the nannies hand it to their workers
+            cluster = LocalCluster(
+                n_workers=int(where), threads_per_worker=1, processes=True, env=dict(_WORKER_ENV),
+                dashboard_address="127.0.0.1:8787", host="127.0.0.1", silence_logs=logging.ERROR,
+            )
         client = Client(cluster)
     else:
         cluster = None
@@ -92,7 +105,7 @@ def analyse_on_dask(
     workers = max(1, len(client.nthreads()))
     pending: deque[tuple[list[Any], Any]] = deque()
     try:
-        for number, chunk in enumerate(_chunks(items, chunk_size)):
+        for number, chunk in enumerate(_chunks(items, chunk_size, workers)):
             while len(pending) >= workers * _CHUNKS_PER_WORKER:
                 yield from _collect(*pending.popleft())
             articles = [item.article for item in chunk]
@@ -104,9 +117,19 @@ def analyse_on_dask(
             future.cancel()
 
 
-def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk
+def _chunks(items: Iterator[Any], size: int, workers: int = 1) -> Iterator[list[Any]]:
+    """Chunks of ``size`` items, smaller towards the end (guided scheduling: once the input is read to
+    its end, each chunk is a ``2 x workers``-th of what is left), so that no worker is left analysing
+    a whole chunk alone while the others wait."""
+    ahead: deque[Any] = deque()
+    lookahead = 2 * workers * size
+    for item in items:
+        ahead.append(item)
+        if len(ahead) >= lookahead + size:
+            yield [ahead.popleft() for _ in range(size)]
+    while ahead:
+        count = min(size, max(1, -(-len(ahead) // (2 * workers))))
+        yield [ahead.popleft() for _ in range(count)]
 
 
 def _collect(chunk: list[Any], future: Any) -> Iterator[tuple[Any, Any]]:

@@ -29,8 +29,10 @@ _CHECK_EVERY_S = 0.25
 
 def start_worker(parent: int | None = None) -> None:
     """Set up a pool worker: Ctrl-C ignored, killed when its parent (pid ``parent``, else the
-    current parent) dies."""
+    current parent) dies, and ended quietly by SIGTERM (what ``Pool.terminate`` sends), whatever
+    handler a forked worker inherited (ingest turns SIGTERM into an interruption in the parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
 
 

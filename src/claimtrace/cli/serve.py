@@ -7,12 +7,13 @@ go (and the ingest token when writes are allowed), and runs uvicorn.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from claimtrace import settings as claimtrace_settings
 from claimtrace.errors import ClaimtraceError
-from claimtrace.store import DEFAULT_DB
+from claimtrace.store import DB_VARIABLE, DEFAULT_DB, default_location, url_scheme
 
 TOKEN_VARIABLE = claimtrace_settings.TOKEN_ENV
 
@@ -24,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve a local web app over a store, opened read-only. Binds to 127.0.0.1 unless told "
         "otherwise; writing (pasting or uploading articles into the store) needs --allow-ingest and a token.",
     )
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"the store file (default: {DEFAULT_DB})")
+    parser.add_argument("--db", default=None, metavar="PATH|URL",
+                        help=f"the store: a file or postgresql://USER@HOST/DB (default: ${DB_VARIABLE}, else {DEFAULT_DB})")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--allow-ingest", action="store_true",
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         raise ClaimtraceError(f"serve needs the web extra ({exc.name} is missing): pip install 'claimtrace[web]'") from None
     if not 0 < args.port < 65536:
         raise ClaimtraceError(f"--port must be between 1 and 65535, not {args.port}")
-    settings = Settings(db=Path(args.db), allow_ingest=args.allow_ingest)
+    location = args.db or default_location()
+    settings = Settings(db=location if url_scheme(location) else Path(location), allow_ingest=args.allow_ingest)
     token = claimtrace_settings.current().token
     if token:
         settings.token = token
@@ -51,8 +54,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimtrace: warning: serving on {args.host}: other machines can read this store", file=sys.stderr)
     app = create_app(settings)
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"claimtrace: serving {args.db} (read-only) at http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr)
+    print(f"claimtrace: serving {_display(str(location))} (read-only) at http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr)
     if settings.allow_ingest:
         print(f"claimtrace: ingest is enabled; token: {settings.token}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
+
+
+def _display(location: str) -> str:
+    """A store location for the terminal, without a password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", location)

@@ -5,16 +5,22 @@ Finds, for every claim (attributed or the author's), one :class:`~claimtrace.mod
   "a misfired Islamic Jihad rocket hit the hospital", "Russian forces blew up the dam"), whether the
   claim affirms or denies it ("Israel denied responsibility": a denial without another actor denies
   the speaker's own responsibility), the target ("hospital", "dam");
-- ``presence`` of forces at a place: withdraw, leave, pull out, reduce (presence denied, a change)
-  against remain, stay, keep, reinforce, deploy, arrive (presence affirmed); "no withdrawal" affirms
-  presence; an intention ("intends to withdraw") keeps its modality;
+- ``presence`` of forces at a place: withdraw, leave, pull out, pullout, pullback, drawdown,
+  redeployment, evacuation, exit, reduce (presence denied, a change) against remain, stay, keep,
+  reinforce, deploy, arrive (presence affirmed); "no withdrawal" affirms presence; an intention
+  ("intends to withdraw") keeps its modality; leaving an agreement ("withdrew from the deal"),
+  casualties ("left 12 dead") or a thing ("withdrew its ambassador") is no presence, and words said
+  as often of civilians (evacuate, relocate, abandon) need a force noun close by;
 - ``toll``: a count of killed, dead, wounded or missing people, with its number;
 - otherwise the claim's first event-verb class ("attack", "capture", ...) or "statement".
+The claim's cue is read back to the lemmas of the cue lists (:func:`cue_lemma`: the trained
+lemmatizer stores "blamed" as "blam"); a blame cue with no harm named (``"blamed Turkey"``) is blame
+for the facility the article is about, or for the harm its sentence names, else no responsibility.
 Each frame carries the agent's side (extract/actors.py), the place the claim is about (its most
 specific gazetteer place in the claim, else in its sentence), the time it is about (the first
 calendar date in the claim, else in its sentence, else the publication date) and the modality.
 
-Misses: responsibility carried by inference alone ("Israeli ordnance would have left a crater"),
+Misses: responsibility carried by inference alone ("a government bomb would have left a crater"),
 agents that are persons or unlisted groups, targets outside the noun list, and a claim stating two
 propositions (only the strongest frame is kept). Figures: docs/benchmarks_relations.md.
 """
@@ -83,6 +89,7 @@ REFERENCE_NOUNS = _words(
     "fabrications lie lies version versions"
 )
 AGREEMENT_CUES = _words("repeat echo back support endorse corroborate confirm accept share reiterate maintain agree")
+CUE_LEMMAS = BLAME_CUES | DENIAL_CUES | AGREEMENT_CUES
 AGREEMENT_WORDS = _words("corroborates corroborated confirms confirmed backs backed supports echoes echoed")
 REFUTING_WORDS = _words(
     "lie lies fabrication fabrications false fake untrue incorrect baseless nonsense propaganda disinformation "
@@ -103,19 +110,49 @@ TARGET_NOUNS = _words(
     "university cathedral synagogue bakery"
 )
 PRESENCE_MINUS = _words(
-    "withdraw withdraws withdrew withdrawn withdrawing withdrawal leave leaves leaving left pull pulled pulling "
-    "exit exits exited depart departed departs departure evacuate evacuated retreat retreated reduce reduced "
-    "reducing reduction drawdown relocate relocated"
+    "withdraw withdraws withdrew withdrawn withdrawing withdrawal withdrawals leave leaves leaving left pull pulls "
+    "pulled pulling pullout pullouts pull-out pull-outs pullback pullbacks pull-back pull-backs exit exits exited "
+    "exiting depart departed departs departing departure departures evacuate evacuates evacuated evacuating "
+    "evacuation retreat retreats retreated retreating reduce reduces reduced reducing reduction reductions "
+    "drawdown drawdowns draw-down relocate relocates relocated relocating relocation redeploy redeploys "
+    "redeployed redeploying redeployment vacate vacates vacated vacating abandon abandons abandoned abandoning "
+    "quit quits quitting disengage disengaged disengagement"
 )
 PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
-    "reinforce reinforced reinforcing reinforcement reinforcements deploy deployed deploying deployment arrive "
-    "arrived arriving arrival stationed continue continued continues expand expanded"
+    "reinforce reinforces reinforced reinforcing reinforcement reinforcements deploy deploys deployed deploying "
+    "deployment deployments arrive arrives arrived arriving arrival stationed garrisoned continue "
+    "continued continues expand expanded expands buildup build-up"
 )
 PRESENCE_STAY = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
     "continue continued continues"
 )
+# Nouns after a harm noun that make the phrase a place hit ("Syrian drone bases"), not the harm.
+HARMED_SITES = TARGET_NOUNS | _words(
+    "base bases site sites position positions depot depots facility facilities plants launcher launchers unit "
+    "units crew crews operators warehouse warehouses storage stockpile stockpiles production factories"
+)
+# Presence words said as often of civilians ("families abandoned their homes", "residents quit the
+# town"): about forces only with a force noun close by, not a side's name alone ("Ukrainian families").
+HOLDER_ONLY = _words("vacate vacates vacated vacating abandon abandons abandoned abandoning quit quits quitting")
+# ... and those said of moving people out, about forces only when forces are what is moved (:func:`_forces_moved`).
+MOVED_ONLY = _words(
+    "evacuate evacuates evacuated evacuating evacuation relocate relocates relocated relocating relocation"
+)
+# What one withdraws from that is no place ("withdrew from the fishing deal", "pulled out of the talks").
+NON_PRESENCE_OBJECTS = _words(
+    "agreement agreements treaty treaties deal deals accord accords pact pacts talks negotiations race election "
+    "elections contest competition tournament initiative convention framework programme program scheme process "
+    "bid alliance league market markets project projects contract contracts arrangement arrangements"
+)
+# Things withdrawn, kept or left that are no forces ("withdrew its ambassador", "kept its promise").
+WITHDRAWN_THINGS = _words(
+    "ambassador ambassadors envoy envoys diplomats recognition support funding aid candidacy candidate bill offer "
+    "offers proposal proposals objection objections claim claims statement comments remarks request promise "
+    "promises pledge word option options door silence secret sanctions accreditation membership"
+)
+DETERMINERS = _words("the its his her their our a an this that these those")
 PRESENCE_HOLDERS = _words(
     "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
     "police fighters personnel equipment activity"
@@ -167,15 +204,18 @@ def frame_of(
     speaker: str | None = None,
     entities: Sequence[str] = (),
     agent_nouns: Mapping[str, str] | None = None,
+    event: str | None = None,
 ) -> Frame:
     """The frame of ``claim``; ``places`` and ``dates`` are the article's mentions, ``sentence`` the
     claim's sentence, ``sentence_text`` its text and ``speaker`` the side the source speaks for
     (default: the side its own words name), ``entities`` the canonical names in the claim and
-    ``agent_nouns`` the sides the article gives side-less agent nouns (:func:`agent_noun_sides`)."""
+    ``agent_nouns`` the sides the article gives side-less agent nouns (:func:`agent_noun_sides`) and
+    ``event`` the facility the article is about (blame naming no harm, "blamed Turkey", is blame for
+    it; with no harm named nearby and no such facility, "blamed X" is no claim of responsibility)."""
     content = framed_text(claim)
     words = _Text(content)
     frame = (
-        _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns)
+        _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns, event)
         or _presence(claim, words, entities)
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
@@ -218,7 +258,7 @@ def attach_frames(analysis: object) -> None:
             published=analysis.article.published,  # type: ignore[attr-defined]
             sentence_text=_with_previous(text, sentences, claim.sentence),
             speaker=speakers[id(claim)],
-            agent_nouns=agent_nouns,
+            agent_nouns=agent_nouns, event=article_target,
             entities=entities.names_within(claim.content.start, min(claim.content.end, claim.content.start + FRAME_CHARS)),
         )
         if claim.frame.predicate in ("responsibility", "toll") and claim.frame.target is None:
@@ -268,7 +308,7 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
         if referenced is None:
             continue
         words = _Text(framed_text(claim)).words
-        cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+        cue = cue_lemma(claim)
         refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
         source = referenced.frame
         polarity = source.polarity if not refutes else ("denies" if source.polarity == "affirms" else "affirms")
@@ -281,8 +321,8 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
 def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | None]) -> Claim | None:
     """The earlier framed claim ``claim`` points at, or None when it points at none."""
     words = _Text(framed_text(claim)).words
-    cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
-    pointer = next((i for i, w in enumerate(words[:8]) if w in REFERENCE_NOUNS), None)
+    cue = cue_lemma(claim)
+    pointer = next((i for i, w in enumerate(words[:8]) if w in REFERENCE_NOUNS and not _complementizer(words, i)), None)
     verdict = cue in AGREEMENT_CUES or cue in DENIAL_CUES or any(
         w in REFUTING_WORDS or w in AGREEMENT_WORDS for w in words
     )
@@ -294,6 +334,46 @@ def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | Non
         return next((c for c in reversed(framed) if speakers.get(id(c)) == owner), None)
     latest = framed[-1]
     return latest if claim.sentence - latest.sentence <= REFERENCE_SENTENCES else None
+
+
+def cue_lemma(claim: Claim) -> str:
+    """The claim's cue as a lemma of the cue lists (``BLAME_CUES``, ``DENIAL_CUES``, ``AGREEMENT_CUES``),
+    whatever form the extractor stored: its lemmas come from the cue lexicon, from a trained
+    lemmatizer that may cut a stem short ("blamed" -> "blam") or from the cue's own words
+    ("blamed", "denies", "accusing"); "" when there is no cue, else the stored lemma when no list has it."""
+    if not claim.cue:
+        return ""
+    lemma = (claim.cue.lemma or "").lower()
+    if lemma in CUE_LEMMAS:
+        return lemma
+    for word in [lemma, *claim.cue.text.lower().split()]:
+        found = _listed_lemma(word)
+        if found:
+            return found
+    return lemma
+
+
+def _listed_lemma(word: str) -> str | None:
+    """The listed cue lemma ``word`` is a form or a cut stem of ("blamed", "blam", "denies", "accusing")."""
+    word = word.strip(".,;:'\"")
+    if word in CUE_LEMMAS:
+        return word
+    forms = [word + "e", word[:-1], word[:-2], word[:-2] + "e", word[:-3], word[:-3] + "e", word[:-3] + "y",
+             word[:-2] + "y"]
+    if len(word) > 4 and word[-3:] == "ing" and len(word) > 5 and word[-4] == word[-5]:
+        forms.append(word[:-4])  # "slamming"
+    if word.endswith("ed") and len(word) > 4 and word[-3] == word[-4]:
+        forms.append(word[:-3])  # "slammed"
+    return next((f for f in forms if len(f) > 2 and f in CUE_LEMMAS), None)
+
+
+def _complementizer(words: list[str], i: int) -> bool:
+    """"that" opening a clause ("reiterated that Iran has remained ..."), not pointing at a claim
+    ("dismissed that as propaganda", "repeated that claim", "denied that")."""
+    if words[i] != "that":
+        return False
+    following = words[i + 1 : i + 2]
+    return bool(following) and following[0] not in REFERENCE_NOUNS and following[0] not in ("as", "a", "an", "is", "was")
 
 
 def _target(words: list[str]) -> str | None:
@@ -334,8 +414,9 @@ def _responsibility(
     sentence_text: str = "",
     speaker_side: str | None = None,
     agent_nouns: Mapping[str, str] | None = None,
+    event: str | None = None,
 ) -> Frame | None:
-    cue = claim.cue.lemma.lower() if claim.cue and claim.cue.lemma else ""
+    cue = cue_lemma(claim)
     harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in words.words)
     blame = cue in BLAME_CUES or any(w in RESPONSIBILITY_WORDS for w in words.words)
     denial = cue in DENIAL_CUES or (len(words.words) <= 4 and any(w in ("denial", "denials") for w in words.words))
@@ -343,8 +424,8 @@ def _responsibility(
         return None
     mentions = actor_mentions(words.text)
     scored = [(score, negated, m) for m in mentions for score, negated in [_agent_score(m, words)] if score > 0]
-    if cue in BLAME_CUES and mentions and not scored:
-        scored = [(1, False, mentions[0])]
+    if cue in BLAME_CUES and mentions and not scored and (harm or event or _names_harm(_Text(sentence_text).words)):
+        scored = [(1, False, mentions[0])]  # "blamed Turkey": for the event of the article or sentence
     if scored:
         # The surest agent; one the claim does not negate wins ("terrorists in Gaza, not the IDF").
         _, negated, mention = max(scored, key=lambda item: (not item[1], item[0], -item[2].start))
@@ -362,6 +443,10 @@ def _responsibility(
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
     return None
+
+
+def _names_harm(words: Iterable[str]) -> bool:
+    return any(w in HARM_NOUNS or w in HARM_VERBS for w in words)
 
 
 def _bare_agent(words: _Text, agent_nouns: Mapping[str, str]) -> tuple[int, str] | None:
@@ -401,13 +486,13 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     after, before = words.window(last, last + 6), words.window(first - 4, first)
     if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
         return 0, False
-    if _is_target(words, first):
-        return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     following = words.window(last, last + 3)
+    if _is_target(words, first) and not (_adjacent(words, mention, last) and _qualifies_harm(mention, following)):
+        return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
     for w in following:
-        if w in SPEAKER_NOUNS:
+        if w in SPEAKER_NOUNS and not _blame_predicated(after):
             return 0, False  # "U.S. officials", "French military intelligence": who says, not who did
         if w in HARM_NOUNS:
             break
@@ -425,6 +510,43 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
         score += 2  # "launched from Gaza": where the fire came from names who fired
     return score, _negated(words, first, last)
+
+
+def _adjacent(words: _Text, mention: ActorMention, last: int) -> bool:
+    """Whether the word after ``mention`` follows it with only spaces or a hyphen between (one noun
+    phrase: "an Israeli air strike", "a U.S.-led strike"), not a comma ("in Tripoli, bombing")."""
+    if last >= len(words.starts):
+        return False
+    gap = words.text[mention.end : words.starts[last]].strip(" -")
+    return not gap or (gap == "." and mention.text.replace(".", "").isupper())  # "U.S. drone strike"
+
+
+def _qualifies_harm(mention: ActorMention, following: list[str]) -> bool:
+    """An actor's adjective or acronym qualifying the harm names who did it, whatever preposition
+    precedes: "killed in an Israeli air strike", "hit by a Russian missile", "in a U.S. drone strike".
+    A place name before a harm noun ("in Gaza strikes") more often names the target, so only a
+    nationality adjective ("Israeli", "Russian", "Chinese", "Turkish") or an acronym ("IDF") counts."""
+    if not following or following[0] in TARGET_NOUNS or following[0] in TARGET_PREPOSITIONS:
+        return False
+    harm = next((k for k, w in enumerate(following[:2]) if w in HARM_NOUNS), None)
+    if harm is None or any(w in HARMED_SITES for w in following[harm + 1 : harm + 2]):
+        return False  # "strikes on Russian drone bases": the target
+    last_word = mention.text.split()[-1] if mention.text.split() else ""
+    acronym = last_word.replace(".", "").isupper() and len(last_word.replace(".", "")) >= 2
+    low = last_word.lower()
+    # "Israeli", "Iraqi", "Saudi" (the side's name and "i"), not a city ending in "i" ("Tripoli")
+    stem_i = low.endswith("i") and mention.side.lower().replace(" ", "").startswith(low[:-1])
+    return acronym or stem_i or low.endswith(("ian", "ean", "can", "ese", "ish"))
+
+
+def _blame_predicated(after: list[str]) -> bool:
+    """"the Russian government was responsible", "the Israeli government is to blame": the body
+    named is the one blamed, though its noun often names a speaker."""
+    return any(
+        w in RESPONSIBILITY_AFTER and (after[i - 1] in BE_WORDS or after[i - 2 : i] == ["is", "to"] or
+                                       after[i - 1] == "to" and after[i - 2] in BE_WORDS)
+        for i, w in enumerate(after) if i >= 1
+    )
 
 
 def _is_target(words: _Text, first: int) -> bool:
@@ -450,8 +572,8 @@ def _passive_blamed(after: list[str]) -> bool:
 
 
 def _negated(words: _Text, first: int, last: int) -> bool:
-    """A negation near the agent, in its clause: "no Israeli strike", "Israel did not bomb", "not
-    caused by an Israeli air strike", "none of it indicates an Israeli strike", "Israel was not
+    """A negation near the agent, in its clause: "no Syrian strike", "Syria did not bomb", "not
+    caused by a Syrian air strike", "none of it suggests a Syrian strike", "Syria was not
     responsible"."""
     before = words.window(first - 10, first)
     for i in range(len(before) - 1, -1, -1):
@@ -469,13 +591,20 @@ def _negated(words: _Text, first: int, last: int) -> bool:
 
 
 def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame | None:
-    verbs = [i for i, w in enumerate(words.words) if w in PRESENCE_MINUS or w in PRESENCE_PLUS]
+    verbs = [
+        i for i, w in enumerate(words.words)
+        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and not _not_about_presence(words, i)
+    ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
     actors = [words.index_at(m.start) for m in mentions]
     # A presence verb with its holder or actor close by: "Russian forces withdrew", "the
     # withdrawal of troops", "Russia is intending to withdraw".
-    verbs = [i for i in verbs if any(-5 <= i - j <= 3 for j in holders + actors)]
+    verbs = [
+        i for i in verbs
+        if (_forces_moved(words, i, actors) if words.words[i] in MOVED_ONLY
+            else any(-5 <= i - j <= 3 for j in (holders if words.words[i] in HOLDER_ONLY else holders + actors)))
+    ]
     if not verbs:
         return None
     leaving = words.words[verbs[0]] in PRESENCE_MINUS
@@ -490,6 +619,40 @@ def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame
     changed = not denies and words.words[verbs[0]] not in PRESENCE_STAY  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
                  agent_text=agent_text, change=changed)
+
+
+def _forces_moved(words: _Text, i: int, actors: Sequence[int]) -> bool:
+    """Whether a word said as often of civilians ("evacuation", "evacuated", "relocated") moves forces:
+    its object or "of" phrase is a force noun ("the evacuation of Russian troops", "evacuated its
+    troops"), or, said without an object, its subject is one ("Russian troops evacuated from the
+    town"); "evacuation orders of the army", "the army evacuated residents" are not."""
+    after = words.window(i + 1, i + 5)
+    k = 1 if after[:1] == ["of"] else 0
+    while k < len(after) and (after[k] in DETERMINERS or i + 1 + k in actors):
+        k += 1  # "of the Russian troops", "its troops"
+    if k < len(after) and after[k] in PRESENCE_HOLDERS:
+        return True
+    intransitive = not after or after[0] in ("from", "out", "back", "to", "across", "towards", "toward")
+    return intransitive and any(w in PRESENCE_HOLDERS for w in words.window(i - 4, i))
+
+
+def _not_about_presence(words: _Text, i: int) -> bool:
+    """A presence word used for something else: leaving an agreement ("withdrew from the fishing deal",
+    "pulled out of the talks"), leaving casualties ("the strike left 20 dead"), being left ("was left
+    homeless") or a thing withdrawn or kept ("withdrew its ambassador", "kept its promise")."""
+    after = words.window(i + 1, i + 6)
+    if after[:1] == ["out"]:
+        after = after[1:]
+    if after[:1] in (["from"], ["of"]) and any(w in NON_PRESENCE_OBJECTS for w in after[1:4]):
+        return True
+    direct = after[1:2] if after[:1] and after[0] in DETERMINERS else after[:1]
+    if direct and direct[0] in NON_PRESENCE_OBJECTS | WITHDRAWN_THINGS:
+        return True  # "withdrew its ambassador", "pulled the bill", "kept its promise"
+    if words.words[i] == "left" and words.window(i - 1, i) and words.words[i - 1] in BE_WORDS:
+        return True  # "has been left in a critical condition", "were left homeless"
+    return words.words[i] in ("left", "leave", "leaves", "leaving") and bool(after) and (
+        _number(after[0]) is not None or after[0] in CASUALTY_UNITS or after[0] in ("many", "scores", "at")
+    )
 
 
 def _negation_in_scope(words: _Text) -> bool:

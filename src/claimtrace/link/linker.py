@@ -5,7 +5,7 @@ stories, finds candidate pairs between the new claims and all stored claims, rel
 stores the relations, then marks the articles linked.
 
 Candidates are found by indexes, never by comparing all claims with all claims:
-- nearest neighbours: the ``NEAREST`` closest stored claim vectors of each new claim, from a usearch
+- nearest neighbours: the ``NEAREST`` closest stored claim vectors of each new claim, from a faiss
   index kept beside the store across runs (link/vectors.py), so a new ingest adds only its claims;
 - blocking keys: every stored claim is indexed under its entities, its places and its article's
   story; a new claim looks up its own keys, rarest block first, up to ``MAX_BLOCK_CANDIDATES``;
@@ -14,7 +14,18 @@ Candidates are found by indexes, never by comparing all claims with all claims:
   every claim with the same frame key (story or target, actor), up to ``FRAME_BLOCK_CAP``, whatever
   their wording ("Israel struck the hospital" and "a misfired rocket hit it" share no words).
 Cost grows with the number of new claims times these caps, not with the corpus squared; with
-``jobs > 1`` the new claims are related on forked workers. Claim vectors come from the claim
+``jobs > 1`` the new claims are related on forked workers.
+
+A run never reads the whole corpus. Every linked claim is filed under its blocking and frame keys in the
+store (``claim_keys``); a run reads the new articles and claims, the stored articles whose stories they
+may join (:func:`context_article_ids`), per key of a new claim its size and its ``BLOCK_READ_CAP`` most
+recent claims, the vectors of the claims in the new claims' pools, and the records of the claims it
+relates. The normalized form of each new claim (link/matching.py) is made once, after its frame is complete,
+and stored with it (``claims.normalized``, schema 5), so a later run that relates it as a candidate decodes
+it instead of computing it again (a claim stored before schema 5 has none: the first run that relates it makes it and stores it).
+The vector index and the keys are checked against settings written in the link transaction
+and rebuilt from every linked claim when they do not match (:func:`open_link_indexes`); cost per run
+then grows with the corpus only through the faiss search and the faiss file (docs/scaling.md). Claim vectors come from the claim
 encoder (``embed.get_claim_encoder``), story vectors from MiniLM; both are stored, so nothing is
 embedded twice. Misses: a paraphrase that is neither near in embedding space nor framed.
 Figures: docs/benchmarks_relations.md.
@@ -33,12 +44,13 @@ from typing import Any
 import numpy as np
 
 from claimtrace.errors import InputError
+from claimtrace.link.context import refine_frames
 from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
-from claimtrace.link.matching import embed_claims
+from claimtrace.link.matching import embed_claims, encode_text_form, stored_form_is_current
 from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
 from claimtrace.link.vectors import INDEX_NAME, open_vector_index
-from claimtrace.model import first_day
+from claimtrace.model import first_day, to_dict
 from claimtrace.store.protocol import Store
 from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
 
@@ -51,6 +63,12 @@ _MIN_CLAIMS_PER_JOB = 2000  # below this, starting a worker costs more than it s
 
 
 FRAME_BLOCK_CAP = 300  # framed claims related to each new one, at most (the most recently stored)
+FRAME_PREFIX = "frame|"  # frame keys as filed in the store's claim keys, beside the blocking keys
+BLOCK_READ_CAP = 2000  # stored claims read per blocking key: the most recent (a name in every article)
+UNDATED_CONTEXT = 1000  # undated stored articles whose stories a new article may join: the most recent
+RECENT_CONTEXT = 1000  # stored articles whose stories an undated new article may join: the most recent
+KEYS_SETTING = "link_claim_keys"  # the key scheme the stored claim keys were filed under
+INDEX_SETTING = "link_vector_index"  # encoder, count and id sum of the claims the vector index should hold
 
 
 def frame_keys(record: ClaimRecord, story: int | None) -> list[str]:
@@ -93,6 +111,7 @@ class CandidateIndex:
         self.article_ids = np.fromiter((r.article_id for r in records), dtype=np.int64, count=len(records))
         self.blocks: dict[str, list[int]] = defaultdict(list)
         self.frame_blocks: dict[str, list[int]] = defaultdict(list)
+        self.sizes: dict[str, int] = {}  # claims under a blocking key in the whole store, when more than held here
         self.position = {record.id: i for i, record in enumerate(records)}
         for i, record in enumerate(records):
             story = stories.get(record.article_id)
@@ -100,6 +119,38 @@ class CandidateIndex:
                 self.blocks[key].append(i)
             for key in frame_keys(record, story):
                 self.frame_blocks[key].append(i)
+
+    @classmethod
+    def from_blocks(
+        cls,
+        ids: list[int],
+        article_ids: list[int],
+        vectors: np.ndarray,
+        blocks: dict[str, tuple[int, list[int]]],
+        calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> CandidateIndex:
+        """An index over the claims ``ids`` (ascending, of ``article_ids``, with ``vectors``) whose blocks
+        were read from the store's claim keys: ``blocks`` maps each key (frame keys prefixed
+        ``FRAME_PREFIX``) to (its size in the store, claim ids); ids not held here are left out, sizes
+        kept for the rarest-first order. Records are filled in later (:meth:`fill`), only for the
+        claims that are related."""
+        index = cls([], vectors, {}, calibrate)
+        index.records = [None] * len(ids)  # type: ignore[list-item]
+        index.article_ids = np.asarray(article_ids, dtype=np.int64)
+        index.position = {claim_id: i for i, claim_id in enumerate(ids)}
+        for key, (size, members) in blocks.items():
+            positions = [index.position[c] for c in members if c in index.position]
+            if key.startswith(FRAME_PREFIX):
+                index.frame_blocks[key[len(FRAME_PREFIX):]] = positions
+            else:
+                index.blocks[key] = positions
+                index.sizes[key] = size
+        return index
+
+    def fill(self, records: Iterable[ClaimRecord]) -> None:
+        """Put ``records`` (claims this index holds) in their places."""
+        for record in records:
+            self.records[self.position[record.id]] = record
 
     def framed(self, record: ClaimRecord, keys: list[str]) -> list[int]:
         """Stored claims (not of ``record``'s article) sharing a frame key with it, at most
@@ -119,7 +170,7 @@ class CandidateIndex:
         (index, calibrated cosine) pairs, most similar first: its ``nearest`` (claim ids the vector
         index found) and the claims sharing a blocking key, rarest key first."""
         pool: set[int] = {self.position[k] for k in nearest if k in self.position}
-        for key in sorted(keys, key=lambda k: (len(self.blocks.get(k, ())), k)):
+        for key in sorted(keys, key=lambda k: (self.sizes.get(k) or len(self.blocks.get(k, ())), k)):
             pool.update(self.blocks.get(key, ()))
             if len(pool) >= MAX_BLOCK_CANDIDATES:
                 break
@@ -167,10 +218,12 @@ def article_vectors(articles: list[ArticleRecord]) -> np.ndarray:
 
 
 def assign_stories(
-    all_articles: list[ArticleRecord], new_articles: list[ArticleRecord]
+    all_articles: list[ArticleRecord], new_articles: list[ArticleRecord], next_story: int | None = None
 ) -> tuple[dict[int, int], dict[int, str], int]:
     """Story ids for ``new_articles``: join stories stored within the window, else start new ones.
 
+    ``all_articles``: the new articles and the stored ones they may join; ``next_story``: the first
+    unused story id (default: after those of ``all_articles``).
     Returns (assignments of the new articles, labels of the stories they touch, count of new stories).
     """
     new_ids = {a.id for a in new_articles}
@@ -179,6 +232,8 @@ def assign_stories(
         new_days = []  # an undated new article may join any story: keep every stored one as context
     stored = [a for a in all_articles if a.id not in new_ids and a.story_id is not None]
     max_story = max((a.story_id for a in stored), default=0)
+    if next_story is not None:
+        max_story = max(max_story, next_story - 1)
     # Only stories that a new article could join are rebuilt: those within the window of one.
     context = [a for a in stored if _near_any(first_day(a.published), new_days)]
     index = StoryIndex(next_id=max_story + 1)
@@ -211,6 +266,22 @@ class _Task:
     nearest: np.ndarray  # per new claim, the claim ids of its nearest stored vectors (-1: none)
     stories: dict[int, int]
     stance_model: Any = None
+    # per new claim, its candidates as (index position, similarity or None when framed), when found
+    # already (link_corpus finds them first, to read only their records)
+    found: list[list[tuple[int, float | None]]] | None = None
+
+
+def _candidates_of(task: _Task, k: int) -> list[tuple[int, float | None]]:
+    """The candidates of new claim ``k``: its nearest and blocked claims, then the framed ones."""
+    if task.found is not None:
+        return task.found[k]
+    record, nearest = task.new_claims[k], task.nearest[k]
+    story = task.stories.get(record.article_id)
+    keys = blocking_keys(record, story)
+    near: list[tuple[int, float | None]] = list(
+        task.index.candidates(record, record.embedding, keys, (int(i) for i in nearest if i >= 0))
+    )
+    return near + [(i, None) for i in task.index.framed(record, frame_keys(record, story))]
 
 
 def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], np.ndarray]:
@@ -218,12 +289,10 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
     relations: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     records = task.index.records
-    for record, nearest in zip(task.new_claims[start:stop], task.nearest[start:stop], strict=True):
+    for k in range(start, stop):
+        record = task.new_claims[k]
         story = task.stories.get(record.article_id)
-        keys = blocking_keys(record, story)
-        near = task.index.candidates(record, record.embedding, keys, (int(k) for k in nearest if k >= 0))
-        framed = [(i, None) for i in task.index.framed(record, frame_keys(record, story))]
-        for i, similarity in near + framed:
+        for i, similarity in _candidates_of(task, k):
             other = records[i]
             pair = (min(record.id, other.id), max(record.id, other.id))
             if pair in seen:
@@ -250,15 +319,20 @@ def _relate_forked(bounds: tuple[int, int]) -> tuple[list[Relation], np.ndarray]
 def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     """Relations of the new claims to their candidates, and how many distinct pairs were compared.
 
-    With ``jobs > 1`` (and a platform that can fork) the claims are split between forked workers,
+    With ``jobs > 1`` (a platform that can fork, and no other thread running in this process) the
+    claims are split between forked workers,
     which share the index without copying it; a pair two workers both meet is related the same way
     by both (:func:`relate` does not depend on argument order), so duplicates are simply dropped.
     """
     global _FORKED_TASK
     import multiprocessing
+    import threading
 
     parts = min(jobs, max(1, len(task.new_claims) // _MIN_CLAIMS_PER_JOB))
-    if parts <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking a process that runs other threads copies whatever locks they hold: a child can wait on
+    # one forever (seen after a Dask ingest, whose client threads outlived the analysis). Then relate here.
+    alone = threading.active_count() == 1
+    if parts <= 1 or not alone or "fork" not in multiprocessing.get_all_start_methods():
         relations, codes = _relate_slice(task, 0, len(task.new_claims))
         return relations, len(codes)
     step = -(-len(task.new_claims) // parts)
@@ -279,6 +353,161 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     return sorted(unique.values(), key=lambda r: (r.a, r.b)), len(pairs)
 
 
+def _keys_version() -> str:
+    """Names the key scheme (the code of :func:`blocking_keys` and :func:`frame_keys`): stored keys of
+    another scheme are filed again."""
+    import hashlib
+    import inspect
+
+    try:
+        source = inspect.getsource(blocking_keys) + inspect.getsource(frame_keys)
+    except (OSError, TypeError):
+        source = "unknown"
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+
+
+def claim_keys(record: ClaimRecord, story: int | None) -> list[str]:
+    """Every key ``record`` is filed under in the store: blocking keys, and frame keys prefixed."""
+    return blocking_keys(record, story) + [FRAME_PREFIX + key for key in frame_keys(record, story)]
+
+
+def context_article_ids(store: Store, new_articles: list[ArticleRecord]) -> list[int]:
+    """Stored articles whose stories a new article may join: those dated within the story window of a
+    new one, the ``UNDATED_CONTEXT`` most recent undated ones, and, when a new article is undated,
+    the ``RECENT_CONTEXT`` most recently stored ones (an undated article is not compared with every
+    story ever stored)."""
+    days = sorted({d for d in (first_day(a.published) for a in new_articles) if d})
+    ranges: list[list[date]] = []
+    for day in days:  # merged windows, one day wider on each side (partial dates sort at their first day)
+        first, last = day - timedelta(days=WINDOW_DAYS + 1), day + timedelta(days=WINDOW_DAYS + 1)
+        if ranges and first <= ranges[-1][1]:
+            ranges[-1][1] = last
+        else:
+            ranges.append([first, last])
+    ids = set(store.articles_published_between([(a.isoformat(), b.isoformat()) for a, b in ranges]))
+    ids.update(store.recent_article_ids(UNDATED_CONTEXT, undated=True))
+    if len(days) < len(new_articles) or any(first_day(a.published) is None for a in new_articles):
+        ids.update(store.recent_article_ids(RECENT_CONTEXT))
+    return sorted(ids - {a.id for a in new_articles})
+
+
+@dataclass
+class _Indexes:
+    """The store's vector index and claim keys, made current; what rebuilding them computed."""
+
+    vectors: Any
+    keys: list[tuple[str, int]]  # keys to file in this run's transaction (all of them after a rebuild)
+    clear_keys: bool
+    embedded: list[tuple[int, np.ndarray]]  # stored claims embedded now
+
+
+def open_link_indexes(
+    store: Store, encoder: str, exclude: set[int], dimension: int = 384, new_claims: Iterable[int] = ()
+) -> _Indexes:
+    """The claim vector index (a sidecar file) and the claim keys (a table) as the last link left them;
+    rebuilt from every linked claim when they do not match the store: an index file of other claims
+    (a crash between the commit and its save, a copied store), another claim encoder, another key
+    scheme, a store linked before the keys existed, articles linked again (``exclude``: the articles
+    being linked now; ``new_claims``: their claims, which the index must not hold yet)."""
+    sidecar = store.sidecar(INDEX_NAME)
+    vectors = open_vector_index(sidecar, None, dimension)
+    new_ids = np.fromiter(new_claims, dtype=np.int64)
+    again = bool(exclude - set(store.unlinked_article_ids())) or vectors.holds_any(new_ids)
+    rebuild_vectors = again or sidecar is None or store.setting(INDEX_SETTING) != _index_state(encoder, vectors)
+    rebuild_keys = again or store.setting(KEYS_SETTING) != _keys_version()
+    embedded: list[tuple[int, np.ndarray]] = []
+    keys: list[tuple[str, int]] = []
+    if rebuild_vectors or rebuild_keys:
+        linked = [a for a in store.linked_article_ids() if a not in exclude]
+        stored = store.claim_records(linked)
+        stored_vectors, embedded = _embeddings(store, stored)
+        if rebuild_vectors:
+            vectors = open_vector_index(None, None, stored_vectors.shape[1] if stored else dimension)
+            vectors.path = sidecar
+            vectors.add(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
+        if rebuild_keys:
+            stories = store.article_stories(linked)
+            keys = [(key, c.id) for c in stored for key in claim_keys(c, stories.get(c.article_id))]
+    return _Indexes(vectors, keys, rebuild_keys, embedded)
+
+
+def prepare_link_indexes(store: Store) -> bool:
+    """Make the vector index and the claim keys match the linked claims now (what the next link run
+    would otherwise do first); True when they had to be rebuilt."""
+    encoder = ensure_claim_encoder(store)
+    indexes = open_link_indexes(store, encoder, set())
+    if not indexes.clear_keys and not indexes.embedded and store.setting(INDEX_SETTING) == _index_state(
+        encoder, indexes.vectors
+    ):
+        return False
+    with store.transaction():
+        if indexes.embedded:
+            store.save_embeddings(indexes.embedded)
+        if indexes.clear_keys:
+            store.clear_claim_keys()
+            store.add_claim_keys(indexes.keys)
+        store.set_setting(KEYS_SETTING, _keys_version())
+        store.set_setting(INDEX_SETTING, _index_state(encoder, indexes.vectors))
+    indexes.vectors.save()
+    return True
+
+
+def _index_state(encoder: str, vectors: Any) -> str:
+    count, total = vectors.summary()
+    return f"{encoder} {count} {total}"
+
+
+def _candidate_ids(
+    nearest: np.ndarray,
+    new_keys: list[list[str]],
+    blocks: dict[str, tuple[int, list[int]]],
+) -> set[int]:
+    """Claim ids :meth:`CandidateIndex.candidates` and :meth:`~CandidateIndex.framed` will look at
+    for the new claims (the same rarest-first walk over the same blocks): what a run reads."""
+    wanted: set[int] = set()
+    for near, keys in zip(nearest, new_keys, strict=True):
+        pool = {int(k) for k in near if k >= 0}
+        plain = [k for k in keys if not k.startswith(FRAME_PREFIX)]
+        for key in sorted(plain, key=lambda k: (blocks[k][0] if k in blocks else 0, k)):
+            pool.update(blocks.get(key, (0, []))[1])
+            if len(pool) >= MAX_BLOCK_CANDIDATES:
+                break
+        wanted |= pool
+        for key in keys:
+            if key.startswith(FRAME_PREFIX):
+                wanted.update(blocks.get(key, (0, []))[1][-FRAME_BLOCK_CAP:])
+    return wanted
+
+
+def _refine_new_frames(
+    new_claims: list[ClaimRecord], articles: list[ArticleRecord], assignments: dict[int, int]
+) -> list[tuple[int, Any]]:
+    """Complete the new claims' frames from their sentence, article and story (link/context.py) before
+    their keys are filed and candidates looked for; returns the claims whose frame or polarity changed,
+    to be stored back so that later runs meet them completed. The story context is what this run
+    reads: the new articles and the stored ones whose stories they may join."""
+    stories = {a.id: a.story_id for a in articles if a.story_id is not None} | assignments
+    before = {c.id: to_dict(c.claim) for c in new_claims if c.frame is not None}  # frames derived first
+    refine_frames(new_claims, articles, stories)
+    return [(c.id, c.claim) for c in new_claims if to_dict(c.claim) != before[c.id]]
+
+
+def _new_forms(new_claims: list[ClaimRecord]) -> list[tuple[int, str]]:
+    """The stored part of the new claims' normalized forms (``matching.text_form``), made once when a
+    claim is first linked, after its frame is complete; returned to be stored with the claims, and kept
+    on the records (before relating forks its workers, so that the workers share them). A later run
+    that meets a claim as a candidate decodes its form instead of computing it again; a candidate
+    stored before forms were (schema 4), or whose form was made with other rules (``FORM_VERSION``),
+    gets its form made and stored by the first run that meets it."""
+    made = []
+    for record in new_claims:
+        if not stored_form_is_current(record.normalized):
+            record.normalized = encode_text_form(record.claim.content.text)
+            made.append((record.id, record.normalized))
+        record.form = None
+    return made
+
+
 def link_corpus(
     store: Store, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
 ) -> dict[str, int]:
@@ -287,53 +516,113 @@ def link_corpus(
     ``stance_model`` (optional) lets :func:`relate` call a pair without other evidence a
     contradiction when the model says one claim disagrees with the other. ``jobs``: processes
     for relating the new claims to their candidates (see :func:`relate_new_claims`).
+
+    A run reads the new articles, the stored articles whose stories they may join, and the stored
+    claims its new claims meet through the vector index and the claim keys, never the whole corpus
+    (once, when the indexes do not match the store, they are rebuilt from every linked claim).
     """
     if not isinstance(article_ids, list | tuple) or not all(isinstance(i, int) for i in article_ids):
         raise InputError("article_ids must be a list of integer article ids")
     if not article_ids:
-        empty = ("articles", "claims", "embedded", "stories", "new_stories", "candidate_pairs", "relations")
+        empty = ("articles", "claims", "embedded", "stories", "new_stories", "candidate_pairs", "read_claims",
+                 "related_claims", "relations")
         return dict.fromkeys(empty + _KINDS, 0)
-    ensure_claim_encoder(store)
-    all_articles = store.article_records()
-    unembedded = {a.id for a in all_articles if a.embedding is None}
+    encoder = ensure_claim_encoder(store)
     wanted = set(article_ids)
-    new_articles = [a for a in all_articles if a.id in wanted]
-    records = store.claim_records()  # read once: decoding every stored claim is the costly part
-    new_claims = [c for c in records if c.article_id in wanted]
-    stored = [c for c in records if c.article_id not in wanted]
+    new_articles = store.article_records(sorted(wanted))
+    new_claims = store.claim_records(sorted(wanted))
     _, to_save = _embeddings(store, new_claims)
-    assignments, labels, new_stories = assign_stories(all_articles, new_articles)
-
-    stored_vectors, stored_missing = _embeddings(store, stored)
-    to_save.extend(stored_missing)
-    all_records = stored + new_claims
-    all_vectors = (
-        np.vstack([stored_vectors, np.vstack([c.embedding for c in new_claims])])
-        if new_claims
-        else stored_vectors
+    context = store.article_records(context_article_ids(store, new_articles))
+    unembedded = {a.id for a in context + new_articles if a.embedding is None}
+    assignments, labels, new_stories = assign_stories(
+        context + new_articles, new_articles, next_story=store.max_story_id() + 1
     )
-    stories = {a.id: a.story_id for a in all_articles if a.story_id is not None} | assignments
-    index = CandidateIndex(all_records, all_vectors, stories, get_claim_encoder().calibrate)
+    refined = _refine_new_frames(new_claims, context + new_articles, assignments)
+    forms = _new_forms(new_claims)
 
-    vectors = open_vector_index(store.sidecar(INDEX_NAME), stored, all_vectors.shape[1])
-    new_vectors = all_vectors[len(stored) :]
+    new_vectors = (
+        np.vstack([np.asarray(c.embedding, dtype=np.float32) for c in new_claims])
+        if new_claims
+        else np.zeros((0, 384), np.float32)
+    )
+    indexes = open_link_indexes(store, encoder, wanted, new_vectors.shape[1], (c.id for c in new_claims))
+    to_save.extend(indexes.embedded)
+    vectors = indexes.vectors
     vectors.add(np.fromiter((c.id for c in new_claims), dtype=np.int64, count=len(new_claims)), new_vectors)
     nearest, _ = vectors.search(new_vectors, NEAREST)
-    relations, pairs = relate_new_claims(
-        _Task(index, new_claims, nearest, stories, stance_model), jobs=jobs
-    )
 
+    # Blocks: under each key of a new claim, the most recently stored claims filed under it (or being
+    # filed now, after a rebuild) and the new claims under it.
+    new_keys = [claim_keys(c, assignments.get(c.article_id)) for c in new_claims]
+    new_id_set = {c.id for c in new_claims}
+    news: dict[str, set[int]] = defaultdict(set)
+    for claim, keys in zip(new_claims, new_keys, strict=True):
+        for key in keys:
+            news[key].add(claim.id)
+    if indexes.clear_keys:
+        rebuilt: dict[str, list[int]] = defaultdict(list)
+        for key, claim_id in indexes.keys:
+            if key in news:
+                rebuilt[key].append(claim_id)
+        filed = {key: (len(ids), sorted(ids)[-BLOCK_READ_CAP:]) for key, ids in rebuilt.items()}
+    else:
+        filed = store.claim_key_blocks(sorted(news), BLOCK_READ_CAP)
+    blocks: dict[str, tuple[int, list[int]]] = {}
+    for key, members in news.items():
+        size, ids = filed.get(key, (0, []))
+        stored_ids = [c for c in ids if c not in new_id_set]
+        size -= len(ids) - len(stored_ids)  # new claims filed by an earlier run (linked again now)
+        blocks[key] = (size + len(members), sorted(stored_ids + list(members)))
+    # The pool of every new claim, as vectors only; the records of the candidates kept, read after.
+    pool = sorted(_candidate_ids(nearest, new_keys, blocks) - new_id_set)
+    pooled = store.claim_vectors(pool) if pool else []
+    unembedded_claims = [claim_id for claim_id, _, vector in pooled if vector is None]
+    if unembedded_claims:  # linked claims keep their vectors; a store that lost some gets them back
+        fresh = {c.id: c for c in store.claim_records(claim_ids=unembedded_claims)}
+        _, missing = _embeddings(store, list(fresh.values()))
+        to_save.extend(missing)
+        pooled = [(i, a, fresh[i].embedding if v is None else v) for i, a, v in pooled]
+    entries = sorted([(c.id, c.article_id, np.asarray(c.embedding, dtype=np.float32)) for c in new_claims] + pooled,
+                     key=lambda entry: entry[0])
+    index = CandidateIndex.from_blocks(
+        [e[0] for e in entries],
+        [e[1] for e in entries],
+        np.vstack([e[2] for e in entries]) if entries else np.zeros((0, new_vectors.shape[1]), np.float32),
+        blocks,
+        get_claim_encoder().calibrate,
+    )
+    index.fill(new_claims)
+    task = _Task(index, new_claims, nearest, assignments, stance_model)
+    task.found = [_candidates_of(task, k) for k in range(len(new_claims))]
+    kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
+    held = [int(e[0]) for e in entries]
+    candidates = store.claim_records(claim_ids=[held[i] for i in kept]) if kept else []
+    forms.extend(_new_forms([c for c in candidates if not stored_form_is_current(c.normalized)]))  # none, or stale
+    index.fill(candidates)
+    task.stories = store.article_stories(sorted({c.article_id for c in candidates})) | assignments
+    relations, pairs = relate_new_claims(task, jobs=jobs)
+
+    made = [(a.id, a.embedding) for a in context + new_articles if a.id in unembedded and a.embedding is not None]
+    filing = indexes.keys + [(key, c.id) for c, keys in zip(new_claims, new_keys, strict=True) for key in keys]
     with store.transaction():
         if to_save:
             store.save_embeddings(to_save)
-        made = [(a.id, a.embedding) for a in all_articles if a.id in unembedded and a.embedding is not None]
+        if refined:
+            store.save_claims(refined)
+        if forms:
+            store.save_normalized(forms)
         if made:
             store.save_article_embeddings(made)
         store.set_stories(assignments, labels)
         if relations:
             store.add_relations(relations)
+        if indexes.clear_keys:
+            store.clear_claim_keys()
+        store.add_claim_keys(filing)
         store.mark_linked(list(article_ids))
-    vectors.save()  # after the commit: a crash before it leaves a file the next run rebuilds
+        store.set_setting(KEYS_SETTING, _keys_version())
+        store.set_setting(INDEX_SETTING, _index_state(encoder, vectors))
+    vectors.save()  # after the commit: a crash before it leaves a file that does not match, rebuilt next run
     kinds = Counter(r.relation for r in relations)
     return {
         "articles": len(new_articles),
@@ -342,6 +631,8 @@ def link_corpus(
         "stories": len(set(assignments.values())),
         "new_stories": new_stories,
         "candidate_pairs": pairs,
+        "read_claims": len(pool),  # stored claims whose vectors were read
+        "related_claims": len(candidates),  # stored claims whose records were read and related
         "relations": len(relations),
         **{kind: kinds.get(kind, 0) for kind in _KINDS},
     }

@@ -20,9 +20,12 @@ against a self-written later report.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -304,11 +307,12 @@ def _predicate(text: str) -> str | None:
     return None
 
 
-def _modality(text: str, certainty: str) -> str:
+def _modal_word(text: str) -> str | None:
+    """The modality a modal word of the text marks ("may" -> "possible"), None when none does."""
     for token in tokens(text):
         if token.lower() in MODAL_WORDS:
             return MODAL_WORDS[token.lower()]
-    return "asserted" if certainty in ("confirmed", "stated") else certainty
+    return None
 
 
 def content_polarity(record: ClaimRecord) -> str:
@@ -325,24 +329,64 @@ def normalized_form(record: ClaimRecord) -> NormalizedClaim:
 
     Linking compares each claim with up to ``NEIGHBOURS`` others, so the form is computed once per
     record, not once per pair; a record whose claim, entities, places or time change must be a new record.
+    What the form reads of the claim's wording (:func:`text_form`) is stored with the claim when it is
+    first linked (``ClaimRecord.normalized``), so a later run that meets it as a candidate only decodes it.
     """
     if record.form is None:
         record.form = _normalized_form(record)
     return record.form
 
 
+# The rules a stored text form was made with: bump the number when the code of text_form changes; the
+# word lists are hashed, so a changed lexicon makes stored forms stale too. A stale form is made again.
+FORM_VERSION = "1-" + hashlib.sha256(repr([
+    sorted(NEGATION_WORDS), sorted(MODAL_WORDS.items()), sorted(_STOP), sorted(_IRREGULAR.items()), sorted(NEWS_VERBS),
+    sorted(PREDICATE_CLASSES.items()), sorted(NUMBER_WORDS.items()), sorted(_SCALE.items()), _TOKEN.pattern,
+    _YEAR.pattern,
+]).encode()).hexdigest()[:12]
+_FORM_PREFIX = '{"v":"' + FORM_VERSION + '"'
+
+
+def stored_form_is_current(stored: str | None) -> bool:
+    """Whether a stored text form (``claims.normalized``) was made with today's rules (else it is made again)."""
+    return stored is not None and stored.startswith(_FORM_PREFIX)
+
+
+def text_form(text: str) -> dict[str, Any]:
+    """The part of a claim's normalized form read from its content words alone (the costly part): what
+    is stored with the claim (:func:`encode_text_form`). Polarity, the certainty behind an unmarked
+    modality, entities, places and time are read from the record whenever a form is made, so a stored
+    text form stays true when linking completes the claim's polarity or a copy moves its dates."""
+    return {
+        "v": FORM_VERSION,
+        "predicate": _predicate(text),
+        "arguments": list(dict.fromkeys(content_lemmas(text))),
+        "quantities": [[q.value, q.unit, q.text] for q in quantities(text)],
+        "modal": _modal_word(text),
+        "events": predicates(text),
+    }
+
+
+def encode_text_form(text: str) -> str:
+    """:func:`text_form` as compact JSON (the claims' ``normalized`` column)."""
+    return json.dumps(text_form(text), ensure_ascii=False, separators=(",", ":"))
+
+
 def _normalized_form(record: ClaimRecord) -> NormalizedClaim:
-    text = record.claim.content.text
+    stored = getattr(record, "normalized", None)
+    part = json.loads(stored) if stored_form_is_current(stored) else text_form(record.claim.content.text)
+    modal = part["modal"]
+    certainty = record.claim.certainty
     return NormalizedClaim(
-        predicate=_predicate(text),
-        arguments=tuple(dict.fromkeys(content_lemmas(text))),
-        quantities=tuple(quantities(text)),
+        predicate=part["predicate"],
+        arguments=tuple(part["arguments"]),
+        quantities=tuple(Quantity(float(v), u, t) for v, u, t in part["quantities"]),
         polarity=content_polarity(record),
-        modality=_modality(text, record.claim.certainty),
+        modality=modal if modal is not None else ("asserted" if certainty in ("confirmed", "stated") else certainty),
         entities=tuple(sorted(set(record.entities))),
         places=tuple(sorted(set(record.places))),
         time=record.time,
-        events=tuple(predicates(text)),
+        events=tuple(part["events"]),
     )
 
 

@@ -3,9 +3,11 @@
 :class:`VectorIndex` is what linking needs: add vectors under claim ids, find the nearest stored
 ones, save. :class:`FaissIndex` implements it with faiss (HNSW graph, inner product on normalized
 vectors stored in half precision), kept in a file the store names (:meth:`~claimtrace.store.Store.sidecar`), so a later
-ingest adds only its new claims. :func:`open_vector_index` opens that file and checks it against
-the store: when the claims it holds are not the store's embedded claims (a crash between saves, an
-encoder change that cleared the vectors) it is rebuilt from the stored vectors. A backend without
+ingest adds only its new claims. Linking checks the file against a setting the store keeps (the
+encoder, count and id sum of the claims it must hold: :meth:`FaissIndex.summary`, see
+``linker.open_link_indexes``) and rebuilds it from the stored vectors when they differ (a crash between
+the commit and the save, an encoder change that cleared the vectors); :func:`open_vector_index` given
+the stored claims compares every id instead. A backend without
 files (``sidecar`` returns None) gets an index built in memory each run; a backend with its own
 vector search can hand linking any object with the same four methods. (faiss, not usearch: loading
 usearch's extension before onnxruntime's crashes the process.)
@@ -62,6 +64,21 @@ class FaissIndex:
 
         return set(faiss.vector_to_array(self._index.id_map).tolist())
 
+    def holds_any(self, keys: np.ndarray) -> bool:
+        """Whether any of ``keys`` is in the index already."""
+        import faiss
+
+        if not len(keys) or not len(self):
+            return False
+        return bool(np.isin(np.asarray(keys, dtype=np.int64), faiss.vector_to_array(self._index.id_map)).any())
+
+    def summary(self) -> tuple[int, int]:
+        """(how many vectors, the sum of their keys): what the store records of the index it expects."""
+        import faiss
+
+        ids = faiss.vector_to_array(self._index.id_map)
+        return int(len(ids)), int(ids.astype(np.int64).sum()) if len(ids) else 0
+
     def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         if len(keys):
             self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(keys, dtype=np.int64))
@@ -82,10 +99,13 @@ class FaissIndex:
             faiss.write_index(self._index, str(self.path))
 
 
-def open_vector_index(sidecar: Path | None, stored: list[ClaimRecord], dimension: int) -> FaissIndex:
-    """The claim index kept at ``sidecar`` (None: in memory), holding exactly the ``stored`` claims'
-    vectors: rebuilt from them when the file is missing or holds other claims."""
+def open_vector_index(sidecar: Path | None, stored: list[ClaimRecord] | None, dimension: int) -> FaissIndex:
+    """The claim index kept at ``sidecar`` (None: in memory). With ``stored``: holding exactly the
+    ``stored`` claims' vectors, rebuilt from them when the file is missing or holds other claims;
+    without: as the file holds it (linking checks it against the store, see linker.py)."""
     index = FaissIndex(dimension, sidecar)
+    if stored is None:
+        return index
     wanted = {r.id for r in stored}
     if len(index) != len(wanted) or index.keys() != wanted:
         index = FaissIndex(dimension, None)

@@ -34,8 +34,8 @@ from typing import Any
 
 from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
-from claimtrace.store.protocol import ClaimFilter
-from claimtrace.store.sqlite import SQLiteStore
+from claimtrace.store.protocol import ArticleFilter, ClaimFilter
+from claimtrace.store.sqlite import CHANGE_STAMP_KEY, SQLiteStore
 
 _SCHEMA_V1 = """
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
@@ -214,7 +214,22 @@ CREATE TABLE casualties (
 CREATE INDEX casualties_article ON casualties(article_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
+# Version 4, as in SQLite: linking's candidate keys per claim.
+_SCHEMA_V4 = """
+CREATE TABLE claim_keys (
+    key TEXT NOT NULL,
+    claim_id BIGINT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, claim_id)
+);
+CREATE INDEX claim_keys_claim ON claim_keys(claim_id);
+"""
+
+# Version 5, as in SQLite: the stored part of each claim's normalized form.
+_SCHEMA_V5 = """
+ALTER TABLE claims ADD COLUMN normalized TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
 _CONNECT_SECONDS = 10
@@ -266,6 +281,12 @@ class PostgresStore(SQLiteStore):
     BEGIN = "BEGIN"
     AFFILIATION_KIND = "(c.claim::jsonb #>> '{source,affiliation,kind}')"
     PLACE_LIST = "string_agg(name, '; ')"
+    ARTICLE_MATCH = ("FROM articles a CROSS JOIN (SELECT websearch_to_tsquery('english', ?) AS query) AS q"
+                     " WHERE a.search @@ q.query")
+    # one passage of about 24 words, hits between \x02 and \x03 as FTS5 marks them
+    ARTICLE_SNIPPET = ("ts_headline('english', a.text, q.query, 'StartSel=\x02, StopSel=\x03, MaxFragments=1,"
+                       " MaxWords=24, MinWords=12, FragmentDelimiter=…')")
+    ARTICLE_RANK = "ts_rank(a.search, q.query) DESC, a.id"
 
     def __init__(self, url: str, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store in the database at ``url``: creating its tables when ``create``, for queries
@@ -287,7 +308,7 @@ class PostgresStore(SQLiteStore):
             raise
 
     def _migrate(self, create: bool = True) -> None:
-        with self.transaction():
+        with self.transaction(stamp=False):  # opening a store is not a change of its data
             self._db.execute(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             version = self.schema_version()
             if version == 0 and not create:
@@ -313,12 +334,24 @@ class PostgresStore(SQLiteStore):
         row = self._db.execute("SELECT MAX(version) FROM claimtrace_schema").fetchone()
         return int(row[0] or 0)
 
+    def change_stamp(self) -> str | None:
+        """As in SQLite (a read-only PostgreSQL store is always at the current schema)."""
+        return self.setting(CHANGE_STAMP_KEY)
+
     def find_claims(self, filters: ClaimFilter) -> list[dict[str, Any]]:
         """As in SQLite; a --search with an unclosed quote is refused as FTS5 refuses it (PostgreSQL's
         web search syntax would silently read it as a phrase)."""
         if filters.search and filters.search.count('"') % 2:
             raise ClaimtraceError(f"bad --search query '{filters.search}' (unclosed quote)")
         return super().find_claims(filters)
+
+    def find_articles(self, filters: ArticleFilter) -> list[dict[str, Any]]:
+        """As in SQLite; a search matches the stored ``tsvector`` of title and text (GIN index) with
+        ``websearch_to_tsquery``, best ``ts_rank`` first, and the snippet is ``ts_headline``'s passage
+        (computed after the LIMIT: PostgreSQL evaluates costly output columns for the rows it returns)."""
+        if filters.search and filters.search.count('"') % 2:
+            raise ClaimtraceError(f"bad search query '{filters.search}' (unclosed quote)")
+        return super().find_articles(filters)
 
     def sidecar(self, name: str) -> Path:
         """A local file holding what linking keeps beside the store (the claim vector index), kept in

@@ -57,8 +57,10 @@ class ClaimRecord:
     entities: list[str] = field(default_factory=list)  # canonical names in the claim's sentence
     places: list[str] = field(default_factory=list)  # place keys in the claim's sentence (as above)
     embedding: Any = None  # numpy float32 vector (L2-normalized) or None
-    # The normalized form, computed once per record by ``matching.normalized_form`` (never stored).
+    # The normalized form, made once per record by ``matching.normalized_form`` (kept in memory only).
     form: Any = field(default=None, repr=False, compare=False)
+    # The stored part of that form (``matching.encode_text_form``, JSON), None until the claim is linked.
+    normalized: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.published = _published(self.published)

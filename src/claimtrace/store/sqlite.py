@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import sqlite3
 import urllib.parse
+import uuid
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -225,11 +228,31 @@ CREATE TABLE casualties (
 CREATE INDEX casualties_article ON casualties(article_id);
 """
 
+# Version 4: the keys under which linking finds candidate claims (entities, places, story, frame keys),
+# one row per key and claim, so a link run reads the blocks of its new claims' keys, never every claim.
+_SCHEMA_V4 = """
+CREATE TABLE claim_keys (
+    key TEXT NOT NULL,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, claim_id)
+) WITHOUT ROWID;
+CREATE INDEX claim_keys_claim ON claim_keys(claim_id);
+"""
+
 # Ordered migration steps: index i brings the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
+# Version 5: the part of each claim's normalized form read from its wording (link/matching.py
+# ``text_form``, JSON), stored when the claim is first linked so that later runs do not compute it again;
+# NULL (claims stored before, or not linked yet) is computed when read, as before.
+_SCHEMA_V5 = """
+ALTER TABLE claims ADD COLUMN normalized TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
+SETTINGS_VERSION = 2
 EVENTS_VERSION = 3
 SCHEMA_VERSION = len(MIGRATIONS)
 
+CHANGE_STAMP_KEY = "change_stamp"  # the settings row that every committed write transaction renews
 _CHUNK = 900  # stays below SQLite's limit on bound parameters per statement
 _NAMED_KINDS = ("person", "organization", "media")
 
@@ -323,6 +346,12 @@ class SQLiteStore:
     BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: two writers never deadlock on an upgrade
     AFFILIATION_KIND = "json_extract(c.claim, '$.source.affiliation.kind')"  # of the source, in the claim's JSON
     PLACE_LIST = "group_concat(name, '; ')"  # an event's place names in one text
+    # article search: the articles matching the query (one parameter), the passage with each hit between
+    # \x02 and \x03, the best first. CROSS JOIN keeps the full-text match as the outer loop (the
+    # planner otherwise scans articles by date or claim kind and re-runs the match on each)
+    ARTICLE_MATCH = "FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+    ARTICLE_SNIPPET = "snippet(articles_fts, 1, char(2), char(3), '…', 24)"
+    ARTICLE_RANK = "rank"
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store at ``path``; ``readonly`` opens it for queries only (never written, never
@@ -368,8 +397,9 @@ class SQLiteStore:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
-    def transaction(self) -> Iterator[SQLiteStore]:
-        """One atomic unit of writes; nested uses join the outer transaction."""
+    def transaction(self, stamp: bool = True) -> Iterator[SQLiteStore]:
+        """One atomic unit of writes; nested uses join the outer transaction. Committing it renews the
+        :meth:`change_stamp` (unless the outermost is opened with ``stamp=False``: schema work only)."""
         if self._depth == 0:
             try:
                 self._db.execute(self.BEGIN)
@@ -386,11 +416,28 @@ class SQLiteStore:
         self._depth -= 1
         if self._depth == 0:
             try:
+                if stamp and not self.readonly:
+                    self._bump_change_stamp()
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise store_error(self.path, exc) from None
+
+    def _bump_change_stamp(self) -> None:
+        """A new :meth:`change_stamp`, written in the transaction being committed."""
+        self._db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (CHANGE_STAMP_KEY, uuid.uuid4().hex),
+        )
+
+    def change_stamp(self) -> str | None:
+        """A token that changes with every committed write (an ingest, linking, a skip, from any process):
+        equal stamps mean the store did not change in between, so what was read may be reused. None
+        while nothing was written since the store was created or upgraded by a claimtrace without it."""
+        if self.schema_version() < SETTINGS_VERSION:  # a version 1 store opened read-only: no settings table
+            return None
+        return self.setting(CHANGE_STAMP_KEY)
 
     def close(self) -> None:
         self._db.close()
@@ -523,13 +570,23 @@ class SQLiteStore:
 
     # -- the linking interface ---------------------------------------------------------------
 
-    def claim_records(self, article_ids: list[int] | None = None) -> list[ClaimRecord]:
-        """Stored claims (all when ``article_ids`` is None) with what linking needs of each."""
+    def claim_records(
+        self, article_ids: list[int] | None = None, claim_ids: list[int] | None = None
+    ) -> list[ClaimRecord]:
+        """Stored claims (all when ``article_ids`` and ``claim_ids`` are None; else those of the
+        articles or with the ids given) with what linking needs of each, in id order."""
         sql = (
             "SELECT c.id, c.article_id, c.claim, c.event_time, c.sentence_start, c.sentence_end, c.embedding,"
-            " a.outlet, a.published, a.url FROM claims c JOIN articles a ON a.id = c.article_id"
+            " c.normalized, a.outlet, a.published, a.url FROM claims c JOIN articles a ON a.id = c.article_id"
         )
-        rows = self._rows_for_articles(sql, "c.article_id", article_ids, order="c.id")
+        if claim_ids is not None:
+            rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id")
+            if article_ids is not None:
+                keep = set(article_ids)
+                rows = [r for r in rows if r["article_id"] in keep]
+            rows.sort(key=lambda r: r["id"])
+        else:
+            rows = self._rows_for_articles(sql, "c.article_id", article_ids, order="c.id")
         mentions = self._sentence_mentions({int(r["article_id"]) for r in rows})
         return [
             ClaimRecord(
@@ -543,6 +600,7 @@ class SQLiteStore:
                 entities=_names_within(mentions["entities"].get(r["article_id"], []), r),
                 places=_names_within(mentions["places"].get(r["article_id"], []), r),
                 embedding=_vector(r["embedding"]),
+                normalized=r["normalized"],
             )
             for r in rows
         ]
@@ -633,6 +691,23 @@ class SQLiteStore:
                 [(_blob(vector), int(claim_id)) for claim_id, vector in items],
             )
 
+    def save_claims(self, items: list[tuple[int, Any]]) -> None:
+        """Store claims again whose frame or polarity linking completed (``(claim id, Claim)`` pairs); the
+        other columns (source, cue, content, sentence) never change after analysis."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE claims SET claim = ?, polarity = ? WHERE id = ?",
+                [(json.dumps(to_dict(claim), ensure_ascii=False), claim.polarity, int(claim_id))
+                 for claim_id, claim in items],
+            )
+
+    def save_normalized(self, items: list[tuple[int, str]]) -> None:
+        """Store the normalized forms linking made of claims (``(claim id, JSON text)`` pairs, see
+        ``matching.encode_text_form``), so later runs read them instead of computing them again."""
+        with self.transaction():
+            self._db.executemany("UPDATE claims SET normalized = ? WHERE id = ?",
+                                 [(text, int(claim_id)) for claim_id, text in items])
+
     def add_relations(self, relations: list[Relation]) -> None:
         """Insert or replace relations; one row per (a, b), so adding again changes nothing."""
         with self.transaction():
@@ -670,6 +745,63 @@ class SQLiteStore:
 
     def unlinked_article_ids(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 0 ORDER BY id")]
+
+    def linked_article_ids(self) -> list[int]:
+        return [int(r[0]) for r in self._db.execute("SELECT id FROM articles WHERE linked = 1 ORDER BY id")]
+
+    # -- what linking reads per run instead of the whole corpus ------------------------------------
+
+    def articles_published_between(self, ranges: list[tuple[str, str]]) -> list[int]:
+        """Ids of the articles in a story whose publication date (ISO text) lies in one of ``ranges``
+        (first inclusive, last exclusive, compared as text: a partial date sorts at its first day)."""
+        ids: set[int] = set()
+        for first, last in ranges:
+            ids.update(int(r[0]) for r in self._db.execute(
+                "SELECT id FROM articles WHERE published >= ? AND published < ? AND story_id IS NOT NULL",
+                (first, last)))
+        return sorted(ids)
+
+    def recent_article_ids(self, limit: int, *, undated: bool = False) -> list[int]:
+        """The ``limit`` most recently stored articles in a story (``undated``: of those without a
+        publication date), newest first."""
+        condition = " AND published IS NULL" if undated else ""
+        return [int(r[0]) for r in self._db.execute(
+            f"SELECT id FROM articles WHERE story_id IS NOT NULL{condition} ORDER BY id DESC LIMIT ?", (int(limit),))]
+
+    def article_stories(self, article_ids: list[int]) -> dict[int, int]:
+        """The story of each of ``article_ids`` that is in one."""
+        sql = "SELECT id, story_id FROM articles"
+        rows = self._rows_for_articles(sql, "id", article_ids, order="id")
+        return {int(r["id"]): int(r["story_id"]) for r in rows if r["story_id"] is not None}
+
+    def claim_vectors(self, claim_ids: list[int]) -> list[tuple[int, int, Any]]:
+        """(claim id, article id, vector or None) of each of ``claim_ids`` stored, in id order."""
+        rows = self._rows_for_articles("SELECT id, article_id, embedding FROM claims", "id", claim_ids, order="id")
+        return sorted(((int(r["id"]), int(r["article_id"]), _vector(r["embedding"])) for r in rows), key=lambda e: e[0])
+
+    def max_story_id(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(story_id), 0) FROM articles").fetchone()[0])
+
+    def add_claim_keys(self, items: list[tuple[str, int]]) -> None:
+        """File claims under linking's candidate keys ((key, claim id) pairs)."""
+        with self.transaction():
+            self._db.executemany("INSERT INTO claim_keys (key, claim_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                 [(str(k), int(c)) for k, c in items])
+
+    def clear_claim_keys(self) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM claim_keys")
+
+    def claim_key_blocks(self, keys: list[str], limit: int) -> dict[str, tuple[int, list[int]]]:
+        """For each of ``keys`` filed: (how many claims, the ``limit`` highest claim ids, ascending)."""
+        blocks: dict[str, tuple[int, list[int]]] = {}
+        for key in keys:
+            count = int(self._db.execute("SELECT COUNT(*) FROM claim_keys WHERE key = ?", (key,)).fetchone()[0])
+            if count:
+                ids = [int(r[0]) for r in self._db.execute(
+                    "SELECT claim_id FROM claim_keys WHERE key = ? ORDER BY claim_id DESC LIMIT ?", (key, int(limit)))]
+                blocks[key] = (count, ids[::-1])
+        return blocks
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -713,19 +845,44 @@ class SQLiteStore:
         )
         return [dict(r) for r in rows]
 
-    def story_timeline(self, story_id: int) -> dict[str, Any]:
-        """A story's claims by time and outlet, each with its relations to earlier claims."""
+    def story_timeline(self, story_id: int, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+        """A story's claims by time and outlet, each with its relations to earlier claims: all of them,
+        or the page of ``limit`` claims from ``offset`` in that order (``total_claims`` counts all).
+
+        A relation between two claims of the story hangs on the later one (on whichever page it is);
+        one with a claim of another story hangs on this story's claim."""
         story = self._db.execute(
-            "SELECT id, label, first_date, last_date FROM stories WHERE id = ?", (story_id,)
+            "SELECT s.id, s.label, s.first_date, s.last_date,"
+            " (SELECT COUNT(*) FROM articles a WHERE a.story_id = s.id) AS articles,"
+            " (SELECT COUNT(*) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.story_id = s.id)"
+            " AS total_claims FROM stories s WHERE s.id = ?", (story_id,)
         ).fetchone()
         if story is None:
             raise ClaimtraceError(f"no story with id {story_id} (see 'claimtrace stories')")
-        rows = self._db.execute(
-            f"{_CLAIM_SELECT} WHERE a.story_id = ? ORDER BY time, a.outlet, a.id, c.position", (story_id,)
-        ).fetchall()
-        claims = [_claim_view(r) for r in rows]
-        _attach_earlier_relations(claims, self._relations_of([c["id"] for c in claims]))
-        return {**dict(story), "articles": len({c["article_id"] for c in claims}), "claims": claims}
+        params: list[Any] = [story_id]
+        sql = (f"{_CLAIM_SELECT} WHERE a.story_id = ?"
+               " ORDER BY time NULLS FIRST, a.outlet NULLS FIRST, a.id, c.position")
+        sql += _page(params, limit, offset)
+        claims = [_claim_view(r) for r in self._db.execute(sql, params).fetchall()]
+        _attach_timeline_relations(claims, self._timeline_relations([c["id"] for c in claims]), story_id)
+        return {**dict(story), "offset": max(int(offset), 0), "claims": claims}
+
+    def _timeline_relations(self, claim_ids: list[int]) -> list[sqlite3.Row]:
+        """The relations of these claims, with each side's place in a story timeline's order."""
+        found: list[sqlite3.Row] = []
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            found.extend(self._db.execute(
+                "SELECT r.a, r.b, r.relation, r.reason, r.score, aa.outlet AS a_outlet, ab.outlet AS b_outlet,"
+                " aa.story_id AS a_story, ab.story_id AS b_story, aa.id AS a_article, ab.id AS b_article,"
+                " ca.position AS a_position, cb.position AS b_position,"
+                " COALESCE(ca.event_time, aa.published) AS a_time, COALESCE(cb.event_time, ab.published) AS b_time"
+                " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
+                " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+                f" WHERE r.a IN ({marks}) OR r.b IN ({marks})",
+                chunk + chunk,
+            ))
+        return list({(r["a"], r["b"]): r for r in found}.values())
 
     def _relations_of(self, claim_ids: list[int]) -> list[sqlite3.Row]:
         found: list[sqlite3.Row] = []
@@ -811,9 +968,7 @@ class SQLiteStore:
         published first; ``filters`` keep an outlet on either side and a date range on the newer side."""
         filters = filters or ConflictFilter()
         where, params = ["TRUE"], []
-        if kind is not None:
-            where.append("relation = ?")
-            params.append(kind)
+        pairs = self._pairs(kind, params)  # its parameter first: the subquery comes first
         if filters.outlet:
             where.append("(a_outlet = ? OR b_outlet = ?)")
             params += [filters.outlet, filters.outlet]
@@ -821,21 +976,49 @@ class SQLiteStore:
             if bound:
                 where.append(f"substr(newest, 1, 10) {op} ?")
                 params.append(bound)
-        sql = (
-            "SELECT * FROM (SELECT r.relation AS relation, r.reason, r.score, r.a, r.b, aa.outlet AS a_outlet,"
-            " ab.outlet AS b_outlet, CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '')"
+        sql = f"SELECT a, b FROM ({pairs}) AS r WHERE {' AND '.join(where)} {_NEWEST_FIRST}"
+        sql += _page(params, filters.limit if limit is None else limit, filters.offset)
+        return self.relations_of_pairs([(r["a"], r["b"]) for r in self._db.execute(sql, params)])
+
+    def relation_index(self, kind: str | None = None) -> list[tuple[int, int, str, str | None, str | None]]:
+        """Every related pair (of one ``kind``) in :meth:`relations`' order, as (a, b, the newer side's
+        publication date, a's outlet, b's outlet): small enough to keep, so a caller that pages and
+        filters through them many times (the web app) sorts them once; :meth:`relations_of_pairs`
+        gives a page's relations."""
+        params: list[Any] = []
+        rows = self._db.execute(
+            f"SELECT a, b, newest, a_outlet, b_outlet FROM ({self._pairs(kind, params)}) AS r {_NEWEST_FIRST}", params)
+        return [(int(r[0]), int(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def _pairs(self, kind: str | None, params: list[Any]) -> str:
+        """The related pairs (of one ``kind``) with both outlets and the newer publication date."""
+        if kind is not None:
+            params.append(kind)
+        return (
+            "SELECT r.a AS a, r.b AS b, aa.outlet AS a_outlet, ab.outlet AS b_outlet,"
+            " CASE WHEN COALESCE(aa.published, '') > COALESCE(ab.published, '')"
             " THEN aa.published ELSE COALESCE(ab.published, '') END AS newest"
             " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
-            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id) AS r"
-            f" WHERE {' AND '.join(where)} ORDER BY newest DESC, r.b DESC, r.a DESC"
+            " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
+            f"{' WHERE r.relation = ?' if kind is not None else ''}"
         )
-        sql += _page(params, filters.limit if limit is None else limit, filters.offset)
-        pairs = self._db.execute(sql, params).fetchall()
-        sides = self._claim_sides({r["a"] for r in pairs} | {r["b"] for r in pairs})
+
+    def relations_of_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+        """The relations of these (a, b) claim pairs as :meth:`relations` gives them, in the given order
+        (pairs that are not related are left out)."""
+        found: dict[tuple[int, int], sqlite3.Row] = {}
+        for start in range(0, len(pairs), _CHUNK // 2):
+            chunk = pairs[start:start + _CHUNK // 2]
+            rows = self._db.execute(
+                "SELECT a, b, relation, reason, score FROM relations WHERE "
+                + " OR ".join(["(a = ? AND b = ?)"] * len(chunk)), [v for pair in chunk for v in pair])
+            found.update({(r["a"], r["b"]): r for r in rows})
+        kept = [found[(a, b)] for a, b in pairs if (a, b) in found]
+        sides = self._claim_sides({r["a"] for r in kept} | {r["b"] for r in kept})
         return [
-            {"relation": r["relation"], "reason": r["reason"], "score": r["score"],
-             "a": sides[r["a"]], "b": sides[r["b"]]}
-            for r in pairs
+            {"relation": r["relation"], "reason": r["reason"], "score": r["score"], "a": sides[r["a"]],
+             "b": sides[r["b"]]}
+            for r in kept
         ]
 
     def _claim_sides(self, claim_ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -912,18 +1095,45 @@ class SQLiteStore:
     def map_places(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Located places with their mentions and articles (published in the date range), most mentioned first."""
         where, params = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"], []
-        for bound, op in ((since, ">="), (until, "<=")):
-            if bound:
-                where.append(f"substr(a.published, 1, 10) {op} ?")
-                params.append(bound)
+        _add_date_bounds("a.published", since, until, where, params)
         rows = self._db.execute(
-            "SELECT p.name AS name, p.place_id AS place_id, p.lat AS lat, p.lon AS lon, p.country AS country,"
-            " p.feature AS feature, COUNT(*) AS mentions, COUNT(DISTINCT p.article_id) AS articles"
+            "SELECT MIN(p.name) AS name, MIN(p.place_id) AS place_id, MIN(p.lat) AS lat, MIN(p.lon) AS lon,"
+            " MIN(p.country) AS country, MIN(p.feature) AS feature, COUNT(*) AS mentions,"
+            " COUNT(DISTINCT p.article_id) AS articles"
             f" FROM places p JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(where)}"
             " GROUP BY COALESCE(p.place_id, p.name) ORDER BY mentions DESC, name",
             params,
         )
         return [dict(r) for r in rows]
+
+    def map_events(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Located places of events that happened (negated ones left out) dated in the range (the event's
+        date, else its article's), with their events, articles, first and last day and events per PLOVER
+        category (most first); places with the most events first."""
+        if self.schema_version() < EVENTS_VERSION:
+            return []
+        where, params = ["ep.lat IS NOT NULL", "ep.lon IS NOT NULL", "e.negated = 0"], []
+        _add_date_bounds("e.event_time", since, until, where, params)
+        source = f"FROM event_places ep JOIN events e ON e.id = ep.event_id WHERE {' AND '.join(where)}"
+        rows = self._db.execute(
+            "SELECT COALESCE(ep.place_id, ep.name) AS place_key, MIN(ep.name) AS name, MIN(ep.place_id) AS place_id,"
+            " MIN(ep.lat) AS lat, MIN(ep.lon) AS lon, COUNT(DISTINCT e.id) AS events,"
+            " COUNT(DISTINCT e.article_id) AS articles, MIN(substr(e.event_time, 1, 10)) AS first_date,"
+            f" MAX(substr(e.event_time, 1, 10)) AS last_date {source} GROUP BY COALESCE(ep.place_id, ep.name)"
+            " ORDER BY events DESC, name",
+            params,
+        ).fetchall()
+        categories: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self._db.execute(
+            f"SELECT COALESCE(ep.place_id, ep.name) AS place_key, e.category, COUNT(DISTINCT e.id) AS events {source}"
+            " GROUP BY COALESCE(ep.place_id, ep.name), e.category ORDER BY events DESC, e.category",
+            params,
+        ):
+            categories[r["place_key"]].append({"category": r["category"], "events": r["events"]})
+        places = [dict(r) for r in rows]
+        for place in places:
+            place["categories"] = categories[place.pop("place_key")]
+        return places
 
     def article(self, article_id: int) -> dict[str, Any]:
         """One article's metadata with its story and number of claims."""
@@ -944,14 +1154,10 @@ class SQLiteStore:
         ``\x02`` and ``\x03`` (plain text: the caller escapes and marks it).
         """
         where, params = _article_conditions(filters)
-        columns = ("a.id, a.title, a.outlet, a.published, a.url, a.story_id,"
-                   " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims")
+        columns = _ARTICLE_COLUMNS
         if filters.search:
-            sql = (f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) AS snippet"
-                   # CROSS JOIN keeps the full-text match as the outer loop (the planner otherwise
-                   # scans articles by date or claim kind and re-runs the match on each)
-                   " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
-                   f"{''.join(' AND ' + w for w in where)} ORDER BY rank")
+            sql = (f"SELECT {columns}, {self.ARTICLE_SNIPPET} AS snippet {self.ARTICLE_MATCH}"
+                   f"{''.join(' AND ' + w for w in where)} ORDER BY {self.ARTICLE_RANK}")
             params.insert(0, filters.search)
         else:
             sql = (f"SELECT {columns}, NULL AS snippet FROM articles a"
@@ -997,6 +1203,9 @@ class SQLiteStore:
         return [dict(r) for r in rows]
 
 
+_NEWEST_FIRST = "ORDER BY newest DESC, b DESC, a DESC"  # the order of related pairs
+_ARTICLE_COLUMNS = ("a.id, a.title, a.outlet, a.published, a.url, a.story_id,"
+                    " (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) AS claims")
 _CLAIM_SELECT = (
     "SELECT c.id, c.article_id, c.position, c.source_kind, c.source_text, c.source_canonical, c.cue, c.form,"
     " c.certainty, c.polarity, c.content, c.sentence, c.event_time, c.claim,"
@@ -1048,8 +1257,9 @@ def _article_conditions(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
         where.append("a.story_id = ?")
         params.append(filters.story_id)
     if filters.source_kind:
-        # "+" keeps SQLite on the claims' article index (the kind index would scan every claim of the kind)
-        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND +c.source_kind = ?)")
+        # "|| ''" keeps SQLite on the claims' article index (the kind index would scan every claim of the
+        # kind); PostgreSQL reads it as the same condition
+        where.append("EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND c.source_kind || '' = ?)")
         params.append(filters.source_kind)
     if filters.place:
         where.append("EXISTS (SELECT 1 FROM places p WHERE p.article_id = a.id AND (p.name = ? OR p.text = ?"
@@ -1167,22 +1377,32 @@ def _claim_view(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def _attach_earlier_relations(claims: list[dict[str, Any]], relations: Iterable[sqlite3.Row]) -> None:
-    """Hang each relation on the later of its two claims (timeline order; else on ``b``)."""
-    order = {c["id"]: i for i, c in enumerate(claims)}
+def _attach_timeline_relations(claims: list[dict[str, Any]], relations: Iterable[sqlite3.Row], story_id: int) -> None:
+    """Hang each relation on the later of its two claims in the story's timeline order (the
+    other claim may be on another page), or on the story's claim when the other is of another story."""
     by_id = {c["id"]: c for c in claims}
     for c in claims:
         c["relations"] = []
     for r in relations:
-        a, b = r["a"], r["b"]
-        later, earlier = (a, b) if a in order and b in order and order[a] > order[b] else (b, a)
-        if later not in by_id:
-            later, earlier = earlier, later
-        other_outlet = r["a_outlet"] if earlier == a else r["b_outlet"]
-        by_id[later]["relations"].append(
-            {"relation": r["relation"], "claim": earlier, "outlet": other_outlet, "reason": r["reason"],
+        sides = {side: (r[f"{side}_story"] == story_id, _timeline_key(r, side)) for side in ("a", "b")}
+        if sides["a"][0] and sides["b"][0]:
+            later = "a" if sides["a"][1] > sides["b"][1] else "b"
+        else:
+            later = "a" if sides["a"][0] else "b"
+        earlier = "b" if later == "a" else "a"
+        if r[later] not in by_id:
+            continue  # drawn on the page that holds the later claim
+        by_id[r[later]]["relations"].append(
+            {"relation": r["relation"], "claim": r[earlier], "outlet": r[f"{earlier}_outlet"], "reason": r["reason"],
              "score": r["score"]}
         )
+
+
+def _timeline_key(row: sqlite3.Row, side: str) -> tuple[Any, ...]:
+    """A claim's place in a timeline: ``story_timeline``'s order (time, outlet, article, position; nulls first)."""
+    time, outlet = row[f"{side}_time"], row[f"{side}_outlet"]
+    return (time is not None, time or "", outlet is not None, outlet or "", row[f"{side}_article"],
+            row[f"{side}_position"])
 
 
 def _outlet_view(row: sqlite3.Row, contradicted: int) -> dict[str, Any]:
@@ -1222,8 +1442,16 @@ def _claim_row(article_id: int, position: int, claim: Claim, analysis: Analysis)
 
 
 def _names_within(mentions: list[tuple[str, int, int]], row: sqlite3.Row) -> list[str]:
+    """Names of ``mentions`` (sorted by start) within the claim's sentence, in text order."""
     start, end = row["sentence_start"], row["sentence_end"]
-    return _unique(name for name, s, e in mentions if s >= start and e <= end)
+    first = bisect_left(mentions, start, key=lambda m: m[1])
+    names = []
+    for name, s, e in itertools.islice(mentions, first, None):
+        if s > end:
+            break
+        if e <= end:
+            names.append(name)
+    return _unique(names)
 
 
 def _unique(names: Iterable[str | None]) -> list[str]:

@@ -79,9 +79,19 @@ def outlet_names(request: Request) -> list[str]:
     return cached(request, ("outlet names",), lambda: reader(request).outlet_names())
 
 
+def conflict_index(request: Request) -> list[tuple[int, int, str, str | None, str | None]]:
+    """Every contradicting pair, newest first, sorted once per change of the store."""
+    return cached(request, ("conflicts",), lambda: reader(request).relation_index("contradicts"))
+
+
 def map_places(request: Request, since: str | None, until: str | None) -> list[dict[str, Any]]:
     since, until = views.first_day(since), views.last_day(until)
     return cached(request, ("places", since, until), lambda: reader(request).map_places(since, until))
+
+
+def map_events(request: Request, since: str | None, until: str | None) -> list[dict[str, Any]]:
+    since, until = views.first_day(since), views.last_day(until)
+    return cached(request, ("event places", since, until), lambda: reader(request).map_events(since, until))
 
 
 @router.get("/articles", summary="Search articles (full text and filters)")
@@ -117,8 +127,10 @@ def api_stories(request: Request, limit: Limit = views.DEFAULT_LIMIT, offset: Of
 
 
 @router.get("/stories/{story_id}", summary="A story's timeline: claims by date and outlet, with relations")
-def api_story(request: Request, story_id: int, format: Format = "json") -> Response:
-    story = reader(request).story_timeline(story_id)
+def api_story(request: Request, story_id: int, format: Format = "json",
+              limit: Annotated[int | None, Query(ge=1, le=10_000, description="claims per page (default: all)")] = None,
+              offset: Offset = 0) -> Response:
+    story = reader(request).story_timeline(story_id, limit=limit, offset=offset)
     if format == "csv":
         flat = [{k: v for k, v in c.items() if k != "claim"} | {"relations": relations_text(c["relations"])}
                 for c in story["claims"]]
@@ -129,7 +141,7 @@ def api_story(request: Request, story_id: int, format: Format = "json") -> Respo
 @router.get("/conflicts", summary="Contradicting claim pairs, newest first")
 def api_conflicts(request: Request, outlet: Text = None, since: Date = None, until: Date = None,
                   limit: Limit = views.DEFAULT_LIMIT, offset: Offset = 0, format: Format = "json") -> Response:
-    page = views.conflicts(reader(request), outlet, since, until, limit, offset)
+    page = views.conflicts(reader(request), conflict_index(request), outlet, since, until, limit, offset)
     return listing(page, format, "conflicts", [flat_conflict(r) for r in page.items])
 
 
@@ -144,6 +156,16 @@ def api_places(request: Request, since: Date = None, until: Date = None,
                limit: Annotated[int, Query(ge=1, le=50_000)] = 20_000, offset: Offset = 0,
                format: Format = "json") -> Response:
     return listing(views.sliced(map_places(request, since, until), limit, offset), format, "places")
+
+
+@router.get("/event-places", summary="Located places of events (PLOVER), with events per category (for the map)")
+def api_event_places(request: Request, since: Date = None, until: Date = None,
+                     limit: Annotated[int, Query(ge=1, le=50_000)] = 20_000, offset: Offset = 0,
+                     format: Format = "json") -> Response:
+    page = views.sliced(map_events(request, since, until), limit, offset)
+    flat = [{k: v for k, v in p.items() if k != "categories"} |
+            {"categories": "; ".join(f"{c['category']} {c['events']}" for c in p["categories"])} for p in page.items]
+    return listing(page, format, "event-places", flat)
 
 
 class ArticleIn(BaseModel):

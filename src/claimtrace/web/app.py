@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store import open_store
 from claimtrace.web import api, pages
-from claimtrace.web.access import Settings, StoreAccess, app_version
+from claimtrace.web.access import ReleaseStores, Settings, StoreAccess, app_version
 from claimtrace.web.pages import error_page
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
@@ -40,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ReleaseStores)
     return app
 
 

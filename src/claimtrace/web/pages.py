@@ -23,8 +23,9 @@ from claimtrace.model import SOURCE_KINDS, Article
 from claimtrace.readers.formats import decode_text, normalize_date, records_from_bytes
 from claimtrace.report.html import article_context
 from claimtrace.report.rows import frame_text
+from claimtrace.store import Store
 from claimtrace.web import views
-from claimtrace.web.access import MAX_TEXT_CHARS, app_version, check_token, reader, settings_of
+from claimtrace.web.access import MAX_TEXT_CHARS, app_version, cached, check_token, reader, settings_of
 from claimtrace.web.api import (
     Date,
     Limit,
@@ -33,7 +34,9 @@ from claimtrace.web.api import (
     Text,
     all_stories,
     analyse,
+    conflict_index,
     ingest,
+    map_events,
     map_places,
     outlet_names,
     outlet_profiles,
@@ -43,7 +46,7 @@ from claimtrace.web.timeline import lay_out
 
 router = APIRouter(include_in_schema=False)
 
-MAX_STORY_CLAIMS = 400  # a story page draws at most this many claims (in time order); its CSV has all
+MAX_STORY_CLAIMS = 200  # claims per page of a story's timeline (in time order); its CSV has all
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 
 
@@ -107,7 +110,8 @@ def search_page(request: Request, params: Search) -> HTMLResponse:
     claims = views.find_claims(store, params) if searched else None
     stories = None if searched else views.sliced(all_stories(request), 10, 0)
     return render(request, "search.html", params=params, articles=articles, claims=claims, stories=stories,
-                  outlets=outlet_names(request), counts=None if searched else store.counts(),
+                  outlets=outlet_names(request),
+                  counts=None if searched else cached(request, ("counts",), store.counts),
                   next_query=query_string(request, offset=params.offset + params.limit),
                   prev_query=query_string(request, offset=max(params.offset - params.limit, 0)),
                   csv_articles=query_string(request, format="csv", offset=None),
@@ -128,11 +132,21 @@ def stories_page(request: Request, limit: Limit = 50, offset: Offset = 0) -> HTM
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int) -> HTMLResponse:
-    story = reader(request).story_timeline(story_id)
-    shown = story["claims"][:MAX_STORY_CLAIMS]
-    by_id = {c["id"]: c for c in shown}
-    return render(request, "story.html", story=story, shown=shown, timeline=lay_out(shown), by_id=by_id)
+def story_page(request: Request, story_id: int, offset: Offset = 0) -> HTMLResponse:
+    limit = MAX_STORY_CLAIMS
+    view = cached(request, ("story page", story_id, limit, offset),
+                  lambda: story_view(reader(request), story_id, limit, offset), page=True)
+    return render(request, "story.html", **view, limit=limit,
+                  next_query=query_string(request, offset=offset + limit),
+                  prev_query=query_string(request, offset=max(offset - limit, 0)))
+
+
+def story_view(store: Store, story_id: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a story's timeline (``limit`` claims from ``offset`` in time order), laid out."""
+    story = store.story_timeline(story_id, limit=limit, offset=offset)
+    shown = story["claims"]
+    return {"story": story, "shown": shown, "timeline": lay_out(shown), "by_id": {c["id"]: c for c in shown},
+            "more": offset + len(shown) < story["total_claims"]}
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
@@ -144,7 +158,7 @@ def claim_page(request: Request, claim_id: int) -> HTMLResponse:
 def conflicts_page(request: Request, outlet: Text = None, since: Date = None, until: Date = None,
                    limit: Limit = views.DEFAULT_LIMIT, offset: Offset = 0) -> HTMLResponse:
     store = reader(request)
-    page = views.conflicts(store, outlet, since, until, limit, offset)
+    page = views.conflicts(store, conflict_index(request), outlet, since, until, limit, offset)
     return render(request, "conflicts.html", page=page, outlet=outlet, since=since, until=until,
                   outlets=outlet_names(request), next_query=query_string(request, offset=offset + limit),
                   prev_query=query_string(request, offset=max(offset - limit, 0)),
@@ -159,7 +173,9 @@ def outlets_page(request: Request) -> HTMLResponse:
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, since: Date = None, until: Date = None) -> HTMLResponse:
     places = map_places(request, since, until)
+    events = map_events(request, since, until)
     return render(request, "map.html", since=since or "", until=until or "", top=places[:40], total=len(places),
+                  top_events=events[:20], total_events=len(events), events=sum(p["events"] for p in events),
                   api_query=query_string(request))
 
 

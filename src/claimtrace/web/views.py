@@ -16,7 +16,7 @@ from typing import Any
 
 from claimtrace.model import Analysis, PartialDate
 from claimtrace.report.html import article_context
-from claimtrace.store import ArticleFilter, ClaimFilter, ConflictFilter, Store
+from claimtrace.store import ArticleFilter, ClaimFilter, Store
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 25
@@ -155,12 +155,16 @@ def claim_view(store: Store, claim_id: int) -> dict[str, Any]:
     return claim
 
 
-def conflicts(store: Store, outlet: str | None, since: str | None, until: str | None, limit: int, offset: int) -> Page:
-    """Contradicting pairs, newest first, with an outlet on either side and the newer side in the date range."""
-    def fetch(n: int, o: int) -> list[dict[str, Any]]:
-        return store.conflicts(filters=ConflictFilter(outlet or None, first_day(since), last_day(until), n, o))
-
-    return paged(fetch, limit, offset)
+def conflicts(store: Store, index: list[tuple[int, int, str, str | None, str | None]], outlet: str | None,
+              since: str | None, until: str | None, limit: int, offset: int) -> Page:
+    """Contradicting pairs, newest first, with an outlet on either side and the newer side in the date range:
+    filtered and paged from ``index`` (``Store.relation_index("contradicts")``, kept by the caller), then
+    read for the page only."""
+    since, until = first_day(since), last_day(until)
+    kept = [(a, b) for a, b, newest, a_outlet, b_outlet in index
+            if (not outlet or outlet in (a_outlet, b_outlet)) and (not since or newest[:10] >= since)
+            and (not until or newest[:10] <= until)]
+    return Page(store.relations_of_pairs(kept[offset:offset + limit]), limit, offset, len(kept) > offset + limit)
 
 
 def outlet_profiles(store: Store) -> list[dict[str, Any]]:

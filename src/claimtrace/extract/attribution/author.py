@@ -1,7 +1,8 @@
 """The author's own claims: declarative sentences no attribution covers.
 
-Left out: questions, lines without final punctuation (headlines, datelines), sentences without a verb
-that has a subject, and prescriptive opinion ("should", "must", a first or second person subject).
+Left out: questions, lines without final punctuation (datelines, captions) except a headline among the
+first lines, sentences without a verb that has a subject, and prescriptive opinion ("should", "must", a
+first or second person subject).
 Figures: docs/benchmarks_claims.md.
 """
 
@@ -52,10 +53,31 @@ def author_claims(found: Iterable[Draft], context: Context) -> list[Claim]:
     return claims
 
 
+HEADLINE_LINES = 2  # a headline or standfirst opens the text
+HEADLINE_WORDS = 4
+HEADLINE_REACH = 1000  # characters: a headline is near the top
+
+
+def _headline(sent: SpacySpan, text: str, context: Context) -> bool:
+    """A headline: one of the first lines of the text, a line of its own, of a few words or more ("Dam
+    Destroyed by Blast, Officials Fear Floods"); the outlet's own voice like any statement."""
+    after = context.text[sent.start_char + len(text):sent.start_char + len(text) + 1]
+    if after not in ("\n", "") or len(text.split()) < HEADLINE_WORDS:
+        return False
+    if sent.start_char > HEADLINE_REACH:
+        return False
+    before = context.text[:sent.start_char]
+    if before and not before.endswith("\n"):
+        return False
+    return sum(1 for line in before.splitlines() if line.strip()) < HEADLINE_LINES
+
+
 def _is_statement(sent: SpacySpan, context: Context) -> bool:
     """A declarative sentence: final punctuation, a verb with a subject, no question or prescription."""
     text = context.text[sent.start_char:sent.end_char].rstrip()
-    if not text or text[-1] not in ".!\"”'’)" or text.rstrip("\"”'’").endswith("?"):
+    if not text or text.rstrip("\"”'’").endswith("?"):
+        return False
+    if text[-1] not in ".!\"”'’)" and not _headline(sent, text, context):
         return False
     subjects = numpy.flatnonzero(context.subjects[sent.start:sent.end])
     if not len(subjects):

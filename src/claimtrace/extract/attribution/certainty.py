@@ -5,7 +5,7 @@ A content is hedged when a hedge word ("likely", "may", "suggests", "apparently"
 evidence", "incorrectly") bears on its main proposition: the word's way up to the content's root runs
 through clauses and the arguments of the main predicate ("the most likely cause was ..."), not through
 a side detail (a prepositional phrase, a relative clause, an apposition, a noun conjoined to another:
-"a strike ... presumably from an Olkha MLRS", "a war crime and probably the biggest disaster"). "If
+"a raid ... presumably from a northern airfield", "a grave loss and probably the worst flood"). "If
 confirmed, ..." hedges what follows it. First-hand perception given as the reporting verb ("saw", "had
 seen", "witnessed") confirms.
 
@@ -97,7 +97,7 @@ def _on_main_line(token: Token, lo: int, hi: int, side: frozenset[str] | None = 
 
 
 def _what_called(token: Token) -> bool:
-    """ "in what he called an 'Israeli massacre'": the outlet keeps its distance."""
+    """ "in what he called a 'rebel massacre'": the outlet keeps its distance."""
     if token.lower_ not in CALLING_FORMS:
         return False
     return token.head.lower_ == "what" or any(c.lower_ == "what" for c in token.children)
@@ -126,7 +126,7 @@ def perceived(cue_words: list[str]) -> bool:
 def settle_certainty(certainty: str, content: tuple[int, int], cue: tuple[int, int], cue_lemma: str,
                      context: Context) -> str:
     """The certainty the cue gave, hedged by the content's own hedges or the text's distance (not when the
-    source itself denies: "rejects accusations that it was allegedly behind"), confirmed by a perception
+    source itself denies: "rejects claims that it was allegedly involved"), confirmed by a perception
     cue or evidence revealed."""
     if certainty in ("rumored", "hedged"):
         return certainty

@@ -71,7 +71,8 @@ The author's own claims
     is a declarative statement becomes a claim with ``form="author"``, a
     ``Source`` of kind ``author`` with an empty span at the sentence start and
     ``cue=None``. Left out: questions, lines without final punctuation
-    (headlines, datelines), sentences without a verb that has a subject, and
+    (datelines, captions; a headline among the first lines stays), sentences
+    without a verb that has a subject, and
     prescriptive opinion (a "should"/"must"/"ought" modal or a first or second
     person subject).
 
@@ -87,8 +88,10 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
-Only attributions resting on a reporting act are kept (:mod:`.reporting`); a content
-    runs over a clause coordinated with it.
+Only attributions resting on a reporting act are kept (:mod:`.reporting`; a silence such as
+    "did not respond to a request for comment" or a motive such as "fearing reprisal" is none); a
+    claim with no source phrase needs an agentless passive or a whole clause; a caption's credit
+    ("handout", "courtesy of") is never a source; a content runs over a clause coordinated with it.
 
 Figures
     ``benchmarks/attribution.py`` on PolNeAR dev: ``docs/benchmarks_attribution.md``;
@@ -119,6 +122,7 @@ from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
 from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
+from claimtrace.extract.attribution.reporting import reporting_word as is_reporting_lemma
 from claimtrace.extract.attribution.scoring import score_cues
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
 from claimtrace.extract.attribution.state import Context, Draft
@@ -129,7 +133,10 @@ IMPERSONAL_SOURCE = "unnamed source"  # canonical name of "it was reported that 
 
 
 # "who asked not to be named": why a source is anonymous, not a claim of it
-_ANONYMITY_REQUEST = re.compile(r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b", re.I)
+_ANONYMITY_REQUEST = re.compile(
+    r"(?:(?:not\s+)?to\s+be\s+(?:named|identified|quoted)|(?:the\s+)?conditions?\s+(?:of\s+)?anonymity)\b", re.I)
+# a photo caption's credit ("This handout image courtesy of X shows ..."): captions are never sources
+_CAPTION_SOURCE = re.compile(r"\b(?:handout|courtesy\s+of|photo\s*:|\(photo\b)", re.I)
 
 
 def find_claims(
@@ -154,7 +161,9 @@ def find_claims(
             attribution.sentence = index
             found.append(attribution)
     found = [a for a in refine(found, context)
-             if not _ANONYMITY_REQUEST.match(context.text, a.content[0]) and is_reporting(a, context)]
+             if not _ANONYMITY_REQUEST.match(context.text, a.content[0]) and is_reporting(a, context)
+             and not (a.source is not None and _CAPTION_SOURCE.search(context.text, a.source[0], a.source[1]))
+             and (a.source is not None or _agentless_passive(a, context))]
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
@@ -167,6 +176,20 @@ def find_claims(
     claims.extend(author_claims(found, context))
     claims.sort(key=lambda c: (c.sentence, c.content.start))
     return claims
+
+
+PASSIVE_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
+def _agentless_passive(a: Draft, context: Context) -> bool:
+    """A claim without a source phrase needs a passive that leaves its speaker out ("are said to", "has
+    been reported", "were seen"); an active verb ("Tells", "view", "appears") with no speaker found is
+    a misread, not an unnamed source."""
+    words = context.text[a.cue[0]:a.cue[1]].lower().split()
+    if a.form in ("direct", "mixed") or PASSIVE_AUXILIARIES & set(words):
+        return True
+    root = a.content_root  # a whole clause said: the speaker is somewhere the parse lost
+    return root is not None and any(c.dep_ in ("nsubj", "nsubj:pass", "expl") for c in root.children)
 
 
 HEADLINE_LINES = 2  # a headline or standfirst opens the text
@@ -291,12 +314,36 @@ def _uncued_quotes(found: list[Draft], context: Context) -> list[Draft]:
     return extra
 
 
+# people who are on the scene as themselves, not as officials, experts or sources
+CIVILIAN_HEADS = lex.words(
+    "man woman men women volunteer volunteers mother father son daughter husband wife family families neighbour "
+    "neighbor neighbours neighbors pensioner pensioners farmer farmers fisherman fishermen driver drivers nurse "
+    "nurses doctor doctors teacher teachers student students worker workers shopkeeper shopkeepers"
+)
+SELF_PRONOUNS = lex.words("i we he she they")
+
+
+def _lived_through(a: Draft, context: Context) -> bool:
+    """An unnamed civilian telling what they did or went through ("A volunteer said she and two neighbours picked
+    up bodies"): an eyewitness, by the stories' convention, not an unnamed source."""
+    head, root = a.source_head, a.content_root
+    if head is None or root is None or head.lower_ not in CIVILIAN_HEADS:
+        return False
+    if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBN") or is_reporting_lemma(root.lemma_.lower()):
+        return False
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+    return subject is not None and subject.lower_ in SELF_PRONOUNS and context.quote_at(subject.idx) is None
+
+
 def _to_claim(a: Draft, context: Context) -> Claim:
     text = context.text
     content = Span(text[a.content[0]:a.content[1]], *a.content)
     cue = Cue(text[a.cue[0]:a.cue[1]], a.cue[0], a.cue[1], lemma=a.cue_lemma)
     if a.source is not None:
         source = _resolve_source(a, context)
+        if source.kind == "anonymous" and _lived_through(a, context):
+            source = Source(source.text, source.start, source.end, kind="witness", canonical=source.canonical,
+                            affiliation=source.affiliation)
     else:
         source = Source("", a.cue[0], a.cue[0], kind="anonymous", canonical=IMPERSONAL_SOURCE)
     recipient = Span(text[a.recipient[0]:a.recipient[1]], *a.recipient) if a.recipient else None

@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.spans import (
+    is_passive,
     is_posed,
     is_pronoun,
     stray_conjunct,
@@ -90,6 +91,9 @@ def content_of(
     if oblique is not None and entry.p >= context.config.object_cue and known_cue(verb, context):
         span = trim(doc, oblique.left_edge.i + 1, oblique.right_edge.i + 1)
         return (widen_to_quotes(span, context), oblique, True) if span else None
+    passive = _passive_statement(verb)
+    if passive is not None:
+        return passive
     subject = subject_of(verb)
     if verb.dep_ == "conj" and subject is not None and stray_conjunct(verb.doc[subject.left_edge.i]) is not None:
         # "..., residents and a security source said on Wednesday.": the parser split the
@@ -103,12 +107,37 @@ def content_of(
     return None
 
 
+# verbs whose passive subject is what was said ("the claim was denied"), not whom it was said to or about
+PASSIVE_STATEMENT_LEMMAS = lex.words(
+    "deny confirm condemn denounce cite report announce dispute reject refute rebut contradict describe "
+    "acknowledge admit endorse echo question dismiss verify corroborate debunk repeat reiterate"
+)
+
+
+def _passive_statement(verb: Token) -> tuple[tuple[int, int], Token, bool] | None:
+    """ "The allegation was denied by X", "seven deaths have been confirmed by the administration": a speech
+    verb in the passive with its agent; what is denied or confirmed is the passive subject."""
+    if verb.lemma_.lower() not in PASSIVE_STATEMENT_LEMMAS or not is_passive(verb):
+        return None
+    if not any(c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
+            g.lower_ == "by" and g.dep_ == "case" for g in c.children)) for c in verb.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj:pass", "nsubjpass") and c.i < verb.i), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN", "NUM"):
+        return None
+    span = trim(verb.doc, subject.left_edge.i, subject.right_edge.i + 1)
+    return (span, subject, False) if span else None
+
+
 def _posed_content(verb: Token, context: Context) -> tuple[tuple[int, int], Token, bool] | None:
     """The clause a post-posed cue hangs on, without the cue's own words ("..., X said.")."""
     if not known_cue(verb, context, context.config.postposed_floor):
         return None
     span = subtree_span(verb.head, exclude=verb)
     return (widen_to_quotes(span, context), verb.head, False) if span else None
+
+
+NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "AUX", "ADV"})
 
 
 def _quote_before(verb: Token, context: Context) -> tuple[int, int] | None:
@@ -119,6 +148,9 @@ def _quote_before(verb: Token, context: Context) -> tuple[int, int] | None:
     first = min(verb.i, subject.left_edge.i) if subject is not None and subject.i < verb.i else verb.i
     while first > 0 and doc[first - 1].pos_ in ("AUX", "ADV"):
         first -= 1
+    if subject is None:  # "“...,” the ODNI assessment states": a speaker the parser left unattached
+        while first > 0 and doc[first - 1].pos_ in NOUN_PHRASE_POS and not doc[first - 1].is_punct:
+            first -= 1
     i = bisect.bisect_right(context.quote_starts, doc[first].idx) - 1
     if i < 0:
         return None
@@ -158,10 +190,13 @@ def cut_before_continuation(doc: Doc, start: int, end: int, verb: Token, context
     return end
 
 
+THAT_WINDOW = 12  # "said during a visit to Poland on Wednesday that ...": words an adjunct may put before "that"
+
+
 def _following_that_clause(verb: Token, sent: SpacySpan) -> tuple[Token, Token] | None:
     """ "told Al Mayadeen that ...": a "that" a few words after the cue, however it was attached."""
     doc = verb.doc
-    for j in range(verb.i + 1, min(verb.i + 7, sent.end)):
+    for j in range(verb.i + 1, min(verb.i + THAT_WINDOW, sent.end)):
         token = doc[j]
         if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > j:
             return token, token.head

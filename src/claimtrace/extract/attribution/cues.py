@@ -141,6 +141,8 @@ def _raising(verb: Token, entry: lex.CueEntry, sent: SpacySpan, context: Context
     """
     target = _raising_target(verb)
     subject = subject_of(verb)
+    if subject is None and verb.dep_ == "conj" and verb.head.i < verb.i:
+        subject = subject_of(verb.head)  # "X remain unclear but are rumored to be ...": the subject they share
     if target is None or subject is None:
         return None
     if _cue_entry(target, context) is not None:
@@ -207,7 +209,8 @@ def _according_to(token: Token, sent: SpacySpan, context: Context) -> Draft | No
         doc[source_end].is_punct and source_end == sent.end - 1
     ):
         source_end += 1
-    noun = next((t for t in reversed(doc[to.i + 1:source_end]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    noun = next((t for t in reversed(doc[to.i + 1:source_end])
+                 if t.pos_ in ("NOUN", "PROPN", "PRON") and not t.is_space), None)  # a paragraph break may be "PROPN"
     if next((t.lower_ for t in doc[to.i + 1:source_end] if t.pos_ != "DET"), "") in MANNER_NOUNS:
         return None  # "going according to plan" says how, not who
     head = phrase_head(noun, to.i + 1, source_end) if noun is not None else None

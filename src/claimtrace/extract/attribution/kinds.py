@@ -1,6 +1,6 @@
 """Who speaks, and for whom: the kind and the affiliation of a source phrase.
 
-The kind is read from the phrase's first member ("Grossi and the IAEA team" is Grossi), its head
+The kind is read from the phrase's first member ("Ms Varga and the agency's team" is Ms Varga), its head
 word first, its names second, in this order:
 
 * witnesses: eyewitness nouns ("witnesses", "survivors"), unnamed residents, a person placed on
@@ -85,10 +85,18 @@ TEAM_HEADS = lex.words("team teams unit desk")
 # words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
 MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.words("novosti nyt")) - lex.words("agency monitor observer independent")
 AGENCY_HEADS = lex.words("agency agencies")
+OUTLET_NOUNS = lex.words("newspaper newspaper's newspaper’s broadcaster broadcaster's broadcaster’s")
 # words of an organization's name the tagger may still call a person ("Islamic Jihad")
 BODY_NAME_WORDS = lex.words(
     "jihad brigades brigade movement front party organization organisation committee watch crescent cross "
     "society council foundation institute agency fund programme program union league army forces ministry"
+)
+# a company's legal form or a word that says the name is a firm's ("PrJSC Ukrhydroenergo", "nuclear utility
+# Energoatom"): the tagger may call such a one-word name a person
+CORPORATE_FORMS = lex.words("jsc pjsc prjsc ojsc cjsc llc ltd inc plc gmbh ag corp nv bv")
+FIRM_WORDS = lex.words(
+    "company companies utility operator firm corporation conglomerate giant producer manufacturer provider "
+    "supplier carrier contractor concern group organization organisation charity ngo"
 )
 SPEAKER_NOUNS = PEOPLE_HEADS | SPEAKER_FOR_HEADS | OFFICE_HEADS
 KNOWN_NOUNS = (WITNESS_WORDS | DWELLER_HEADS | REPORT_HEADS | TEAM_HEADS | AGENCY_HEADS | MEDIA_WORDS
@@ -102,6 +110,9 @@ def member_tokens(head: Token, start: int, end: int) -> list[Token]:
     tokens = list(span) if span is not None else [head]
     later = {t.i for c in head.children if c.dep_ == "conj" and c.i > head.i for t in c.subtree}
     later |= {c.i for c in head.children if c.dep_ == "cc" and c.i > head.i}
+    # "a report, seen by Reuters", "images shared with the AP": who holds the source is not who it is
+    later |= {t.i for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > head.i
+              for t in c.subtree}
     if later:
         cut = min(later)
         tokens = [t for t in tokens if t.i < cut]
@@ -156,6 +167,8 @@ class _Phrase:
     def kind(self) -> str | None:
         if {t.lower_ for t in self.tokens if t.i < self.head.i} & UNVERIFIED_WORDS:
             return "anonymous"  # "the alleged Russian military": whoever it is, unconfirmed
+        if self._titled_person_of_body():
+            return "person"  # "International Energy Agency Director General Jan Kowalski"
         named = self.head_ent is not None and self.head_ent.label_ in ("PER", "ORG", "LOC", "GPE")
         single = self.head_ent is not None and len(self.head_ent) == 1
         if self.word in KNOWN_NOUNS and (not named or single or self.head.pos_ == "NOUN"):
@@ -218,6 +231,8 @@ class _Phrase:
         if ent.label_ == "PER":
             if self._names_outlet(ent):
                 return "media"
+            if self._firm_name(ent):
+                return "organization"
             if {w.lower() for w in ent.text.split()} & BODY_NAME_WORDS:
                 return body_kind(ent, self.canonical_by_span, default="organization")
             return "witness" if self._aged_civilian(ent) else "person"
@@ -228,6 +243,30 @@ class _Phrase:
         if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=True):
             return "government"
         return body_kind(ent, self.canonical_by_span)
+
+    def _firm_name(self, ent: SpacySpan) -> bool:
+        """A name the tagger took for a person that the phrase gives as a firm's: a legal form ("PrJSC X"),
+        a firm noun before it ("nuclear utility X"), or a one-word name after "the" ("the Ukrainian X")."""
+        canonical = self.canonical_by_span.get((ent.start_char, ent.end_char), "")
+        words = {w.lower().strip("(),.") for w in f"{ent.text} {canonical}".split()}
+        if words & CORPORATE_FORMS:
+            return True
+        before = [t for t in self.tokens if t.i < ent.start]
+        if any(t.lower_ in CORPORATE_FORMS | FIRM_WORDS for t in before[-3:]):
+            return True
+        return (len(ent) == 1 and bool(before) and before[0].lower_ == "the" and " " not in canonical.strip()
+                and all(t.pos_ in ("ADJ", "PROPN") and t.lower_ not in OFFICE_HEADS for t in before[1:]))
+
+    def _titled_person_of_body(self) -> bool:
+        """A body's name, an office title and a person's name, which the parser made an apposition of the
+        body: the person speaks (for the body)."""
+        for ent in self.people:
+            root = ent.root
+            before = [t for t in self.tokens if t.i < ent.start][-3:]
+            if (root.dep_ == "appos" and root.head.i == self.head.i and before
+                    and before[-1].lower_ in OFFICE_HEADS | SPEAKER_FOR_HEADS | lex.words("general")):
+                return True
+        return False
 
     def _titled_name(self) -> bool:
         """A proper name right after a title ("Director General Rafael Grossi") the tagger merged into a body."""
@@ -257,7 +296,7 @@ class _Phrase:
         return any(c.dep_ in POSSESSIVE_DEPS for c in self.head.children)
 
     def _placed_on_scene(self, tokens: list[Token]) -> bool:
-        """ "a woman who was inside the hospital", "health workers and others who were in Oleshky"."""
+        """ "a man who was inside the school", "nurses and others who were in the village"."""
         doc = self.head.doc
         for token in tokens:
             if token.tag_ in ("WP", "WDT") and token.i + 2 < len(doc):
@@ -268,8 +307,8 @@ class _Phrase:
 
     def _of_outlet(self) -> bool:
         """The phrase names an outlet or is the outlet's own ("our", "Times report", "The AP investigation")."""
-        if "our" in self.words:
-            return True
+        if "our" in self.words or self.words & OUTLET_NOUNS:
+            return True  # "our investigation", "the newspaper's report"
         if any(body_kind(e, self.canonical_by_span) == "media" for e in self.ents):
             return True
         capitalized = {t.lower_ for t in self.tokens if t.text[:1].isupper() and t.i != self.head.i}
@@ -341,6 +380,8 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
         return "government"
     if ent.label_ in ("LOC", "GPE") or demonym_country(ent.text) is not None or is_seat_of_power(ent.text):
         return "government"
+    if words & CORPORATE_FORMS:
+        return "organization"
     if ent.label_ == "PER" and default is None:
         return "person"
     return "organization"

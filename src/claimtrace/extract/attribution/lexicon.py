@@ -72,6 +72,9 @@ SEED_CUES: dict[str, str] = {
         "blame": "blame blames blamed blaming",
         "detect": "detected",
         "verify": "verified",
+        "judge": "judges judged",  # intelligence findings: "has judged that", "assessed that", "concluded that"
+        "assess": "assesses assessed",
+        "conclude": "concludes concluded",
     }.items()
     for form in forms.split()
 }

@@ -7,6 +7,9 @@ evidence ("showed", "found", "indicates"), a reporting noun in the cue ("in a st
 of an ordinary action or intention verb ("the army attacked", "Israel ordered an evacuation", "the US is
 looking to ...") is no source: its sentence stays the author's own claim.
 
+A silence ("did not respond to a request for comment", "has not commented on", "declined to speak") and a
+motive ("fearing reprisal") are no reporting acts, though their verbs are.
+
 What it misses: reporting senses of action verbs ("released a statement saying" is kept only through
 its inner "saying"), and action verbs used as speech in one text only. Figures:
 docs/benchmarks_claims.md.
@@ -75,7 +78,11 @@ def is_reporting(draft: Draft, context: Context) -> bool:
     """Whether ``draft`` rests on a reporting act (see the module docstring)."""
     if draft.cue_lemma in FREE_CUES or draft.form in ("direct", "mixed", "according_to"):
         return True
-    if context.quote_at(draft.content[0]) is not None or reporting_word(draft.cue_lemma):
+    if context.quote_at(draft.content[0]) is not None:
+        return True
+    if _no_comment(draft) or _motive(draft):
+        return False
+    if reporting_word(draft.cue_lemma):
         return True
     doc = context.doc
     span = doc.char_span(*draft.cue, alignment_mode="expand")
@@ -87,6 +94,40 @@ def is_reporting(draft: Draft, context: Context) -> bool:
                 reporting_word(token.lemma_.lower()) or reporting_word(token.lower_))):
             return True
     return False
+
+
+NO_COMMENT_LEMMAS = lex.words("respond comment reply answer speak talk elaborate")
+DECLINE_LEMMAS = lex.words("decline refuse")
+
+
+def _no_comment(draft: Draft) -> bool:
+    """ "did not respond to a request for comment", "has not yet commented on the matter": a silence,
+    not a claim (unless a clause says what was not said)."""
+    root = draft.cue_root
+    if root is None:
+        return False
+    content = draft.content_root
+    if root.lemma_.lower() in DECLINE_LEMMAS:  # "declined to speak", "refused to comment"
+        return (content is not None and content.lemma_.lower() in NO_COMMENT_LEMMAS
+                and not any(c.dep_ in ("obj", "ccomp") for c in content.children))
+    if root.lemma_.lower() not in NO_COMMENT_LEMMAS:
+        return False
+    if not any(c.dep_ in ("neg", "advmod") and c.lower_ in lex.NEGATIONS for c in root.children):
+        return False
+    return content is None or not any(c.dep_ in ("nsubj", "nsubj:pass", "expl", "mark") for c in content.children)
+
+
+MOTIVE_LEMMAS = lex.words("fear hope worry")
+
+
+def _motive(draft: Draft) -> bool:
+    """ "declined to speak, fearing reprisal": a participle of fear or hope with a bare noun gives a motive,
+    not a claim (with a clause, "fearing that the dam would burst", it is one)."""
+    root = draft.cue_root
+    content = draft.content_root
+    return (root is not None and root.tag_ == "VBG" and root.dep_ in ("advcl", "xcomp", "conj")
+            and root.lemma_.lower() in MOTIVE_LEMMAS and content is not None and content.pos_ in ("NOUN", "PROPN")
+            and not any(c.dep_ in ("nsubj", "nsubj:pass", "mark", "acl", "acl:relcl") for c in content.children))
 
 
 def reporting_word(word: str) -> bool:

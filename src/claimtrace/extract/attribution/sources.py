@@ -21,11 +21,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.extract.attribution.kinds import body_kind, classify
+from claimtrace.extract.attribution.kinds import REPORT_HEADS, body_kind, classify
 from claimtrace.model import Affiliation, Source
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ NON_PERSON_KINDS = frozenset({"organization", "government", "media", "document",
 
 def resolve_source(span: tuple[int, int], head: Token | None, context: Context) -> Source:
     """A :class:`Source` for the phrase at ``span`` whose syntactic head is ``head``."""
-    start, end = span
-    start = start + dateline_length(context.text[start:end], head.idx - start if head is not None else end - start)
+    start, head = without_dateline(span, head, context.doc, context.text)
+    end = span[1]
     span = (start, end)
     text = context.text[start:end]
     if head is not None and head.tag_ in ("WP", "WDT") and head.head.i != head.i:
@@ -71,6 +71,22 @@ _DATELINE = re.compile(
     r"""^\s*(?:(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*|[A-Z][a-z]+,\s*[A-Z][a-z]{2,}\.?\s*\d{1,2})"""
     r"""(?:,\s*[A-Z][a-z]+)?,?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]{1,2}\s*|/[A-Z]{2,}/\.?\s*)"""
 )
+
+
+def without_dateline(span: tuple[int, int], head: Token | None, doc: Doc, text: str | None = None
+                     ) -> tuple[int, Token | None]:
+    """(start, head) of a source phrase less its dateline; when the parser took the dateline's place for the
+    head ("Lviv, Jul. 12, (wire) – The agency on Friday"), the head of what follows it."""
+    start, end = span
+    text = (doc.text if text is None else text)[start:end]  # (Doc.text joins every token: pass the text)
+    skip = dateline_length(text, head.idx - start if head is not None else end - start)
+    if not skip and head is not None:
+        skip = dateline_length(text, end - start)
+        rest = doc.char_span(start + skip, end, alignment_mode="contract") if skip else None
+        if rest is None or not len(rest) or not any(t.pos_ in ("NOUN", "PROPN") for t in rest):
+            return start, head
+        head = rest.root
+    return start + skip, head
 
 
 def dateline_length(text: str, head_offset: int) -> int:
@@ -218,8 +234,19 @@ def _antecedent(
     earlier_heads = [h for offset, _, h in context.resolved if offset < start]
     if len(words) == 1 and head_word in ("he", "she", "him", "her"):
         return _latest_person(start, earlier, context)
+    if len(words) == 1 and head_word in ("it", "they", "them") and head is not None:
+        subject = _subject_before(head, context)
+        if subject is not None:
+            return subject  # "Israel has presented evidence it says proves ...": the clause's own subject
     if len(words) == 1 and head_word in ("they", "them"):
         return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS), None)
+    if (2 <= len(words) <= 3 and (words[0] in ("its", "their", "the") or words[0].startswith("the newspaper"))
+            and head_word in REPORT_HEADS and head is not None and not context.ents_in(start, start + len(" ".join(
+                words)) + 1)):
+        # "Its analysis", "the report", "The newspaper's report" after an outlet spoke: the outlet's own report
+        outlet = next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS - {"anonymous"}), None)
+        if outlet is not None and outlet.kind == "media":
+            return Source(outlet.text, outlet.start, outlet.end, kind="media", canonical=outlet.canonical or outlet.text)
     if len(words) == 1 and head_word == "it":
         return next((s for s in reversed(earlier) if s.kind in NON_PERSON_KINDS - {"anonymous"}), None)
     if words and words[0] in DEFINITE and head is not None and head.pos_ == "NOUN" and len(words) <= 3:
@@ -234,19 +261,66 @@ def _antecedent(
                 name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
                 return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
                               affiliation=affiliation)
+    if (words and (words[0] in DEFINITE or words[0].endswith(("'s", "’s"))) and head is not None and len(words) <= 6
+            and head.tag_ not in ("NNS", "NNPS") and _office_of(head) is not None):
+        holder = _office_holder(start, _office_of(head), context)  # "The PM", "The WHO's director-general"
+        if holder is not None:
+            return holder
     if (words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6
-            and not context.ents_in(start, start + len(" ".join(words)) + 1)
-            and not any(t.pos_ == "PROPN" for t in head.subtree)):
+            and not any(not _locative(e.root) for e in context.ents_in(start, start + len(" ".join(words)) + 1))
+            and not any(t.pos_ == "PROPN" for t in head.subtree
+                        if not _locative(t) and not (t.i == head.i and _class_word(t)))):
         return _described_referent(start, head, context)  # "the group", not "the Russian Defense Ministry"
+    return None
+
+
+def _office_of(head: Token) -> tuple[str, ...] | None:
+    """The words of the office a head noun names ("PM" -> prime minister; "director-general" -> director)."""
+    word = head.lower_
+    if word == "general" and head.i >= 2 and head.doc[head.i - 1].text in ("-", "‑"):
+        word = head.doc[head.i - 2].lower_  # "director-general", split by the tokenizer
+    return OFFICE_WORDS.get(word.split("-")[0])
+
+
+def _class_word(token: Token) -> bool:
+    """A capitalized class noun that heads a description ("The Church", "The Ministry"): no name."""
+    return any(token.lower_ in heads for heads in REFERENT_CLASSES.values())
+
+
+def _locative(token: Token) -> bool:
+    """A place in a "-based" modifier ("the Qatar-based network", "the Gaza-based group"): where, not who."""
+    doc = token.doc
+    return (token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "‑") and doc[token.i + 2].lower_ == "based")
+
+
+def _subject_before(pronoun: Token, context: Context) -> Source | None:
+    """The named body that is the subject of the clause a pronoun's clause hangs on, in the same sentence
+    ("Israel has presented evidence it says proves ...", "The army, which said it ..."), if any."""
+    verb = pronoun.head
+    seen = 0
+    while verb.head.i != verb.i and seen < 4:
+        verb = verb.head
+        seen += 1
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass") and c.i < pronoun.i), None)
+        if subject is None or subject.i == pronoun.i:
+            continue
+        ent = next((e for e in context.ents_in(subject.idx, subject.idx + len(subject))
+                    if e.start <= subject.i < e.end and e.label_ in ("ORG", "LOC", "GPE")), None)
+        if ent is None:
+            return None
+        kind, affiliation = phrase_kind([w.lower() for w in ent.text.split()], ent.root.lower_, ent.root,
+                                        (ent.start_char, ent.end_char), [ent], context)
+        name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
+        return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name, affiliation=affiliation)
     return None
 
 
 # "the group", "the newspaper", "the ministry": a definite description names the latest body of its class
 REFERENT_CLASSES = {
     "organization": lex.words("group organization organisation movement company firm utility operator charity "
-                              "watchdog"),
+                              "watchdog church patriarchate"),
     "government": lex.words("army military ministry government forces service command administration kremlin"),
-    "media": lex.words("newspaper paper outlet channel broadcaster daily website publication"),
+    "media": lex.words("newspaper paper outlet channel broadcaster daily website publication network"),
 }
 # offices that name the person holding them: "the prime minister" after "Prime Minister Rishi Sunak"
 OFFICE_WORDS = {
@@ -268,6 +342,9 @@ def _described_referent(start: int, head: Token, context: Context) -> Source | N
     wanted = next((kind for kind, heads in REFERENT_CLASSES.items() if word in heads), None)
     if wanted is None:
         return None
+    speaker = _earlier_speaker(start, wanted, context)
+    if speaker is not None:
+        return speaker  # "NORSAR said ... the organization said": the body that spoke, not one it spoke of
     for ent in reversed(context.ents):
         if ent.end_char > start or ent.label_ not in ("ORG", "PER"):
             continue
@@ -278,13 +355,25 @@ def _described_referent(start: int, head: Token, context: Context) -> Source | N
     return None
 
 
+def _earlier_speaker(start: int, kind: str, context: Context) -> Source | None:
+    """The latest earlier source of ``kind`` named by an organization or person entity, if any (as for the
+    bodies "the ministry" may name, not a country)."""
+    for offset, source, _ in reversed(context.resolved):
+        if offset >= start or source.kind != kind:
+            continue
+        if (any(e.label_ in ("ORG", "PER") for e in context.ents_in(source.start, source.end))
+                and (source.canonical or "").lower() not in PRONOUNS):
+            return source
+    return None
+
+
 def _office_holder(start: int, office: tuple[str, ...], context: Context) -> Source | None:
     """The latest person named with the office ("Prime Minister Rishi Sunak", "Peskov, the Kremlin spokesman")."""
     doc = context.doc
     for ent in reversed(context.ents):
         if ent.end_char > start or ent.label_ != "PER":
             continue
-        near = {t.lower_ for t in doc[max(0, ent.start - 4):min(len(doc), ent.end + 6)]}
+        near = {part for t in doc[max(0, ent.start - 4):min(len(doc), ent.end + 6)] for part in t.lower_.split("-")}
         if all(w in near for w in office):
             name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
             if " " not in name:
@@ -296,10 +385,11 @@ def _office_holder(start: int, office: tuple[str, ...], context: Context) -> Sou
 def _latest_person(start: int, earlier: list[Source], context: Context) -> Source | None:
     person = next((s for s in reversed(earlier) if s.kind in ("person", "government", "witness", "anonymous")
                    and (s.canonical or s.text).lower() not in PRONOUNS and _singular(s)), None)
-    ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start), None)
+    ent = next((e for e in reversed(context.ents) if e.label_ == "PER" and e.end_char <= start
+                and not _place_like(e)), None)
     if person is not None and ent is not None and person.start <= ent.start_char < person.end:
         return person  # the name inside that source ("Oleh Shevchuk, a spokesman ...") is that source
-    if ent is not None and (person is None or ent.start_char > person.start):
+    if ent is not None and (person is None or (ent.start_char > person.start and _agentive(ent))):
         name = context.canonical_by_span.get((ent.start_char, ent.end_char), ent.text)
         if " " not in name:
             name = _full_name(name, ent.start_char, context) or name
@@ -308,6 +398,22 @@ def _latest_person(start: int, earlier: list[Source], context: Context) -> Sourc
 
 
 PRONOUNS = lex.PERSON_PRONOUNS | lex.PLURAL_PRONOUNS | lex.THING_PRONOUNS
+# "in Crimea", "near Bakhmut": a one-word name after a preposition of place is a place, whatever the tagger says
+PLACE_PREPOSITIONS = lex.words("in near at across outside inside into around throughout towards toward")
+
+
+def _agentive(ent: SpacySpan) -> bool:
+    """A person named after the latest speaker takes a pronoun from them only as a subject, an agent or an
+    apposition of one ("Peskov said ... Crimea ..." leaves "he" to Peskov; "..., Putin said. He ..." does not)."""
+    root = ent.root
+    while root.dep_ in ("flat", "compound", "appos") and root.head.i != root.i:
+        root = root.head
+    return root.dep_.startswith(("nsubj", "obl:agent", "agent", "csubj")) or root.dep_ in ("ROOT", "conj")
+
+
+def _place_like(ent: SpacySpan) -> bool:
+    """A one-word "person" the text puts after a preposition of place: a place the tagger misread."""
+    return len(ent) == 1 and ent.start > 0 and ent.doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS
 
 
 def _singular(source: Source) -> bool:

@@ -51,6 +51,51 @@ RELAYED_SPEECH_LEMMAS = lex.RAISING_LEMMAS | lex.words("tell add warn")
 
 def source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, int] | None, bool]:
     """(head token, char span, impersonal) of the cue's source."""
+    head, span, impersonal = _source_of(verb, context)
+    if head is not None and span is not None and head.i < verb.i:
+        named = _named_before_apposition(head, span, verb)
+        if named is not None:
+            return named
+    return head, span, impersonal
+
+
+def _named_before_apposition(
+    head: Token, span: tuple[int, int], verb: Token
+) -> tuple[Token, tuple[int, int] | None, bool] | None:
+    """ "Ann Lee, the director of the clinic, one of the last still open, announced ...": the parser may
+    take a later apposition for the subject; the name that opens the sentence speaks."""
+    doc = verb.doc
+    if head.pos_ == "PROPN" or head.ent_type_:
+        return None
+    first_of_span = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if first_of_span is None or first_of_span.start == 0:
+        return None
+    comma = first_of_span.start - 1
+    while comma > 0 and doc[comma].is_space:
+        comma -= 1
+    if doc[comma].text != ",":
+        return None
+    sent = verb.sent
+    start = sent.start
+    while start < head.i and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    first = doc[start]
+    if (first.pos_ != "PROPN" and first.tag_ != "NNP") or first.ent_type_ not in ("PER", "ORG"):
+        return None
+    end = start
+    while end < head.i and doc[end].ent_iob_ != "O" and doc[end].ent_type_ == first.ent_type_:
+        end += 1  # the name
+    if end >= head.i or doc[end].text != ",":
+        return None
+    stretch = doc[end:head.left_edge.i]
+    if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.text in (";", ":") for t in stretch):
+        return None
+    name = doc[end - 1]
+    cut = trim(doc, start, head.left_edge.i)
+    return name, cut, False
+
+
+def _source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, int] | None, bool]:
     passive = is_passive(verb)
     if passive:
         agent = _agent(verb)
@@ -58,6 +103,8 @@ def source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, i
             return agent, phrase_span(agent, skip_case=True), False
         return None, None, True
     subject = subject_of(verb)
+    if subject is not None and _quoted_away(subject, verb, context):
+        subject = None  # "“... on Monday a rocket struck the hospital,” said X": the quote's words do not speak
     if subject is not None:
         if subject.tag_ in ("WP", "WDT") or subject.lower_ in ("who", "which", "that"):
             # "officials who said": the pronoun is the source phrase (as PolNeAR marks it);
@@ -68,6 +115,9 @@ def source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, i
         speaker = _speaker_in_subject(subject, verb)
         if speaker is not None:
             return speaker, clean_source(speaker, speaker.left_edge.i, subject.right_edge.i + 1), False
+        noun = _noun_of_clausal_subject(subject)
+        if noun is not None:
+            return noun, clean_source(noun, noun.left_edge.i, subject.right_edge.i + 1), False
         return subject, _with_stray_conjunct(subject, _extend_to_cue(subject, verb)), False
     if verb.dep_ in INHERITING and verb.head.i != verb.i:
         inherited = _inherited_source(verb.head, context, verb)
@@ -83,6 +133,21 @@ def source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, i
     if left is not None:
         return left, trim(verb.doc, left.left_edge.i, left.i + 1), False
     return None, None, False
+
+
+def _quoted_away(subject: Token, verb: Token, context: Context) -> bool:
+    """A subject inside a quotation that the cue stands outside of, before it."""
+    quote = context.quote_at(subject.idx)
+    return quote is not None and subject.i < verb.i and context.quote_at(verb.idx) is None
+
+
+def _noun_of_clausal_subject(subject: Token) -> Token | None:
+    """The noun a participle modifies when the parser made the participle the subject: in "Footage
+    circulating online appears to show ...", "circulating" became the clausal subject of "appears"."""
+    if subject.pos_ != "VERB" or subject.dep_ not in ("csubj", "csubj:pass"):
+        return None
+    return next((c for c in subject.children if c.dep_ in ("nsubj", "nsubj:pass") and c.i < subject.i
+                 and c.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _speaker_in_subject(subject: Token, verb: Token) -> Token | None:
@@ -200,9 +265,17 @@ def _inverted_subject(verb: Token) -> Token | None:
     for child in verb.children:
         # not a paragraph break, to which the tagger may give any part of speech
         speaker = child.pos_ in ("PROPN", "NOUN", "PRON") and not child.is_space
-        if child.i > verb.i and speaker and child.dep_ not in ("ccomp", "parataxis"):
+        if child.i > verb.i and speaker and child.dep_ not in ("ccomp", "parataxis") and not _adjunct(child):
             return child
     return None
+
+
+TIME_WORDS = lex.TIME_NOUNS | lex.words("today yesterday tonight tomorrow")
+
+
+def _adjunct(token: Token) -> bool:
+    """A time after the cue ("said on Sunday", "said Tuesday"): when, not who."""
+    return token.lower_ in TIME_WORDS
 
 
 def _inherited_source(

@@ -36,7 +36,12 @@ SECTORS = {
 SOURCE_DEPS = frozenset({"nsubj", "csubj", "nsubj:outer"})
 TARGET_DEPS = frozenset({"obj", "iobj", "nsubj:pass"})
 OBLIQUE_DEPS = frozenset({"obl", "nmod", "obl:unmarked"})
-TARGET_PREPOSITIONS = ("with", "against", "to", "on", "at", "into", "toward", "towards", "from", "over", "upon")
+TARGET_PREPOSITIONS = ("with", "against", "to", "on", "at", "into", "toward", "towards", "from", "over", "upon",
+                       "for", "between")
+TARGET_RANK = {p: i for i, p in enumerate(TARGET_PREPOSITIONS)}
+INNER_PREPOSITIONS = frozenset({"to", "from", "by", "against", "with", "for", "between", "on", "of", "into"})
+ACTOR_ENTITIES = frozenset({"PER", "ORG", "LOC", "MISC"})
+PROTEST_NOUNS = frozenset({"protest", "defiance", "opposition", "solidarity", "support"})
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her"})
 REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "claim", "add", "confirm", "declare"})
 
@@ -70,23 +75,97 @@ def _noun_source_heads(trigger: Token) -> list[Token]:
     return heads
 
 
-def target_heads(trigger: Token, lexicon: Lexicon) -> list[Token]:
-    """The actor acted on: an object that names an actor, else one in a "with/against/to/on/..." phrase,
-    else the possessor of the object ("praised Haiti's efforts"), else a named place the event happens in."""
+def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0) -> list[Token]:
+    """The actor acted on, the first of:
+    - an object that names an actor (not the source's own "its troops");
+    - one in a "with/against/to/on/for/between/..." phrase of the trigger, or inside it ("against Sweden's
+      decision");
+    - one inside the object's phrase: its possessor ("praised Haiti's efforts"), a name modifying it ("a United
+      Nations appeal"), or a prepositional phrase of it ("demands from the rebels", "aid to Iraq");
+    - the subject of the trigger's complement clause ("demanded that Israel ease ...", "urged ... that X");
+    - the target of a complement or purpose ("agreed to provide aid for Romania", "a hunger strike to demand
+      the minister's resignation", "in protest of the government's refusal");
+    - a named place the event happens in."""
     passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children)
     objects = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
     named = [o for o in objects if is_actor_like(o, lexicon) and not _owned_by_the_subject(o)]
     if named:
         return named
-    for wanted in TARGET_PREPOSITIONS:
-        for child in trigger.children:
-            if child.dep_ in OBLIQUE_DEPS and preposition(child) == wanted and is_actor_like(child, lexicon):
-                return [child]
-    owners = [c for o in objects for c in o.children if c.dep_ == "nmod:poss" and is_actor_like(c, lexicon)]
-    if owners:
-        return owners
+    found = _prepositional_actor(trigger, lexicon)
+    if found:
+        return found
+    for head in objects:
+        inside = _actor_inside(head, lexicon)
+        if inside:
+            return inside
+    for child in trigger.children:
+        if child.dep_ == "ccomp":
+            subjects = [c for c in child.children if c.dep_ in SOURCE_DEPS | {"nsubj:pass"}
+                        and c.lower_ not in PRONOUNS and is_actor_like(c, lexicon)]
+            if subjects:
+                return subjects
+    if depth < 2:  # purposes of the trigger, then of its object ("staged a strike to demand ...")
+        for child in [*_purpose_clauses(trigger), *(c for o in objects for c in _purpose_clauses(o))]:
+            found = target_heads(child, lexicon, depth + 1)
+            if found:
+                return found
     return [c for c in trigger.children
             if c.dep_ in OBLIQUE_DEPS and preposition(c) in {"in", "at"} and c.ent_type_ == "LOC"][:1]
+
+
+def _prepositional_actor(head: Token, lexicon: Lexicon) -> list[Token]:
+    """An actor in a "with/against/to/..." phrase of the head: the phrase's noun, else an actor inside it
+    ("against Sweden's decision", "for the United States' policies")."""
+    phrases = [(c, preposition(c)) for c in head.children if c.dep_ in OBLIQUE_DEPS]
+    phrases = sorted(((TARGET_RANK[p], c) for c, p in phrases if p in TARGET_RANK), key=lambda x: (x[0], x[1].i))
+    for _, child in phrases:
+        if is_actor_like(child, lexicon):
+            return [_past_quantity(child)]
+    for _, child in phrases:
+        inside = _actor_inside(child, lexicon)
+        if inside:
+            return inside
+    return []
+
+
+def _purpose_clauses(trigger: Token) -> list[Token]:
+    """Complements and purposes of the trigger: "agreed to provide ...", "a strike to demand ...",
+    "rallied, calling for ...", "in protest of ..."."""
+    out = []
+    for child in trigger.children:
+        if child.pos_ not in {"VERB", "NOUN"}:
+            continue
+        marked_to = any(m.lower_ == "to" and m.dep_ == "mark" for m in child.children)
+        if child.dep_ == "xcomp" or child.dep_ in {"advcl", "acl"} and (marked_to or child.tag_ == "VBG"):
+            out.append(child)
+        elif child.dep_ in OBLIQUE_DEPS and child.lemma_.lower() in PROTEST_NOUNS:
+            out.append(child)  # "in protest of/against ..."
+    return out
+
+
+def _actor_inside(head: Token, lexicon: Lexicon, depth: int = 0) -> list[Token]:
+    """An actor named inside a non-actor object phrase: possessor, name modifier, prepositional phrase (a
+    named place for "in"), one level down through "of" ("70 million dollars of aid for Romania")."""
+    owners = [c for c in head.children if c.dep_ == "nmod:poss" and c.lower_ not in PRONOUNS
+              and is_actor_like(c, lexicon)]
+    if owners:
+        return owners
+    names = [c for c in head.children if c.dep_ in {"compound", "amod"} and c.ent_type_ in ACTOR_ENTITIES]
+    if names:
+        return names[:1]
+    for child in head.children:
+        if child.dep_ != "nmod":
+            continue
+        marked = preposition(child)
+        if marked in INNER_PREPOSITIONS and is_actor_like(child, lexicon) or marked == "in" and child.ent_type_ == "LOC":
+            return [_past_quantity(child)]
+    if depth < 1:
+        for child in head.children:
+            if child.dep_ == "nmod" and preposition(child) == "of":
+                found = _actor_inside(child, lexicon, depth + 1)
+                if found:
+                    return found
+    return []
 
 
 def _owned_by_the_subject(head: Token) -> bool:
@@ -118,11 +197,16 @@ def _past_quantity(head: Token) -> Token:
     return head
 
 
-def with_conjuncts(heads: Iterable[Token]) -> list[Token]:
+def with_conjuncts(heads: Iterable[Token], lexicon: Lexicon | None = None) -> list[Token]:
+    """The heads and their later conjuncts ("Jordan and Britain"); with ``lexicon``, of an actor only the
+    conjuncts that name actors too ("release the minister and his papers": the minister)."""
     out: list[Token] = []
     for head in (_past_quantity(h) for h in heads):
         out.append(head)
-        out.extend(t for t in head.conjuncts if t.i > head.i)
+        conjuncts = [t for t in head.conjuncts if t.i > head.i]
+        if lexicon is not None and is_actor_like(head, lexicon):
+            conjuncts = [t for t in conjuncts if is_actor_like(t, lexicon)]
+        out.extend(conjuncts)
     return out
 
 

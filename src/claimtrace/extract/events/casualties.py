@@ -93,9 +93,12 @@ CAUSES = (
 COUNTED_SKIP = frozenset({"year", "day", "hour", "minute", "km", "kilometre", "kilometer", "mile", "meter", "metre",
                           "percent", "%", "dollar", "euro", "ton", "tonne", "time", "week", "month", "am", "pm"})
 HARM_EVENTS = frozenset({"ASSAULT", "COERCE"})
+# People under rubble or trapped are missing (their fate unknown) unless the words say they died.
+TRAPPED_WORDS = frozenset({"rubble", "debris", "trapped", "trap", "buried", "bury"})
+CERTAIN_DEATH = KIND_WORDS["killed"] - {"victim", "toll", "casualty"}
 NEGATIONS = frozenset({"not", "n't", "n’t", "no", "never"})
 # A count that names no harm itself is a death count in a sentence about a death toll ("the toll was at the
-# low end of the 100 to 300 spectrum", "more likely between 10 and 50").
+# lower end of the 40 to 90 range", "more likely between 20 and 60").
 TOLL_WORDS = frozenset({"toll", "deaths", "fatalities", "dead"})
 MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -154,7 +157,8 @@ def find_casualties(
     text = doc_text(doc)
     for match in COUNT_RE.finditer(text):
         span = doc.char_span(match.start("count"), match.end("count"), alignment_mode="expand")
-        if span is None or _is_date_or_measure(span) or _inside_a_date(span, dates):
+        if span is None or _is_date_or_measure(span) or _inside_a_date(span, dates) or _owner_or_reference(
+                text, match):
             continue
         kind, counted = _kind(span)
         if kind is None:
@@ -176,6 +180,18 @@ def find_casualties(
         casualty.date = _nearest(dates, casualty.start, sentence.start_char, sentence.end_char)
         out.append(casualty)
     return out
+
+
+def _owner_or_reference(text: str, match: re.Match) -> bool:
+    """Not a new count: a number that owns something ("Channel 4's report", so part of a name), or a figure
+    referred back to with a demonstrative ("those 471 victims")."""
+    after = text[match.end() : match.end() + 3]
+    if re.match(r"['’]s\b", after):
+        return True
+    if match.group("qual"):
+        return False
+    before = text[max(0, match.start() - 12) : match.start()].lower()
+    return re.search(r"\b(?:those|these)\s+$", before) is not None
 
 
 def _inside_a_date(span, dates: list[DateMention]) -> bool:  # noqa: ANN001
@@ -207,11 +223,13 @@ def _kind(span) -> tuple[str | None, Token | None]:  # noqa: ANN001
     for child in root.children:  # "dozens of people"
         if child.dep_ == "nmod" and any(m.lower_ == "of" for m in child.children):
             counted = child
+    neighbourhood = _neighbourhood(counted)
+    lemmas = [t.lemma_.lower() for t in neighbourhood] + [t.lower_ for t in neighbourhood]
+    if any(lemma in TRAPPED_WORDS for lemma in lemmas) and not any(lemma in CERTAIN_DEATH for lemma in lemmas):
+        return "missing", counted  # "victims still under the rubble": trapped, their fate unknown
     following = _kind_following(span)
     if following:
         return following, counted
-    neighbourhood = _neighbourhood(counted)
-    lemmas = [t.lemma_.lower() for t in neighbourhood] + [t.lower_ for t in neighbourhood]
     for kind, words in KIND_WORDS.items():
         if any(lemma in words for lemma in lemmas):
             if kind == "affected" and counted.lemma_.lower() in DAMAGE_UNITS:
@@ -230,6 +248,8 @@ def _kind_following(span) -> str | None:  # noqa: ANN001
     for token in doc[span.end : min(span.end + 6, sentence_end)]:
         if token.like_num or token.is_punct and token.text not in {"-", "–"}:
             return None
+        if token.lemma_.lower() in TRAPPED_WORDS or token.lower_ in TRAPPED_WORDS:
+            return "missing"
         for kind, words in KIND_WORDS.items():
             if kind != "affected" and (token.lemma_.lower() in words or token.lower_ in words):
                 return kind

@@ -12,9 +12,10 @@ appeals) and the null code give no event.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
 
@@ -49,10 +50,14 @@ MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment
 FRAMING_VERBS = frozenset({"intend", "plan", "aim", "want", "seek", "hope", "expect", "try", "attempt", "begin",
                            "start", "continue", "look", "prepare", "need", "wish", "mean", "appear", "seem",
                            "agree", "promise", "pledge", "vow", "offer", "decide", "refuse", "decline"})
+# Support verbs: the event is named by their object ("opened an investigation", "staged a protest").
+SUPPORT_VERBS = frozenset({"hold", "launch", "stage", "open", "conduct", "mount", "issue", "undertake", "lodge",
+                           "organize", "organise", "wage", "carry", "give", "make"})
 NON_TRIGGER_DEPS = frozenset({"case", "fixed", "mark", "aux", "aux:pass", "cop", "amod"})
 EMBEDDED_CLAUSES = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "csubj"})
 MOBILIZE_CODE = "154"
 NO_EVENT = "---"
+STATEMENT_ROOTS = frozenset({"01", "02"})
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,27 @@ def _frames_a_complement(token: Token, lemma: str) -> bool:
 
 
 def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
-    """The PLOVER coding of a trigger token, or None when it names no PLOVER event."""
+    """The PLOVER coding of a trigger token, or None when it names no PLOVER event.
+
+    A support verb takes the coding of the event noun it governs ("opened an investigation", "staged a
+    strike", "held talks"), and that noun then names no event of its own: the verb carries its actors."""
+    if token.pos_ == "VERB" and token.lemma_.lower() in SUPPORT_VERBS:
+        for child in token.children:
+            if child.dep_ == "obj" and child.pos_ == "NOUN":
+                coding = _code_token(child, lexicon)
+                if coding is not None:
+                    return coding
+    elif token.pos_ == "NOUN" and _supported(token):
+        return None
+    return _code_token(token, lexicon)
+
+
+def _supported(noun: Token) -> bool:
+    head = noun.head
+    return noun.dep_ == "obj" and head.pos_ == "VERB" and head.lemma_.lower() in SUPPORT_VERBS
+
+
+def _code_token(token: Token, lexicon: Lexicon) -> Coding | None:
     for verb in candidate_verbs(token, lexicon):
         cameo = _code_verb(token, verb, lexicon)
         if cameo is None:
@@ -115,6 +140,15 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
         category, mode, context = plover
         return Coding(cameo, category, mode or None, context.replace(";", ",").strip() or None)
     return None
+
+
+def is_statement(token: Token, lexicon: Lexicon) -> bool:
+    """Does the dictionary code the verb as a statement or an appeal (CAMEO 01, 02: "said", "urged"), which
+    PLOVER does not count as an event?"""
+    if token.pos_ != "VERB":
+        return False
+    cameo = _code_verb(token, token.lemma_.lower(), lexicon)
+    return cameo is not None and cameo != NO_EVENT and cameo[:2] in STATEMENT_ROOTS
 
 
 def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
@@ -172,13 +206,55 @@ def word_keys(token: Token) -> Keys:
 
 def _windows(token: Token) -> tuple[list[Keys], list[Keys]]:
     """Words before the trigger (its subject side) and after it (its phrase without embedded clauses)."""
-    sentence = token.sent
-    subject_side = [word_keys(t) for t in sentence if t.i < token.i]
-    after = sorted(
-        (t for child in token.rights if child.dep_ not in EMBEDDED_CLAUSES for t in child.subtree),
-        key=lambda t: t.i,
-    )
-    return subject_side, [word_keys(t) for t in after]
+    tables = doc_tables(token.doc)
+    subject_side = tables.keys[tables.starts[token.i] : token.i]
+    after = sorted(i for child in token.rights if child.dep_ not in EMBEDDED_CLAUSES
+                   for i in subtree(child, tables.heads))
+    return subject_side, [tables.keys[i] for i in after]
+
+
+@dataclass(frozen=True)
+class DocTables:
+    """Per token of a document: dictionary keys, head index, sentence start and end, and the lower-case word
+    (None for punctuation and spaces)."""
+
+    keys: list[Keys]
+    heads: list[int]
+    starts: list[int]
+    ends: list[int]
+    words: list[str | None]
+
+
+_TABLES = threading.local()
+
+
+def doc_tables(doc: Doc) -> DocTables:
+    """The :class:`DocTables` of a document, computed once (the coder and the classifier ask for them for every
+    trigger, and building spaCy tokens is what costs)."""
+    if getattr(_TABLES, "doc", None) is not doc:
+        tokens = list(doc)
+        starts, ends = [0] * len(tokens), [0] * len(tokens)
+        for sentence in doc.sents:
+            size = sentence.end - sentence.start
+            starts[sentence.start : sentence.end] = [sentence.start] * size
+            ends[sentence.start : sentence.end] = [sentence.end] * size
+        words = [None if t.is_punct or t.is_space else t.lower_ for t in tokens]
+        _TABLES.doc = doc
+        _TABLES.tables = DocTables([word_keys(t) for t in tokens], [t.head.i for t in tokens], starts, ends, words)
+    return _TABLES.tables
+
+
+def subtree(child: Token, heads: list[int]) -> list[int]:
+    """Indices of ``child.subtree`` (the tokens between its edges whose chain of heads reaches it)."""
+    low, high, root = child.left_edge.i, child.right_edge.i, child.i
+    out = []
+    for i in range(low, high + 1):
+        j = i
+        while j != root and low <= j <= high and heads[j] != j:
+            j = heads[j]
+        if j == root:
+            out.append(i)
+    return out
 
 
 def _pattern_score(pattern: Pattern, before: list[Keys], after: list[Keys], lexicon: Lexicon) -> int | None:

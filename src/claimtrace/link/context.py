@@ -1,0 +1,577 @@
+"""Claim frames completed at link time from what linking sees beyond one claim: its sentence, article and story.
+
+The frames of extract/frames.py are read from each claim's own words. Linking has every claim of an
+article and every article of a story at hand, and completes the thin frames before candidates are
+looked for (so that a completed claim meets the other claims of responsibility for the event,
+whatever their wording); linking stores the completed frames of its new claims back. In order:
+- **a negative source** ("none of their findings suggest a Russian strike", "no evidence to
+  blame X"): the quantifier denies what the content states (claims of responsibility only);
+- **an attack by an actor in subject position** on a named target ("the army shelled the dam", "By
+  blowing up the dam, the Russian Federation ..."): that actor's responsibility;
+- **side-less agent nouns** ("a failed launch by militants") take the side the story's articles give
+  them ("Palestinian militants", at least twice and three times in four);
+- **a speaker inside the claim's words** ("Israel quickly denied the charge", "the allegation was
+  denied by Israel"): the frame of what it says; a speaker taken for the agent ("the Israeli army
+  said a strike hit ...") loses the frame when what it says names no one;
+- **accusations against an actor** blame it ("rejected the accusations against X" clears it); **an
+  actor naming the harm** ("killed in an Israeli air strike") blames it, whatever preposition precedes;
+- **the actor outside the claim's span**: a claim about harm with no actor, a fragment ("Russia's") or
+  a claim whose words are its speaker ("the spokesman told reporters") takes the responsibility
+  frame of its clause: its sentence with its own source masked (the speaker is not the one blamed)
+  and the other claims of the sentence masked (another speaker's claim is not this one's); reciprocal
+  blame ("each other") names no one, and a clause that names no harm blames no one;
+- **pointers** ("corroborates the findings") further than extraction looks take the frame of the
+  latest claim of responsibility of the article, when every earlier one agrees with it;
+- a claim of responsibility with no target takes **the target most of its story's claims name**;
+- a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
+  article last named** ("Russian troops");
+- a date that only starts a period ("since 2008") is **not the event's date** (``time_from`` "period").
+
+Misses: agents reached only through a pronoun in an earlier sentence; a sentence split wrongly
+(abbreviations); blame by inference ("the other team", "local shrapnel"); a claim span holding two
+speakers' propositions. Cost: about 0.1 ms a claim, linear. Figures: docs/benchmarks_relations.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from claimtrace.extract.actors import actor_mentions, side_of
+from claimtrace.extract.frames import (
+    AGREEMENT_CUES,
+    AGREEMENT_WORDS,
+    BLAME_CUES,
+    DENIAL_CUES,
+    HARM_NOUNS,
+    HARM_VERBS,
+    NEGATIONS,
+    REFERENCE_NOUNS,
+    REFUTING_WORDS,
+    RESPONSIBILITY_WORDS,
+    SIDELESS_AGENTS,
+    SPEAKER_NOUNS,
+    TARGET_NOUNS,
+    cue_lemma,
+    frame_of,
+)
+from claimtrace.model import Cue, Frame, Source, Span
+from claimtrace.store.records import ArticleRecord, ClaimRecord
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+KEPT = frozenset({"responsibility", "presence", "toll"})  # frames read from the claim itself are kept
+NEGATIVE_QUANTIFIERS = frozenset({"no", "none", "nothing", "nobody", "neither"})
+PREPOSITIONS = _set("of in on at near into against toward towards from over inside across around")
+PERIOD_WORDS = _set("since until till")
+PERIOD_REACH = 8  # words between "since" and the date it governs ("since Hamas launched an attack on October 7")
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+POINTER_NOUNS = REFERENCE_NOUNS - _set("this that it these those")
+FRAGMENT_WORDS = 3  # a claim this short that names an actor is a piece of its clause ("Russia's")
+SENTENCE_CHARS = 600  # a sentence is looked for at most this far around its claim
+LEAD_CHARS = 600  # an article's lead: about its first three sentences
+SAY_VERBS = _set("said says say stated states claimed claims insisted insists told added maintained maintains announced")
+DENY_VERBS = _set("denied denies deny denying rejected rejects dismissed dismisses refuted refutes")
+# Words between a speaker and its verb: "the Israeli army said", "Israel quickly denied", "Israel on Tuesday said".
+SPEAKER_FILLERS = _set(
+    "army military forces force government authorities defense defence ministry also again later then has had have "
+    "on monday tuesday wednesday thursday friday saturday sunday"
+)
+ACCUSATION_NOUNS = _set("accusation accusations allegation allegations charge charges blame")
+_CLOSE = "\"'\u201d\u2019)\\]"  # closing quotes and brackets after a sentence's last word
+_SENTENCE_END = re.compile(rf"(?<=[\w{_CLOSE}])[.!?][{_CLOSE}]*(?:\s+|(?=[A-Z\u201c\"]))|[!?][{_CLOSE}]*\s+|\n+")
+# Words a period after does not end a sentence ("Mr. Smith", "U.S. officials", "Oct. 17").
+ABBREVIATIONS = _set(
+    "mr mrs ms dr st gen lt col sgt capt maj gov sen rep pres prof jr sr vs etc inc co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e"
+)
+# Nouns after an actor that make it the one who speaks, not the one who acted ("Russian allegations").
+SPEECH_NOUNS = _set(
+    "allegation allegations accusation accusations claim claims version narrative account accounts propaganda "
+    "story statement statements officials official media sources spokesman spokesperson"
+) | SPEAKER_NOUNS
+NOT_AGENT_AFTER = TARGET_NOUNS | _set("controlled occupied held backed run annexed area region side")
+_NEXT_WORD = re.compile(r"[\s-]*([A-Za-z]+)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+RECIPROCAL = re.compile(r"\b(?:each other|one another|the other)\b", re.IGNORECASE)  # blame both ways: no one agent
+HARM_WORDS = HARM_NOUNS | HARM_VERBS | RESPONSIBILITY_WORDS
+
+
+def refine_frames(
+    records: Sequence[ClaimRecord], articles: Iterable[ArticleRecord], stories: Mapping[int, int] | None = None
+) -> int:
+    """Complete the thin frames of ``records`` in place (see the module docstring); returns how many
+    frames changed. ``stories``: the story of each article, whose texts together tell which side a
+    side-less agent noun ("militants") stands for. Each record's cached normalized form is dropped
+    when its frame or polarity changes."""
+    articles = {a.id: a for a in articles}
+    nouns = _StoryNouns(articles, stories or {})
+    by_article: dict[int, list[ClaimRecord]] = defaultdict(list)
+    for record in records:
+        by_article[record.article_id].append(record)
+    changed = 0
+    for article_id, claims in by_article.items():
+        article = articles.get(article_id)
+        text = article.text if article else ""
+        story = (stories or {}).get(article_id, -article_id)
+        event = article_target(article) if article is not None else None
+        for record in claims:
+            done = _period_start(record)
+            done = _negative_source(record) or done
+            frame = record.frame
+            if frame.predicate not in KEPT:
+                done = (
+                    _actor_of_attack(record)
+                    or _own_frame(record, nouns.of(story, record.claim.content.text), event)
+                    or _nested_speaker(record, text)
+                    or _accused(record, record.claim.content.text)
+                    or _qualified_harm(record, record.claim.content.text)
+                    or (bool(text) and _frame_from_clause(record, claims, text, nouns, story, event))
+                    or done
+                )
+            elif frame.predicate == "responsibility" and _speaker_as_agent(record):
+                done = _nested_speaker(record, text, demote=True) or done
+            if done:
+                _with_target(record, article)
+                record.form = None
+                changed += 1
+        for record in _resolve_pointers(claims) + _presence_holders(claims):
+            _with_target(record, article)
+            record.form = None
+            changed += 1
+    return changed + _story_targets(records, stories or {})
+
+
+def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
+    """A claim of responsibility naming no target is about its story's event: it takes the target
+    most of the story's claims of responsibility name (when most do), so that it meets the claims
+    about that target in other stories too."""
+    named: dict[int, Counter[str]] = defaultdict(Counter)
+    for record in records:
+        frame = record.frame
+        if frame.predicate == "responsibility" and record.article_id in stories:
+            named[stories[record.article_id]][frame.target or ""] += 1
+    changed = 0
+    for record in records:
+        frame = record.frame
+        if frame.predicate != "responsibility" or frame.target or record.article_id not in stories:
+            continue
+        counts = named[stories[record.article_id]]
+        target, n = next(((t, n) for t, n in counts.most_common() if t), ("", 0))
+        if target and n * 2 > sum(counts.values()):
+            frame.target = target
+            record.form = None
+            changed += 1
+    return changed
+
+
+def _with_target(record: ClaimRecord, article: ArticleRecord | None) -> None:
+    frame = record.frame
+    if frame.predicate == "responsibility" and frame.target is None and article is not None:
+        frame.target = article_target(article)  # as extract/frames.py does
+
+
+def _presence_holders(claims: Sequence[ClaimRecord]) -> list[ClaimRecord]:
+    """A claim of presence whose holder names no side ("the troops would stay", "our forces will
+    remain at the base") is about the forces the article's latest claim of presence before it named
+    ("Russian troops"): a definite reference to troops already mentioned."""
+    changed = []
+    latest: str | None = None
+    for record in sorted(claims, key=lambda r: r.claim.content.start):
+        frame = record.frame
+        if frame.predicate != "presence":
+            continue
+        if frame.agent and side_of(frame.agent) == frame.agent:
+            latest = frame.agent
+        elif latest is not None:
+            record.claim.frame = replace(frame, agent=latest)
+            changed.append(record)
+    return changed
+
+
+def _resolve_pointers(claims: Sequence[ClaimRecord]) -> list[ClaimRecord]:
+    """Claims that only point at what the article reported before ("Reporting from its allies
+    corroborates the findings", "called this a fabrication") state the proposition of the latest
+    claim of responsibility before them, or deny it, when every such claim before agrees with that
+    latest one (the article holds one account, so "the findings" can be only that one). Nearby
+    pointers were resolved at analysis (extract/frames.py); these are the ones further away or
+    pointing at frames completed here."""
+    from claimtrace.link.relations import frame_relation
+
+    changed = []
+    ordered = sorted(claims, key=lambda r: r.claim.content.start)
+    for i, record in enumerate(ordered):
+        if record.frame.predicate in KEPT:
+            continue
+        words = _words(record.claim.content.text)
+        cue = cue_lemma(record.claim)
+        refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
+        agrees = cue in AGREEMENT_CUES or any(w in AGREEMENT_WORDS for w in words)
+        if not any(w in POINTER_NOUNS for w in words[:8]) or not (refutes or agrees):
+            continue  # a noun that points ("the findings", "those claims"), not "that" or "it"
+        before = [r for r in ordered[:i] if r.frame.predicate == "responsibility" and r.frame.agent]
+        if not before:
+            continue
+        latest = before[-1]
+        if any((frame_relation(other, latest, True) or ("",))[0] != "corroborates" for other in before[:-1]):
+            continue  # the article reports more than one account: which one is meant is not known
+        source = latest.frame
+        polarity = source.polarity if not refutes else ("denies" if source.polarity == "affirms" else "affirms")
+        record.claim.frame = replace(
+            record.frame, predicate="responsibility", polarity=polarity, agent=source.agent,
+            agent_text=source.agent_text, target=record.frame.target or source.target,
+        )
+        changed.append(record)
+    return changed
+
+
+class _StoryNouns:
+    """Side-less agent nouns with the side the articles of each story give them ("Palestinian
+    militants" -> militants: Palestine), by story id (an article without a story: by -article id);
+    counted once per story, and only for a story one of whose claims holds such a noun."""
+
+    def __init__(self, articles: Mapping[int, ArticleRecord], stories: Mapping[int, int]) -> None:
+        self.texts: dict[int, list[str]] = defaultdict(list)
+        for article_id, article in articles.items():
+            self.texts[stories.get(article_id, -article_id)].append(article.text)
+        self.sides: dict[int, dict[str, str]] = {}
+
+    def of(self, story: int, text: str) -> dict[str, str]:
+        if not any(w in SIDELESS_AGENTS for w in _words(text)):
+            return {}
+        if story not in self.sides:
+            self.sides[story] = _agent_noun_sides(self.texts.get(story, []))
+        return self.sides[story]
+
+
+def _agent_noun_sides(texts: Iterable[str]) -> dict[str, str]:
+    """What :func:`~claimtrace.extract.frames.agent_noun_sides` finds in one text, over many: each
+    side-less noun's side when the texts qualify it with one side at least twice and at least three
+    times in four, in time linear in the texts."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for mention in actor_mentions(text):
+            following = _NEXT_WORD.match(text, mention.end)
+            noun = following.group(1).lower() if following else ""
+            if noun in SIDELESS_AGENTS:
+                counts[noun][mention.side] += 1
+    sides = {}
+    for noun, by_side in counts.items():
+        side, n = by_side.most_common(1)[0]
+        if n >= 2 and n >= 0.75 * sum(by_side.values()):
+            sides[noun] = side
+    return sides
+
+
+def article_target(article: ArticleRecord) -> str | None:
+    """The facility the article is about: the first target noun of its title and lead (singular)."""
+    lead = f"{article.title or ''} {article.text[:LEAD_CHARS]}"
+    found = next((w for w in _words(lead) if w in TARGET_NOUNS), None)
+    return found[:-1] if found and found.endswith("s") and found[:-1] in TARGET_NOUNS else found
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _period_start(record: ClaimRecord) -> bool:
+    """A date the claim gives only as the start or end of a period ("pounding Gaza since the attack
+    on October 7", "the deadliest since 2008") is not when its event happened: the frame's time is
+    then no longer read as the event's (``time_from`` "period", the time the publication date), so it
+    does not split one event in two, nor date a state by the day it began."""
+    frame = record.frame
+    if frame.time_from != "text" or not frame.time:
+        return False
+    text_words = [m.group(0).lower() for m in re.finditer(r"[A-Za-z]+|\d+", record.claim.content.text)]
+    year, month = frame.time[:4], frame.time[5:7]
+    names = {year}
+    if month.isdigit() and 0 < int(month) <= len(MONTHS):
+        names |= {MONTHS[int(month) - 1], MONTHS[int(month) - 1][:3]}
+    at = next((i for i, w in enumerate(text_words) if w in names), None)
+    if at is None or not any(w in PERIOD_WORDS for w in text_words[max(0, at - PERIOD_REACH) : at]):
+        return False
+    frame.time_from = "period"
+    if record.published is not None:  # a state "since 2015" is reported as of the day it is published
+        frame.time = str(record.published)[:10]
+    return True
+
+
+def _negative_source(record: ClaimRecord) -> bool:
+    """Flip the claim's polarity when its source is a negative quantifier ("no evidence",
+    "none of their intelligence"); the extractor reads negation in the content and cue only."""
+    source = record.claim.source
+    words = _words(source.text) if source and source.text else []
+    if not words or words[0] not in NEGATIVE_QUANTIFIERS or record.claim.polarity != "affirms":
+        return False
+    if record.frame.predicate != "responsibility":
+        return False  # measured on claims of responsibility only ("at no time" is no source)
+    record.claim.polarity = "denies"
+    frame = record.frame
+    frame.polarity = "affirms" if frame.polarity == "denies" else "denies"
+    return True
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` around characters [start, end): from the last sentence end before
+    ``start`` to the first after ``end`` (within ``SENTENCE_CHARS`` each way)."""
+    low = max(0, start - SENTENCE_CHARS)
+    begin = low
+    for match in _SENTENCE_END.finditer(text, low, min(len(text), start + 1)):  # + 1: the lookahead
+        if match.end() <= start and _ends_sentence(text, match.start()):
+            begin = match.end()
+    stop = min(len(text), end + SENTENCE_CHARS)
+    for match in _SENTENCE_END.finditer(text, end, stop):
+        if _ends_sentence(text, match.start()):
+            return begin, match.start() + 1
+    return begin, stop
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """Whether the punctuation at ``at`` ends a sentence (not the period of "Mr." or "U.S.")."""
+    if text[at] != ".":
+        return True
+    word = re.search(r"[\w.]*$", text[max(0, at - 12) : at])
+    token = word.group(0).lower() if word else ""
+    return not (len(token) == 1 or token in ABBREVIATIONS)
+
+
+def _mask(chars: list[str], span: Span | None, begin: int, stop: int) -> None:
+    if span is None or span.end <= span.start:
+        return
+    for i in range(max(span.start, begin), min(span.end, stop)):
+        if not chars[i - begin].isspace():
+            chars[i - begin] = " "
+
+
+def clause_text(record: ClaimRecord, claims: Sequence[ClaimRecord], text: str) -> str:
+    """The claim's sentence with its own source masked and the sources and contents of the other
+    claims of the sentence masked (those that do not overlap this claim's content)."""
+    claim = record.claim
+    lo = min([claim.content.start] + [s.start for s in (claim.source, claim.cue) if s and s.end > s.start])
+    begin, stop = sentence_bounds(text, lo, claim.content.end)
+    chars = list(text[begin:stop])
+    _mask(chars, claim.source, begin, stop)  # the speaker is not the one blamed
+    for other in claims:
+        if other is record:
+            continue
+        content = other.claim.content
+        if content.end <= begin or content.start >= stop:
+            continue
+        if claim.content.start <= content.start and content.end <= claim.content.end:
+            continue  # nested in this claim: part of what it states
+        for part in (Span("", content.start, min(content.end, claim.content.start)),
+                     Span("", max(content.start, claim.content.end), content.end)):
+            _mask(chars, part, begin, stop)  # another's words, around this claim or beside it
+        if other.claim.source and other.claim.source.text != (claim.source.text if claim.source else None):
+            _mask(chars, other.claim.source, begin, stop)
+    return "".join(chars)
+
+
+def _actor_of_attack(record: ClaimRecord) -> bool:
+    """An attack on a named target by an actor in subject position states that actor's responsibility:
+    "the army shelled the dam", "By blowing up the dam, the Russian Federation proved ...". Not an
+    actor after a preposition or after the harm ("a blast in the area of Syria's dam", "it
+    targeted a rebel command post"), one qualifying a speaker, the target or a place ("the army's
+    spokesman", "the Russian-controlled dam", "the Gaza hospital"), nor in a claim that negates
+    anything (the frame does not say what)."""
+    frame = record.frame
+    if frame.predicate != "attack" or not frame.agent or not frame.target:
+        return False
+    text = record.claim.content.text
+    words = [(m.start(), m.group(0).lower().replace("’", "'")) for m in _WORD.finditer(text)]
+    lows = [w for _, w in words]
+    if any(w in NEGATIONS or w.endswith("n't") for w in lows):
+        return False
+    harm = [i for i, w in enumerate(lows) if w in HARM_NOUNS or w in HARM_VERBS]
+    gerund = len(lows) > 1 and lows[0] == "by" and lows[1] in HARM_VERBS  # "By blowing up the dam, X ..."
+    for mention in actor_mentions(text):
+        if mention.side != frame.agent:
+            continue
+        first = next((i for i, (at, _) in enumerate(words) if at >= mention.start), len(words))
+        last = next((i for i, (at, _) in enumerate(words) if at >= mention.end), len(words))
+        before, after = lows[max(0, first - 1) : first], lows[last : last + 2]
+        if (before and before[0] in PREPOSITIONS) or any(w in NOT_AGENT_AFTER for w in after[:1]) or any(
+            w in SPEECH_NOUNS for w in after
+        ) or text[mention.end : mention.end + 1] == "-":
+            continue
+        if gerund or any(0 < h - first <= 6 for h in harm):
+            record.claim.frame = replace(frame, predicate="responsibility", agent_text=mention.text)
+            return True
+    return False
+
+
+def _not_agent(clause: str, agent_text: str | None) -> bool:
+    """Whether the actor found qualifies a speaker ("the Syrian claims that it was hit") or is
+    the object of the harm ("the rebels shelled a Syrian army post")."""
+    at = clause.find(agent_text) if agent_text else -1
+    if at < 0:
+        return False
+    following = _words(clause[at + len(agent_text) :])[:1]
+    before = _words(clause[:at])[-3:]
+    return (bool(following) and following[0] in SPEECH_NOUNS) or (
+        any(w in HARM_VERBS for w in before) and "by" not in before
+    )
+
+
+def _adopt(record: ClaimRecord, found: Frame, polarity: str | None = None) -> None:
+    frame = record.frame
+    record.claim.frame = replace(
+        frame, predicate="responsibility", polarity=polarity or found.polarity, agent=found.agent,
+        agent_text=found.agent_text, target=frame.target or found.target,
+    )
+
+
+def _own_frame(record: ClaimRecord, agent_nouns: Mapping[str, str], event: str | None = None) -> bool:
+    """The claim's own words, with the sides its story gives side-less agent nouns ("a failed
+    launch by militants", where the story's militants are Palestinian); ``event``: the facility the
+    article is about."""
+    if not agent_nouns:
+        return False
+    found = frame_of(replace(record.claim, frame=None), published=record.published, agent_nouns=agent_nouns,
+                     event=event)
+    if found.predicate != "responsibility" or not found.agent:
+        return False
+    _adopt(record, found)
+    return True
+
+
+def _speaker_at(text: str) -> tuple[str, int, int, str] | None:
+    """An actor speaking inside a claim's words ("the Israeli army said ...", "Israel quickly denied
+    the charge", "the charge was denied by Israel"): (its name, start and end of what it says, verb)."""
+    words = [(m.start(), m.end(), m.group(0).lower().replace("\u2019", "'")) for m in _WORD.finditer(text)]
+    for mention in actor_mentions(text):
+        after = [w for w in words if w[0] >= mention.end][:4]
+        for i, (_, end, word) in enumerate(after):
+            if word in SAY_VERBS or word in DENY_VERBS:
+                rest = text[end:].lstrip(" ,:")
+                rest = rest[5:] if rest.lower().startswith("that ") else rest
+                return mention.text, end + (len(text[end:]) - len(rest)), len(text), word
+            if not (word in SPEAKER_FILLERS or word.endswith("ly")) or i >= 2:
+                break
+        before = [w[2] for w in words if w[1] <= mention.start][-3:]
+        if len(before) >= 2 and before[-1] == "by" and before[-2] in DENY_VERBS:
+            cut = text.lower().rfind(" was ", 0, mention.start)
+            cut = cut if cut >= 0 else text.lower().rfind(" " + before[-2], 0, mention.start)
+            return mention.text, 0, max(cut, 0), before[-2]
+    return None
+
+
+def _speaker_as_agent(record: ClaimRecord) -> bool:
+    """Whether the frame's agent is an actor speaking inside the claim ("the Israeli army said a strike hit")."""
+    text = record.claim.content.text
+    found = _speaker_at(text)
+    mentions = actor_mentions(text)
+    # Only a speaker named once is surely the agent taken ("Britain blamed Russia, which Russia
+    # denies": the agent may be the first "Russia", not the one that denies).
+    return (found is not None and record.frame.agent_text is not None and record.frame.agent_text in found[0]
+            and sum(m.text == found[0] for m in mentions) == 1)
+
+
+def _nested_speaker(record: ClaimRecord, text: str, demote: bool = False) -> bool:
+    """A claim whose words hold a speaker and what it says takes the frame of that nested claim
+    ("Israel quickly denied the charge": Israel denies its responsibility). ``demote``: the frame
+    had taken the speaker for the agent; without a frame of the nested claim it is no longer one."""
+    claim = record.claim
+    found = _speaker_at(claim.content.text)
+    if found is None:
+        return False
+    name, start, end, verb = found
+    said = claim.content.text[start:end]
+    lemma = "deny" if verb in DENY_VERBS else "say"
+    probe = replace(
+        claim, content=Span(said, 0, len(said)), source=Source(name, 0, 0, kind="government"),
+        cue=Cue(verb, 0, 0, lemma=lemma), frame=None,
+    )
+    context = ""
+    if text:
+        begin, stop = sentence_bounds(text, claim.content.start, claim.content.end)
+        context = text[sentence_bounds(text, max(0, begin - 2), max(0, begin - 1))[0] : stop]
+    nested = frame_of(probe, published=record.published, sentence_text=context)
+    if nested.predicate == "responsibility" and nested.agent:
+        _adopt(record, nested)
+        return True
+    if demote:
+        record.claim.frame = replace(record.frame, predicate="statement", agent=None, agent_text=None)
+        return True
+    return False
+
+
+def _accused(record: ClaimRecord, text: str) -> bool:
+    """"accusations against Kyiv", "the charges against the army": the one accused is blamed; a
+    denial or negation just before ("rejected the accusations against X") clears it."""
+    words = [(m.start(), m.group(0).lower().replace("\u2019", "'")) for m in _WORD.finditer(text)]
+    lows = [w for _, w in words]
+    for i, word in enumerate(lows[:-2]):
+        if word not in ACCUSATION_NOUNS or lows[i + 1] != "against":
+            continue
+        at = words[i + 2][0] if lows[i + 2] != "the" or i + 3 >= len(words) else words[i + 3][0]
+        mention = next((m for m in actor_mentions(text) if m.start == at), None)
+        if mention is None:
+            continue
+        cleared = any(w in DENY_VERBS or w in NEGATIONS for w in lows[max(0, i - 4) : i])
+        _adopt(record, Frame(predicate="responsibility", agent=mention.side, agent_text=mention.text),
+               polarity="denies" if cleared else "affirms")
+        return True
+    return False
+
+
+def _qualified_harm(record: ClaimRecord, text: str) -> bool:
+    """An actor naming the harm itself blames it, whatever precedes ("killed in an Israeli air
+    strike", "hit by a Russian missile"); negated just before ("not an Israeli strike") it clears it.
+    Two actors naming harm ("an Israeli strike or a Palestinian rocket") tell nothing."""
+    words = [(m.start(), m.end(), m.group(0).lower().replace("\u2019", "'")) for m in _WORD.finditer(text)]
+    found = []
+    for mention in actor_mentions(text):
+        after = [w for w in words if w[0] >= mention.end][:2]
+        gap = text[mention.end : after[0][0]].strip(" -") if after else "?"
+        if gap and not (gap == "." and mention.text.replace(".", "").isupper()):  # "U.S. air strike"
+            continue  # "Tripoli, bombing ...": punctuation between, not one noun phrase
+        if len(after) > 1 and text[after[0][1] : after[1][0]].strip(" -"):
+            after = after[:1]
+        between = after[0][2] if after else ""
+        if not after or not (between in HARM_NOUNS or (len(after) > 1 and after[1][2] in HARM_NOUNS
+                                                       and between not in NOT_AGENT_AFTER | PREPOSITIONS)):
+            continue  # "an Israeli air strike", not "the Gaza hospital explosion"
+        before = [w[2] for w in words if w[1] <= mention.start][-3:]
+        negated = any(w in NEGATIONS or w.endswith("n't") for w in before)
+        found.append((mention, "denies" if negated else "affirms"))
+    if len({m.side for m, _ in found}) != 1:
+        return False
+    mention, polarity = found[0]
+    _adopt(record, Frame(predicate="responsibility", agent=mention.side, agent_text=mention.text), polarity=polarity)
+    return True
+
+
+def _frame_from_clause(
+    record: ClaimRecord, claims: Sequence[ClaimRecord], text: str, nouns: _StoryNouns | None = None, story: int = 0,
+    event: str | None = None,
+) -> bool:
+    """Give a claim about harm with no actor the responsibility frame of its clause; ``event``: the
+    facility the article is about (blame with no harm named in the clause is blame for it)."""
+    claim = record.claim
+    cue = cue_lemma(claim)
+    own = _words(claim.content.text)
+    fragment = len(own) <= FRAGMENT_WORDS and bool(actor_mentions(claim.content.text))  # "Russia's"
+    speaker = any(w in SAY_VERBS or w == "told" for w in own)  # the claim's words are its speaker's
+    harm = any(w in HARM_NOUNS or w in HARM_VERBS for w in own)
+    blame = any(w in HARM_WORDS for w in own) or cue in BLAME_CUES or cue in DENIAL_CUES
+    if not (harm or blame or fragment or speaker):
+        return False
+    clause = clause_text(record, claims, text)
+    if not clause.strip() or RECIPROCAL.search(clause):
+        return False
+    named = any(w in HARM_NOUNS or w in HARM_VERBS for w in _words(clause))
+    if not (harm or named or (event and cue in BLAME_CUES)):
+        return False  # blamed for what? ("accused of sexual harassment", "criticized the regulations")
+    probe = replace(claim, content=Span(clause, 0, len(clause)), frame=None)
+    found = frame_of(probe, published=record.published, agent_nouns=nouns.of(story, clause) if nouns else None,
+                     event=event)
+    if found.predicate != "responsibility" or not found.agent or _not_agent(clause, found.agent_text):
+        return _accused(record, clause) or _qualified_harm(record, clause)
+    _adopt(record, found)
+    return True
