@@ -301,3 +301,34 @@ def test_a_source_run_ending_on_a_determiner_grows_to_its_noun():
     assert learned._complete_source(doc, (0, 1), (0, 6), ((2, 3), (3, 5))) == (0, 2)
     # growing into the cue or the content is not allowed
     assert learned._complete_source(doc, (3, 4), (0, 6), ((2, 3), (4, 5))) == (3, 4)
+
+
+class _MarkedRoles:
+    """A role tagger that marks the roles of chosen words with certainty, for one sentence."""
+
+    def __init__(self, cue: str, source: tuple[str, ...], content: tuple[str, ...]) -> None:
+        self.cue, self.source, self.content = cue, source, content
+
+    def probabilities(self, doc, quotes=None):
+        p = numpy.zeros((len(doc), 3), dtype=numpy.float32)
+        for token in doc:
+            p[token.i, learned.CUE] = token.text == self.cue
+            p[token.i, learned.SOURCE] = token.text in self.source
+            p[token.i, learned.CONTENT] = token.text in self.content
+        return p
+
+
+@needs_model
+def test_a_learned_claims_cue_lemma_is_the_cue_lexicons(nlp, monkeypatch):
+    # the trained lemmatizer clips some reporting verbs ("blamed" -> "blam"); a claim only the tagger
+    # found must still carry the lexicon's lemma, which polarity, certainty and frames read
+    from claimtrace.extract.attribution import claims as claims_module
+
+    monkeypatch.setattr(claims_module, "sentence_attributions", lambda sent, context, used: [])
+    doc = nlp("The rebels blamed the army for the fire at the depot.")
+    if next(t for t in doc if t.text == "blamed").lemma_ == "blame":
+        pytest.skip("the lemmatizer reads this verb right: nothing to correct")
+    tagger = _MarkedRoles("blamed", ("The", "rebels"), ("the", "army", "for", "fire", "at", "depot"))
+    models = AttributionModels(cue_model=bundled_models().cue_model, role_tagger=tagger)
+    claims = [c for c in find_claims(doc, link_mentions(doc), models=models) if c.cue is not None]
+    assert [(c.cue.text, c.cue.lemma) for c in claims] == [("blamed", "blame")]

@@ -19,7 +19,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.tokens import Doc
 
 from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.extract.attribution.qualities import assign_qualities
+from claimtrace.extract.attribution.qualities import assign_qualities, token_lemma
 from claimtrace.extract.attribution.sources import is_plausible_source
 from claimtrace.extract.attribution.spans import root_within, trim, widen_to_quotes
 from claimtrace.extract.attribution.speakers import relayed_speech
@@ -235,7 +235,7 @@ def _learned_attribution(
         return None  # "TASS quoted a source as saying ...": the claim is the source's, TASS its recipient
     attribution = Draft(
         cue=cue_chars,
-        cue_lemma=head.lemma_.lower() or head.lower_,
+        cue_lemma=token_lemma(head),  # the cue lexicon's lemma first: the trained lemmatizer clips some verbs
         cue_root=None,
         source=source,
         source_head=root_within(doc, source) if source is not None else None,
