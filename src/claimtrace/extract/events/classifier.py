@@ -128,18 +128,20 @@ class WordVectors:
     LIMIT = 200_000
 
     def __init__(self) -> None:
-        from model2vec import StaticModel
+        # the table and its tokenizer read directly (safetensors, tokenizers): model2vec's loader costs a
+        # cold start about 0.25 s for the same two objects
+        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        if not (STATIC_TABLE / "model.safetensors").is_file():
+        table, tokenizer = STATIC_TABLE / "model.safetensors", STATIC_TABLE / "tokenizer.json"
+        if not (table.is_file() and tokenizer.is_file()):
             raise ClaimtraceError(f"no static word vectors at {STATIC_TABLE} (reinstall claimtrace)")
-        model = StaticModel.from_pretrained(str(STATIC_TABLE))
-        self.table = np.asarray(model.embedding)
-        # a copy of the table's tokenizer without its padding to 128 pieces: a word is its own pieces only
-        self.tokenizer = Tokenizer.from_str(model.tokenizer.to_str())
+        self.table = load_file(str(table))["embeddings"]
+        # the table's tokenizer without its padding to 128 pieces: a word is its own pieces only
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self.unknown = getattr(model, "unk_token_id", None)
+        self.unknown = None  # as model2vec's table reads: no piece is dropped as unknown
         self.cache: dict[str, np.ndarray] = {}
 
     def fill(self, words: set[str]) -> None:
