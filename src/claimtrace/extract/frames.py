@@ -471,6 +471,11 @@ def agent_noun_sides(text: str) -> dict[str, str]:
         following = words.window(words.index_at(mention.end), words.index_at(mention.end) + 1)
         if following and following[0] in SIDELESS_AGENTS:
             counts.setdefault(following[0], Counter())[mention.side] += 1
+    return dominant_sides(counts)
+
+
+def dominant_sides(counts: Mapping[str, Counter[str]]) -> dict[str, str]:
+    """Each noun's side when one side qualifies it at least twice and at least three times in four."""
     sides = {}
     for noun, by_side in counts.items():
         side, n = by_side.most_common(1)[0]

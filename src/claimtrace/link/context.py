@@ -55,6 +55,7 @@ from claimtrace.extract.frames import (
     SPEAKER_NOUNS,
     TARGET_NOUNS,
     cue_lemma,
+    dominant_sides,
     frame_of,
 )
 from claimtrace.model import Cue, Frame, Source, Span
@@ -260,12 +261,7 @@ def _agent_noun_sides(texts: Iterable[str]) -> dict[str, str]:
             noun = following.group(1).lower() if following else ""
             if noun in SIDELESS_AGENTS:
                 counts[noun][mention.side] += 1
-    sides = {}
-    for noun, by_side in counts.items():
-        side, n = by_side.most_common(1)[0]
-        if n >= 2 and n >= 0.75 * sum(by_side.values()):
-            sides[noun] = side
-    return sides
+    return dominant_sides(counts)
 
 
 def article_target(article: ArticleRecord) -> str | None:
