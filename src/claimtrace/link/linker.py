@@ -33,6 +33,7 @@ Figures: docs/benchmarks_relations.md.
 
 from __future__ import annotations
 
+import functools
 import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -169,11 +170,12 @@ class CandidateIndex:
         """The stored claims most worth relating to ``record`` (not from its own article), as
         (index, calibrated cosine) pairs, most similar first: its ``nearest`` (claim ids the vector
         index found) and the claims sharing a blocking key, rarest key first."""
-        pool: set[int] = {self.position[k] for k in nearest if k in self.position}
-        for key in sorted(keys, key=lambda k: (self.sizes.get(k) or len(self.blocks.get(k, ())), k)):
-            pool.update(self.blocks.get(key, ()))
-            if len(pool) >= MAX_BLOCK_CANDIDATES:
-                break
+        pool = _rarest_first(
+            {self.position[k] for k in nearest if k in self.position},
+            keys,
+            lambda k: self.sizes.get(k) or len(self.blocks.get(k, ())),
+            lambda k: self.blocks.get(k, ()),
+        )
         if not pool:
             return []
         indices = np.fromiter(sorted(pool), dtype=np.int64)
@@ -183,6 +185,18 @@ class CandidateIndex:
         sims = self.calibrate(self.vectors[indices] @ vector)
         keep = np.argsort(-sims)[:NEIGHBOURS]
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
+
+
+def _rarest_first(
+    pool: set[int], keys: Iterable[str], size: Callable[[str], int], members: Callable[[str], Iterable[int]]
+) -> set[int]:
+    """``pool`` grown by the blocks of ``keys``, the rarest block first, until it holds
+    ``MAX_BLOCK_CANDIDATES``: the one walk both the index and what a run reads (:func:`_candidate_ids`) take."""
+    for key in sorted(keys, key=lambda k: (size(k), k)):
+        pool.update(members(key))
+        if len(pool) >= MAX_BLOCK_CANDIDATES:
+            break
+    return pool
 
 
 def _embeddings(store: Store, records: list[ClaimRecord]) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
@@ -353,6 +367,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     return sorted(unique.values(), key=lambda r: (r.a, r.b)), len(pairs)
 
 
+@functools.cache
 def _keys_version() -> str:
     """Names the key scheme (the code of :func:`blocking_keys` and :func:`frame_keys`): stored keys of
     another scheme are filed again."""
@@ -466,13 +481,10 @@ def _candidate_ids(
     for the new claims (the same rarest-first walk over the same blocks): what a run reads."""
     wanted: set[int] = set()
     for near, keys in zip(nearest, new_keys, strict=True):
-        pool = {int(k) for k in near if k >= 0}
         plain = [k for k in keys if not k.startswith(FRAME_PREFIX)]
-        for key in sorted(plain, key=lambda k: (blocks[k][0] if k in blocks else 0, k)):
-            pool.update(blocks.get(key, (0, []))[1])
-            if len(pool) >= MAX_BLOCK_CANDIDATES:
-                break
-        wanted |= pool
+        wanted |= _rarest_first(
+            {int(k) for k in near if k >= 0}, plain, lambda k: blocks.get(k, (0, []))[0], lambda k: blocks.get(k, (0, []))[1]
+        )
         for key in keys:
             if key.startswith(FRAME_PREFIX):
                 wanted.update(blocks.get(key, (0, []))[1][-FRAME_BLOCK_CAP:])
@@ -487,7 +499,8 @@ def _refine_new_frames(
     to be stored back so that later runs meet them completed. The story context is what this run
     reads: the new articles and the stored ones whose stories they may join."""
     stories = {a.id: a.story_id for a in articles if a.story_id is not None} | assignments
-    before = {c.id: to_dict(c.claim) for c in new_claims if c.frame is not None}  # frames derived first
+    # reading ``c.frame`` derives a frame the analysis lacked, so the snapshot differs only where refining changed it
+    before = {c.id: to_dict(c.claim) for c in new_claims if c.frame is not None}
     refine_frames(new_claims, articles, stories)
     return [(c.id, c.claim) for c in new_claims if to_dict(c.claim) != before[c.id]]
 
@@ -597,7 +610,7 @@ def link_corpus(
     kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
     held = [int(e[0]) for e in entries]
     candidates = store.claim_records(claim_ids=[held[i] for i in kept]) if kept else []
-    forms.extend(_new_forms([c for c in candidates if not stored_form_is_current(c.normalized)]))  # none, or stale
+    forms.extend(_new_forms(candidates))  # candidates stored with no form, or a stale one
     index.fill(candidates)
     task.stories = store.article_stories(sorted({c.article_id for c in candidates})) | assignments
     relations, pairs = relate_new_claims(task, jobs=jobs)

@@ -373,7 +373,7 @@ def encode_text_form(text: str) -> str:
 
 
 def _normalized_form(record: ClaimRecord) -> NormalizedClaim:
-    stored = getattr(record, "normalized", None)
+    stored = record.normalized
     part = json.loads(stored) if stored_form_is_current(stored) else text_form(record.claim.content.text)
     modal = part["modal"]
     certainty = record.claim.certainty
