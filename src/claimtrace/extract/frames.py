@@ -177,7 +177,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _SPECIFIC = ("airport", "military_base", "city", "admin2", "natural", "admin1", "region", "country", "continent")
 
 
-class _Text:
+class Words:
     """The words of a text with their character offsets, lower-cased for lookups."""
 
     def __init__(self, text: str) -> None:
@@ -187,7 +187,8 @@ class _Text:
         self.starts = [m.start() for m in matches]
 
     def index_at(self, offset: int) -> int:
-        return next((i for i, s in enumerate(self.starts) if s >= offset), len(self.words))
+        """The first word starting at or after ``offset`` (``len(words)`` when none does)."""
+        return bisect_left(self.starts, offset)
 
     def window(self, start: int, stop: int) -> list[str]:
         return self.words[max(0, start) : max(0, stop)]
@@ -213,7 +214,7 @@ def frame_of(
     ``event`` the facility the article is about (blame naming no harm, "blamed Turkey", is blame for
     it; with no harm named nearby and no such facility, "blamed X" is no claim of responsibility)."""
     content = framed_text(claim)
-    words = _Text(content)
+    words = Words(content)
     frame = (
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns, event)
         or _presence(claim, words, entities)
@@ -241,7 +242,7 @@ def attach_frames(analysis: object) -> None:
     sentences = analysis.sentences  # type: ignore[attr-defined]
     text = analysis.article.text  # type: ignore[attr-defined]
     lead = " ".join([analysis.article.title or ""] + [text[s.start : s.end] for s in sentences[:3]])  # type: ignore[attr-defined]
-    article_target = _target(_Text(lead).words)
+    article_target = _target(Words(lead).words)
     sides = speaker_sides(analysis)
     agent_nouns = agent_noun_sides(text)
     entities = _ByStart(analysis.entities)  # type: ignore[attr-defined]
@@ -307,7 +308,7 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
         referenced = _referenced(claim, framed, speakers)
         if referenced is None:
             continue
-        words = _Text(framed_text(claim)).words
+        words = Words(framed_text(claim)).words
         cue = cue_lemma(claim)
         refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
         source = referenced.frame
@@ -320,7 +321,7 @@ def _resolve_references(claims: Sequence[Claim], speakers: dict[int, str | None]
 
 def _referenced(claim: Claim, framed: list[Claim], speakers: dict[int, str | None]) -> Claim | None:
     """The earlier framed claim ``claim`` points at, or None when it points at none."""
-    words = _Text(framed_text(claim)).words
+    words = Words(framed_text(claim)).words
     cue = cue_lemma(claim)
     pointer = next((i for i, w in enumerate(words[:8]) if w in REFERENCE_NOUNS and not _complementizer(words, i)), None)
     verdict = cue in AGREEMENT_CUES or cue in DENIAL_CUES or any(
@@ -410,7 +411,7 @@ def _with_previous(text: str, sentences: Sequence[Sentence], index: int) -> str:
 
 def _responsibility(
     claim: Claim,
-    words: _Text,
+    words: Words,
     sentence_text: str = "",
     speaker_side: str | None = None,
     agent_nouns: Mapping[str, str] | None = None,
@@ -424,7 +425,7 @@ def _responsibility(
         return None
     mentions = actor_mentions(words.text)
     scored = [(score, negated, m) for m in mentions for score, negated in [_agent_score(m, words)] if score > 0]
-    if cue in BLAME_CUES and mentions and not scored and (harm or event or _names_harm(_Text(sentence_text).words)):
+    if cue in BLAME_CUES and mentions and not scored and (harm or event or _names_harm(Words(sentence_text).words)):
         scored = [(1, False, mentions[0])]  # "blamed Turkey": for the event of the article or sentence
     if scored:
         # The surest agent; one the claim does not negate wins ("terrorists in Gaza, not the IDF").
@@ -438,7 +439,7 @@ def _responsibility(
         return Frame(predicate="responsibility", polarity=polarity, agent=side, agent_text=words.words[index])
     speaker = speaker_side
     anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
-    context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in _Text(sentence_text).words)
+    context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in Words(sentence_text).words)
     if (denial or claim.polarity == "denies") and speaker and (blame or harm or (anaphoric and context_harm)):
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
@@ -449,7 +450,7 @@ def _names_harm(words: Iterable[str]) -> bool:
     return any(w in HARM_NOUNS or w in HARM_VERBS for w in words)
 
 
-def _bare_agent(words: _Text, agent_nouns: Mapping[str, str]) -> tuple[int, str] | None:
+def _bare_agent(words: Words, agent_nouns: Mapping[str, str]) -> tuple[int, str] | None:
     """A side-less agent noun in agent position ("by militants", "gunmen fired"), with the side the
     article gives that noun elsewhere ("Palestinian militants"), as (word index, side)."""
     for i, w in enumerate(words.words):
@@ -466,7 +467,7 @@ def agent_noun_sides(text: str) -> dict[str, str]:
     """The side each agent noun stands for in an article, when the article qualifies it with one
     side at least twice and at least three times in four ("Palestinian militants" -> militants: Palestine)."""
     counts: dict[str, Counter[str]] = {}
-    words = _Text(text)
+    words = Words(text)
     for mention in actor_mentions(text):
         following = words.window(words.index_at(mention.end), words.index_at(mention.end) + 1)
         if following and following[0] in SIDELESS_AGENTS:
@@ -484,7 +485,7 @@ def dominant_sides(counts: Mapping[str, Counter[str]]) -> dict[str, str]:
     return sides
 
 
-def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
+def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
     """How surely ``mention`` names who did the harm (0: not at all), and whether it is negated."""
     first = words.index_at(mention.start)
     last = words.index_at(mention.end)
@@ -492,7 +493,7 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
         return 0, False
     following = words.window(last, last + 3)
-    if _is_target(words, first) and not (_adjacent(words, mention, last) and _qualifies_harm(mention, following)):
+    if _is_target(words, first) and not (adjacent(words, mention, last) and qualifies_harm(mention, following)):
         return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
@@ -517,7 +518,7 @@ def _agent_score(mention: ActorMention, words: _Text) -> tuple[int, bool]:
     return score, _negated(words, first, last)
 
 
-def _adjacent(words: _Text, mention: ActorMention, last: int) -> bool:
+def adjacent(words: Words, mention: ActorMention, last: int) -> bool:
     """Whether the word after ``mention`` follows it with only spaces or a hyphen between (one noun
     phrase: "an Israeli air strike", "a U.S.-led strike"), not a comma ("in Tripoli, bombing")."""
     if last >= len(words.starts):
@@ -526,7 +527,7 @@ def _adjacent(words: _Text, mention: ActorMention, last: int) -> bool:
     return not gap or (gap == "." and mention.text.replace(".", "").isupper())  # "U.S. drone strike"
 
 
-def _qualifies_harm(mention: ActorMention, following: list[str]) -> bool:
+def qualifies_harm(mention: ActorMention, following: list[str]) -> bool:
     """An actor's adjective or acronym qualifying the harm names who did it, whatever preposition
     precedes: "killed in an Israeli air strike", "hit by a Russian missile", "in a U.S. drone strike".
     A place name before a harm noun ("in Gaza strikes") more often names the target, so only a
@@ -554,14 +555,14 @@ def _blame_predicated(after: list[str]) -> bool:
     )
 
 
-def _is_target(words: _Text, first: int) -> bool:
+def _is_target(words: Words, first: int) -> bool:
     near_before = words.window(first - 2, first)
     return any(w in TARGET_PREPOSITIONS for w in near_before) and not any(
         w in ORIGIN_WORDS for w in words.window(first - 4, first)
     )
 
 
-def _source_of_passive(words: _Text, first: int) -> bool:
+def _source_of_passive(words: Words, first: int) -> bool:
     """"condemned by Jordan, Turkey and Egypt": those who blame, not the one blamed."""
     before = words.window(first - 8, first)
     blamed_at = max((i for i, w in enumerate(before) if w in RESPONSIBILITY_WORDS), default=None)
@@ -576,7 +577,7 @@ def _passive_blamed(after: list[str]) -> bool:
     return False
 
 
-def _negated(words: _Text, first: int, last: int) -> bool:
+def _negated(words: Words, first: int, last: int) -> bool:
     """A negation near the agent, in its clause: "no Syrian strike", "Syria did not bomb", "not
     caused by a Syrian air strike", "none of it suggests a Syrian strike", "Syria was not
     responsible"."""
@@ -595,7 +596,7 @@ def _negated(words: _Text, first: int, last: int) -> bool:
 # -- presence ---------------------------------------------------------------------------------
 
 
-def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame | None:
+def _presence(claim: Claim, words: Words, entities: Sequence[str] = ()) -> Frame | None:
     verbs = [
         i for i, w in enumerate(words.words)
         if (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and not _not_about_presence(words, i)
@@ -626,7 +627,7 @@ def _presence(claim: Claim, words: _Text, entities: Sequence[str] = ()) -> Frame
                  agent_text=agent_text, change=changed)
 
 
-def _forces_moved(words: _Text, i: int, actors: Sequence[int]) -> bool:
+def _forces_moved(words: Words, i: int, actors: Sequence[int]) -> bool:
     """Whether a word said as often of civilians ("evacuation", "evacuated", "relocated") moves forces:
     its object or "of" phrase is a force noun ("the evacuation of Russian troops", "evacuated its
     troops"), or, said without an object, its subject is one ("Russian troops evacuated from the
@@ -641,7 +642,7 @@ def _forces_moved(words: _Text, i: int, actors: Sequence[int]) -> bool:
     return intransitive and any(w in PRESENCE_HOLDERS for w in words.window(i - 4, i))
 
 
-def _not_about_presence(words: _Text, i: int) -> bool:
+def _not_about_presence(words: Words, i: int) -> bool:
     """A presence word used for something else: leaving an agreement ("withdrew from the fishing deal",
     "pulled out of the talks"), leaving casualties ("the strike left 20 dead"), being left ("was left
     homeless") or a thing withdrawn or kept ("withdrew its ambassador", "kept its promise")."""
@@ -660,7 +661,7 @@ def _not_about_presence(words: _Text, i: int) -> bool:
     )
 
 
-def _negation_in_scope(words: _Text) -> bool:
+def _negation_in_scope(words: Words) -> bool:
     """A negation within three words before a presence verb ("no withdrawal", "did not leave")."""
     return any(
         (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and any(x in NEGATIONS for x in words.window(i - 3, i))
@@ -671,7 +672,7 @@ def _negation_in_scope(words: _Text) -> bool:
 # -- toll -------------------------------------------------------------------------------------
 
 
-def _toll(claim: Claim, words: _Text) -> Frame | None:
+def _toll(claim: Claim, words: Words) -> Frame | None:
     for i, w in enumerate(words.words):
         value = _number(w)
         if value is None or re.fullmatch(r"(19|20)\d\d", w):

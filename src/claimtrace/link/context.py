@@ -54,9 +54,12 @@ from claimtrace.extract.frames import (
     SIDELESS_AGENTS,
     SPEAKER_NOUNS,
     TARGET_NOUNS,
+    Words,
+    adjacent,
     cue_lemma,
     dominant_sides,
     frame_of,
+    qualifies_harm,
 )
 from claimtrace.model import Cue, Frame, Source, Span
 from claimtrace.store.records import ArticleRecord, ClaimRecord
@@ -518,23 +521,17 @@ def _accused(record: ClaimRecord, text: str) -> bool:
 
 def _qualified_harm(record: ClaimRecord, text: str) -> bool:
     """An actor naming the harm itself blames it, whatever precedes ("killed in an Israeli air
-    strike", "hit by a Russian missile"); negated just before ("not an Israeli strike") it clears it.
-    Two actors naming harm ("an Israeli strike or a Palestinian rocket") tell nothing."""
-    words = [(m.start(), m.end(), m.group(0).lower().replace("\u2019", "'")) for m in _WORD.finditer(text)]
+    strike", "hit by a Russian missile"), as extraction reads it (``frames.qualifies_harm``); negated
+    just before ("not an Israeli strike") it clears it. Two actors naming harm ("an Israeli strike or
+    a Syrian rocket") tell nothing."""
+    words = Words(text)
     found = []
     for mention in actor_mentions(text):
-        after = [w for w in words if w[0] >= mention.end][:2]
-        gap = text[mention.end : after[0][0]].strip(" -") if after else "?"
-        if gap and not (gap == "." and mention.text.replace(".", "").isupper()):  # "U.S. air strike"
-            continue  # "Tripoli, bombing ...": punctuation between, not one noun phrase
-        if len(after) > 1 and text[after[0][1] : after[1][0]].strip(" -"):
-            after = after[:1]
-        between = after[0][2] if after else ""
-        if not after or not (between in HARM_NOUNS or (len(after) > 1 and after[1][2] in HARM_NOUNS
-                                                       and between not in NOT_AGENT_AFTER | PREPOSITIONS)):
-            continue  # "an Israeli air strike", not "the Gaza hospital explosion"
-        before = [w[2] for w in words if w[1] <= mention.start][-3:]
-        negated = any(w in NEGATIONS or w.endswith("n't") for w in before)
+        last = words.index_at(mention.end)
+        if not (adjacent(words, mention, last) and qualifies_harm(mention, words.window(last, last + 3))):
+            continue
+        first = words.index_at(mention.start)
+        negated = any(w in NEGATIONS or w.endswith("n't") for w in words.window(first - 3, first))
         found.append((mention, "denies" if negated else "affirms"))
     if len({m.side for m, _ in found}) != 1:
         return False
