@@ -290,6 +290,7 @@ def test_targets_beyond_the_direct_object(analyse, text, trigger, targets):
     # people under rubble or trapped are missing, unless the words say they died
     ("Dozens of villagers remain under the rubble, the mayor said.", {("Dozens", "missing")}),
     ("Five people were killed and 12 remain trapped under the rubble.", {("Five", "killed"), ("12", "missing")}),
+    ("Rescuers found 7 trapped and dead in the basement.", {("7", "killed")}),
     ("Rescuers pulled 14 bodies from the rubble.", {("14", "killed")}),
 ])
 def test_counts_that_are_names_references_or_trapped_people(analyse, text, expected):

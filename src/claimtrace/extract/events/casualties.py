@@ -245,15 +245,17 @@ def _kind(span) -> tuple[str | None, Token | None]:  # noqa: ANN001
 def _kind_following(span) -> str | None:  # noqa: ANN001
     """The harm named right after the count ("25 remain missing", "471 people were killed", "10 dead")."""
     doc, sentence_end = span.doc, span.root.sent.end
+    trapped = False  # "12 trapped under the rubble": missing, unless a harm word follows ("buried and killed")
     for token in doc[span.end : min(span.end + 6, sentence_end)]:
         if token.like_num or token.is_punct and token.text not in {"-", "–"}:
-            return None
+            break
         if token.lemma_.lower() in TRAPPED_WORDS or token.lower_ in TRAPPED_WORDS:
-            return "missing"
+            trapped = True
+            continue
         for kind, words in KIND_WORDS.items():
             if kind != "affected" and (token.lemma_.lower() in words or token.lower_ in words):
                 return kind
-    return None
+    return "missing" if trapped else None
 
 
 def _neighbourhood(counted: Token) -> list[Token]:

@@ -141,7 +141,6 @@ class WordVectors:
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self.unknown = None  # as model2vec's table reads: no piece is dropped as unknown
         self.cache: dict[str, np.ndarray] = {}
 
     def fill(self, words: set[str]) -> None:
@@ -151,7 +150,7 @@ class WordVectors:
         if len(self.cache) + len(missing) > self.LIMIT:
             self.cache.clear()
         encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-        pieces = [[i for i in e.ids if i != self.unknown] for e in encode(missing, add_special_tokens=False)]
+        pieces = [e.ids for e in encode(missing, add_special_tokens=False)]  # every piece, as model2vec reads them
         zero = np.zeros(DIMENSION, dtype=np.float32)
         known = [(w, ids) for w, ids in zip(missing, pieces, strict=True) if ids]
         self.cache.update((w, zero) for w, ids in zip(missing, pieces, strict=True) if not ids)
