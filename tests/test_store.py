@@ -501,3 +501,10 @@ def test_claims_completed_by_linking_are_stored_again(store):
     assert again[second.id].claim == second.claim  # the others untouched
     rows = {c["id"]: c for c in store.find_claims(ClaimFilter(limit=None))}
     assert rows[first.id]["polarity"] == "denies"  # the column the queries read follows the claim
+
+
+def test_adding_a_known_article_again_leaves_the_change_stamp(store):
+    store.add_analysis(make_analysis(), "h1")
+    before = store.change_stamp()
+    assert store.add_analysis(make_analysis(), "h1").added is False
+    assert store.change_stamp() == before  # nothing written: the web caches stay valid

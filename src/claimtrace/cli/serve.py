@@ -7,13 +7,13 @@ go (and the ingest token when writes are allowed), and runs uvicorn.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from claimtrace import settings as claimtrace_settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store import DB_VARIABLE, DEFAULT_DB, default_location, url_scheme
+from claimtrace.store.postgres import display_url
 
 TOKEN_VARIABLE = claimtrace_settings.TOKEN_ENV
 
@@ -54,13 +54,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimtrace: warning: serving on {args.host}: other machines can read this store", file=sys.stderr)
     app = create_app(settings)
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"claimtrace: serving {_display(str(location))} (read-only) at http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr)
+    print(f"claimtrace: serving {display_url(str(location))} (read-only) at http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr)
     if settings.allow_ingest:
         print(f"claimtrace: ingest is enabled; token: {settings.token}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
-
-
-def _display(location: str) -> str:
-    """A store location for the terminal, without a password."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", location)

@@ -291,7 +291,7 @@ class PostgresStore(SQLiteStore):
     def __init__(self, url: str, *, create: bool = True, readonly: bool = False) -> None:
         """Open the store in the database at ``url``: creating its tables when ``create``, for queries
         only when ``readonly`` (its transactions read-only, never migrated)."""
-        self.path = _display(url)
+        self.path = display_url(url)
         self.readonly = readonly
         _require_psycopg()
         self._pool = _pool(url, self.path)
@@ -333,6 +333,13 @@ class PostgresStore(SQLiteStore):
             self._db.execute("CREATE TABLE claimtrace_schema (version INTEGER NOT NULL)")
         row = self._db.execute("SELECT MAX(version) FROM claimtrace_schema").fetchone()
         return int(row[0] or 0)
+
+    def _write_count(self) -> int:
+        return 0  # not counted here: :meth:`_wrote` asks the server
+
+    def _wrote(self) -> bool:
+        # a transaction id is assigned at its first write, so none means nothing changed
+        return bool(self._db.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL").fetchone()[0])
 
     def change_stamp(self) -> str | None:
         """As in SQLite (a read-only PostgreSQL store is always at the current schema)."""
@@ -439,8 +446,8 @@ def _placeholders(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-def _display(url: str) -> str:
-    """The URL without its password, for messages."""
+def display_url(url: str) -> str:
+    """The URL without its password, for messages (and for ``serve``'s banner)."""
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 

@@ -398,11 +398,13 @@ class SQLiteStore:
 
     @contextmanager
     def transaction(self, stamp: bool = True) -> Iterator[SQLiteStore]:
-        """One atomic unit of writes; nested uses join the outer transaction. Committing it renews the
-        :meth:`change_stamp` (unless the outermost is opened with ``stamp=False``: schema work only)."""
+        """One atomic unit of writes; nested uses join the outer transaction. Committing one that changed a
+        row renews the :meth:`change_stamp` (unless the outermost is opened with ``stamp=False``: schema
+        work only)."""
         if self._depth == 0:
             try:
                 self._db.execute(self.BEGIN)
+                self._changes_at_begin = self._write_count()
             except sqlite3.Error as exc:
                 raise store_error(self.path, exc) from None
         self._depth += 1
@@ -416,13 +418,22 @@ class SQLiteStore:
         self._depth -= 1
         if self._depth == 0:
             try:
-                if stamp and not self.readonly:
+                if stamp and not self.readonly and self._wrote():
                     self._bump_change_stamp()
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise store_error(self.path, exc) from None
+
+    def _wrote(self) -> bool:
+        """Whether the transaction being committed changed a row (a known article added again does not:
+        the caches keyed on the stamp stay valid)."""
+        return self._write_count() != self._changes_at_begin
+
+    def _write_count(self) -> int:
+        """Rows changed on this connection so far (what :meth:`_wrote` compares)."""
+        return self._db.total_changes
 
     def _bump_change_stamp(self) -> None:
         """A new :meth:`change_stamp`, written in the transaction being committed."""
@@ -864,11 +875,12 @@ class SQLiteStore:
                " ORDER BY time NULLS FIRST, a.outlet NULLS FIRST, a.id, c.position")
         sql += _page(params, limit, offset)
         claims = [_claim_view(r) for r in self._db.execute(sql, params).fetchall()]
-        _attach_timeline_relations(claims, self._timeline_relations([c["id"] for c in claims]), story_id)
+        _attach_timeline_relations(claims, self._relation_rows([c["id"] for c in claims]), story_id)
         return {**dict(story), "offset": max(int(offset), 0), "claims": claims}
 
-    def _timeline_relations(self, claim_ids: list[int]) -> list[sqlite3.Row]:
-        """The relations of these claims, with each side's place in a story timeline's order."""
+    def _relation_rows(self, claim_ids: list[int]) -> list[sqlite3.Row]:
+        """The relations of these claims, each once, with each side's outlet and its place in a story
+        timeline's order."""
         found: list[sqlite3.Row] = []
         for chunk in _chunks(claim_ids):
             marks = ",".join("?" * len(chunk))
@@ -877,19 +889,6 @@ class SQLiteStore:
                 " aa.story_id AS a_story, ab.story_id AS b_story, aa.id AS a_article, ab.id AS b_article,"
                 " ca.position AS a_position, cb.position AS b_position,"
                 " COALESCE(ca.event_time, aa.published) AS a_time, COALESCE(cb.event_time, ab.published) AS b_time"
-                " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
-                " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
-                f" WHERE r.a IN ({marks}) OR r.b IN ({marks})",
-                chunk + chunk,
-            ))
-        return list({(r["a"], r["b"]): r for r in found}.values())
-
-    def _relations_of(self, claim_ids: list[int]) -> list[sqlite3.Row]:
-        found: list[sqlite3.Row] = []
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            found.extend(self._db.execute(
-                "SELECT r.a, r.b, r.relation, r.reason, r.score, aa.outlet AS a_outlet, ab.outlet AS b_outlet"
                 " FROM relations r JOIN claims ca ON ca.id = r.a JOIN articles aa ON aa.id = ca.article_id"
                 " JOIN claims cb ON cb.id = r.b JOIN articles ab ON ab.id = cb.article_id"
                 f" WHERE r.a IN ({marks}) OR r.b IN ({marks})",
@@ -1177,7 +1176,7 @@ class SQLiteStore:
     def claim_relations(self, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         """For each given claim, its relations: kind, reason, score, whether the other claim is the
         earlier one (``a``) of the pair, and the other claim itself."""
-        rows = self._relations_of(list(claim_ids))
+        rows = self._relation_rows(list(claim_ids))
         wanted = set(claim_ids)
         others = {r["b"] if r["a"] in wanted else r["a"] for r in rows} | {r["a"] for r in rows if r["b"] in wanted}
         views = self._claim_views(others)
