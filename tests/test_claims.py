@@ -356,7 +356,7 @@ def test_a_dateline_the_parser_took_for_the_head_is_cut_and_the_head_found_after
     doc = Doc(spacy.blank("en").vocab, words=words, spaces=[False, True, True, True, True, True, True, False],
               heads=[7, 0, 0, 2, 0, 6, 0, 7], deps=["nsubj", "punct", "nmod", "nummod", "punct", "det", "appos", "ROOT"],
               pos=["PROPN", "PUNCT", "PROPN", "NUM", "PUNCT", "DET", "NOUN", "VERB"])
-    start, head = without_dateline((0, doc[6].idx + len(doc[6])), doc[0], doc)
+    start, head = without_dateline((0, doc[6].idx + len(doc[6])), doc[0], doc, doc.text)
     assert doc.text[start:doc[6].idx + len(doc[6])] == "The agency" and head.text == "agency"
 
 

@@ -61,6 +61,7 @@ from claimtrace.extract.frames import (
     frame_of,
     qualifies_harm,
 )
+from claimtrace.link.relations import frame_relation
 from claimtrace.model import Cue, Frame, Source, Span
 from claimtrace.store.records import ArticleRecord, ClaimRecord
 
@@ -141,11 +142,11 @@ def refine_frames(
             elif frame.predicate == "responsibility" and _speaker_as_agent(record):
                 done = _nested_speaker(record, text, demote=True) or done
             if done:
-                _with_target(record, article)
+                _with_target(record, event)
                 record.form = None
                 changed += 1
         for record in _resolve_pointers(claims) + _presence_holders(claims):
-            _with_target(record, article)
+            _with_target(record, event)
             record.form = None
             changed += 1
     return changed + _story_targets(records, stories or {})
@@ -174,10 +175,12 @@ def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -
     return changed
 
 
-def _with_target(record: ClaimRecord, article: ArticleRecord | None) -> None:
+def _with_target(record: ClaimRecord, event: str | None) -> None:
+    """A completed claim of responsibility naming no target is about the article's facility ``event``
+    (:func:`article_target`, read once per article), as extract/frames.py does."""
     frame = record.frame
-    if frame.predicate == "responsibility" and frame.target is None and article is not None:
-        frame.target = article_target(article)  # as extract/frames.py does
+    if frame.predicate == "responsibility" and frame.target is None and event is not None:
+        frame.target = event
 
 
 def _presence_holders(claims: Sequence[ClaimRecord]) -> list[ClaimRecord]:
@@ -205,7 +208,6 @@ def _resolve_pointers(claims: Sequence[ClaimRecord]) -> list[ClaimRecord]:
     latest one (the article holds one account, so "the findings" can be only that one). Nearby
     pointers were resolved at analysis (extract/frames.py); these are the ones further away or
     pointing at frames completed here."""
-    from claimtrace.link.relations import frame_relation
 
     changed = []
     ordered = sorted(claims, key=lambda r: r.claim.content.start)

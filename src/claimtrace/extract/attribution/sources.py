@@ -73,12 +73,11 @@ _DATELINE = re.compile(
 )
 
 
-def without_dateline(span: tuple[int, int], head: Token | None, doc: Doc, text: str | None = None
-                     ) -> tuple[int, Token | None]:
+def without_dateline(span: tuple[int, int], head: Token | None, doc: Doc, text: str) -> tuple[int, Token | None]:
     """(start, head) of a source phrase less its dateline; when the parser took the dateline's place for the
     head ("Lviv, Jul. 12, (wire) – The agency on Friday"), the head of what follows it."""
     start, end = span
-    text = (doc.text if text is None else text)[start:end]  # (Doc.text joins every token: pass the text)
+    text = text[start:end]  # ``text``: the doc's text, read once (Doc.text joins every token anew)
     skip = dateline_length(text, head.idx - start if head is not None else end - start)
     if not skip and head is not None:
         skip = dateline_length(text, end - start)
@@ -262,8 +261,8 @@ def _antecedent(
                 return Source(ent.text, ent.start_char, ent.end_char, kind=kind, canonical=name,
                               affiliation=affiliation)
     if (words and (words[0] in DEFINITE or words[0].endswith(("'s", "’s"))) and head is not None and len(words) <= 6
-            and head.tag_ not in ("NNS", "NNPS") and _office_of(head) is not None):
-        holder = _office_holder(start, _office_of(head), context)  # "The PM", "The WHO's director-general"
+            and head.tag_ not in ("NNS", "NNPS") and (office := _office_of(head)) is not None):
+        holder = _office_holder(start, office, context)  # "The PM", "The WHO's director-general"
         if holder is not None:
             return holder
     if (words and (words[0] in DEFINITE or words[0].endswith("'s")) and head is not None and len(words) <= 6
