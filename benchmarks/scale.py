@@ -22,8 +22,10 @@ frames the real ones, so blocks under a frequent name grow with N as they would)
 is marked linked with its stories and its claim vector index is saved beside it (as the last ingest
 run leaves it); the last ``--batch`` articles are left unlinked and linked in one ``link_corpus``
 call, as an ingest run of ``--batch`` new articles does: that is the batch cost at N. Stored claims
-whose normalized form was not stored (a store linked before schema 5) get it first, as a store linked
-by today's code holds it (:func:`store_forms`); copies take the real claim's (it reads the wording only).
+whose normalized form or link form was not stored (a store linked before schema 5 or 6) get them first, as
+a store linked by today's code holds them (:func:`store_forms`); copies take the real claim's (the
+normalized form reads the wording only; the link form holds the sentence's names, the polarity and the frame,
+which a copy shares with the real claim, its claim JSON unchanged as well).
 The cost of building a corpus of N by such runs is (N / batch) x batch cost, so ``link_exponent`` =
 1 + the least-squares slope of log(batch seconds) on log(N). Sizes up to ``--one-call-max`` also time
 linking the whole store in one call (``link_exponent_one_call``, the definition of
@@ -222,7 +224,7 @@ def _claim_columns(connection: sqlite3.Connection) -> str:
     columns = ("position, source_kind, source_text, source_canonical, cue, cue_lemma, form, certainty, polarity,"
                " content, content_start, content_end, sentence, sentence_start, sentence_end, sentence_text")
     names = {row[1] for row in connection.execute("PRAGMA table_info(claims)")}
-    return columns + (", normalized" if "normalized" in names else "")
+    return columns + "".join(f", {name}" for name in ("normalized", "link_form") if name in names)
 
 
 def store_forms(db: Path) -> int:
@@ -242,7 +244,25 @@ def store_forms(db: Path) -> int:
         connection.executemany(
             "UPDATE claims SET normalized = ? WHERE id = ?",
             [(matching.encode_text_form(json.loads(claim)["content"]["text"]), claim_id) for claim_id, claim in rows])
-    return len(rows)
+    return len(rows) + store_link_forms(db)
+
+
+def store_link_forms(db: Path) -> int:
+    """Store the link form of every claim of a linked article that has none (``claims.link_form``,
+    store/records.py ``encode_link_form``), as linking by today's code stores it when it links a claim;
+    nothing with code before link forms. Returns the number of link forms stored."""
+    from claimtrace.store import open_store
+    from claimtrace.store import records as store_records
+
+    if not hasattr(store_records, "encode_link_form"):
+        return 0
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        ids = [row[0] for row in connection.execute("SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id"
+                                                    " WHERE a.linked = 1 AND c.link_form IS NULL")]
+    with open_store(db) as store, store.transaction():
+        forms = [(r.id, store_records.encode_link_form(r)) for r in store.claim_records(claim_ids=ids)] if ids else []
+        store.save_link_forms(forms)
+    return len(forms)
 
 
 def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int, limit: int) -> None:
@@ -382,9 +402,10 @@ def grow_copy(connection: sqlite3.Connection, copy: int, real: int, first: int, 
 def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
     """Grow the store ``db`` (its articles all linked, the first ``real`` of them the real ones) to ``size``
     articles by copies (:func:`grow_copy`), then leave its last ``batch`` articles unlinked, as an
-    ingest run leaves its new articles; the claims of the copies linked now join its vector index."""
+    ingest run leaves its new articles; the claims of the copies linked now join its vector index (its tail,
+    merged into the base when the index's own rule says so, as a run of that many claims would leave it)."""
+    from claimtrace.link import vectors as link_vectors
     from claimtrace.link.linker import INDEX_SETTING, _index_state
-    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
 
     with contextlib.closing(sqlite3.connect(db)) as connection:
         connection.execute("PRAGMA foreign_keys = ON")
@@ -402,15 +423,21 @@ def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
                                (size - batch,))
             connection.execute("DELETE FROM relations WHERE a IN (SELECT id FROM claims WHERE article_id > ?)"
                                " OR b IN (SELECT id FROM claims WHERE article_id > ?)", (size - batch, size - batch))
-        path = db.with_name(f"{db.name}.{INDEX_NAME}")
+        path = db.with_name(f"{db.name}.{link_vectors.INDEX_NAME}")
+        tail = db.with_name(f"{db.name}.{getattr(link_vectors, 'TAIL_NAME', 'none')}")
         if first:  # the vector index is rebuilt by prepare_link_indexes (grown_runs)
             path.unlink(missing_ok=True)
+            tail.unlink(missing_ok=True)
         else:
             rows = connection.execute(
                 "SELECT c.id, c.embedding FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.linked = 1"
                 " AND a.id > ?", (before,)).fetchall()
             vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows]) if rows else None
-            index = FaissIndex(384 if vectors is None else vectors.shape[1], path)
+            dimension = 384 if vectors is None else vectors.shape[1]
+            if hasattr(link_vectors, "SegmentedIndex"):  # the copies join the tail, merged into the base as runs do
+                index = link_vectors.open_vector_index(path, None, dimension, tail)
+            else:  # the code before the index had a tail
+                index = link_vectors.FaissIndex(dimension, path)
             if vectors is not None:
                 index.add(np.fromiter((cid for cid, _ in rows), dtype=np.int64, count=len(rows)), vectors)
             index.save()

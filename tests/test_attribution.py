@@ -375,6 +375,24 @@ def test_model_direct_quote_over_two_sentences(claims_of):
 
 
 @needs_model
+def test_model_second_quote_with_a_cue_inside_it_stays_the_speakers(claims_of):
+    # the second quotation holds a first-person cue of its own ("I say"): it is still the farmer's words
+    claims = claims_of("“The harvest was poor this year,” the farmer said. “My neighbours think the rain came "
+                       "too late, and I say the prices will rise before winter.”")
+    farmer = [c for c in claims if c.source.text == "the farmer"]
+    assert any(c.content.text.startswith("“My neighbours think") and c.content.text.endswith("before winter.”")
+               for c in farmer)
+
+
+@needs_model
+def test_model_quote_after_a_post_posed_cue_is_the_same_speakers(claims_of):
+    claims = claims_of('The ferry may stop running until the storm passes, the captain said. "We have never seen '
+                       'waves like these. Nobody should sail this week."')
+    assert any(c.source.text == "the captain" and c.form == "direct" and "Nobody should sail" in c.content.text
+               for c in claims)
+
+
+@needs_model
 def test_model_according_to(claims_of):
     claims = claims_of("According to the health ministry, twelve people were killed in the strike.")
     (claim,) = [c for c in claims if c.form == "according_to"]

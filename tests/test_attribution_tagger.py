@@ -199,17 +199,18 @@ def test_same_side_spans_every_content_run_on_the_nearest_side():
 
 @needs_model
 def test_learned_cue_the_rules_miss_becomes_a_claim(nlp, monkeypatch):
-    text = "The company plans to close three factories next year, a spokeswoman confirmed."
+    # (an adjective cue: "The company plans ..., a spokeswoman confirmed", the earlier example, is now read by the
+    # rules too, the reported clause being the first of the cue's two subjects)
+    text = "Critics of the plan were skeptical that it would save any jobs."
     doc = nlp(text)
     groups = link_mentions(doc)
     claims = [c for c in find_claims(doc, groups) if c.cue is not None]
-    confirmed = [c for c in claims if c.cue.text == "confirmed"]
-    assert confirmed, [c.cue.text for c in claims]
-    assert confirmed[0].source.text == "a spokeswoman"
-    assert "factories" in confirmed[0].content.text
-    assert confirmed[0].certainty == "confirmed"
+    skeptical = [c for c in claims if "skeptical" in c.cue.text]
+    assert skeptical, [c.cue.text for c in claims]
+    assert skeptical[0].source.text == "Critics of the plan"
+    assert "jobs" in skeptical[0].content.text
     rules_only = AttributionModels(cue_model=bundled_models().cue_model, role_tagger=None)
-    assert not [c for c in find_claims(doc, groups, models=rules_only) if c.cue is not None and c.cue.text == "confirmed"]
+    assert not [c for c in find_claims(doc, groups, models=rules_only) if c.cue is not None and "skeptical" in c.cue.text]
 
 
 def _learned(doc, cue_words: str, source_words: str | None, content_words: str):  # noqa: ANN001, ANN202

@@ -94,6 +94,21 @@ def test_acronym_before_its_expansion(blank):
     assert groups_by_canonical(doc) == {"United Nations": ["UN", "United Nations"]}
 
 
+def test_a_foreign_language_acronym_used_before_its_declaration_joins_the_declared_name(blank):
+    text = ("The BRN agency spoke first. Later the Office of Naval Intelligence (BRN) said the hull held. "
+            "The BRN added that divers saw no breach.")
+    doc = make_doc(blank, text, [("BRN", "ORG"), ("Office of Naval Intelligence", "ORG")])
+    groups = groups_by_canonical(doc)
+    assert groups == {"Office of Naval Intelligence": ["BRN", "Office of Naval Intelligence", "BRN", "BRN"]}
+
+
+def test_an_acronym_group_with_other_letters_stays_apart(blank):
+    text = "The KLM spoke first. Later the Office of Naval Intelligence (BRN) said the hull held."
+    doc = make_doc(blank, text, [("KLM", "ORG"), ("Office of Naval Intelligence", "ORG")])
+    groups = groups_by_canonical(doc)
+    assert groups["KLM"] == ["KLM"]
+
+
 def test_the_ministry_resolves_to_the_unique_ministry(blank):
     text = "The ministry was silent. According to the Russian Defense Ministry, talks went well. The ministry added more."
     doc = make_doc(blank, text, [("Russian Defense Ministry", "ORG")])

@@ -302,3 +302,127 @@ def test_a_support_verb_carries_the_event_its_object_names(analyse):
     assert [(e.trigger.text, e.category) for e in events] == [("opened", "ACCUSE")]
     assert events[0].source[0].text == "Peruvian judge"
     assert [a.text for a in events[0].target] == ["three Chilean officers"]
+
+
+@pytest.mark.parametrize(("text", "trigger", "targets"), [
+    # a verb of handing over or sending: the object is what moves, the target who gets it
+    ("Chile sent two hundred soldiers to Haiti.", "sent", ["Haiti"]),
+    # an event noun's "of" phrase is its object
+    ("Bolivia ordered a blockade of Paraguay.", "blockade", ["Paraguay"]),
+    # "the town of X" names the place
+    ("Ecuadorian police imposed a curfew in the town of Cuenca.", "imposed", ["Cuenca"]),
+    # an accusation's target is the doer of the deed, not the one addressed
+    ("Peru complained to the United Nations about Chilean air raids.", "complained", ["Chilean"]),
+    ("Bolivian prosecutors opened an inquiry into abuses committed by Peruvian border guards.", "opened",
+     ["Peruvian border guards"]),
+])
+def test_targets_by_the_kind_of_event(analyse, text, trigger, targets):
+    event = next(e for e in analyse(text).events if e.trigger.text == trigger)
+    assert [a.text for a in event.target] == targets
+
+
+def test_what_someone_must_do_is_a_request_of_them(analyse):
+    events = analyse("The Chilean foreign minister said on Monday that Bolivia must return the seized trucks.").events
+    event = next(e for e in events if e.trigger.text == "return")
+    assert event.coded_as == "REQUEST" and event.modality == "planned"
+    assert [a.text for a in event.source] == ["Chilean foreign minister"]
+    assert [a.text for a in event.target] == ["Bolivia"]
+    plain = next(e for e in analyse("Bolivia returned the seized trucks to Chile.").events if e.trigger.text == "returned")
+    assert plain.coded_as != "REQUEST" and [a.text for a in plain.source] == ["Bolivia"]
+
+
+def test_who_blocks_decides_blockade_or_protest(analyse):
+    protest = analyse("Thousands of angry farmers blocked the main highway in defiance of the Peruvian government.")
+    event = next(e for e in protest.events if e.trigger.text == "blocked")
+    assert event.category == "PROTEST" and [a.text for a in event.target] == ["Peruvian government"]
+    blockade = analyse("The Chilean navy blocked the port of Arica.")
+    assert next(e for e in blockade.events if e.trigger.text == "blocked").category == "COERCE"
+
+
+@pytest.mark.parametrize(("text", "trigger", "category", "targets"), [
+    # a demand verb stays a demand when the dictionary's pattern reads an appeal (CAMEO 024 -> 104)
+    ("The Bolivian opposition demanded early elections from the government of Peru.", "demanded", "REQUEST",
+     ["government"]),
+    # a rejection whatever is rejected
+    ("Paraguay rejected a Bolivian proposal on the border.", "rejected", "REJECT", ["Bolivian proposal"]),
+    # whom a conditional threat is aimed at
+    ("Chilean miners threatened to strike unless Bolivia reopened the border.", "threatened", "THREATEN", ["Bolivia"]),
+    # an ultimatum names a threat, which the support verb carries
+    ("Bolivia issued an ultimatum to Chile over the border.", "issued", "THREATEN", ["Chile"]),
+])
+def test_codebook_decisions(analyse, text, trigger, category, targets):
+    event = next(e for e in analyse(text).events if e.trigger.text == trigger)
+    assert event.coded_as == category
+    assert [a.text for a in event.target] == targets
+
+
+@pytest.mark.parametrize(("text", "trigger", "sources", "targets"), [
+    # the recipient of a handing over, in a conjoined verb's or object's phrase
+    ("Peruvian doctors donated and delivered medicine to Bolivia.", "donated", None, ["Bolivia"]),
+    # a possessive pronoun on an event noun stands for the subject of its verb; the verb's purpose names the target
+    ("Chilean miners continued their strike to demand the dismissal of the Bolivian minister.", "strike",
+     ["Chilean miners"], ["Bolivian minister"]),
+])
+def test_actors_through_conjuncts_and_light_verbs(analyse, text, trigger, sources, targets):
+    event = next(e for e in analyse(text).events if e.trigger.text == trigger)
+    assert sources is None or [a.text for a in event.source] == sources
+    assert [a.text for a in event.target] == targets
+
+
+def test_stances_things_and_own_forces_are_no_targets(analyse):
+    stance = next(e for e in analyse("Peru is opposed to any mediation by Chile.").events
+                  if e.trigger.text == "opposed")
+    assert [a.text for a in stance.source] == ["Peru"]  # the parser reads a passive; the copula says a stance
+    bridge = analyse("Angry Chilean truckers blocked the Andes Bridge for three hours.").events
+    blocked = next(e for e in bridge if e.trigger.text == "blocked")
+    assert blocked.category == "PROTEST" and not blocked.target  # people blocking; a structure is no actor
+    own = analyse("Peru rejected a call to send its peacekeeping forces to Haiti.").events
+    assert all("its" not in a.text for e in own for a in e.target)
+
+
+def test_promises_and_clipped_lemmas(analyse):
+    # a promise is the event when what is promised is not one the dictionary codes
+    events = analyse("Peru and Chile agreed to share information on missing fishermen.").events
+    agreed = next(e for e in events if e.trigger.text == "agreed")
+    assert agreed.coded_as == "AGREE" and [a.text for a in agreed.source] == ["Peru", "Chile"]
+    # but not when it is one ("agreed to withdraw": the withdrawal, coded AGREE as an intention)
+    events = analyse("Peru agreed to withdraw its troops from the border with Ecuador.").events
+    assert [e.trigger.text for e in events if e.coded_as == "AGREE"] == ["withdraw"]
+    # a verb whose lemma the lemmatizer clipped ("expelled" -> "expell") is still found in the dictionary
+    expelled = analyse("Bolivia expelled two Chilean diplomats on Monday.").events
+    assert [(e.trigger.text, e.category) for e in expelled] == [("expelled", "SANCTION")]
+
+
+def test_a_nationality_names_the_actors_country(analyse):
+    # "Iraqi" is no name in the 2014 actor dictionary; the nationality adjective still gives the country, and with
+    # it a named actor, so the killing is an event
+    events = analyse("A minefield explosion killed two Iraqi youths near the town.").events
+    killed = next(e for e in events if e.trigger.text == "killed")
+    assert [(a.text, a.country) for a in killed.target] == [("two Iraqi youths", "IRQ")]
+
+
+def test_commitments_and_conditions(analyse):
+    # a promise that is itself the event is an AGREE (CAMEO 03), not the dictionary's diplomatic cooperation
+    from claimtrace.extract.events import find_events
+    from claimtrace.nlp import load_pipeline
+
+    doc = load_pipeline()("Peru and Chile agreed to share information on missing fishermen.")
+    lexicon_only = find_events(doc, doc._.claims, doc._.places, doc._.dates, doc._.entity_groups, classifier=False)
+    assert [(e.trigger.text, e.coded_as) for e in lexicon_only] == [("agreed", "AGREE")]
+    # a condition on someone else makes an announced withdrawal a threat, also when it hangs on "announced"
+    events = analyse("Chile announced that it will withdraw its ambassador from Lima unless Peru apologizes.").events
+    assert next(e for e in events if e.trigger.text == "withdraw").coded_as == "THREATEN"
+
+
+@pytest.mark.parametrize(("text", "trigger", "category"), [
+    # CAMEO's own codes where the dictionary files the verb under another block's default
+    ("Peru and Chile negotiations resumed in Lima.", "negotiations", "CONSULT"),
+    ("The Bolivian mediation failed in March.", "mediation", "CONSULT"),
+])
+def test_dictionary_readings(analyse, text, trigger, category):
+    from claimtrace.extract.events import find_events
+    from claimtrace.nlp import load_pipeline
+
+    doc = load_pipeline()(text)
+    events = find_events(doc, doc._.claims, doc._.places, doc._.dates, doc._.entity_groups, classifier=False)
+    assert next(e for e in events if e.trigger.text == trigger).category == category

@@ -69,6 +69,13 @@ class FakeStore:
         for cid, text in items:
             self.claims[cid].normalized = text
 
+    def linked_claim_records(self, claim_ids):
+        return self.claim_records(claim_ids=claim_ids)
+
+    def save_link_forms(self, items):
+        for cid, text in items:
+            self.claims[cid].link_form = text
+
     def save_article_embeddings(self, items):
         for aid, vector in items:
             self.articles[aid].embedding = np.asarray(vector, dtype=np.float32)
@@ -118,8 +125,13 @@ class FakeStore:
     def article_stories(self, article_ids):
         return {i: self.articles[i].story_id for i in article_ids if self.articles[i].story_id is not None}
 
-    def claim_vectors(self, claim_ids):
-        return [(i, self.claims[i].article_id, self.claims[i].embedding) for i in sorted(claim_ids) if i in self.claims]
+    def claim_vector_matrix(self, claim_ids):
+        ids = [i for i in sorted(set(claim_ids)) if i in self.claims]
+        vectors = [self.claims[i].embedding for i in ids]
+        size = next((len(v) for v in vectors if v is not None), 0)
+        return (np.array(ids, dtype=np.int64), np.array([self.claims[i].article_id for i in ids], dtype=np.int64),
+                np.array([np.full(size, np.nan) if v is None else v for v in vectors], dtype=np.float32).reshape(
+                    len(ids), size))
 
     def max_story_id(self):
         return max((a.story_id or 0 for a in self.articles.values()), default=0)
@@ -413,14 +425,14 @@ def test_normalized_forms_are_stored_once_and_relate_as_computed_ones(tmp_path):
         with open_store(path) as store:
             for i, (text, outlet, day) in enumerate(_DORVIK):
                 store.add_analysis(_analysis(text, outlet, day), f"h{i}")
-                if not keep:  # a store linked before forms were stored: every form computed when read
+                if not keep:  # a store linked before forms were stored: every form (and link form) made when read
                     with sqlite3.connect(path) as db:
-                        db.execute("UPDATE claims SET normalized = NULL")
+                        db.execute("UPDATE claims SET normalized = NULL, link_form = NULL")
                 link_corpus(store, store.unlinked_article_ids())
             found.append(_relations(store))
             records = store.claim_records()
         if keep:
-            assert all(r.normalized for r in records)
+            assert all(r.normalized and r.link_form for r in records)
         else:  # the last run stored the forms of its new claims and of the older claims it related
             assert records[-1].normalized and sum(bool(r.normalized) for r in records) > 1
     assert found[0] == found[1] and found[0]
@@ -442,15 +454,15 @@ def test_a_vector_index_that_does_not_match_the_store_is_rebuilt(tmp_path):
         store.add_analysis(_analysis(*_DORVIK[3]), "h3")
         summary = link_corpus(store, store.unlinked_article_ids())
         assert summary["candidate_pairs"] == 3  # the new claim still meets all three stored ones
-        from claimtrace.link.vectors import FaissIndex
+        from claimtrace.link.vectors import open_vector_index
 
-        assert len(FaissIndex(384, store.sidecar(INDEX_NAME))) == 4
+        assert len(open_vector_index(store.sidecar(INDEX_NAME), None, 384)) == 4
 
 
 def test_articles_marked_unlinked_again_are_linked_as_on_the_first_run(tmp_path):
     import sqlite3
 
-    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+    from claimtrace.link.vectors import INDEX_NAME, open_vector_index
     from claimtrace.store import open_store
 
     with open_store(tmp_path / "corpus.db") as store:
@@ -465,7 +477,7 @@ def test_articles_marked_unlinked_again_are_linked_as_on_the_first_run(tmp_path)
     with open_store(tmp_path / "corpus.db") as store:
         again = link_corpus(store, store.unlinked_article_ids())
         assert _relations(store) == expected and again["candidate_pairs"] == first["candidate_pairs"]
-        assert len(FaissIndex(384, store.sidecar(INDEX_NAME))) == len(_DORVIK)  # each claim once
+        assert len(open_vector_index(store.sidecar(INDEX_NAME), None, 384)) == len(_DORVIK)  # each claim once
 
 
 def test_relating_stays_in_this_process_while_another_thread_runs(monkeypatch):

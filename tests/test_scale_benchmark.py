@@ -94,7 +94,7 @@ def test_dates_moved_into_a_year_without_29_february_stay_valid(tmp_path):
 
 def test_a_grown_store_files_the_copies_under_moved_story_keys_and_indexes_them(tmp_path):
     from claimtrace.link.linker import INDEX_SETTING, prepare_link_indexes
-    from claimtrace.link.vectors import INDEX_NAME, FaissIndex
+    from claimtrace.link.vectors import INDEX_NAME, open_vector_index
 
     benchmark = scale_benchmark()
     db = tmp_path / "grown.db"
@@ -116,7 +116,7 @@ def test_a_grown_store_files_the_copies_under_moved_story_keys_and_indexes_them(
     assert "place:Dorvik (geo:1)" in keys  # names and places as the real claims'
     assert [r[0] for r in connection.execute("SELECT linked FROM articles ORDER BY id")] == [1, 1, 0, 1, 0]
     # claims of articles 1, 2 and 4 (3 was linked again at the first size: in a real run, link_corpus adds it)
-    index = FaissIndex(8, db.with_name(f"{db.name}.{INDEX_NAME}"))
+    index = open_vector_index(db.with_name(f"{db.name}.{INDEX_NAME}"), None, 8)
     assert len(index) == 6
     setting = connection.execute("SELECT value FROM settings WHERE key = ?", (INDEX_SETTING,)).fetchone()[0]
     assert setting.endswith(f" {index.summary()[0]} {index.summary()[1]}")

@@ -107,10 +107,11 @@ def test_a_version_4_store_gets_the_normalized_column_and_keeps_its_claims(tmp_p
     with SQLiteStore(path) as store:
         store.add_analysis(make_analysis(), "h1")
     db = sqlite3.connect(path)
-    db.executescript("ALTER TABLE claims DROP COLUMN normalized; PRAGMA user_version = 4;")
+    db.executescript("ALTER TABLE claims DROP COLUMN link_form; ALTER TABLE claims DROP COLUMN normalized;"
+                     " PRAGMA user_version = 4;")
     db.close()
     with SQLiteStore(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         records = store.claim_records()
         assert len(records) == 2 and all(r.normalized is None for r in records)
         store.save_normalized([(records[0].id, "{}")])
@@ -215,6 +216,37 @@ def test_normalized_forms_are_stored_and_read_with_the_claims(store):
     store.save_normalized([(b.id, '{"predicate":"deny"}')])
     assert [r.normalized for r in store.claim_records()] == [None, '{"predicate":"deny"}']
     assert [r.normalized for r in store.claim_records(claim_ids=[b.id])] == ['{"predicate":"deny"}']
+
+
+def test_linked_claim_records_read_the_link_form_and_decode_the_claim_only_when_read(store):
+    from claimtrace.store.records import encode_link_form
+
+    store.add_analysis(make_analysis(), "h1")
+    ministry, denial = store.claim_records()
+    store.save_link_forms([(denial.id, encode_link_form(denial))])
+    plain, compact = store.linked_claim_records([ministry.id, denial.id])
+    assert plain.link_form is None and plain.claim.source.kind == "government"  # no link form: read in full
+    assert "claim" not in compact.__dict__  # not decoded yet
+    assert (compact.entities, compact.places, compact.event_time, compact.outlet, compact.url) == (
+        ["Anna Reyes"], [], "2024-05-02", "Daily Example", "https://example.org/1")
+    assert compact.frame == denial.frame and compact.polarity == denial.claim.polarity == "denies"
+    assert compact.certainty == denial.claim.certainty
+    assert compact.published == denial.published and compact.embedding is None
+    assert "claim" not in compact.__dict__  # frame, polarity and certainty came from the link form
+    assert compact.claim == denial.claim and compact.claim.frame is compact.frame
+
+
+def test_a_version_5_store_gets_the_link_form_column(tmp_path):
+    path = tmp_path / "v5.db"
+    with SQLiteStore(path) as store:
+        store.add_analysis(make_analysis(), "h1")
+    db = sqlite3.connect(path)
+    db.executescript("ALTER TABLE claims DROP COLUMN link_form; PRAGMA user_version = 5;")
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == 6
+        records = store.linked_claim_records([1, 2])
+        assert [r.link_form for r in records] == [None, None] and records[0].claim.source.kind == "government"
 
 
 def test_embeddings_are_stored_as_float32(store):
@@ -474,8 +506,12 @@ def test_claim_records_by_id_and_articles_by_date_window(store):
     ids = [r.id for r in store.claim_records()]
     assert [r.id for r in store.claim_records(claim_ids=[ids[3], ids[0]])] == [ids[0], ids[3]]
     store.save_embeddings([(ids[3], np.ones(4))])
-    assert [(c, a, v if v is None else v.tolist()) for c, a, v in store.claim_vectors([ids[3], ids[2]])] == [
-        (ids[2], two, None), (ids[3], two, [1.0] * 4)]
+    claims, articles, vectors = store.claim_vector_matrix([ids[3], ids[2], ids[3]])
+    assert claims.tolist() == [ids[2], ids[3]] and articles.tolist() == [two, two]
+    assert np.isnan(vectors[0]).all() and vectors[1].tolist() == [1.0] * 4 and vectors.dtype == np.float32
+    store.save_embeddings([(ids[2], np.full(4, 0.5))])
+    assert store.claim_vector_matrix([ids[2], ids[3]])[2].tolist() == [[0.5] * 4, [1.0] * 4]
+    assert [len(part) for part in store.claim_vector_matrix([])] == [0, 0, 0]
     assert store.articles_published_between([("2024-04-25", "2024-06-02")]) == []  # not in a story yet
     store.set_stories({one: 1, two: 2, three: 3}, {})
     assert store.articles_published_between([("2024-04-25", "2024-05-02")]) == [one]

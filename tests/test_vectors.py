@@ -55,3 +55,42 @@ def test_a_file_holding_other_claims_is_rebuilt_from_the_stored_vectors(tmp_path
 def test_an_empty_index_returns_no_neighbours():
     keys, cosines = FaissIndex(16).search(_unit(2, 6), 5)
     assert keys.shape == (2, 0) and cosines.shape == (2, 0)
+
+
+def test_new_vectors_go_to_the_tail_and_are_merged_into_the_base_when_it_is_large(tmp_path, monkeypatch):
+    from claimtrace.link import vectors as link_vectors
+
+    monkeypatch.setattr(link_vectors, "TAIL_MIN", 10)
+    path = tmp_path / "claims.faiss"
+    base = _unit(40, 7)
+    index = open_vector_index(path, _records(base), 16)  # a rebuild fills the base
+    index.save()
+    assert path.is_file() and len(index.base) == 40 and len(index.tail) == 0
+    written = path.stat().st_mtime_ns
+    later = _unit(8, 8)
+    index = open_vector_index(path, None, 16)
+    index.add(np.arange(100, 108), later)
+    index.save()  # 8 in the tail: not merged, the base file untouched
+    assert path.stat().st_mtime_ns == written
+    reopened = open_vector_index(path, None, 16)
+    assert (len(reopened.base), len(reopened.tail)) == (40, 8) and reopened.keys() == set(range(1, 41)) | set(
+        range(100, 108))
+    keys, cosines = reopened.search(np.vstack([base[3], later[5]]), 4)
+    assert keys[0, 0] == 4 and keys[1, 0] == 105 and (np.diff(cosines, axis=1) <= 1e-6).all()
+    assert reopened.summary() == (48, sum(range(1, 41)) + sum(range(100, 108)))
+    reopened.add(np.arange(200, 204), _unit(4, 9))
+    reopened.save()  # 12 in the tail, more than 10 and than an eighth of the base: merged
+    merged = open_vector_index(path, None, 16)
+    assert (len(merged.base), len(merged.tail)) == (52, 0)
+    assert merged.search(later[[5]], 1)[0][0, 0] == 105
+
+
+def test_a_search_over_base_and_tail_finds_what_one_index_finds():
+    vectors = _unit(60, 10)
+    one = FaissIndex(16)
+    one.add(np.arange(60), vectors)
+    split = open_vector_index(None, None, 16)
+    split.add_to_base(np.arange(40), vectors[:40])
+    split.add(np.arange(40, 60), vectors[40:])
+    queries = _unit(5, 11)
+    assert (split.search(queries, 6)[0] == one.search(queries, 6)[0]).all()

@@ -449,8 +449,25 @@ def _group_mentions(text: str, mentions: list[_Mention]) -> list[_Group]:
         for letters in declared_by_position.get(position, []):
             declared[letters] = group
             groups.declare(letters, group)
+    merged = _merge_acronym_groups(groups, declared)
     _add_missed_acronyms(text, mentions, declared)
-    return groups.groups
+    return [g for g in groups.groups if id(g) not in merged]
+
+
+def _merge_acronym_groups(groups: _GroupIndex, declared: dict[str, _Group]) -> set[int]:
+    """A group of bare acronyms ("the ONI" before or after "Office of Naval Intelligence (ONI)") joins
+    the group that declared those letters; the ids of the groups merged away."""
+    merged: set[int] = set()
+    for letters, target in declared.items():
+        for group in groups.by_acronym(letters):
+            if group is target or not groups.only_acronyms(group) or target.person:
+                continue
+            if any(acronym_letters(m.text) != letters for m in group.mentions):
+                continue
+            for mention in group.mentions:
+                target.add(mention)
+            merged.add(id(group))
+    return merged
 
 
 def _add_missed_acronyms(text: str, mentions: list[_Mention], declared: dict[str, _Group]) -> None:

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from claimtrace.extract.actors import ActorMention, actor_mentions, side_of
+from claimtrace.extract.inflection import listed_base
 from claimtrace.model import Claim, DateMention, Frame, PartialDate, Place, Sentence
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
@@ -359,13 +360,7 @@ def _listed_lemma(word: str) -> str | None:
     word = word.strip(".,;:'\"")
     if word in CUE_LEMMAS:
         return word
-    forms = [word + "e", word[:-1], word[:-2], word[:-2] + "e", word[:-3], word[:-3] + "e", word[:-3] + "y",
-             word[:-2] + "y"]
-    if len(word) > 4 and word[-3:] == "ing" and len(word) > 5 and word[-4] == word[-5]:
-        forms.append(word[:-4])  # "slamming"
-    if word.endswith("ed") and len(word) > 4 and word[-3] == word[-4]:
-        forms.append(word[:-3])  # "slammed"
-    return next((f for f in forms if len(f) > 2 and f in CUE_LEMMAS), None)
+    return listed_base(word, CUE_LEMMAS)
 
 
 def _complementizer(words: list[str], i: int) -> bool:

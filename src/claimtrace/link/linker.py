@@ -23,9 +23,14 @@ recent claims, the vectors of the claims in the new claims' pools, and the recor
 relates. The normalized form of each new claim (link/matching.py) is made once, after its frame is complete,
 and stored with it (``claims.normalized``, schema 5), so a later run that relates it as a candidate decodes
 it instead of computing it again (a claim stored before schema 5 has none: the first run that relates it makes it and stores it).
+So is its link form (``claims.link_form``, schema 6: its sentence's names, polarity, certainty and completed frame),
+so that a stored candidate is read as one short row (``store.linked_claim_records``) and its claim decoded only
+when a pair needs its wording; pool vectors are read as one matrix (``store.claim_vector_matrix``).
 The vector index and the keys are checked against settings written in the link transaction
 and rebuilt from every linked claim when they do not match (:func:`open_link_indexes`); cost per run
-then grows with the corpus only through the faiss search and the faiss file (docs/scaling.md). Claim vectors come from the claim
+then grows with the corpus only through the faiss search and the base of the vector index, which is
+memory-mapped and rewritten only when the tail of the latest runs is merged into it (link/vectors.py,
+docs/scaling.md). Claim vectors come from the claim
 encoder (``embed.get_claim_encoder``), story vectors from MiniLM; both are stored, so nothing is
 embedded twice. Misses: a paraphrase that is neither near in embedding space nor framed.
 Figures: docs/benchmarks_relations.md.
@@ -50,10 +55,16 @@ from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
 from claimtrace.link.matching import embed_claims, encode_text_form, stored_form_is_current
 from claimtrace.link.relations import relate
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
-from claimtrace.link.vectors import INDEX_NAME, open_vector_index
+from claimtrace.link.vectors import INDEX_NAME, TAIL_NAME, empty_vector_index, open_vector_index
 from claimtrace.model import first_day, to_dict
 from claimtrace.store.protocol import Store
-from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation
+from claimtrace.store.records import (
+    ArticleRecord,
+    ClaimRecord,
+    Relation,
+    encode_link_form,
+    link_form_is_current,
+)
 
 MAX_BLOCK_CANDIDATES = 200  # the vector index finds the near ones; blocks add shared names, places, story
 NEIGHBOURS = 20
@@ -113,6 +124,7 @@ class CandidateIndex:
         self.blocks: dict[str, list[int]] = defaultdict(list)
         self.frame_blocks: dict[str, list[int]] = defaultdict(list)
         self.sizes: dict[str, int] = {}  # claims under a blocking key in the whole store, when more than held here
+        self._block_arrays: dict[str, np.ndarray] = {}  # blocks as arrays, made when first walked
         self.position = {record.id: i for i, record in enumerate(records)}
         for i, record in enumerate(records):
             story = stories.get(record.article_id)
@@ -148,6 +160,12 @@ class CandidateIndex:
                 index.sizes[key] = size
         return index
 
+    def _block_array(self, key: str) -> np.ndarray:
+        """The positions under blocking key ``key`` as an array (made once per key)."""
+        if key not in self._block_arrays:
+            self._block_arrays[key] = np.asarray(self.blocks.get(key, ()), dtype=np.int64)
+        return self._block_arrays[key]
+
     def fill(self, records: Iterable[ClaimRecord]) -> None:
         """Put ``records`` (claims this index holds) in their places."""
         for record in records:
@@ -170,15 +188,14 @@ class CandidateIndex:
         """The stored claims most worth relating to ``record`` (not from its own article), as
         (index, calibrated cosine) pairs, most similar first: its ``nearest`` (claim ids the vector
         index found) and the claims sharing a blocking key, rarest key first."""
-        pool = _rarest_first(
-            {self.position[k] for k in nearest if k in self.position},
-            keys,
-            lambda k: self.sizes.get(k) or len(self.blocks.get(k, ())),
-            lambda k: self.blocks.get(k, ()),
-        )
-        if not pool:
+        # _rarest_first on arrays: the same walk, the pool kept as a sorted array of positions
+        indices = np.unique(np.fromiter((self.position[k] for k in nearest if k in self.position), dtype=np.int64))
+        for key in sorted(keys, key=lambda k: (self.sizes.get(k) or len(self.blocks.get(k, ())), k)):
+            indices = np.union1d(indices, self._block_array(key))
+            if len(indices) >= MAX_BLOCK_CANDIDATES:
+                break
+        if not len(indices):
             return []
-        indices = np.fromiter(sorted(pool), dtype=np.int64)
         indices = indices[self.article_ids[indices] != record.article_id]  # never its own article
         if not len(indices):
             return []
@@ -424,8 +441,8 @@ def open_link_indexes(
     (a crash between the commit and its save, a copied store), another claim encoder, another key
     scheme, a store linked before the keys existed, articles linked again (``exclude``: the articles
     being linked now; ``new_claims``: their claims, which the index must not hold yet)."""
-    sidecar = store.sidecar(INDEX_NAME)
-    vectors = open_vector_index(sidecar, None, dimension)
+    sidecar, tail = store.sidecar(INDEX_NAME), store.sidecar(TAIL_NAME)
+    vectors = open_vector_index(sidecar, None, dimension, tail)
     new_ids = np.fromiter(new_claims, dtype=np.int64)
     again = bool(exclude - set(store.unlinked_article_ids())) or vectors.holds_any(new_ids)
     rebuild_vectors = again or sidecar is None or store.setting(INDEX_SETTING) != _index_state(encoder, vectors)
@@ -437,9 +454,8 @@ def open_link_indexes(
         stored = store.claim_records(linked)
         stored_vectors, embedded = _embeddings(store, stored)
         if rebuild_vectors:
-            vectors = open_vector_index(None, None, stored_vectors.shape[1] if stored else dimension)
-            vectors.path = sidecar
-            vectors.add(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
+            vectors = empty_vector_index(sidecar, tail, stored_vectors.shape[1] if stored else dimension)
+            vectors.add_to_base(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
         if rebuild_keys:
             stories = store.article_stories(linked)
             keys = [(key, c.id) for c in stored for key in claim_keys(c, stories.get(c.article_id))]
@@ -521,6 +537,19 @@ def _new_forms(new_claims: list[ClaimRecord]) -> list[tuple[int, str]]:
     return made
 
 
+def _link_forms(records: list[ClaimRecord], *, again: bool = False) -> list[tuple[int, str]]:
+    """The link forms (``records.encode_link_form``) of ``records`` that have no current one (``again``:
+    of all, as for the new claims, whose frames this run completed), kept on the records and returned
+    to be stored: a later run relating such a claim as a candidate reads its link form instead of
+    decoding the claim and its sentence's names."""
+    made = []
+    for record in records:
+        if again or not link_form_is_current(record.link_form):
+            record.link_form = encode_link_form(record)
+            made.append((record.id, record.link_form))
+    return made
+
+
 def link_corpus(
     store: Store, article_ids: list[int], *, stance_model: Any = None, jobs: int = 1
 ) -> dict[str, int]:
@@ -552,6 +581,7 @@ def link_corpus(
     )
     refined = _refine_new_frames(new_claims, context + new_articles, assignments)
     forms = _new_forms(new_claims)
+    link_forms = _link_forms(new_claims, again=True)
 
     new_vectors = (
         np.vstack([np.asarray(c.embedding, dtype=np.float32) for c in new_claims])
@@ -588,19 +618,26 @@ def link_corpus(
         blocks[key] = (size + len(members), sorted(stored_ids + list(members)))
     # The pool of every new claim, as vectors only; the records of the candidates kept, read after.
     pool = sorted(_candidate_ids(nearest, new_keys, blocks) - new_id_set)
-    pooled = store.claim_vectors(pool) if pool else []
-    unembedded_claims = [claim_id for claim_id, _, vector in pooled if vector is None]
-    if unembedded_claims:  # linked claims keep their vectors; a store that lost some gets them back
-        fresh = {c.id: c for c in store.claim_records(claim_ids=unembedded_claims)}
+    dimension = new_vectors.shape[1]
+    pool_ids, pool_articles, pool_vectors = (
+        store.claim_vector_matrix(pool) if pool
+        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, dimension), np.float32)))
+    if pool_vectors.shape[1] != dimension:  # no pooled claim has a vector
+        pool_vectors = np.full((len(pool_ids), dimension), np.nan, dtype=np.float32)
+    unembedded_rows = np.flatnonzero(np.isnan(pool_vectors).any(axis=1))
+    if len(unembedded_rows):  # linked claims keep their vectors; a store that lost some gets them back
+        fresh = {c.id: c for c in store.claim_records(claim_ids=pool_ids[unembedded_rows].tolist())}
         _, missing = _embeddings(store, list(fresh.values()))
         to_save.extend(missing)
-        pooled = [(i, a, fresh[i].embedding if v is None else v) for i, a, v in pooled]
-    entries = sorted([(c.id, c.article_id, np.asarray(c.embedding, dtype=np.float32)) for c in new_claims] + pooled,
-                     key=lambda entry: entry[0])
+        for row in unembedded_rows:
+            pool_vectors[row] = fresh[int(pool_ids[row])].embedding
+    held_ids = np.concatenate([np.fromiter((c.id for c in new_claims), np.int64, len(new_claims)), pool_ids])
+    order = np.argsort(held_ids, kind="stable")
     index = CandidateIndex.from_blocks(
-        [e[0] for e in entries],
-        [e[1] for e in entries],
-        np.vstack([e[2] for e in entries]) if entries else np.zeros((0, new_vectors.shape[1]), np.float32),
+        held_ids[order].tolist(),
+        np.concatenate([np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims)),
+                        pool_articles])[order].tolist(),
+        np.vstack([new_vectors, pool_vectors])[order],
         blocks,
         get_claim_encoder().calibrate,
     )
@@ -608,9 +645,10 @@ def link_corpus(
     task = _Task(index, new_claims, nearest, assignments, stance_model)
     task.found = [_candidates_of(task, k) for k in range(len(new_claims))]
     kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
-    held = [int(e[0]) for e in entries]
-    candidates = store.claim_records(claim_ids=[held[i] for i in kept]) if kept else []
+    held = held_ids[order].tolist()
+    candidates = store.linked_claim_records([held[i] for i in kept]) if kept else []
     forms.extend(_new_forms(candidates))  # candidates stored with no form, or a stale one
+    link_forms.extend(_link_forms(candidates))  # candidates linked before link forms were stored
     index.fill(candidates)
     task.stories = store.article_stories(sorted({c.article_id for c in candidates})) | assignments
     relations, pairs = relate_new_claims(task, jobs=jobs)
@@ -624,6 +662,8 @@ def link_corpus(
             store.save_claims(refined)
         if forms:
             store.save_normalized(forms)
+        if link_forms:
+            store.save_link_forms(link_forms)
         if made:
             store.save_article_embeddings(made)
         store.set_stories(assignments, labels)

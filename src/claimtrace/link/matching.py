@@ -20,6 +20,7 @@ against a self-written later report.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -207,6 +208,19 @@ class NormalizedClaim:
     time: PartialDate | None
     events: tuple[str, ...] = ()  # every event-verb class in the content (see :func:`predicates`)
 
+    @functools.cached_property
+    def entity_set(self) -> frozenset[str]:
+        return frozenset(self.entities)
+
+    @functools.cached_property
+    def place_set(self) -> frozenset[str]:
+        return frozenset(self.places)
+
+    @functools.cached_property
+    def stems(self) -> frozenset[str]:
+        """The arguments' stems (:func:`_stems`), made once per form: a claim meets many candidates."""
+        return frozenset(_stems(self.arguments))
+
 
 def lemma(word: str) -> str:
     """Crude English lemma: irregular table, then -ies/-ied, -ing, -ed and plural -s rules."""
@@ -321,7 +335,7 @@ def content_polarity(record: ClaimRecord) -> str:
     The attribution extractor already reads negation in the content ("no withdrawal", "will not
     leave"), so the content is not searched for negations again here.
     """
-    return "denies" if record.claim.polarity == "denies" else "affirms"
+    return "denies" if record.polarity == "denies" else "affirms"
 
 
 def normalized_form(record: ClaimRecord) -> NormalizedClaim:
@@ -376,7 +390,7 @@ def _normalized_form(record: ClaimRecord) -> NormalizedClaim:
     stored = record.normalized
     part = json.loads(stored) if stored_form_is_current(stored) else text_form(record.claim.content.text)
     modal = part["modal"]
-    certainty = record.claim.certainty
+    certainty = record.certainty
     return NormalizedClaim(
         predicate=part["predicate"],
         arguments=tuple(part["arguments"]),
@@ -419,7 +433,8 @@ def _stems(words: Iterable[str]) -> set[str]:
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
+    sa = a if isinstance(a, set | frozenset) else set(a)
+    sb = b if isinstance(b, set | frozenset) else set(b)
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
@@ -434,7 +449,8 @@ def overlap(a: Iterable[str], b: Iterable[str]) -> float | None:
 
     Not Jaccard: a claim whose sentence names many entities should still fully share its actor.
     """
-    sa, sb = set(a), set(b)
+    sa = a if isinstance(a, set | frozenset) else set(a)
+    sb = b if isinstance(b, set | frozenset) else set(b)
     if not sa or not sb:
         return None
     return len(sa & sb) / min(len(sa), len(sb))
@@ -456,8 +472,8 @@ def score_forms(
     embedding similarity, as candidate search computes it) are already known."""
     cos = similarity if similarity is not None else claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
     semantic = min(1.0, max(0.0, (cos - _EMBEDDING_FLOOR) / (0.85 - _EMBEDDING_FLOOR)))
-    lexical = jaccard(_stems(na.arguments), _stems(nb.arguments))
-    known = [x for x in (overlap(na.entities, nb.entities), overlap(na.places, nb.places)) if x is not None]
+    lexical = jaccard(na.stems, nb.stems)
+    known = [x for x in (overlap(na.entity_set, nb.entity_set), overlap(na.place_set, nb.place_set)) if x is not None]
     anchor = sum(known) / len(known) if known else 0.5
     shared_predicates = set(na.events) & set(nb.events)
     same_predicate = bool(na.predicate and na.predicate == nb.predicate) or bool(shared_predicates)

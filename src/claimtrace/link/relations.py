@@ -24,7 +24,6 @@ from claimtrace.link.matching import (
     MATCH_THRESHOLD,
     NormalizedClaim,
     Quantity,
-    content_lemmas,
     days_between,
     normalized_form,
     score_forms,
@@ -88,24 +87,39 @@ def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list
     return None
 
 
-def _actor_conflict(a: ClaimRecord, b: ClaimRecord) -> tuple[list[str], list[str]] | None:
+def _folded_names(record: ClaimRecord) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """The case-folded names of ``record``'s places, and (case-folded, as written) of its entities in
+    their order: made once per record (kept on it), as a claim meets many others."""
+    folded = record.__dict__.get("_folded_names")
+    if folded is None:
+        folded = (frozenset(place_name(p).casefold() for p in record.places),
+                  tuple((e.casefold(), e) for e in record.entities))
+        record.__dict__["_folded_names"] = folded
+    return folded
+
+
+def _actor_conflict(
+    a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim | None = None, nb: NormalizedClaim | None = None
+) -> tuple[list[str], list[str]] | None:
     """Both name actors, they share none, each names one the other does not, and the rest agrees.
 
     Names compare case-blind ("al-Assad" is "Al-Assad"). Claims that share an actor and each add
     other names ("Shoigu met Assad in Damascus" / "Shoigu met Assad on behalf of Putin") tell more
     of the same event; only wholly different actors ("Russian jets" / "Syrian jets") oppose.
     """
-    places = {place_name(p).casefold() for p in (*a.places, *b.places)}
-    actors_a = {e.casefold(): e for e in a.entities if e.casefold() not in places}
-    actors_b = {e.casefold(): e for e in b.entities if e.casefold() not in places}
+    (places_a, names_a), (places_b, names_b) = _folded_names(a), _folded_names(b)
+    places = places_a | places_b
+    actors_a = {folded: e for folded, e in names_a if folded not in places}
+    actors_b = {folded: e for folded, e in names_b if folded not in places}
     if actors_a.keys() & actors_b.keys():
         return None
     only_a, only_b = sorted(actors_a.values()), sorted(actors_b.values())
     if not only_a or not only_b:
         return None
     names = {w.lower() for name in only_a + only_b for w in name.split()}
-    rest_a = {w for w in content_lemmas(a.claim.content.text) if w not in names}
-    rest_b = {w for w in content_lemmas(b.claim.content.text) if w not in names}
+    # the content lemmas of each claim: those of its normalized form (the same words, made once per claim)
+    rest_a = {w for w in (na or normalized_form(a)).arguments if w not in names}
+    rest_b = {w for w in (nb or normalized_form(b)).arguments if w not in names}
     overlap = len(rest_a & rest_b) / max(1, len(rest_a | rest_b))
     return (only_a, only_b) if overlap >= 0.5 else None
 
@@ -132,7 +146,7 @@ def opposite_evidence(
     if numbers:
         verb = f" ({na.predicate})" if na.predicate and na.predicate == nb.predicate else ""
         reasons.append(f"different numbers: {numbers[0].text} vs {numbers[1].text}{verb}")
-    actors = _actor_conflict(a, b)
+    actors = _actor_conflict(a, b, na, nb)
     if actors:
         reasons.append(f"different actor: {', '.join(actors[0])} vs {', '.join(actors[1])}")
     places = _difference(na.places, nb.places)
@@ -302,8 +316,8 @@ def relate(
     embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`);
     ``same_story``: the two articles were grouped as reports of one event.
     """
-    if a.frame.predicate in FRAMED or b.frame.predicate in FRAMED:
-        if a.frame.predicate != b.frame.predicate:
+    if a.predicate in FRAMED or b.predicate in FRAMED:
+        if a.predicate != b.predicate:
             return None
         earlier, later = _in_time_order(a, b)
         found = frame_relation(earlier, later, same_story)

@@ -57,18 +57,24 @@ class Story:
     first: date | None = None
     last: date | None = None
     titles: list[str] = field(default_factory=list)
+    _centroid: np.ndarray | None = field(default=None, repr=False, compare=False)  # until a member is added
 
     @property
     def centroid(self) -> np.ndarray:
-        assert self.vector_sum is not None
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
+        """The normalized vector sum, computed once per change of members (every new article of a run
+        is compared with every story it may join)."""
+        if self._centroid is None:
+            assert self.vector_sum is not None
+            norm = float(np.linalg.norm(self.vector_sum))
+            self._centroid = self.vector_sum / norm if norm else self.vector_sum
+        return self._centroid
 
     def add(
         self, article_id: int, vector: np.ndarray, entities: Iterable[str], day: date | None, title: str
     ) -> None:
         self.members.append(article_id)
         self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
+        self._centroid = None
         self.entities.update(sorted(set(entities)))  # sorted: label ties must not depend on hash seeds
         if day:
             self.first = min(self.first or day, day)
@@ -79,6 +85,7 @@ class Story:
     def absorb(self, other: Story) -> None:
         self.members.extend(other.members)
         self.vector_sum = self.vector_sum + other.vector_sum
+        self._centroid = None
         self.entities.update(other.entities)
         days = [d for d in (self.first, self.last, other.first, other.last) if d]
         self.first, self.last = (min(days), max(days)) if days else (None, None)
@@ -95,7 +102,7 @@ class Story:
 def _entity_overlap(entities: set[str], story: Story) -> float | None:
     if not entities or not story.entities:
         return None
-    shared = sum(1 for e in entities if e in story.entities)
+    shared = len(entities & story.entities.keys())
     return shared / min(len(entities), len(story.entities))
 
 

@@ -3,7 +3,9 @@
 :class:`VectorIndex` is what linking needs: add vectors under claim ids, find the nearest stored
 ones, save. :class:`FaissIndex` implements it with faiss (HNSW graph, inner product on normalized
 vectors stored in half precision), kept in a file the store names (:meth:`~claimtrace.store.Store.sidecar`), so a later
-ingest adds only its new claims. Linking checks the file against a setting the store keeps (the
+ingest adds only its new claims. Linking keeps two such files (:class:`SegmentedIndex`): a base, memory-mapped
+and rewritten only when the tail is merged into it, and the tail of the latest runs' claims, read and written
+whole by each run, so a run's file work is bounded by the tail, not by the corpus. Linking checks the file against a setting the store keeps (the
 encoder, count and id sum of the claims it must hold: :meth:`FaissIndex.summary`, see
 ``linker.open_link_indexes``) and rebuilds it from the stored vectors when they differ (a crash between
 the commit and the save, an encoder change that cleared the vectors); :func:`open_vector_index` given
@@ -25,6 +27,9 @@ import numpy as np
 from claimtrace.store.records import ClaimRecord
 
 INDEX_NAME = "claims.faiss"
+TAIL_NAME = "claims.faiss.tail"  # the vectors of the latest runs (SegmentedIndex)
+TAIL_MIN = 50_000  # vectors the tail may hold before it is merged into the base ...
+TAIL_SHARE = 8  # ... and the share of the base (1 / TAIL_SHARE) it may reach
 
 
 class VectorIndex(Protocol):
@@ -38,17 +43,19 @@ class FaissIndex:
     """A faiss HNSW index of L2-normalized claim vectors (half precision, inner product = cosine)
     under claim ids, optionally kept in a file."""
 
-    def __init__(self, dimension: int, path: Path | None = None) -> None:
+    def __init__(self, dimension: int, path: Path | None = None, *, mapped: bool = False) -> None:
+        """``mapped``: the file's vectors memory-mapped, not read (read in full before anything is added)."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # linking shares the cores with the analysis workers: no OpenMP spinning
         self.path = path
         self._index = None
+        self._mapped = False
         if path is not None and path.is_file():
             try:
-                loaded = faiss.read_index(str(path))
+                loaded = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
                 if loaded.d == dimension:
-                    self._index = loaded
+                    self._index, self._mapped = loaded, mapped
             except RuntimeError:
                 pass  # unreadable: rebuilt by open_vector_index
         if self._index is None:
@@ -81,7 +88,20 @@ class FaissIndex:
 
     def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         if len(keys):
+            if self._mapped:  # a mapped file is read-only: read it in full first
+                import faiss
+
+                self._index, self._mapped = faiss.read_index(str(self.path)), False
             self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(keys, dtype=np.int64))
+
+    def contents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, vectors) of everything held, in the order added (vectors as stored: half precision)."""
+        import faiss
+
+        keys = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        if not len(keys):
+            return keys, np.zeros((0, self._index.d), np.float32)
+        return keys, faiss.downcast_index(self._index.index).reconstruct_n(0, len(keys))
 
     def search(self, vectors: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
         """For each row of ``vectors``: the keys of its ``count`` nearest stored vectors and their
@@ -93,24 +113,125 @@ class FaissIndex:
         return keys.astype(np.int64), cosines.astype(np.float32)
 
     def save(self) -> None:
+        """Write the index to its file: to a new file renamed over the old one, so that a process
+        that maps the old file keeps reading it whole."""
         if self.path is not None:
             import faiss
 
-            faiss.write_index(self._index, str(self.path))
+            part = self.path.with_name(self.path.name + ".part")
+            faiss.write_index(self._index, str(part))
+            part.replace(self.path)
 
 
-def open_vector_index(sidecar: Path | None, stored: list[ClaimRecord] | None, dimension: int) -> FaissIndex:
-    """The claim index kept at ``sidecar`` (None: in memory). With ``stored``: holding exactly the
-    ``stored`` claims' vectors, rebuilt from them when the file is missing or holds other claims;
-    without: as the file holds it (linking checks it against the store, see linker.py)."""
-    index = FaissIndex(dimension, sidecar)
+class SegmentedIndex:
+    """The claim index as two faiss files, so that a run neither reads nor writes every stored vector:
+    the base (memory-mapped, rewritten only when the tail is merged into it) and the tail, which takes
+    each run's new vectors and is read and written whole. A search asks both and keeps the nearest.
+    :meth:`save` merges the tail into the base once it holds more than ``TAIL_MIN`` vectors and more
+    than one ``TAIL_SHARE``-th of the base, so the base is rewritten after its size grew by that
+    share: the work of keeping the files is a constant share of the vectors added, as the cost of
+    adding them to one HNSW graph is (a vector is added twice: to the tail, then to the base).
+    With an empty base (a store linked in one run) searches are those of one index."""
+
+    def __init__(self, dimension: int, base: Path | None = None, tail: Path | None = None) -> None:
+        self.base = FaissIndex(dimension, base, mapped=True)
+        self.tail = FaissIndex(dimension, tail)
+        self._changed = {"base": False, "tail": False}
+
+    @property
+    def path(self) -> Path | None:
+        return self.base.path
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.tail)
+
+    def keys(self) -> set[int]:
+        return self.base.keys() | self.tail.keys()
+
+    def holds_any(self, keys: np.ndarray) -> bool:
+        return self.base.holds_any(keys) or self.tail.holds_any(keys)
+
+    def summary(self) -> tuple[int, int]:
+        (count, total), (tail_count, tail_total) = self.base.summary(), self.tail.summary()
+        return count + tail_count, total + tail_total
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        """Add to the tail (:meth:`add_to_base` to the base, as a rebuild does). When that would make the
+        merge due, the tail is merged now and ``vectors`` go straight to the base: the base :meth:`save`
+        would have made, without adding them to the tail first."""
+        if not len(keys):
+            return
+        if len(self.tail) + len(keys) > max(TAIL_MIN, len(self.base) // TAIL_SHARE):
+            self.merge()
+            self.add_to_base(keys, vectors)
+        else:
+            self.tail.add(keys, vectors)
+            self._changed["tail"] = True
+
+    def add_to_base(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if len(keys):
+            self.base.add(keys, vectors)
+            self._changed["base"] = True
+
+    def search(self, vectors: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """As :meth:`FaissIndex.search`, over both files: the ``count`` nearest of their results."""
+        found = [part.search(vectors, count) for part in (self.base, self.tail) if len(part)]
+        if len(found) < 2:
+            return found[0] if found else FaissIndex.search(self.tail, vectors, count)
+        keys, cosines = np.hstack([k for k, _ in found]), np.hstack([c for _, c in found])
+        keys = np.where(keys >= 0, keys, -1)
+        order = np.argsort(-np.where(keys >= 0, cosines, -np.inf), axis=1, kind="stable")[:, :count]
+        return np.take_along_axis(keys, order, axis=1), np.take_along_axis(cosines, order, axis=1)
+
+    def merge_due(self) -> bool:
+        return len(self.tail) > max(TAIL_MIN, len(self.base) // TAIL_SHARE)
+
+    def merge(self) -> None:
+        """Move the tail's vectors into the base."""
+        if not len(self.tail):
+            return
+        keys, vectors = self.tail.contents()
+        self.add_to_base(keys, vectors)
+        path, self.tail = self.tail.path, FaissIndex(self.base._index.d)
+        self.tail.path = path
+        self._changed["tail"] = True
+
+    def save(self) -> None:
+        """Write what changed (the tail; the base after a merge or a rebuild), merging first when due."""
+        if self.merge_due():
+            self.merge()
+        if self._changed["base"]:
+            self.base.save()
+        if self._changed["tail"] or (self._changed["base"] and self.tail.path is not None
+                                     and not self.tail.path.is_file()):
+            self.tail.save()
+        self._changed = {"base": False, "tail": False}
+
+
+def open_vector_index(
+    sidecar: Path | None, stored: list[ClaimRecord] | None, dimension: int, tail: Path | None = None
+) -> SegmentedIndex:
+    """The claim index kept at ``sidecar`` and ``tail`` (default: ``sidecar`` with ``.tail`` added; None:
+    in memory). With ``stored``: holding exactly the ``stored`` claims' vectors, rebuilt from them (into
+    the base) when the files are missing or hold other claims; without: as the files hold it (linking
+    checks it against the store, see linker.py)."""
+    if tail is None and sidecar is not None:
+        tail = sidecar.with_name(sidecar.name + ".tail")
+    index = SegmentedIndex(dimension, sidecar, tail)
     if stored is None:
         return index
     wanted = {r.id for r in stored}
     if len(index) != len(wanted) or index.keys() != wanted:
-        index = FaissIndex(dimension, None)
-        index.path = sidecar
+        index = empty_vector_index(sidecar, tail, dimension)
         if stored:
-            index.add(np.fromiter((r.id for r in stored), dtype=np.int64, count=len(stored)),
-                      np.vstack([np.asarray(r.embedding, dtype=np.float32) for r in stored]))
+            index.add_to_base(np.fromiter((r.id for r in stored), dtype=np.int64, count=len(stored)),
+                              np.vstack([np.asarray(r.embedding, dtype=np.float32) for r in stored]))
+    return index
+
+
+def empty_vector_index(sidecar: Path | None, tail: Path | None, dimension: int) -> SegmentedIndex:
+    """An empty index that replaces whatever the files hold when saved."""
+    index = SegmentedIndex(dimension)
+    index.base.path, index.tail.path = sidecar, tail
+    index._changed = {"base": True, "tail": True}
     return index

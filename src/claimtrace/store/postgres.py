@@ -229,7 +229,12 @@ _SCHEMA_V5 = """
 ALTER TABLE claims ADD COLUMN normalized TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
+# Version 6, as in SQLite: each claim's link form.
+_SCHEMA_V6 = """
+ALTER TABLE claims ADD COLUMN link_form TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
 _CONNECT_SECONDS = 10
@@ -359,6 +364,9 @@ class PostgresStore(SQLiteStore):
         if filters.search and filters.search.count('"') % 2:
             raise ClaimtraceError(f"bad search query '{filters.search}' (unclosed quote)")
         return super().find_articles(filters)
+
+    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return self._db.execute(sql, params).fetchall()  # rows are tuples already
 
     def sidecar(self, name: str) -> Path:
         """A local file holding what linking keeps beside the store (the claim vector index), kept in

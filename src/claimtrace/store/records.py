@@ -7,10 +7,11 @@ Corpus objects only point at analyses by id and offsets.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from claimtrace.model import Claim, Frame, PartialDate
+from claimtrace.model import Claim, Frame, PartialDate, from_dict, to_dict
 
 RelationKind = Literal["corroborates", "contradicts", "updates"]
 RELATION_KINDS: tuple[str, ...] = get_args(RelationKind)
@@ -47,6 +48,14 @@ def place_name(key: str) -> str:
 
 @dataclass
 class ClaimRecord:
+    """One stored claim with what linking needs of its article and sentence.
+
+    ``claim`` may be given as the claim's stored JSON text: it is then decoded when first read. A record
+    made from a claim's stored link form (:func:`linked_claim_record`) answers :attr:`frame`,
+    :attr:`polarity` and :attr:`certainty` from that form, so relating a stored candidate that does not
+    match decodes no claim at all.
+    """
+
     id: int
     article_id: int
     claim: Claim
@@ -61,14 +70,50 @@ class ClaimRecord:
     form: Any = field(default=None, repr=False, compare=False)
     # The stored part of that form (``matching.encode_text_form``, JSON), None until the claim is linked.
     normalized: str | None = field(default=None, repr=False, compare=False)
+    # The stored link form (:func:`encode_link_form`, JSON), None until the claim is linked.
+    link_form: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.published = _published(self.published)
+        if isinstance(self.claim, str):  # the stored JSON text, decoded when first read (__getattr__)
+            self.__dict__["_claim_text"] = self.__dict__.pop("claim")
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set: ``claim`` given as JSON text and not read yet.
+        if name == "claim" and "_claim_text" in self.__dict__:
+            claim = from_dict(Claim, json.loads(self.__dict__.pop("_claim_text")))
+            frame = self._link_frame()
+            if frame is not None:
+                claim.frame = frame  # the frame linking completed, as its link form holds it
+            self.__dict__["claim"] = claim
+            return claim
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _summary(self, name: str) -> Any:
+        """``name`` (polarity, certainty) from the link form while the claim is not decoded, else None."""
+        return None if "claim" in self.__dict__ else self.__dict__.get(name)
+
+    def _link_frame(self) -> Frame | None:
+        """The frame of the link form (made from its data when first asked), None without one."""
+        frame = self.__dict__.get("_frame")
+        if frame is None and "_frame_data" in self.__dict__:
+            frame = self.__dict__["_frame"] = from_dict(Frame, self.__dict__.pop("_frame_data"))
+        return frame
+
+    @property
+    def predicate(self) -> str:
+        """The predicate of the claim's frame (read from the link form without making the frame)."""
+        data = self.__dict__.get("_frame_data")
+        return data["predicate"] if data is not None and "claim" not in self.__dict__ else self.frame.predicate
 
     @property
     def frame(self) -> Frame:
         """The claim's frame: as analysed, else derived now from the claim alone (stores written
         before frames existed), kept on the claim."""
+        if "claim" not in self.__dict__:
+            frame = self._link_frame()
+            if frame is not None:
+                return frame
         if self.claim.frame is None:
             from claimtrace.extract.frames import frame_of
 
@@ -82,9 +127,57 @@ class ClaimRecord:
         return self.claim.frame
 
     @property
+    def polarity(self) -> str:
+        """The claim's polarity (as linking completed it)."""
+        summary = self._summary("_polarity")
+        return summary if summary is not None else self.claim.polarity
+
+    @property
+    def certainty(self) -> str:
+        summary = self._summary("_certainty")
+        return summary if summary is not None else self.claim.certainty
+
+    @property
     def time(self) -> PartialDate | None:
         """The time the claim is about: (the start of) its event time, else the publication date."""
         return PartialDate.leading(self.event_time) if self.event_time else self.published
+
+
+# What relating reads of a stored claim besides its wording and its normalized form: written when the claim
+# is linked (after linking completed its frame and polarity), so that a later run relating it as a
+# candidate reads one short row instead of decoding the claim and looking up its sentence's names.
+LINK_FORM_VERSION = 1
+_LINK_FORM_PREFIX = f'{{"v":{LINK_FORM_VERSION},'
+
+
+def encode_link_form(record: ClaimRecord) -> str:
+    """The link form of ``record`` (its sentence's names, polarity, certainty and frame) as compact JSON."""
+    frame = {key: value for key, value in to_dict(record.frame).items() if value is not None or key == "predicate"}
+    return json.dumps(
+        {"v": LINK_FORM_VERSION, "entities": list(record.entities), "places": list(record.places),
+         "polarity": record.polarity, "certainty": record.certainty, "frame": frame},
+        ensure_ascii=False, separators=(",", ":"))
+
+
+def link_form_is_current(text: str | None) -> bool:
+    return text is not None and text.startswith(_LINK_FORM_PREFIX)
+
+
+def linked_claim_record(
+    claim_id: int, article_id: int, claim: str | Claim, link_form: str, **columns: Any
+) -> ClaimRecord:
+    """A record of a linked claim from its stored link form (current, see :func:`link_form_is_current`);
+    ``claim``: its JSON text (decoded when first read); ``columns``: the other fields (outlet,
+    published, url, event_time, normalized)."""
+    data = json.loads(link_form)
+    record = ClaimRecord(id=claim_id, article_id=article_id, claim=claim, entities=data["entities"],
+                         places=data["places"], link_form=link_form, **columns)
+    record.__dict__["_frame_data"] = data["frame"]  # made into a Frame when first read (most candidates never are)
+    record.__dict__["_polarity"] = data["polarity"]
+    record.__dict__["_certainty"] = data["certainty"]
+    if "claim" in record.__dict__:  # given decoded: the link form's frame is the one linking completed
+        record.claim.frame = record._link_frame()
+    return record
 
 
 @dataclass

@@ -31,7 +31,14 @@ import numpy as np
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Analysis, Claim, PartialDate, from_dict, to_dict
 from claimtrace.store.protocol import ArticleFilter, ClaimFilter, ConflictFilter, EventFilter, StoredArticle
-from claimtrace.store.records import ArticleRecord, ClaimRecord, Relation, place_key
+from claimtrace.store.records import (
+    ArticleRecord,
+    ClaimRecord,
+    Relation,
+    link_form_is_current,
+    linked_claim_record,
+    place_key,
+)
 
 _SCHEMA_V1 = """
 CREATE TABLE stories (
@@ -247,7 +254,14 @@ _SCHEMA_V5 = """
 ALTER TABLE claims ADD COLUMN normalized TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
+# Version 6: each claim's link form (store/records.py ``encode_link_form``: its sentence's names, polarity,
+# certainty and completed frame, JSON), stored when the claim is linked, so that a later run relating it as a
+# candidate reads one short row (``linked_claim_records``); NULL is read in full, as before.
+_SCHEMA_V6 = """
+ALTER TABLE claims ADD COLUMN link_form TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
 SETTINGS_VERSION = 2
 EVENTS_VERSION = 3
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -588,7 +602,8 @@ class SQLiteStore:
         articles or with the ids given) with what linking needs of each, in id order."""
         sql = (
             "SELECT c.id, c.article_id, c.claim, c.event_time, c.sentence_start, c.sentence_end, c.embedding,"
-            " c.normalized, a.outlet, a.published, a.url FROM claims c JOIN articles a ON a.id = c.article_id"
+            " c.normalized, c.link_form, a.outlet, a.published, a.url FROM claims c JOIN articles a"
+            " ON a.id = c.article_id"
         )
         if claim_ids is not None:
             rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id")
@@ -612,9 +627,46 @@ class SQLiteStore:
                 places=_names_within(mentions["places"].get(r["article_id"], []), r),
                 embedding=_vector(r["embedding"]),
                 normalized=r["normalized"],
+                link_form=r["link_form"],
             )
             for r in rows
         ]
+
+    def linked_claim_records(self, claim_ids: list[int]) -> list[ClaimRecord]:
+        """The stored claims ``claim_ids`` as linking relates them, in id order: from the link form stored
+        when each was linked (its claim decoded only when read, no vector); a claim with no current link
+        form is read in full (:meth:`claim_records`)."""
+        sql = (
+            "SELECT c.id, c.article_id, c.claim, c.event_time, c.normalized, c.link_form, a.outlet, a.published,"
+            " a.url FROM claims c JOIN articles a ON a.id = c.article_id"
+        )
+        rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id")
+        dates: dict[str, PartialDate] = {}  # parsed once per publication date (a PartialDate is immutable)
+
+        def published(text: str | None) -> PartialDate | None:
+            if text and text not in dates:
+                dates[text] = PartialDate.from_iso(text)
+            return dates[text] if text else None
+
+        records = [
+            linked_claim_record(
+                int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], outlet=r["outlet"],
+                published=published(r["published"]),
+                url=r["url"], event_time=r["event_time"], normalized=r["normalized"],
+            )
+            for r in rows if link_form_is_current(r["link_form"])
+        ]
+        rest = [int(r["id"]) for r in rows if not link_form_is_current(r["link_form"])]
+        if rest:
+            records = sorted(records + self.claim_records(claim_ids=rest), key=lambda record: record.id)
+        return records
+
+    def save_link_forms(self, items: list[tuple[int, str]]) -> None:
+        """Store the link forms linking made of claims (``(claim id, JSON text)`` pairs, see
+        ``records.encode_link_form``)."""
+        with self.transaction():
+            self._db.executemany("UPDATE claims SET link_form = ? WHERE id = ?",
+                                 [(text, int(claim_id)) for claim_id, text in items])
 
     def article_records(self, article_ids: list[int] | None = None) -> list[ArticleRecord]:
         """Stored articles (all when ``article_ids`` is None) with their canonical entities and places."""
@@ -785,10 +837,32 @@ class SQLiteStore:
         rows = self._rows_for_articles(sql, "id", article_ids, order="id")
         return {int(r["id"]): int(r["story_id"]) for r in rows if r["story_id"] is not None}
 
-    def claim_vectors(self, claim_ids: list[int]) -> list[tuple[int, int, Any]]:
-        """(claim id, article id, vector or None) of each of ``claim_ids`` stored, in id order."""
-        rows = self._rows_for_articles("SELECT id, article_id, embedding FROM claims", "id", claim_ids, order="id")
-        return sorted(((int(r["id"]), int(r["article_id"]), _vector(r["embedding"])) for r in rows), key=lambda e: e[0])
+    def claim_vector_matrix(self, claim_ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(claim ids, article ids, vectors) of the stored claims among ``claim_ids``, in id order, as arrays
+        (int64, int64, float32 rows; a claim without a vector has a row of NaN): a run reads the vectors of
+        every claim in its new claims' pools, so they are read as plain rows into one matrix."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(sorted(set(claim_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self._tuples(f"SELECT id, article_id, embedding FROM claims WHERE id IN ({marks}) ORDER BY id",
+                                     chunk))
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        articles = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        size = next((len(r[2]) for r in rows if r[2] is not None), 0) // 4
+        if all(r[2] is not None for r in rows):
+            vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), size).copy()
+        else:
+            vectors = np.full((len(rows), size), np.nan, dtype=np.float32)
+            for i, row in enumerate(rows):
+                if row[2] is not None:
+                    vectors[i] = np.frombuffer(row[2], dtype=np.float32)
+        return ids, articles, vectors
+
+    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples (cheaper than ``sqlite3.Row`` where many are read)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
 
     def max_story_id(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(story_id), 0) FROM articles").fetchone()[0])

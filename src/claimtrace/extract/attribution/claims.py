@@ -29,7 +29,14 @@ What it finds
       "... and added that ...") take the subject of the verb they hang on;
       "X quoted / cited Y as saying ..." is Y's claim, with X (the outlet that
       relays it) as recipient; "who asked not to be named" is no claim;
-    * relative clauses ("officials who said ...") take the noun they modify;
+    * relative clauses ("officials who said ...", "the militant group, which denied blame") take the
+      noun they modify;
+    * light verbs that report through their object ("nurses gave differing accounts of the number hurt",
+      "officials have released death tolls ranging from ...", "has published photos of"), claim nouns with a
+      "that" clause ("Portuguese claims that ...", unnamed "reports that ..."), a participle of speech
+      with its agent ("the 471 announced by the ministry"), "as" clauses ("not nearly 500 as the
+      rebels had claimed"); "This is what witnesses told us" sums up the paragraph's sentences before
+      it, and a timeline after "According to X, ..." goes on in X's words ("Subsequently, ...");
     * what a learned role tagger adds (:mod:`~claimtrace.extract.attribution.learned`,
       P(token in a cue / source / content) from the pipeline's tok2vec tensors and
       the parse): rule cues grow to multi-word spans ("has repeatedly said"),
@@ -54,8 +61,9 @@ What it gives each claim
       or unnamed reports, an unnamed source, a witness on the scene, a document), read from the
       first member of the phrase; whom a person or unnamed source speaks for;
     * ``source.canonical``: the entity group's canonical name, else the earlier
-      source or entity the pronoun, definite noun phrase ("the sources",
-      "the ministry", "the terror group", "the PM") or surname refers to, else the source text;
+      source or mention the pronoun, definite noun phrase ("the sources",
+      "the ministry", "the terror group", "the PM", "the report", "the newspaper's report"),
+      first person in a quotation or surname refers to (:mod:`.coreference`), else the source text;
     * ``certainty`` (:mod:`.certainty`): rumored (rumor cues or words), hedged (hedging cues,
       raising passives "is said to", hedges on the content's main proposition, the text's
       distance: "what he called", "allegedly"), confirmed (confirm-language, first-hand "saw"),
@@ -116,6 +124,7 @@ from claimtrace.extract.attribution.config import (
     AttributionModels,
     bundled_models,
 )
+from claimtrace.extract.attribution.coreference import quote_speakers
 from claimtrace.extract.attribution.cues import sentence_attributions
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
@@ -124,7 +133,7 @@ from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
 from claimtrace.extract.attribution.reporting import reporting_word as is_reporting_lemma
 from claimtrace.extract.attribution.scoring import score_cues
-from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within
+from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within, trim
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.extract.doctext import doc_text
 from claimtrace.model import Claim, Cue, EntityGroup, Source, Span
@@ -163,15 +172,18 @@ def find_claims(
     found = [a for a in refine(found, context)
              if not _ANONYMITY_REQUEST.match(context.text, a.content[0]) and is_reporting(a, context)
              and not (a.source is not None and _CAPTION_SOURCE.search(context.text, a.source[0], a.source[1]))
-             and (a.source is not None or _agentless_passive(a, context))]
+             and (a.source is not None or _agentless_passive(a, context))
+             and any(ch.isalnum() for ch in context.text[a.content[0]:a.content[1]])]  # not a lone quote mark
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
+    found.extend(_sequence_continued(found, context))
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
     cues = [a.cue for a in found]
     for attribution in found:
         keep_coordinated(attribution, context, cues)
         attribution.certainty = settle_certainty(attribution.certainty, attribution.content, attribution.cue,
                                                  attribution.cue_lemma, context)
+    context.quote_speakers = quote_speakers(found, context)
     claims = _without_repeated_headlines([_to_claim(a, context) for a in found], context)
     claims.extend(author_claims(found, context))
     claims.sort(key=lambda c: (c.sentence, c.content.start))
@@ -224,8 +236,11 @@ def _is_headline(sent: SpacySpan, context: Context) -> bool:
     line = text[sent.start_char:sent.end_char].rstrip()
     after = text[sent.start_char + len(line):sent.start_char + len(line) + 1]
     lines_before = sum(1 for line in text[:sent.start_char].splitlines() if line.strip())
+    from claimtrace.extract.attribution.sources import dateline_length
+
     return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n" and lines_before < HEADLINE_LINES
-            and not text[:sent.start_char].rstrip().endswith(","))
+            and not text[:sent.start_char].rstrip().endswith(",")
+            and not dateline_length(line, len(line)))  # ("Kiev, Jun. 16, (wire) – X said ...": the body begins)
 
 
 def _headline_cue(claim: Claim, context: Context) -> bool:
@@ -274,22 +289,57 @@ def _layout_claims(found: list[Draft], context: Context) -> list[Draft]:
     return result
 
 
+# "According to X, at 6:15 a barrage was fired. Subsequently, at 6:50, ...": a timeline goes on in X's words
+SEQUENCE_OPENINGS = ("subsequently", "then", "in addition", "afterwards", "after that", "later", "next", "finally")
+SEQUENCE_REACH = 3  # sentences
+
+
+def _sequence_continued(found: list[Draft], context: Context) -> list[Draft]:
+    """Sentences of the same paragraph right after a sentence opening "According to X," that go on with a
+    sequence word ("Subsequently", "Then", "In addition") and hold no attribution of their own: more of X's
+    account."""
+    taken = {a.sentence for a in found}
+    extra: list[Draft] = []
+    for anchor in found:
+        if anchor.form != "according_to" or anchor.cue[0] != context.sentences[anchor.sentence].start_char:
+            continue
+        index = anchor.sentence + 1
+        while index < len(context.sentences) and index - anchor.sentence <= SEQUENCE_REACH and index not in taken:
+            sent = context.sentences[index]
+            between = context.text[context.sentences[index - 1].end_char - 1:sent.start_char]
+            opening = context.text[sent.start_char:sent.start_char + 20].lower()
+            if "\n" in between or not opening.startswith(SEQUENCE_OPENINGS):
+                break
+            content = trim(context.doc, sent.start, sent.end)
+            if content is None:
+                break
+            extra.append(Draft(cue=anchor.cue, cue_lemma=anchor.cue_lemma, cue_root=None, source=anchor.source,
+                               source_head=anchor.source_head, content=content, content_root=sent.root,
+                               form="according_to", certainty=anchor.certainty, sentence=index))
+            index += 1
+    return extra
+
+
 def _uncued_quotes(found: list[Draft], context: Context) -> list[Draft]:
     """Quoted sentences with no cue: more content of the nearest quoting attribution.
 
     The nearest is the attribution whose content ends last before the quote in
     the same or the previous sentence, else the first one starting in the next sentence.
     """
-    covered = [a.content for a in found]
-    quoting = [a for a in found if context.quote_at(a.content[0]) or context.quote_at(a.content[1] - 1)]
+    quoting = [a for a in found if (context.quote_at(a.content[0]) or context.quote_at(a.content[1] - 1))
+               and context.quote_at(a.cue[0]) is None]
     extra: list[Draft] = []
     for start, end in context.quotes:
-        if any(overlaps((start, end), c) for c in covered):
+        # a claim whose cue lies inside the quote ("“... To those I say ...”") is the speaker's own
+        # words: the quote is still the content of the attribution that quotes it
+        if any(overlaps((start, end), a.content) and not start <= a.cue[0] < end for a in found):
             continue
         if len(context.text[start:end].split()) < 4:
             continue
         sentence = context.sentence_of(start)
         before = [a for a in quoting if a.content[1] <= start and sentence - 1 <= a.sentence <= sentence]
+        if not before:
+            before = [a for a in found if _closes_sentence_before(a, start, context)]
         after = [a for a in quoting if a.cue[0] >= end and a.sentence <= context.sentence_of(end - 1) + 1]
         anchor = before[-1] if before else (after[0] if after else None)
         if anchor is None:
@@ -314,6 +364,18 @@ def _uncued_quotes(found: list[Draft], context: Context) -> list[Draft]:
     return extra
 
 
+def _closes_sentence_before(a: Draft, quote_start: int, context: Context) -> bool:
+    """ "..., the captain said. “We have never seen ...”": a post-posed cue that ends the sentence right
+    before a quotation of the same paragraph introduces it as well."""
+    if a.content[1] > a.cue[0] or context.quote_at(a.cue[0]) is not None or a.source is None:
+        return False
+    index = context.sentence_of(quote_start)
+    if index == 0 or a.sentence != index - 1 or context.sentences[index].start_char != quote_start:
+        return False
+    tail = context.text[a.cue[1]:quote_start]
+    return "\n" not in tail and len(tail.split()) <= 4 and tail.rstrip()[-1:] == "."
+
+
 # people who are on the scene as themselves, not as officials, experts or sources
 CIVILIAN_HEADS = lex.words(
     "man woman men women volunteer volunteers mother father son daughter husband wife family families neighbour "
@@ -321,6 +383,7 @@ CIVILIAN_HEADS = lex.words(
     "nurses doctor doctors teacher teachers student students worker workers shopkeeper shopkeepers"
 )
 SELF_PRONOUNS = lex.words("i we he she they")
+RECOUNT_LEMMAS = lex.words("recount recall remember describe")
 
 
 def _lived_through(a: Draft, context: Context) -> bool:
@@ -335,15 +398,33 @@ def _lived_through(a: Draft, context: Context) -> bool:
     return subject is not None and subject.lower_ in SELF_PRONOUNS and context.quote_at(subject.idx) is None
 
 
+def _recounts_own_experience(a: Draft, context: Context) -> bool:
+    """A person recounting, in their own words, what they went through ("“We were asleep when the roof fell
+    in,” she recalled"): an eyewitness, by the stories' convention, named or not."""
+    if a.cue_lemma not in RECOUNT_LEMMAS:
+        return False
+    for token in context.doc.char_span(*a.content, alignment_mode="expand") or ():
+        if token.dep_ in ("nsubj", "nsubj:pass") and token.lower_ in ("i", "we"):
+            verb = token.head
+            tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("cop", "aux", "aux:pass")}
+            if tags & {"VBD"}:
+                return True
+    return False
+
+
 def _to_claim(a: Draft, context: Context) -> Claim:
     text = context.text
     content = Span(text[a.content[0]:a.content[1]], *a.content)
     cue = Cue(text[a.cue[0]:a.cue[1]], a.cue[0], a.cue[1], lemma=a.cue_lemma)
     if a.source is not None:
         source = _resolve_source(a, context)
-        if source.kind == "anonymous" and _lived_through(a, context):
-            source = Source(source.text, source.start, source.end, kind="witness", canonical=source.canonical,
-                            affiliation=source.affiliation)
+        if (source.kind == "anonymous" and _lived_through(a, context)) or (
+                source.kind == "person" and _recounts_own_experience(a, context)):
+            witness = Source(source.text, source.start, source.end, kind="witness", canonical=source.canonical,
+                             affiliation=source.affiliation)
+            if context.resolved and context.resolved[-1][1] is source:  # "... ," he recounted. "...," he added.
+                context.resolved[-1] = (context.resolved[-1][0], witness, context.resolved[-1][2])
+            source = witness
     else:
         source = Source("", a.cue[0], a.cue[0], kind="anonymous", canonical=IMPERSONAL_SOURCE)
     recipient = Span(text[a.recipient[0]:a.recipient[1]], *a.recipient) if a.recipient else None

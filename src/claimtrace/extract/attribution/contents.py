@@ -25,7 +25,7 @@ from claimtrace.extract.attribution.spans import (
     trim,
     widen_to_quotes,
 )
-from claimtrace.extract.attribution.speakers import CLAUSE_CONTENT, OBJECTS
+from claimtrace.extract.attribution.speakers import CLAUSE_CONTENT, OBJECTS, TIME_WORDS
 from claimtrace.extract.attribution.state import known_cue
 
 if TYPE_CHECKING:
@@ -54,11 +54,10 @@ def content_of(
 ) -> tuple[tuple[int, int], Token, bool] | None:
     """(content char span, content's head, whether the content comes after the cue)."""
     doc = verb.doc
-    clause = next((c for c in verb.children if c.dep_ in CLAUSE_CONTENT), None)
-    if clause is None:
-        clause = next((c for c in verb.children if c.dep_ in PARATAXIS and c.i > verb.i), None)
-    if clause is None:
-        clause = next((c for c in verb.children if c.i > verb.i and _has_complementizer(c)), None)
+    summary = what_was_said_before(verb, sent, context)
+    if summary is not None:
+        return summary
+    clause = clause_of(verb)
     if clause is not None:
         span = _clause_after(verb, clause, context) if clause.i > verb.i else subtree_span(clause)
         return (widen_to_quotes(span, context), clause, clause.i > verb.i) if span else None
@@ -78,7 +77,8 @@ def content_of(
         span = trim(doc, mark.i, clause.right_edge.i + 1)
         return (widen_to_quotes(span, context), clause, True) if span else None
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
-    obj = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
+    obj = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i
+                and c.lower_ not in TIME_WORDS), None)  # ("said Wednesday": when, not what)
     if xcomp is not None and entry.p >= context.config.object_cue and known_cue(verb, context):
         first = obj if obj is not None and obj.i < xcomp.i else xcomp
         span = trim(doc, first.left_edge.i, xcomp.right_edge.i + 1)
@@ -94,6 +94,9 @@ def content_of(
     passive = _passive_statement(verb)
     if passive is not None:
         return passive
+    as_said = _as_said(verb)
+    if as_said is not None:
+        return as_said
     subject = subject_of(verb)
     if verb.dep_ == "conj" and subject is not None and stray_conjunct(verb.doc[subject.left_edge.i]) is not None:
         # "..., residents and a security source said on Wednesday.": the parser split the
@@ -104,7 +107,96 @@ def content_of(
     quote = _neighbouring_quote(sent, context)
     if quote is not None:
         return quote, None, True  # type: ignore[return-value]
+    return first_of_two_subjects(verb) or _split_off_content(verb, sent, context)
+
+
+FINAL_PUNCTUATION = frozenset('.!?"”’\'…:;')
+
+
+def _split_off_content(verb: Token, sent: SpacySpan, context: Context) -> tuple[tuple[int, int], Token, bool] | None:
+    """ "..., came from a shell that hit the depot, the Coastal Rights | Group said Monday.": the sentence
+    splitter cut a sentence before its post-posed cue; the content is the previous sentence on the same line,
+    up to its last comma (the words after it begin the speaker's name), when that sentence has no final
+    punctuation."""
+    doc = verb.doc
+    if sent.start == 0 or verb.i - sent.start > 12 or any(t.pos_ == "VERB" for t in doc[sent.start:verb.i]):
+        return None
+    prev = doc[sent.start - 1].sent
+    last = sent.start - 1
+    while last > prev.start and (doc[last].is_space or doc[last].text == ","):
+        last -= 1
+    gap = context.text[doc[last].idx + len(doc[last]):sent.start_char]
+    if doc[last].text in FINAL_PUNCTUATION or "\n" in gap or "\n" in context.text[doc[last].idx:verb.idx]:
+        return None
+    end = sent.start
+    if doc[sent.start].text != ",":  # the name began in the previous sentence
+        commas = [t.i for t in doc[prev.start:sent.start] if t.text == ","]
+        if not commas:
+            return None
+        end = commas[-1]
+    span = trim(doc, prev.start, end)
+    root = doc[prev.start:end].root if end > prev.start else None
+    if span is None or root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    return span, root, False
+
+
+def first_of_two_subjects(verb: Token) -> tuple[tuple[int, int], Token, bool] | None:
+    """ "Two missiles struck the clinic on Sunday, destroying the ward, medics reported.": the parser gave the cue
+    both the reported clause's subject (its verb hung on that subject) and the speaker after the comma; the
+    first subject's words up to that comma are the content, when they hold a verb."""
+    doc = verb.doc
+    before = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass") and c.i < verb.i and not c.is_space]
+    if len(before) < 2 or not any(t.text == "," for t in doc[before[-2].i + 1:before[-1].left_edge.i]):
+        return None
+    first, speaker = before[-2], before[-1]
+    end = speaker.left_edge.i
+    if not any(t.pos_ == "VERB" and t.dep_ != "amod" for t in doc[first.left_edge.i:end]):
+        return None
+    span = trim(doc, first.left_edge.i, end)
+    return (span, first, False) if span else None
+
+
+SUMMARY_SENTENCES = 3  # "This is what X told us": the sentences of the paragraph before it, at most this many
+SUMMARY_OPENINGS = (("this", "is", "what"), ("that", "is", "what"), ("this", "was", "what"), ("that", "was", "what"),
+                    ("such", "is", "what"), ("here", "is", "what"))
+
+
+def summary_opening(sent: SpacySpan) -> int | None:
+    """The index of "what" when the sentence opens "This is what ..." (a summing up of what came before)."""
+    words = [t for t in sent if not t.is_space][:3]
+    if len(words) == 3 and tuple(t.lower_ for t in words) in SUMMARY_OPENINGS:
+        return words[2].i
     return None
+
+
+def what_was_said_before(verb: Token, sent: SpacySpan,
+                         context: Context) -> tuple[tuple[int, int], Token, bool] | None:
+    """ "... Meanwhile, boats are being seized. This is what witnesses told the paper about the first night": a
+    cue in a sentence opening "This is what" sums up the sentences of its paragraph before it."""
+    what = summary_opening(sent)
+    if what is None or verb.i <= what:
+        return None
+    first = context.sentence_of(sent.start_char)
+    start = first
+    while start > 0 and first - start < SUMMARY_SENTENCES and "\n" not in context.text[
+            context.sentences[start - 1].end_char - 1:context.sentences[start].start_char]:
+        start -= 1
+    if start == first:
+        return None
+    span = trim(verb.doc, context.sentences[start].start, context.sentences[first - 1].end)
+    return (span, context.sentences[first - 1].root, False) if span else None
+
+
+def clause_of(verb: Token) -> Token | None:
+    """The head of the clause a cue governs: a ``ccomp``, a ``parataxis`` after it, or a "that"/"whether" clause;
+    a paragraph break the parser hung on the cue as a clause is none."""
+    clause = next((c for c in verb.children if c.dep_ in CLAUSE_CONTENT and not c.is_space), None)
+    if clause is None:
+        clause = next((c for c in verb.children if c.dep_ in PARATAXIS and c.i > verb.i and not c.is_space), None)
+    if clause is None:
+        clause = next((c for c in verb.children if c.i > verb.i and _has_complementizer(c)), None)
+    return clause
 
 
 # verbs whose passive subject is what was said ("the claim was denied"), not whom it was said to or about
@@ -112,6 +204,25 @@ PASSIVE_STATEMENT_LEMMAS = lex.words(
     "deny confirm condemn denounce cite report announce dispute reject refute rebut contradict describe "
     "acknowledge admit endorse echo question dismiss verify corroborate debunk repeat reiterate"
 )
+
+
+def _as_said(verb: Token) -> tuple[tuple[int, int], Token, bool] | None:
+    """ "not nearly 500 as the rebels had claimed", "..., as the health office initially reported": what the
+    "as" clause hangs on is what was said (without its negation: the claim is the figure or the event)."""
+    if verb.dep_ != "advcl" or verb.head.i == verb.i or verb.head.i > verb.i:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children):
+        return None
+    if any(c.dep_ in ("obj", "dobj", "ccomp", "xcomp") for c in verb.children):
+        return None
+    head = verb.head
+    doc = verb.doc
+    start, end = head.left_edge.i, verb.left_edge.i
+    if head.pos_ not in ("VERB", "AUX"):
+        while start < head.i and (doc[start].lower_ in lex.NEGATIONS or doc[start].dep_ in ("advmod", "punct", "cc")):
+            start += 1
+    span = trim(doc, start, end)
+    return (span, head, False) if span else None
 
 
 def _passive_statement(verb: Token) -> tuple[tuple[int, int], Token, bool] | None:
@@ -183,7 +294,9 @@ def cut_before_continuation(doc: Doc, start: int, end: int, verb: Token, context
         token = doc[i]
         if context.quote_at(token.idx) is not None:
             continue
-        participle = token.i in context.candidates and token.i != verb.i and token.tag_ == "VBG"
+        participle = (token.i in context.candidates and token.i != verb.i and token.tag_ == "VBG"
+                      and not (token.lower_ == "according" and token.i - words.start <= 2))
+        # (but "stressed that, according to X, Y ...": the source of what follows, inside the content)
         if participle or (token.lower_ in CONTRAST_MARKS and token.dep_ == "mark"):
             cut = trim(doc, words.start, token.i - 1)
             return cut[1] if cut else end

@@ -12,15 +12,22 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimtrace.extract.attribution import lexicon as lex
-from claimtrace.extract.attribution.contents import CUE_PREPOSITIONS, content_of, cut_before_continuation
+from claimtrace.extract.attribution.contents import (
+    CUE_PREPOSITIONS,
+    content_of,
+    cut_before_continuation,
+    summary_opening,
+)
 from claimtrace.extract.attribution.qualities import assign_qualities, token_lemma
 from claimtrace.extract.attribution.quotes import QUOTE_CHARS
+from claimtrace.extract.attribution.reporting import REPORTED_NOUNS, SPEECH_LEMMAS
 from claimtrace.extract.attribution.scoring import DOCUMENT_WORDING
 from claimtrace.extract.attribution.spans import (
     is_passive,
     overlaps,
     past_apposition,
     phrase_head,
+    phrase_span,
     root_within,
     subject_of,
     token_range,
@@ -28,6 +35,7 @@ from claimtrace.extract.attribution.spans import (
     widen_to_quotes,
 )
 from claimtrace.extract.attribution.speakers import (
+    TIME_WORDS,
     content_to_speaker,
     recipient_span,
     relay_recipient,
@@ -51,7 +59,18 @@ def sentence_attributions(sent: SpacySpan, context: Context, used: set[int]) -> 
     found = []
     doc = sent.doc
     for i in range(sent.start, sent.end):
-        if i in used or i not in context.candidates:
+        if i in used:
+            continue
+        if i not in context.candidates:
+            if context.lower[i] in context.light_verbs:
+                attribution = _nominal_cue(doc[i], context)
+            elif context.lower[i] in context.claim_nouns:
+                attribution = _claim_noun(doc[i], context)
+            else:
+                continue
+            if attribution is not None:
+                used.add(i)
+                found.append(attribution)
             continue
         token = doc[i]
         attribution = None
@@ -59,8 +78,12 @@ def sentence_attributions(sent: SpacySpan, context: Context, used: set[int]) -> 
             attribution = _according_to(token, sent, context)
         elif token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or token.lower_ in DOCUMENT_WORDING:
             attribution = _verb_cue(token, sent, context)
+            if attribution is None and context.lower[i] in context.light_verbs:
+                attribution = _nominal_cue(token, context)  # "officials have released death tolls ranging from ..."
         elif token.text == ":":
             attribution = _colon_cue(token, sent, context)
+        if attribution is None and context.lower[i] in context.claim_nouns:
+            attribution = _claim_noun(token, context)  # ("claims" is a seed cue as a verb)
         if attribution is not None:
             used.add(token.i)
             found.append(attribution)
@@ -87,6 +110,9 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
         return None  # (the tagger may call "read" of "the statement read" a noun; its subject says it is not)
     if lex.is_naming_participle(verb) or relayed_speech(verb) is not None:
         return None  # a name; "TASS quoted a source as saying ...": the claim is the source's
+    reduced = _reduced_passive(verb)
+    if reduced is not None:
+        return reduced
     content = content_of(verb, entry, sent, context)
     if content is None:
         return None
@@ -97,10 +123,22 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
         gap = context.text[cue[1]:c_end]
         c_start = cue[1] + len(gap) - len(gap.lstrip())
     source_head, source_range, impersonal = source_of(verb, context)
+    what = summary_opening(sent)
+    if what is not None and what < verb.i and content_root is not None and c_end <= sent.start_char:
+        # "This is what residents of the valley told the radio": the speaker stands between "what" and the cue
+        noun = next((t for t in verb.doc[what + 1:verb.i] if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+        stop = verb.i
+        while stop - 1 > what and verb.doc[stop - 1].pos_ in ("AUX", "ADV", "PUNCT"):
+            stop -= 1
+        if noun is not None and trim(verb.doc, what + 1, stop) is not None:
+            source_head, source_range, impersonal = noun, trim(verb.doc, what + 1, stop), False
     if source_head is None and not impersonal:
         return None
-    if source_head is not None and source_head.lower_ in ("this", "that", "which", "these", "those"):
-        return None
+    if source_head is not None and source_head.lower_ in ("this", "that", "which", "these", "those") and not (
+            source_head.lower_ in ("which", "that") and verb.dep_ in ("acl:relcl", "relcl")
+            and verb.head.pos_ in ("PROPN", "NOUN") and (verb.head.ent_type_ in ("ORG", "PER", "GPE", "LOC", "NORP")
+                                                           or verb.head.lower_ in lex.ORGANIZATION_HEADS)):
+        return None  # (but "the militant group, which denied blame": the group speaks)
     if source_range and source_head is not None and source_head.dep_ == "conj" and c_end < source_range[0]:
         c_end = content_to_speaker(verb.doc, c_start, c_end, source_range[0], verb)  # a buried speaker
     if source_range and overlaps(source_range, (c_start, c_end)):
@@ -123,6 +161,121 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
     )
     assign_qualities(attribution, context)
     return attribution
+
+
+
+
+HOLDER_DEPS = frozenset({"nmod:poss", "poss"})
+
+
+def _claim_noun(noun: Token, context: Context) -> Draft | None:
+    """A claim noun with its "that" clause: the holder (a possessor, a nationality or name before the noun, an
+    agent "by X") claims the clause; unnamed "reports" speak as unnamed reports."""
+    if noun.pos_ != "NOUN" or context.quote_at(noun.idx) is not None:
+        return None
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "acl:relcl", "ccomp") and c.i > noun.i and any(
+        m.dep_ == "mark" and m.lower_ == "that" and m.pos_ == "SCONJ" for m in c.children)
+        and any(x.dep_ in ("nsubj", "nsubj:pass") for x in c.children)), None)
+    if clause is None:
+        return None
+    doc = noun.doc
+    holder = next((c for c in noun.children if c.dep_ in HOLDER_DEPS and c.pos_ in ("PROPN", "NOUN")), None)
+    if holder is None:
+        holder = next((c for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound")
+                       and c.ent_type_ in ("NORP", "MISC", "GPE", "LOC", "ORG") and c.text[:1].isupper()), None)
+    if holder is None:
+        holder = next((c for c in noun.children if c.dep_ == "nmod" and c.i > noun.i and any(
+            g.lower_ == "by" and g.dep_ == "case" for g in c.children)), None)
+    if holder is not None:
+        source = phrase_span(holder, skip_case=True) if holder.i > noun.i else trim(doc, holder.left_edge.i, holder.i + 1)
+    elif noun.lower_ == "reports" and not any(c.dep_ == "det" for c in noun.children):
+        holder, source = noun, (noun.idx, noun.idx + len(noun))  # unnamed reports
+    else:
+        return None
+    content = trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if source is None or content is None:
+        return None
+    lemma = noun.lemma_.lower()
+    attribution = Draft(cue=(noun.idx, noun.idx + len(noun)), cue_lemma=lemma, cue_root=None, source=source,
+                        source_head=holder, content=widen_to_quotes(content, context) or content,
+                        content_root=clause)
+    assign_qualities(attribution, context)
+    return attribution
+
+
+def _nominal_cue(verb: Token, context: Context) -> Draft | None:
+    """A light verb whose object is a reported thing with a complement or a modifier ("Medics gave conflicting
+    accounts of the toll", "X has published photos of damaged houses"): the subject's claim, the object phrase
+    and what follows it in the clause its content. "issued a statement" says nothing yet; "offered no evidence"
+    and a negated verb claim nothing."""
+    if verb.pos_ != "VERB":
+        return None
+    obj = next((c for c in verb.children if c.dep_ in ("obj", "dobj") and c.i > verb.i), None)
+    if obj is None or obj.lower_ not in REPORTED_NOUNS or context.quote_at(verb.idx) is not None:
+        return None
+    if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in obj.children) or any(
+            c.dep_ in ("neg", "advmod") and c.lower_ in lex.NEGATIONS for c in verb.children):
+        return None  # (and "has yet to provide any evidence", "failed to offer any proof")
+    if not any(c.dep_ not in ("det", "nmod:poss", "punct", "case") for c in obj.children):
+        return None
+    source_head, source_range, _ = source_of(verb, context)
+    if source_head is None or source_range is None or source_head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if source_head.i > verb.i or obj.left_edge.idx <= source_range[0] < obj.right_edge.idx + len(obj.right_edge):
+        return None  # the object is what is reported, never who reports it
+    span = trim(verb.doc, obj.left_edge.i, max(obj.right_edge.i, verb.right_edge.i) + 1)
+    if span is None:
+        return None
+    attribution = Draft(
+        cue=_cue_span(verb),
+        cue_lemma=token_lemma(verb),
+        cue_root=verb,
+        source=source_range,
+        source_head=source_head,
+        content=widen_to_quotes(span, context) or span,
+        content_root=obj,
+    )
+    assign_qualities(attribution, context)
+    return attribution
+
+
+REDUCED_PASSIVE_LEMMAS = lex.words(
+    "announce echo report claim cite allege confirm deny dispute reject publish release issue quote state "
+    "repeat reiterate voice make express"
+)
+
+
+def _reduced_passive(verb: Token) -> Draft | None:
+    """ "a claim echoed by the president", "the 471 announced by the ministry": a participle of speech with its
+    agent, modifying the noun of what was said; the agent's claim, the noun phrase (without the participle) its
+    content."""
+    doc = verb.doc
+    if verb.tag_ != "VBN" or verb.dep_ not in ("acl", "advcl") or verb.head.i >= verb.i or verb.i == 0:
+        return None
+    noun = verb.head if verb.dep_ == "acl" else doc[verb.i - 1]  # (an advcl: the parser hung it on the clause)
+    if noun.pos_ not in ("NOUN", "NUM", "PROPN") or (verb.dep_ == "advcl" and noun.i != verb.i - 1):
+        return None
+    if verb.lemma_.lower() not in REDUCED_PASSIVE_LEMMAS or any(c.dep_ in ("aux", "aux:pass", "nsubj", "nsubj:pass")
+                                                                 for c in verb.children):
+        return None
+    agent = next((c for c in verb.children if c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
+        g.lower_ == "by" and g.dep_ == "case" for g in c.children))), None)
+    if agent is None or agent.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if verb.dep_ == "acl":
+        start, end = noun.left_edge.i, verb.left_edge.i
+    else:  # the noun phrase right before the participle
+        start, end = noun.i, verb.i
+        while start > 0 and doc[start - 1].pos_ in ("DET", "ADJ", "NUM", "NOUN", "PROPN") and not doc[start - 1].is_space:
+            start -= 1
+    while start < noun.i and doc[start].pos_ in ("ADP", "SCONJ", "PUNCT"):
+        start += 1
+    span = trim(doc, start, end)
+    source = phrase_span(agent, skip_case=True)
+    if span is None or source is None:
+        return None
+    return Draft(cue=_cue_span(verb), cue_lemma=verb.lemma_.lower(), cue_root=verb, source=source,
+                 source_head=agent, content=span, content_root=noun)
 
 
 def _raising_target(verb: Token) -> Token | None:
@@ -218,6 +371,13 @@ def _according_to(token: Token, sent: SpacySpan, context: Context) -> Draft | No
     source = trim(doc, to.i + 1, source_end)
     before = trim(doc, sent.start, token.i)
     after = trim(doc, source_end, sent.end)
+    quote = context.quote_at(token.idx)
+    if quote is not None and after is not None and after[1] > quote[1]:
+        after = trim(doc, source_end, doc.char_span(quote[0], quote[1], alignment_mode="expand").end)
+        # ("“According to our intelligence, X happened,” Y said": Y's words end with the quotation)
+    speech = _inner_speech(doc, sent.start, token.i, context)
+    if speech is not None:  # "X said Y, according to Z" / "X said a strike, killing 200 according to Z, was ...":
+        before = trim(doc, speech + 1, token.i)  # Z vouches for what X said, not for X saying it
     if before is not None and after is not None:
         content = before if before[1] - before[0] > after[1] - after[0] else after
     else:
@@ -237,6 +397,25 @@ def _according_to(token: Token, sent: SpacySpan, context: Context) -> Draft | No
     )
     assign_qualities(attribution, context)
     return attribution
+
+
+def _inner_speech(doc, start: int, end: int, context: Context) -> int | None:  # noqa: ANN001
+    """The last verb of speech with its own subject in tokens [start, end) (the cue of another speaker the
+    "according to" phrase follows), skipping a "that" after it; None when there is none."""
+    for i in range(end - 1, start - 1, -1):
+        verb = doc[i]
+        if (i not in context.cue_p or verb.pos_ != "VERB" or context.quote_at(verb.idx) is not None
+                or verb.lemma_.lower() not in SPEECH_LEMMAS):
+            continue  # (a finding, "evidence suggests X, according to Z", is Z's own claim)
+        subject = subject_of(verb)
+        if subject is None or not start <= subject.i < verb.i:
+            continue
+        last = i
+        while last + 1 < end and (doc[last + 1].lower_ == "that" or doc[last + 1].pos_ in ("ADP", "PROPN", "NOUN")
+                                  and doc[last + 1].head.i == verb.i and doc[last + 1].lower_ in TIME_WORDS):
+            last += 1
+        return last if last + 1 < end else None
+    return None
 
 
 def _colon_cue(colon: Token, sent: SpacySpan, context: Context) -> Draft | None:

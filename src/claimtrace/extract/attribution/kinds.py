@@ -55,6 +55,7 @@ DWELLER_HEADS = lex.words(
     "resident residents villager villagers local locals inhabitant inhabitants evacuee evacuees townspeople"
 )
 CORRESPONDENT_HEADS = lex.words("correspondent correspondents reporter reporters crew")
+CIVILIAN_NOUNS = lex.words("man woman resident villager pensioner mother father farmer fisherman driver teenager boy girl")
 ON_SCENE_PREPOSITIONS = lex.words("inside in at near on")
 REPORT_HEADS = lex.words("report reports investigation investigations analysis analyses story stories reporting")
 SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.words("representative representatives")
@@ -74,6 +75,9 @@ PEOPLE_HEADS = (
 GOVERNMENT_WORDS = (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.words(
     "idf directorate services service ministries governments authorities state states kremlin pentagon side sides"
 )) - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.words("general generals governors commanders secretary")
+# a collective of state bodies named by their function: "the intelligence community", "the security establishment"
+COLLECTIVE_HEADS = lex.words("community establishment apparatus agencies")
+STATE_FUNCTION_WORDS = lex.words("intelligence security defense defence military")
 MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.words(
     "journalist journalists editor editors blogger bloggers agency agencies")
 DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
@@ -113,10 +117,24 @@ def member_tokens(head: Token, start: int, end: int) -> list[Token]:
     # "a report, seen by Reuters", "images shared with the AP": who holds the source is not who it is
     later |= {t.i for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > head.i
               for t in c.subtree}
+    later |= {t.i for t in tokens if _joins_members(t, head)}
     if later:
         cut = min(later)
         tokens = [t for t in tokens if t.i < cut]
     return tokens or [head]
+
+
+def _joins_members(token: Token, head: Token) -> bool:
+    """An "and" before the head that the parser hung inside the second member ("Ruritanian officials and
+    Kestrel rebels" with "rebels" as head): it still ends the first member, a noun phrase of its own when a
+    plural noun ends it."""
+    if token.lower_ not in ("and", "or") or token.i >= head.i or token.i == 0 or token.ent_iob_ in ("B", "I"):
+        return False
+    before = token.doc[token.i - 1]
+    if before.pos_ not in ("NOUN", "PROPN"):
+        return False
+    # a plural noun does not premodify ("officials and rebels"), nor does a noun hung outside the member
+    return before.tag_ in ("NNS", "NNPS") or not token.i <= before.head.i <= head.i
 
 
 def classify(head: Token, start: int, end: int, ents: Iterable[SpacySpan],
@@ -124,6 +142,8 @@ def classify(head: Token, start: int, end: int, ents: Iterable[SpacySpan],
     """(kind, affiliation) of the source phrase at [start, end) with syntactic head ``head``; kind None
     when the phrase names nobody of a known kind (a common noun such as "activity")."""
     tokens = member_tokens(head, start, end)
+    if head.i > tokens[-1].i:  # "Ruritanian officials and Kestrel rebels", parsed with "rebels" as head
+        head = next((t for t in reversed(tokens) if t.pos_ in ("NOUN", "PROPN")), head)
     head = _noun_after_name(head, tokens)
     member_end = tokens[-1].idx + len(tokens[-1])
     ents = [e for e in ents if e.start_char >= start and e.end_char <= member_end]
@@ -204,6 +224,8 @@ class _Phrase:
             return "document"
         if word in SPEAKER_FOR_HEADS:
             return self._speaker_for_kind()
+        if self.people and word in CIVILIAN_NOUNS and not self._definite():
+            return "witness"  # "one woman, Mira, recalling the night of the shelling": a civilian on the scene
         if self.people and self.head.tag_ not in ("NNS", "NNPS"):
             return "person"
         if word in OFFICE_HEADS and self._definite() and self.head.tag_ not in ("NNS", "NNPS"):
@@ -212,6 +234,8 @@ class _Phrase:
             return "anonymous"
         if word in GOVERNMENT_WORDS or self._demonym_plural(definite=True):
             return "government"
+        if word in COLLECTIVE_HEADS and {t.lower_ for t in self.tokens if t.i < self.head.i} & STATE_FUNCTION_WORDS:
+            return "government"  # "the US intelligence community", "the defence establishment"
         if self._demonym_plural(definite=False):
             return "anonymous"
         if word in lex.ORGANIZATION_HEADS:
@@ -226,7 +250,7 @@ class _Phrase:
             if self._demonym_plural(definite=False):
                 return "anonymous"
             if self.head.text.isupper() and len(self.head.text) > 1:
-                return "government" if self.word in GOVERNMENT_WORDS else "organization"  # "HRW", "IDF"
+                return self._acronym_kind()  # "HRW", "IDF"
             return "person" if self.head.pos_ == "PROPN" and not self.ents else self._noun_kind() or "person"
         if ent.label_ == "PER":
             if self._names_outlet(ent):
@@ -243,6 +267,16 @@ class _Phrase:
         if ent.label_ in NATIONALITY_LABELS and self._demonym_plural(definite=True):
             return "government"
         return body_kind(ent, self.canonical_by_span)
+
+    def _acronym_kind(self) -> str:
+        """An acronym the tagger missed, typed by the name it was declared for ("the Office of Naval
+        Intelligence (ONI) ... the ONI said": government), else by its own letters."""
+        head = self.head
+        canonical = self.canonical_by_span.get((head.idx, head.idx + len(head.text)), head.text)
+        words = {w.lower().strip("(),.") for w in f"{head.text} {canonical}".split()}
+        if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
+            return "media"
+        return "government" if words & GOVERNMENT_WORDS else "organization"
 
     def _firm_name(self, ent: SpacySpan) -> bool:
         """A name the tagger took for a person that the phrase gives as a firm's: a legal form ("PrJSC X"),
@@ -318,11 +352,19 @@ class _Phrase:
         return bool({w.lower().strip("()") for w in ent.text.split()} & (lex.OUTLET_NAMES | MEDIA_NAMES))
 
     def _aged_civilian(self, ent: SpacySpan) -> bool:
-        """ "Lidia Zubova, 67, ...": a person given by name and age alone."""
+        """ "Ona Berg, 71, ...": a person given by name and age alone; "one woman, Mira, ...": a name apposed
+        to an unnamed civilian ("one man", "a woman", "an elderly resident")."""
         doc = ent.doc
         after = ent.end
-        return (after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].like_num
-                and doc[after + 1].text.isdigit() and 0 < int(doc[after + 1].text) < 110)
+        if (after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].like_num
+                and doc[after + 1].text.isdigit() and 0 < int(doc[after + 1].text) < 110):
+            return True
+        before = ent.start - 1
+        if before < 2 or doc[before].text != ",":
+            return False
+        noun = doc[before - 1]
+        return (noun.lower_ in CIVILIAN_NOUNS and noun.i > 0
+                and doc[noun.left_edge.i].lower_ in ("one", "a", "an", "another"))
 
     def _demonym_plural(self, definite: bool) -> bool:
         """ "the Israelis" (a people for its authorities) or bare "Palestinians" (unnamed people)."""

@@ -71,7 +71,8 @@ SEED_CUES: dict[str, str] = {
         "condemn": "condemn condemns condemned condemning",
         "blame": "blame blames blamed blaming",
         "detect": "detected",
-        "verify": "verified",
+        "verify": "verified verify",
+        "corroborate": "corroborate corroborated corroborates",
         "judge": "judges judged",  # intelligence findings: "has judged that", "assessed that", "concluded that"
         "assess": "assesses assessed",
         "conclude": "concludes concluded",
@@ -200,6 +201,28 @@ GOVERNMENT_NAME_WORDS = words(
     "ministry government army kremlin pentagon department embassy command forces police "
     "navy council administration parliament cabinet presidency defense defence interior "
     "foreign security intelligence"
+)
+
+# verbs that report through their object noun: "gave conflicting accounts of", "has published images of",
+# "provided inconsistent statements", "have released death tolls", "sheds doubt on", "presented evidence"
+LIGHT_VERB_FORMS = words(
+    "give gives gave given giving provide provides provided providing present presents presented presenting "
+    "publish publishes published publishing release releases released releasing issue issues issued issuing "
+    "post posts posted posting offer offers offered offering shed sheds shedding cast casts casting "
+    "change changes changed changing trade trades traded trading put puts putting"
+)
+# nouns of a claim that take the claim as a "that" clause: "reports that the fire was started by a shell",
+# "Portuguese claims that a cable caused the fire", "Spain's assertion that ..."
+CLAIM_NOUN_FORMS = words(
+    "report reports claim claims allegation allegations assertion assertions accusation accusations suggestion "
+    "suggestions insistence"
+)
+
+REPORTED_NOUNS = words(
+    "account accounts statement statements story stories version versions claim claims allegation allegations "
+    "accusation accusations assessment assessments estimate estimates figure figures toll tolls number numbers "
+    "report reports theory theories evidence doubt doubts explanation explanations details testimony images "
+    "image photos photographs footage video videos data findings disclaimer warning warnings denial denials"
 )
 
 

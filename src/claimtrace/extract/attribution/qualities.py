@@ -81,9 +81,18 @@ def _certainty(a: Draft) -> str:
         is_passive(g) and token_lemma(g) in lex.RAISING_LEMMAS for g in governors
     ):
         return "hedged"
-    if lemmas & lex.CONFIRM_LEMMAS and not is_negated(a.cue_root):
+    if lemmas & lex.CONFIRM_LEMMAS and not is_negated(a.cue_root) and not _unable(a.cue_root):
         return "confirmed"
     return "stated"
+
+
+UNABLE_WORDS = lex.words("unable fail failed fails failing impossible")
+
+
+def _unable(token: Token | None) -> bool:
+    """ "was unable to corroborate", "failed to verify": a confirmation that did not happen."""
+    return (token is not None and token.dep_ == "xcomp" and token.head.i != token.i
+            and (token.head.lower_ in UNABLE_WORDS or token.head.lemma_.lower() in UNABLE_WORDS))
 
 
 def token_lemma(token: Token) -> str:

@@ -43,6 +43,8 @@ def score_cues(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
                 result[i] = p
     for i in numpy.flatnonzero(numpy.isin(lower, label_hashes(doc, DOCUMENT_WORDING))).tolist():
         subject = subject_of(doc[i])
+        if subject is None and i > 0 and doc[i - 1].head.i == i:
+            subject = doc[i - 1]  # "“...,” the statement read.": the tagger took "statement read" for a compound
         if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
             result[i] = max(result.get(i, 0.0), config.seed_floor)
     return result

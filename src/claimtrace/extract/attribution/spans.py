@@ -88,11 +88,51 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """
     while start < end and (_edge_punct(doc[start]) or doc[start].dep_ == "cc" or doc[start].lower_ in PROMPTS):
         start += 1
-    while end > start and _edge_punct(doc[end - 1]):
+    while end > start and _edge_punct(doc[end - 1]) and not _closes_bracket(doc, start, end - 1):
         end -= 1
     if start >= end:
         return None
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+# singular role nouns that stand as a title right before a name ("Kestrel spokesman Ivo Brandt")
+TITLE_NOUNS = frozenset(w for w in lex.PERSON_HEADS | lex.SPOKESPERSON_HEADS if not w.endswith("s")) | lex.words(
+    "mayor governor president minister premier chancellor secretary ambassador envoy prosecutor commissioner "
+    "general spokesman economist")
+
+
+def _with_title(doc: Doc, start: int, head: Token) -> int:
+    """A name's title the parser cut off, often by a sentence break ("Ruiz spokesman | Jan Kowal says"): the
+    role noun right before the name and the words that modify it ("Kestrel chief economist Ivo Brandt")."""
+    if start == 0 or doc[start].pos_ != "PROPN" or (head.ent_type_ != "PER" and head.pos_ != "PROPN"):
+        return start
+    title = doc[start - 1]
+    if (title.lower_ not in TITLE_NOUNS or title.pos_ not in ("NOUN", "PROPN") or title.whitespace_ == ""
+            or title.head.i >= start):
+        return start
+    first = start - 1
+    while first > 0 and doc[first - 1].pos_ in ("PROPN", "ADJ", "NOUN") and doc[first - 1].whitespace_:
+        first -= 1
+    return first
+
+
+def _closes_bracket(doc: Doc, start: int, i: int) -> bool:
+    """ ")" that closes a "(" opened after ``start`` and after the phrase's first word ("Rep. Ana Ruiz (D-Ore.)",
+    "the Office of Naval Intelligence (ONI)"): part of the phrase."""
+    pairs = {")": "(", "]": "["}
+    opener = pairs.get(doc[i].text)
+    if opener is None:
+        return False
+    depth = 0
+    for j in range(i - 1, start, -1):
+        token = doc[j]
+        if token.text == doc[i].text:
+            depth += 1
+        elif token.text == opener:
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def _edge_punct(token: Token) -> bool:
@@ -126,10 +166,12 @@ def stray_conjunct(cc: Token) -> Token | None:
 
 def subject_of(verb: Token) -> Token | None:
     """The verb's subject; of two before it, the nearer: in "The strikes, the official said, hit
-    ..." the parser gives "said" both, and the first is the subject of the reported clause."""
+    ..." the parser gives "said" both, and the first is the subject of the reported clause; in "CITY (Agency) -
+    The ministry said" the first is a dateline."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECTS and not c.is_space]
     before = [c for c in subjects if c.i < verb.i]
-    if len(before) > 1 and any(t.text == "," for t in verb.doc[before[-2].i + 1:before[-1].left_edge.i]):
+    if len(before) > 1 and any(t.text in (",", "-", "–", "—") for t in verb.doc[before[-2].i + 1:before[-1].left_edge.i]):
+        # (a dash: "CITY (Agency) - The ministry said ...", a dateline the parser took for a subject)
         return before[-1]
     return next(iter(subjects), None)
 
@@ -152,10 +194,13 @@ def clean_source(head: Token, start: int, end: int) -> tuple[int, int] | None:
     """A source phrase without leading "when"/"with"/"to", trailing prepositions, and with
     the whole name when the parser split it ("Lindsay | Lohan", "Mr. | de Vos")."""
     doc = head.doc
-    while start < head.i and doc[start].pos_ in SOURCE_LEAD_POS:
+    while start < head.i and doc[start].pos_ in SOURCE_LEAD_POS and not (
+            doc[start].dep_ == "amod" and start < doc[start].head.i < end):  # "Retired Gen. Ana Ruiz"
         start += 1
-    while end - 1 > head.i and doc[end - 1].pos_ in ("ADP", "SCONJ", "CCONJ", "PUNCT", "SPACE"):
+    while (end - 1 > head.i and doc[end - 1].pos_ in ("ADP", "SCONJ", "CCONJ", "PUNCT", "SPACE")
+           and not _closes_bracket(doc, start, end - 1)):
         end -= 1
+    end = _before_circumstance(doc, head, end)
     if head.ent_type_:
         ent_start, ent_end = head.i, head.i + 1
         while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
@@ -163,10 +208,14 @@ def clean_source(head: Token, start: int, end: int) -> tuple[int, int] | None:
         while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
             ent_end += 1
         start, end = min(start, ent_start), max(end, ent_end)
+    start = _with_title(doc, start, head)
     while start > 0 and not doc[start - 1].is_space and not doc[start].is_sent_start:
         before = doc[start - 1]
         if before.pos_ == "PROPN" and doc[start].pos_ in NAME_POS:
             start -= 1
+        elif (before.text in ("-", "‑") and start >= 2 and doc[start - 2].pos_ == "PROPN" and not before.whitespace_
+              and not doc[start - 2].whitespace_ and doc[start].pos_ in NAME_POS):
+            start -= 2  # "Holtz-Kowal": a hyphenated name the tokenizer split
         elif before.pos_ in ("ADJ", "NUM", "NOUN", "PROPN", "DET") and start <= before.head.i < end:
             start -= 1
             if before.pos_ == "DET":
@@ -174,6 +223,46 @@ def clean_source(head: Token, start: int, end: int) -> tuple[int, int] | None:
         else:
             break
     return trim(doc, start, end)
+
+
+# when and how a speaker spoke, which a misparse hangs on the source ("Jan Kowal on Wednesday said", "the
+# council in a statement")
+TIME_NOUNS = lex.words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april june july august "
+    "september october november december week weekend month year morning afternoon evening night day today "
+    "yesterday tonight weeks months years days"
+)
+OCCASION_NOUNS = lex.words(
+    "statement statements interview interviews speech letter post briefing conference gaggle hearing call "
+    "remarks appearance tweet broadcast"
+)
+TIME_DETERMINERS = lex.words("this last next earlier later")
+
+
+def _of_participle(noun: Token, head: Token) -> bool:
+    """ "a report released last year": the time belongs to a participle that describes the source."""
+    return noun.head.tag_ in ("VBN", "VBG") and noun.head.i > head.i
+
+
+def _before_circumstance(doc: Doc, head: Token, end: int) -> int:
+    """The end of a source phrase before a time or occasion after its head ("Jan Kowal on Wednesday",
+    "the council in a statement", "Ana Ruiz, at a press briefing", "prosecutors this month")."""
+    for i in range(head.i + 1, end):
+        token = doc[i]
+        if token.ent_type_ == "PER" or token.i + 1 >= end:
+            continue
+        after = doc[i + 1]
+        if token.text == "," and after.tag_ == "VBG" and after.lower_ not in ("including", "according"):
+            return i  # "Ana Ruiz, speaking to a veterans group": what she was doing, not who she is
+        if token.pos_ == "ADP" and token.i < token.head.i < end:
+            noun = token.head
+            if ((noun.lower_ in TIME_NOUNS and noun.ent_type_ != "PER") or noun.lower_ in OCCASION_NOUNS) and not (
+                    _of_participle(noun, head)):
+                return i - 1 if doc[i - 1].text == "," else i
+        if (token.lower_ in TIME_DETERMINERS and after.lower_ in TIME_NOUNS and token.i > head.i
+                and not _of_participle(after, head)):
+            return i - 1 if doc[i - 1].text == "," else i
+    return end
 
 
 def past_apposition(doc: Doc, start: int, end: int, limit: int) -> int:
@@ -190,7 +279,8 @@ def past_apposition(doc: Doc, start: int, end: int, limit: int) -> int:
     if words[0].pos_ != "DET" or any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") for t in words):
         return end
     root = next((t for t in words if not (end < t.head.i < stop)), None)
-    if root is None:
+    first = next((t for t in words if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "flat")), None)
+    if root is None or first is None or not _names_a_speaker(first):
         return end
     if start <= root.head.i < end:
         return stop
@@ -201,6 +291,16 @@ def past_apposition(doc: Doc, start: int, end: int, limit: int) -> int:
         return stop
     subjects = [t for t in root.head.children if t.dep_.startswith("nsubj") and t.i > stop]
     return stop if root.dep_.startswith("nsubj") and subjects else end
+
+
+SPEAKER_NOUNS = (lex.PERSON_HEADS | lex.ORGANIZATION_HEADS | lex.GOVERNMENT_HEADS | lex.MEDIA_HEADS
+                 | lex.ANONYMOUS_HEADS | lex.DOCUMENT_HEADS | lex.WITNESS_HEADS | lex.words("tank body institution"))
+
+
+def _names_a_speaker(root: Token) -> bool:
+    """An apposition that can describe a speaker ("a US-based think tank", "the head of the agency"), not a
+    thing the sentence goes on about ("According to X, a misguided missile by the group, ...")."""
+    return root.pos_ == "PROPN" or root.lower_ in SPEAKER_NOUNS
 
 
 def root_within(doc: Doc, span: tuple[int, int]) -> Token | None:

@@ -103,6 +103,8 @@ def _source_of(verb: Token, context: Context) -> tuple[Token | None, tuple[int, 
             return agent, phrase_span(agent, skip_case=True), False
         return None, None, True
     subject = subject_of(verb)
+    if subject is not None and subject.pos_ == "ADV":  # "Earlier, speaking to X, Ann Lee, the abbot, gave ...":
+        subject = next((c for c in subject.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")), None)
     if subject is not None and _quoted_away(subject, verb, context):
         subject = None  # "“... on Monday a rocket struck the hospital,” said X": the quote's words do not speak
     if subject is not None:
@@ -183,13 +185,28 @@ def _with_stray_conjunct(subject: Token, span: tuple[int, int] | None) -> tuple[
     in northeastern Syria, residents and a security source said", "residents" is a conjunct
     of "Syria" and the subject starts at "and"."""
     first = stray_conjunct(subject.doc[subject.left_edge.i])
+    if span is not None and first is None:
+        first = _name_before_and(subject)
     if span is None or first is None:
         return span
     doc = subject.doc
     start = first.left_edge.i
-    while start < first.i and doc[start].is_punct:
+    while start < first.i and (doc[start].is_punct or doc[start].pos_ in ("ADP", "SCONJ")):
         start += 1
     return doc[start].idx, span[1]
+
+
+def _name_before_and(subject: Token) -> Token | None:
+    """ "The correction followed after Norland and Vesta said ...": the parser hung the first name on the main
+    clause and the "and" on the cue; a name right before "and" (no comma) speaks with the subject."""
+    doc = subject.doc
+    i = subject.left_edge.i
+    if i < 2 or doc[i - 1].lower_ != "and" or doc[i - 1].dep_ != "cc" or doc[i - 1].head.i != subject.head.i:
+        return None
+    name = doc[i - 2]
+    if name.pos_ != "PROPN" or not name.ent_type_ or name.dep_ in ("nsubj", "nsubj:pass", "conj", "compound", "flat"):
+        return None
+    return name
 
 
 def _sentence_initial_subject(verb: Token) -> tuple[Token, tuple[int, int] | None, bool] | None:
@@ -229,8 +246,15 @@ def _left_nominal(verb: Token) -> Token | None:
         return None
     noun = doc[j]
     while noun.head.i != noun.i and noun.head.i < verb.i and noun.head.pos_ in ("NOUN", "PROPN"):
+        if _prepositional(noun.head):
+            break  # "In a major boost for the city, Ann Lee on Monday backed ...": the adjunct does not speak
         noun = noun.head
-    return noun
+    return None if _prepositional(noun) else noun
+
+
+def _prepositional(noun: Token) -> bool:
+    """A noun that heads a prepositional phrase ("in a major boost", "on the eve"): an adjunct, not a speaker."""
+    return any(c.dep_ == "case" and c.pos_ == "ADP" and c.i < noun.i for c in noun.children)
 
 
 def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:

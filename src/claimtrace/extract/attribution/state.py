@@ -74,9 +74,15 @@ class Context:
         self.candidates = set(self.cue_p) | set(
             numpy.flatnonzero(numpy.isin(self.lower, label_hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
         )
+        self.light_verbs = frozenset(int(h) for h in label_hashes(doc, lex.LIGHT_VERB_FORMS))
+        self.claim_nouns = frozenset(int(h) for h in label_hashes(doc, lex.CLAIM_NOUN_FORMS))
         self.subjects = numpy.isin(self.dep, label_hashes(doc, SUBJECTS | {"expl"}))
         # (char offset, source, head word) of the sources resolved so far, in text order
         self.resolved: list[tuple[int, Source, str]] = []
+        # quotation -> (source span, source head) of the claim that says it (set once the claims are found)
+        self.quote_speakers: dict[tuple[int, int], tuple[tuple[int, int], Token | None]] = {}
+        # person (lower-case canonical name) -> "m" / "f" by a courtesy title before a name (read once, lazily)
+        self.titled_genders: dict[str, str] | None = None
         self._ents: list[SpacySpan] | None = None
         self._ent_starts: list[int] = []
 

@@ -4,7 +4,9 @@
 (:mod:`.coder`: PETRARCH-2 verb patterns -> CAMEO -> PLOVER category and mode), finds its source and
 target actors with country and sector (:mod:`.actors`), its places and date (the gazetteer places and
 resolved dates inside the trigger's phrase), its negation and modality (:mod:`.modality`), and the
-claim whose content holds it, so that "X said Russia withdrew" is an event claimed by X.
+claim whose content holds it, so that "X said Russia withdrew" is an event claimed by X. Two codebook
+readings are settled here and never overridden by the typer: "X said Y must ..." is a REQUEST by X of Y,
+and blocking (a road, a bridge) by actors none of which is a state is CAMEO 144, a PROTEST, not a COERCE.
 ``find_casualties`` (:mod:`.casualties`) reads counts of people killed, injured, missing, displaced,
 evacuated or affected, and ties each to its event and claim.
 
@@ -21,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from claimtrace.extract.events.actors import (
     actor_for,
+    demand_heads,
     on_behalf_country,
     source_heads,
     target_heads,
@@ -28,14 +31,15 @@ from claimtrace.extract.events.actors import (
 )
 from claimtrace.extract.events.casualties import find_casualties
 from claimtrace.extract.events.classifier import CLASSIFIER_PATH, EventModel, load_classifier
-from claimtrace.extract.events.coder import Coding, code_trigger, is_statement
+from claimtrace.extract.events.coder import Coding, code_trigger, is_statement, verb_lemma
 from claimtrace.extract.events.lexicon import LEXICON_PATH, Lexicon, load_lexicon
-from claimtrace.extract.events.modality import coded_as, is_negated, modality
+from claimtrace.extract.events.modality import coded_as, is_negated, modality, obligation_clause
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
 
 __all__ = ["CLASSIFIER_PATH", "LEXICON_PATH", "EventModel", "Lexicon", "find_events", "find_casualties",
            "load_classifier", "load_lexicon", "trigger_depth"]
 
+OBSTRUCTION_CODE = "144"  # CAMEO "obstruct passage, block" (PLOVER PROTEST)
 UNCODED_MAX_DEPTH = 2  # an uncoded verb may be the sentence's event near its root only
 UNCODED_SKIP_DEPS = frozenset({"aux", "aux:pass", "cop", "amod", "acl", "advcl", "acl:relcl"})
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "xcomp", "csubj"})
@@ -91,15 +95,23 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
            sentence_index: dict[int, int]) -> Event | None:
     negated = is_negated(token)
     modality_value = modality(token, negated=negated)
+    clause = obligation_clause(token)
+    sources, targets = demand_heads(clause) if clause is not None else (source_heads(token), None)
+    source = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(sources)]
+    coding = _obstruction(token, coding, source, lexicon)
+    if targets is None:
+        targets = target_heads(token, lexicon, accusing=coding.category == "ACCUSE",
+                               protesting=coding.category == "PROTEST",
+                               moving=coding.category in {"RETREAT", "MOBILIZE"})
     event = Event(
         category=coding.category,
         trigger=Span(token.text, token.idx, token.idx + len(token)),
-        coded_as=statement or coded_as(coding.category, token, modality_value),
+        coded_as="REQUEST" if clause is not None else statement or coded_as(coding.category, token, modality_value),
         mode=coding.mode,
         context=coding.context,
         cameo=coding.cameo or None,
-        source=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(source_heads(token))],
-        target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(target_heads(token, lexicon), lexicon)],
+        source=source,
+        target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(targets, lexicon)],
         negated=negated,
         modality=modality_value,
         claim=_carrying_claim(claims, token),
@@ -110,6 +122,33 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
     _fill_where_and_when(event, token, places, dates)
     _represented_country(event, token, lexicon, groups, places)
     return event
+
+
+OBSTRUCTION_LEMMAS = frozenset({"block", "blockade", "obstruct", "barricade", "close"})
+STATE_SECTORS = frozenset({"government", "military", "police"})
+
+
+def _obstruction(token: Token, coding: Coding, source: list[Actor], lexicon: Lexicon) -> Coding:
+    """CAMEO tells a state's blockade (191, COERCE) from people blocking a road or a bridge (144, "obstruct
+    passage", PROTEST) by who does it: coerced blocking by actors none of which is a state (a government, the
+    military, the police, or a country named as such) is a protest."""
+    if not source or not _blocking(token, coding):
+        return coding
+    if any(a.sector in STATE_SECTORS or _names_a_country(a) for a in source):
+        return coding
+    category, mode, context = lexicon.plover(OBSTRUCTION_CODE) or ("PROTEST", "obstruct", "")
+    return Coding(OBSTRUCTION_CODE, category, mode or None, context or None)
+
+
+def _blocking(token: Token, coding: Coding) -> bool:
+    """A coerced blocking ("blocked", "the blockade of"): who does it decides its category (:func:`_obstruction`)."""
+    return coding.category == "COERCE" and verb_lemma(token) in OBSTRUCTION_LEMMAS
+
+
+def _names_a_country(actor: Actor) -> bool:
+    """ "Chile", "the United States" (a country as actor), not "Chilean truckers" (people with a nationality)."""
+    words = actor.text.split()
+    return bool(actor.country and not actor.sector and words and words[-1][:1].isupper())
 
 
 def _add_uncoded(doc: Doc, events: list[Event], lexicon: Lexicon, model: EventModel, groups: list[EntityGroup],
@@ -153,6 +192,8 @@ def _retype(event: Event, token: Token, coding: Coding, model: EventModel, vecto
     statement: when it agrees with the lexicon's category or its coding after modality, the lexicon's CAMEO
     code, mode and context stay; otherwise (when at least ``model.override`` probable) the label is also the
     event's category, and the event keeps no CAMEO code, mode or context."""
+    if obligation_clause(token) is not None or _blocking(token, coding):
+        return  # a codebook rule coded it ("Y must withdraw" is a demand on Y; who blocks decides): it stands
     prediction = model.type(token, coding, vector, sentence_verbs, (event.negated, event.modality, event.coded_as))
     if prediction.label in {event.coded_as, coding.category}:
         event.coded_as = prediction.label
@@ -176,17 +217,19 @@ def trigger_depth(token: Token) -> int:
 
 def _phrase_range(trigger: Token) -> tuple[int, int]:
     """Character range of the trigger's own phrase: its subtree without embedded clauses."""
-    tokens = [trigger]
+    low = high = trigger  # a subtree's first and last tokens are its edges: no walk over its tokens
     for child in trigger.children:
         if child.dep_ not in CLAUSE_DEPS:
-            tokens.extend(child.subtree)
-    return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
+            left, right = child.left_edge, child.right_edge
+            low = left if left.i < low.i else low
+            high = right if right.i > high.i else high
+    return low.idx, high.idx + len(high)
 
 
 def _fill_where_and_when(event: Event, trigger: Token, places: list[Place], dates: list[DateMention]) -> None:
     start, end = _phrase_range(trigger)
     event.places = [
-        copy.deepcopy(p) for p in places
+        copy.copy(p) for p in places
         if start <= p.start and p.end <= end and p.id
         and not any(a.start <= p.start and p.end <= a.end for a in event.source)
     ]
@@ -195,7 +238,7 @@ def _fill_where_and_when(event: Event, trigger: Token, places: list[Place], date
         sentence = trigger.sent
         in_sentence = [d for d in dates if sentence.start_char <= d.start and d.end <= sentence.end_char]
         inside = in_sentence if len(in_sentence) == 1 else []
-    event.date = copy.deepcopy(inside[0]) if inside else None
+    event.date = copy.copy(inside[0]) if inside else None  # spans of plain fields: a shallow copy is a copy
 
 
 def _represented_country(event: Event, trigger: Token, lexicon: Lexicon, groups: list[EntityGroup],

@@ -7,7 +7,11 @@ subject side) and after it (its phrase) with the most words wins, else the form'
 An event noun ("withdrawal", "arrival", "attack") is coded as the verb it names. A movement whose
 theme is military ("the arrival of new military equipment", "sent troops") is a mobilization
 (CAMEO 154) unless a pattern coded it. Codes without a PLOVER category (CAMEO 01 statements, 02
-appeals) and the null code give no event.
+appeals) and the null code give no event. Codebook decisions the dictionary misses: a demand verb
+whose pattern reads an appeal stays a demand (02x -> 10x); reject, refuse, veto name a rejection
+(120) whatever is rejected; a promise or refusal ("agreed to share ...") is the event when what it
+frames codes none. A lemma the lemmatizer clipped ("expelled" -> "expell") is looked up as the
+dictionary's verb (:func:`claimtrace.extract.inflection.clipped_verb`; irregular forms are missed).
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
+from claimtrace.extract.inflection import clipped_verb
 
 # Nouns that name an event under the same word as their verb ("attack", "visit", "talks").
 ZERO_DERIVED_EVENT_NOUNS = frozenset({
     "attack", "strike", "airstrike", "raid", "visit", "talk", "meeting", "bombing", "shelling", "assault",
     "invasion", "offensive", "protest", "boycott", "embargo", "blockade", "ceasefire", "truce", "retreat",
-    "withdrawal", "deployment", "arrival", "arrest", "ban", "threat", "demand", "accusation", "agreement",
+    "withdrawal", "deployment", "arrival", "arrest", "ban", "threat", "ultimatum", "demand", "accusation", "agreement",
     "deal", "sanction", "evacuation", "negotiation", "summit", "incursion", "bombardment", "killing",
     "massacre", "ambush", "crackdown", "siege", "pullout", "handover", "condemnation", "appeal",
     "demonstration", "rally", "march", "riot", "sit-in", "uprising", "mediation", "investigation", "inquiry",
@@ -33,7 +38,7 @@ NOMINAL_SUFFIXES = (("al", ""), ("al", "e"), ("ment", ""), ("ation", "e"), ("ati
                     ("ion", ""), ("sion", "de"), ("ance", ""), ("ing", ""), ("ing", "e"))
 NOUN_TO_VERB = {"strike": "strike", "airstrike": "bomb", "talk": "talk", "bombing": "bomb", "shelling": "shell",
                 "invasion": "invade", "offensive": "attack", "pullout": "withdraw", "handover": "hand",
-                "threat": "threaten", "accusation": "accuse", "agreement": "agree", "deal": "agree",
+                "threat": "threaten", "ultimatum": "threaten", "accusation": "accuse", "agreement": "agree", "deal": "agree",
                 "summit": "meet", "incursion": "invade", "bombardment": "bomb", "killing": "kill",
                 "massacre": "massacre", "siege": "besiege", "crackdown": "crack", "truce": "ceasefire",
                 "meeting": "meet", "condemnation": "condemn", "demonstration": "demonstrate", "rally": "rally",
@@ -49,7 +54,12 @@ MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment
 # Verbs that only frame the event of their complement ("intends to withdraw", "began to shell").
 FRAMING_VERBS = frozenset({"intend", "plan", "aim", "want", "seek", "hope", "expect", "try", "attempt", "begin",
                            "start", "continue", "look", "prepare", "need", "wish", "mean", "appear", "seem",
-                           "agree", "promise", "pledge", "vow", "offer", "decide", "refuse", "decline"})
+                           "agree", "promise", "pledge", "vow", "swear", "offer", "decide", "refuse", "decline"})
+# Framing verbs that commit to (or refuse) what they frame: an event of their own when it is not one
+# (AGREE or REJECT, :func:`claimtrace.extract.events.modality.coded_as`).
+PROMISING_VERBS = frozenset({"agree", "promise", "pledge", "vow", "offer"})
+DECLINING_VERBS = frozenset({"refuse", "decline"})
+COMMISSIVE_VERBS = PROMISING_VERBS | DECLINING_VERBS
 # Support verbs: the event is named by their object ("opened an investigation", "staged a protest").
 SUPPORT_VERBS = frozenset({"hold", "launch", "stage", "open", "conduct", "mount", "issue", "undertake", "lodge",
                            "organize", "organise", "wage", "carry", "give", "make"})
@@ -58,6 +68,15 @@ EMBEDDED_CLAUSES = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "con
 MOBILIZE_CODE = "154"
 NO_EVENT = "---"
 STATEMENT_ROOTS = frozenset({"01", "02"})
+APPEAL_ROOT, DEMAND_ROOT = "02", "10"
+# Verbs that name a rejection in any use (the dictionary's REFUSE block codes nothing by default, because "deny"
+# and "decline" are not always rejections; "veto" it lacks).
+REJECTION_VERBS = frozenset({"reject", "refuse", "spurn", "rebuff", "veto", "repudiate"})
+REJECT_CODE = "120"
+# CAMEO's own code for verbs the dictionary files under another block's default (negotiating and mediating under
+# COMPROMISE [080] "yield"; suing under arrest [173]): the codebook names them (046 engage in negotiation,
+# 045 mediate, 115 bring lawsuit against). Used when no pattern matches.
+VERB_CODES = {"negotiate": "046", "mediate": "045", "intercede": "045", "arbitrate": "045", "sue": "115"}
 
 
 @dataclass(frozen=True)
@@ -87,10 +106,16 @@ def verb_lemma(token: Token) -> str | None:
 def candidate_verbs(token: Token, lexicon: Lexicon) -> list[str]:
     """Verb words to try for a trigger, most likely first (an event noun may name several)."""
     lemma = verb_lemma(token)
-    if lemma is None or token.dep_ in NON_TRIGGER_DEPS or _frames_a_complement(token, lemma):
+    if lemma is None:
         return []
-    if lemma in lexicon.forms or token.pos_ == "VERB":
+    if token.dep_ in NON_TRIGGER_DEPS and not _clause_taken_for_modifier(token):
+        return []  # a function word or a modifier ("the shelled town"), unless a clause the parser took for one
+    if _frames_a_complement(token, lemma) and not _commits_to_uncoded(token, lemma, lexicon):
+        return []  # "intends to withdraw": the withdrawal is the event
+    if lemma in lexicon.forms:
         return [lemma]
+    if token.pos_ == "VERB":
+        return [clipped_verb(lemma, token.lower_, lexicon.forms) or lemma]  # "upgrad" -> "upgrade"
     out = []
     for suffix, ending in NOMINAL_SUFFIXES:
         if lemma.endswith(suffix):
@@ -100,8 +125,29 @@ def candidate_verbs(token: Token, lexicon: Lexicon) -> list[str]:
     return out
 
 
+def _commits_to_uncoded(token: Token, lemma: str, lexicon: Lexicon) -> bool:
+    """ "agreed to share information", "refused to commit": a promise or a refusal is the event when what is
+    promised or refused names none the dictionary codes (CAMEO 03 intent to cooperate, 12 reject)."""
+    if lemma not in COMMISSIVE_VERBS:
+        return False
+    return not any(_code_token(c, lexicon) is not None for c in complements(token))
+
+
+def _clause_taken_for_modifier(token: Token) -> bool:
+    """A finite verb with its own subject that the parser attached as a modifier ("police confiscated weapons"
+    read as "confiscated weapons"): still a clause."""
+    return token.pos_ == "VERB" and token.dep_ == "amod" and any(c.dep_ == "nsubj" for c in token.children)
+
+
 def _frames_a_complement(token: Token, lemma: str) -> bool:
-    return lemma in FRAMING_VERBS and any(c.dep_ in {"xcomp", "ccomp"} for c in token.children)
+    return lemma in FRAMING_VERBS and bool(complements(token))
+
+
+def complements(token: Token) -> list[Token]:
+    """What a verb frames: its complement clauses, and a "to" clause the parser attached as an adverbial
+    ("agreed in principle on Saturday to provide aid")."""
+    return [c for c in token.children if c.dep_ in {"xcomp", "ccomp"} or c.dep_ == "advcl" and c.pos_ == "VERB"
+            and any(m.lower_ == "to" and m.dep_ == "mark" for m in c.children)]
 
 
 def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
@@ -152,26 +198,40 @@ def is_statement(token: Token, lexicon: Lexicon) -> bool:
 
 
 def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
+    code = _dictionary_code(token, verb, lexicon)
+    if code in {None, NO_EVENT} and verb in REJECTION_VERBS and token.pos_ == "VERB":
+        return REJECT_CODE  # "rejected a peace plan": a rejection whatever is rejected (CAMEO 12)
+    return code
+
+
+def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
     forms = _matching_forms(token, verb, lexicon)
     if not forms:
         return None
     before, after = _windows(token)
     present = frozenset().union(*before, *after)
     best: tuple[int, str] | None = None
+    demands = False
     for form in forms:
         block = lexicon.blocks[form.block]
+        demands = demands or (form.code or block.code)[:2] == DEMAND_ROOT
         for pattern in block.patterns:
             if not pattern.literals <= present or form.code and pattern.verbs and verb not in pattern.verbs:
                 continue  # a verb with its own code takes only the patterns written for it
             score = _pattern_score(pattern, before, after, lexicon)
             if score is not None and (best is None or score > best[0]):
                 best = (score, pattern.code)
-        default = form.code or block.code
+        default = form.code or VERB_CODES.get(verb) or block.code
         if best is None and default != NO_EVENT:
             best = (-1, default)
     if best is None:
         return NO_EVENT
-    return best[1].split(":")[0]
+    code = best[1].split(":")[0]
+    if demands and code[:2] == APPEAL_ROOT:
+        # a demand verb ("demanded elections") whose pattern reads an appeal: CAMEO's appeals (02x) and demands
+        # (10x) run in parallel (024 appeal for / 104 demand political reform); the verb's force decides
+        return DEMAND_ROOT + code[2:]
+    return code
 
 
 def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
