@@ -49,6 +49,7 @@ class GoldRecord:
     category: str
     source: list[dict[str, str]] = field(default_factory=list)
     target: list[dict[str, str]] = field(default_factory=list)
+    event_text: str = ""  # the annotators' words for the event
 
 
 def plover_08(category: str, event_text: str) -> str:
@@ -70,6 +71,7 @@ def read_records(path: Path) -> list[GoldRecord]:
             category=plover_08(item["event"], item.get("eventText", "")),
             source=_actors(item.get("source")),
             target=_actors(item.get("target")),
+            event_text=item.get("eventText") or "",
         ))
     return records
 

@@ -51,26 +51,18 @@ from claimtrace.extract.events.classifier import (  # noqa: E402
     candidate,
     features,
 )
-from events import Tally, macro_f1, main_event, plover_08, score_actors  # noqa: E402
+from events import Tally, macro_f1, main_event, read_records, score_actors  # noqa: E402
 
 WORD = re.compile(r"[\w'-]+")
 
 
 def read(path: Path) -> list[dict]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for item in data:
-        if not isinstance(item, dict) or item.get("event") in (None, "DOCUMENT") or not item.get("text"):
-            continue
-        out.append({
-            "text": item["text"],
-            "category": plover_08(item["event"], item.get("eventText", "")),
-            "words": {w.lower() for w in WORD.findall(item.get("eventText") or "")},
-            "source": [a for a in item.get("source") or [] if isinstance(a, dict)],
-            "target": [a for a in item.get("target") or [] if isinstance(a, dict)] if isinstance(
-                item.get("target"), list) else [],
-        })
-    return out
+    """The gold records of ``benchmarks/events.py`` (its reader), with the words of each record's event text."""
+    return [
+        {"text": r.text, "category": r.category, "words": {w.lower() for w in WORD.findall(r.event_text)},
+         "source": r.source, "target": r.target}
+        for r in read_records(path)
+    ]
 
 
 def read_petrarch(path: Path, lexicon) -> tuple[list[dict], dict[str, int]]:  # noqa: ANN001
