@@ -637,8 +637,9 @@ def link_corpus(
             pool_vectors[row] = fresh[int(pool_ids[row])].embedding
     held_ids = np.concatenate([np.fromiter((c.id for c in new_claims), np.int64, len(new_claims)), pool_ids])
     order = np.argsort(held_ids, kind="stable")
+    held = held_ids[order].tolist()
     index = CandidateIndex.from_blocks(
-        held_ids[order].tolist(),
+        held,
         np.concatenate([np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims)),
                         pool_articles])[order].tolist(),
         np.vstack([new_vectors, pool_vectors])[order],
@@ -649,7 +650,6 @@ def link_corpus(
     task = _Task(index, new_claims, nearest, assignments, stance_model)
     task.found = [_candidates_of(task, k) for k in range(len(new_claims))]
     kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
-    held = held_ids[order].tolist()
     candidates = store.linked_claim_records([held[i] for i in kept]) if kept else []
     forms.extend(_new_forms(candidates))  # candidates stored with no form, or a stale one
     link_forms.extend(_link_forms(candidates))  # candidates linked before link forms were stored
