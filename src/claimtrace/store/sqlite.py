@@ -648,15 +648,17 @@ class SQLiteStore:
                 dates[text] = PartialDate.from_iso(text)
             return dates[text] if text else None
 
-        records = [
-            linked_claim_record(
+        records: list[ClaimRecord] = []
+        rest: list[int] = []  # claims with no current link form: read in full
+        for r in rows:
+            if not link_form_is_current(r["link_form"]):
+                rest.append(int(r["id"]))
+                continue
+            records.append(linked_claim_record(
                 int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], outlet=r["outlet"],
-                published=published(r["published"]),
-                url=r["url"], event_time=r["event_time"], normalized=r["normalized"],
-            )
-            for r in rows if link_form_is_current(r["link_form"])
-        ]
-        rest = [int(r["id"]) for r in rows if not link_form_is_current(r["link_form"])]
+                published=published(r["published"]), url=r["url"], event_time=r["event_time"],
+                normalized=r["normalized"],
+            ))
         if rest:
             records = sorted(records + self.claim_records(claim_ids=rest), key=lambda record: record.id)
         return records
