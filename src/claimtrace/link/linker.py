@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -66,6 +66,7 @@ from claimtrace.store.records import (
     link_form_is_current,
 )
 
+_Pool = TypeVar("_Pool", set[int], np.ndarray)  # a candidate pool: claim ids (a run's reads) or index positions
 MAX_BLOCK_CANDIDATES = 200  # the vector index finds the near ones; blocks add shared names, places, story
 NEIGHBOURS = 20
 MIN_CANDIDATE_COSINE = 0.3
@@ -188,12 +189,12 @@ class CandidateIndex:
         """The stored claims most worth relating to ``record`` (not from its own article), as
         (index, calibrated cosine) pairs, most similar first: its ``nearest`` (claim ids the vector
         index found) and the claims sharing a blocking key, rarest key first."""
-        # _rarest_first on arrays: the same walk, the pool kept as a sorted array of positions
-        indices = np.unique(np.fromiter((self.position[k] for k in nearest if k in self.position), dtype=np.int64))
-        for key in sorted(keys, key=lambda k: (self.sizes.get(k) or len(self.blocks.get(k, ())), k)):
-            indices = np.union1d(indices, self._block_array(key))
-            if len(indices) >= MAX_BLOCK_CANDIDATES:
-                break
+        indices = _rarest_first(  # the pool kept as a sorted array of positions
+            np.unique(np.fromiter((self.position[k] for k in nearest if k in self.position), dtype=np.int64)),
+            keys,
+            lambda k: self.sizes.get(k) or len(self.blocks.get(k, ())),
+            lambda pool, k: np.union1d(pool, self._block_array(k)),
+        )
         if not len(indices):
             return []
         indices = indices[self.article_ids[indices] != record.article_id]  # never its own article
@@ -204,13 +205,13 @@ class CandidateIndex:
         return [(int(indices[k]), float(sims[k])) for k in keep if sims[k] >= MIN_CANDIDATE_COSINE]
 
 
-def _rarest_first(
-    pool: set[int], keys: Iterable[str], size: Callable[[str], int], members: Callable[[str], Iterable[int]]
-) -> set[int]:
-    """``pool`` grown by the blocks of ``keys``, the rarest block first, until it holds
-    ``MAX_BLOCK_CANDIDATES``: the one walk both the index and what a run reads (:func:`_candidate_ids`) take."""
+def _rarest_first(pool: _Pool, keys: Iterable[str], size: Callable[[str], int], grow: Callable[[_Pool, str], _Pool]) -> _Pool:
+    """``pool`` grown by the blocks of ``keys`` (``grow``: the pool with a key's block added), the rarest
+    block first, until it holds ``MAX_BLOCK_CANDIDATES``: the one walk both the index
+    (:meth:`CandidateIndex.candidates`, on an array of positions) and what a run reads (:func:`_candidate_ids`,
+    on a set of claim ids) take."""
     for key in sorted(keys, key=lambda k: (size(k), k)):
-        pool.update(members(key))
+        pool = grow(pool, key)
         if len(pool) >= MAX_BLOCK_CANDIDATES:
             break
     return pool
@@ -499,7 +500,10 @@ def _candidate_ids(
     for near, keys in zip(nearest, new_keys, strict=True):
         plain = [k for k in keys if not k.startswith(FRAME_PREFIX)]
         wanted |= _rarest_first(
-            {int(k) for k in near if k >= 0}, plain, lambda k: blocks.get(k, (0, []))[0], lambda k: blocks.get(k, (0, []))[1]
+            {int(k) for k in near if k >= 0},
+            plain,
+            lambda k: blocks.get(k, (0, []))[0],
+            lambda pool, k: pool.union(blocks.get(k, (0, []))[1]),
         )
         for key in keys:
             if key.startswith(FRAME_PREFIX):
@@ -633,8 +637,9 @@ def link_corpus(
             pool_vectors[row] = fresh[int(pool_ids[row])].embedding
     held_ids = np.concatenate([np.fromiter((c.id for c in new_claims), np.int64, len(new_claims)), pool_ids])
     order = np.argsort(held_ids, kind="stable")
+    held = held_ids[order].tolist()
     index = CandidateIndex.from_blocks(
-        held_ids[order].tolist(),
+        held,
         np.concatenate([np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims)),
                         pool_articles])[order].tolist(),
         np.vstack([new_vectors, pool_vectors])[order],
@@ -645,7 +650,6 @@ def link_corpus(
     task = _Task(index, new_claims, nearest, assignments, stance_model)
     task.found = [_candidates_of(task, k) for k in range(len(new_claims))]
     kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
-    held = held_ids[order].tolist()
     candidates = store.linked_claim_records([held[i] for i in kept]) if kept else []
     forms.extend(_new_forms(candidates))  # candidates stored with no form, or a stale one
     link_forms.extend(_link_forms(candidates))  # candidates linked before link forms were stored

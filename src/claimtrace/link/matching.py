@@ -432,9 +432,13 @@ def _stems(words: Iterable[str]) -> set[str]:
     return {w[:5] for w in words}
 
 
+def _as_set(words: Iterable[str]) -> set[str] | frozenset[str]:
+    """``words`` as a set, not copied when one already (a form's cached sets)."""
+    return words if isinstance(words, set | frozenset) else set(words)
+
+
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa = a if isinstance(a, set | frozenset) else set(a)
-    sb = b if isinstance(b, set | frozenset) else set(b)
+    sa, sb = _as_set(a), _as_set(b)
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
@@ -449,8 +453,7 @@ def overlap(a: Iterable[str], b: Iterable[str]) -> float | None:
 
     Not Jaccard: a claim whose sentence names many entities should still fully share its actor.
     """
-    sa = a if isinstance(a, set | frozenset) else set(a)
-    sb = b if isinstance(b, set | frozenset) else set(b)
+    sa, sb = _as_set(a), _as_set(b)
     if not sa or not sb:
         return None
     return len(sa & sb) / min(len(sa), len(sb))

@@ -161,7 +161,7 @@ class SegmentedIndex:
         would have made, without adding them to the tail first."""
         if not len(keys):
             return
-        if len(self.tail) + len(keys) > max(TAIL_MIN, len(self.base) // TAIL_SHARE):
+        if self.merge_due(len(keys)):
             self.merge()
             self.add_to_base(keys, vectors)
         else:
@@ -177,14 +177,14 @@ class SegmentedIndex:
         """As :meth:`FaissIndex.search`, over both files: the ``count`` nearest of their results."""
         found = [part.search(vectors, count) for part in (self.base, self.tail) if len(part)]
         if len(found) < 2:
-            return found[0] if found else FaissIndex.search(self.tail, vectors, count)
+            return found[0] if found else self.tail.search(vectors, count)
         keys, cosines = np.hstack([k for k, _ in found]), np.hstack([c for _, c in found])
-        keys = np.where(keys >= 0, keys, -1)
         order = np.argsort(-np.where(keys >= 0, cosines, -np.inf), axis=1, kind="stable")[:, :count]
         return np.take_along_axis(keys, order, axis=1), np.take_along_axis(cosines, order, axis=1)
 
-    def merge_due(self) -> bool:
-        return len(self.tail) > max(TAIL_MIN, len(self.base) // TAIL_SHARE)
+    def merge_due(self, adding: int = 0) -> bool:
+        """Whether the tail, with ``adding`` more vectors, is due to be merged into the base."""
+        return len(self.tail) + adding > max(TAIL_MIN, len(self.base) // TAIL_SHARE)
 
     def merge(self) -> None:
         """Move the tail's vectors into the base."""

@@ -648,15 +648,17 @@ class SQLiteStore:
                 dates[text] = PartialDate.from_iso(text)
             return dates[text] if text else None
 
-        records = [
-            linked_claim_record(
+        records: list[ClaimRecord] = []
+        rest: list[int] = []  # claims with no current link form: read in full
+        for r in rows:
+            if not link_form_is_current(r["link_form"]):
+                rest.append(int(r["id"]))
+                continue
+            records.append(linked_claim_record(
                 int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], outlet=r["outlet"],
-                published=published(r["published"]),
-                url=r["url"], event_time=r["event_time"], normalized=r["normalized"],
-            )
-            for r in rows if link_form_is_current(r["link_form"])
-        ]
-        rest = [int(r["id"]) for r in rows if not link_form_is_current(r["link_form"])]
+                published=published(r["published"]), url=r["url"], event_time=r["event_time"],
+                normalized=r["normalized"],
+            ))
         if rest:
             records = sorted(records + self.claim_records(claim_ids=rest), key=lambda record: record.id)
         return records
@@ -690,14 +692,16 @@ class SQLiteStore:
         ]
 
     def _rows_for_articles(
-        self, sql: str, column: str, article_ids: Sequence[int] | None, order: str
-    ) -> list[sqlite3.Row]:
+        self, sql: str, column: str, article_ids: Sequence[int] | None, order: str, *, plain: bool = False
+    ) -> list[Any]:
+        """The rows of ``sql`` whose ``column`` is among ``article_ids`` (all when None), read in chunks;
+        ``plain``: as plain tuples (:meth:`_tuples`), where many are read."""
         if article_ids is None:
             return self._db.execute(f"{sql} ORDER BY {order}").fetchall()
-        rows: list[sqlite3.Row] = []
+        rows: list[Any] = []
         for chunk in _chunks(sorted(set(article_ids))):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(self._db.execute(f"{sql} WHERE {column} IN ({marks}) ORDER BY {order}", chunk))
+            query = f"{sql} WHERE {column} IN ({','.join('?' * len(chunk))}) ORDER BY {order}"
+            rows.extend(self._tuples(query, chunk) if plain else self._db.execute(query, chunk))
         return rows
 
     def _sentence_mentions(self, article_ids: set[int]) -> dict[str, dict[int, list[tuple[str, int, int]]]]:
@@ -841,11 +845,8 @@ class SQLiteStore:
         """(claim ids, article ids, vectors) of the stored claims among ``claim_ids``, in id order, as arrays
         (int64, int64, float32 rows; a claim without a vector has a row of NaN): a run reads the vectors of
         every claim in its new claims' pools, so they are read as plain rows into one matrix."""
-        rows: list[tuple[Any, ...]] = []
-        for chunk in _chunks(sorted(set(claim_ids))):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(self._tuples(f"SELECT id, article_id, embedding FROM claims WHERE id IN ({marks}) ORDER BY id",
-                                     chunk))
+        rows = self._rows_for_articles("SELECT id, article_id, embedding FROM claims", "id", claim_ids, order="id",
+                                       plain=True)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         articles = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
         size = next((len(r[2]) for r in rows if r[2] is not None), 0) // 4
