@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.spans import (
+    by_agent,
     is_passive,
     is_posed,
     is_pronoun,
@@ -230,8 +231,7 @@ def _passive_statement(verb: Token) -> tuple[tuple[int, int], Token, bool] | Non
     verb in the passive with its agent; what is denied or confirmed is the passive subject."""
     if verb.lemma_.lower() not in PASSIVE_STATEMENT_LEMMAS or not is_passive(verb):
         return None
-    if not any(c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
-            g.lower_ == "by" and g.dep_ == "case" for g in c.children)) for c in verb.children):
+    if by_agent(verb) is None:
         return None
     subject = next((c for c in verb.children if c.dep_ in ("nsubj:pass", "nsubjpass") and c.i < verb.i), None)
     if subject is None or subject.pos_ not in ("NOUN", "PROPN", "NUM"):

@@ -23,6 +23,7 @@ from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.reporting import REPORTED_NOUNS, SPEECH_LEMMAS
 from claimtrace.extract.attribution.scoring import DOCUMENT_WORDING
 from claimtrace.extract.attribution.spans import (
+    by_agent,
     is_passive,
     overlaps,
     past_apposition,
@@ -163,8 +164,6 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
     return attribution
 
 
-
-
 HOLDER_DEPS = frozenset({"nmod:poss", "poss"})
 
 
@@ -258,8 +257,7 @@ def _reduced_passive(verb: Token) -> Draft | None:
     if verb.lemma_.lower() not in REDUCED_PASSIVE_LEMMAS or any(c.dep_ in ("aux", "aux:pass", "nsubj", "nsubj:pass")
                                                                  for c in verb.children):
         return None
-    agent = next((c for c in verb.children if c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
-        g.lower_ == "by" and g.dep_ == "case" for g in c.children))), None)
+    agent = by_agent(verb)
     if agent is None or agent.pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     if verb.dep_ == "acl":

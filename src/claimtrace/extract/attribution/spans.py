@@ -32,6 +32,13 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("aux:pass", "auxpass", "nsubj:pass", "nsubjpass") for c in verb.children)
 
 
+def by_agent(verb: Token) -> Token | None:
+    """The agent of a passive or participle ("denied by X", "announced by the ministry"): an agent dependent or
+    an oblique with "by"."""
+    return next((c for c in verb.children if c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
+        g.lower_ == "by" and g.dep_ == "case" for g in c.children))), None)
+
+
 def is_posed(verb: Token) -> bool:
     """A cue after its content, set off by a comma or a closing quote ("...,” he said")."""
     doc = verb.doc
