@@ -234,11 +234,7 @@ def clean_source(head: Token, start: int, end: int) -> tuple[int, int] | None:
 
 # when and how a speaker spoke, which a misparse hangs on the source ("Jan Kowal on Wednesday said", "the
 # council in a statement")
-TIME_NOUNS = lex.words(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april june july august "
-    "september october november december week weekend month year morning afternoon evening night day today "
-    "yesterday tonight weeks months years days"
-)
+TIME_NOUNS = (lex.TIME_NOUNS - {"may"}) | lex.words("today yesterday tonight weeks months years days")  # ("may": a modal)
 OCCASION_NOUNS = lex.words(
     "statement statements interview interviews speech letter post briefing conference gaggle hearing call "
     "remarks appearance tweet broadcast"
