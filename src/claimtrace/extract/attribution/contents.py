@@ -7,6 +7,7 @@ nested attributions, which are not linked to each other. Figures: docs/benchmark
 from __future__ import annotations
 
 import bisect
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy
@@ -165,7 +166,7 @@ SUMMARY_OPENINGS = (("this", "is", "what"), ("that", "is", "what"), ("this", "wa
 
 def summary_opening(sent: SpacySpan) -> int | None:
     """The index of "what" when the sentence opens "This is what ..." (a summing up of what came before)."""
-    words = [t for t in sent if not t.is_space][:3]
+    words = list(islice((t for t in sent if not t.is_space), 3))  # (not the whole sentence, once per cue)
     if len(words) == 3 and tuple(t.lower_ for t in words) in SUMMARY_OPENINGS:
         return words[2].i
     return None
