@@ -236,8 +236,8 @@ def _is_headline(sent: SpacySpan, context: Context) -> bool:
     text = context.text
     line = text[sent.start_char:sent.end_char].rstrip()
     after = text[sent.start_char + len(line):sent.start_char + len(line) + 1]
-    lines_before = sum(1 for line in text[:sent.start_char].splitlines() if line.strip())
-    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n" and lines_before < HEADLINE_LINES
+    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n"
+            and sum(1 for before in text[:sent.start_char].splitlines() if before.strip()) < HEADLINE_LINES
             and not text[:sent.start_char].rstrip().endswith(",")
             and not dateline_length(line, len(line)))  # ("Kiev, Jun. 16, (wire) – X said ...": the body begins)
 
