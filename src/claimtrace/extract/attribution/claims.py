@@ -133,6 +133,7 @@ from claimtrace.extract.attribution.quotes import quote_regions
 from claimtrace.extract.attribution.reporting import is_reporting, keep_coordinated
 from claimtrace.extract.attribution.reporting import reporting_word as is_reporting_lemma
 from claimtrace.extract.attribution.scoring import score_cues
+from claimtrace.extract.attribution.sources import dateline_length, resolve_source, resolve_speaker_label
 from claimtrace.extract.attribution.spans import overlap_test, overlaps, root_within, trim
 from claimtrace.extract.attribution.state import Context, Draft
 from claimtrace.extract.doctext import doc_text
@@ -235,10 +236,8 @@ def _is_headline(sent: SpacySpan, context: Context) -> bool:
     text = context.text
     line = text[sent.start_char:sent.end_char].rstrip()
     after = text[sent.start_char + len(line):sent.start_char + len(line) + 1]
-    lines_before = sum(1 for line in text[:sent.start_char].splitlines() if line.strip())
-    from claimtrace.extract.attribution.sources import dateline_length
-
-    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n" and lines_before < HEADLINE_LINES
+    return (bool(line) and line[-1] not in ".!?\"”’'…:" and after == "\n"
+            and sum(1 for before in text[:sent.start_char].splitlines() if before.strip()) < HEADLINE_LINES
             and not text[:sent.start_char].rstrip().endswith(",")
             and not dateline_length(line, len(line)))  # ("Kiev, Jun. 16, (wire) – X said ...": the body begins)
 
@@ -407,7 +406,7 @@ def _recounts_own_experience(a: Draft, context: Context) -> bool:
         if token.dep_ in ("nsubj", "nsubj:pass") and token.lower_ in ("i", "we"):
             verb = token.head
             tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("cop", "aux", "aux:pass")}
-            if tags & {"VBD"}:
+            if "VBD" in tags:
                 return True
     return False
 
@@ -441,8 +440,6 @@ def _to_claim(a: Draft, context: Context) -> Claim:
 
 
 def _resolve_source(a: Draft, context: Context) -> Source:
-    from claimtrace.extract.attribution.sources import resolve_source, resolve_speaker_label
-
     assert a.source is not None
     resolve = resolve_speaker_label if a.cue_lemma == ":" else resolve_source  # "PENCE: ...", "PENCE: “...”"
     return resolve(a.source, a.source_head, context)

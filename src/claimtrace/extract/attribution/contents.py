@@ -7,6 +7,7 @@ nested attributions, which are not linked to each other. Figures: docs/benchmark
 from __future__ import annotations
 
 import bisect
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy
@@ -16,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 from claimtrace.extract.attribution import lexicon as lex
 from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.spans import (
+    by_agent,
     is_passive,
     is_posed,
     is_pronoun,
@@ -164,7 +166,7 @@ SUMMARY_OPENINGS = (("this", "is", "what"), ("that", "is", "what"), ("this", "wa
 
 def summary_opening(sent: SpacySpan) -> int | None:
     """The index of "what" when the sentence opens "This is what ..." (a summing up of what came before)."""
-    words = [t for t in sent if not t.is_space][:3]
+    words = list(islice((t for t in sent if not t.is_space), 3))  # (not the whole sentence, once per cue)
     if len(words) == 3 and tuple(t.lower_ for t in words) in SUMMARY_OPENINGS:
         return words[2].i
     return None
@@ -230,8 +232,7 @@ def _passive_statement(verb: Token) -> tuple[tuple[int, int], Token, bool] | Non
     verb in the passive with its agent; what is denied or confirmed is the passive subject."""
     if verb.lemma_.lower() not in PASSIVE_STATEMENT_LEMMAS or not is_passive(verb):
         return None
-    if not any(c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
-            g.lower_ == "by" and g.dep_ == "case" for g in c.children)) for c in verb.children):
+    if by_agent(verb) is None:
         return None
     subject = next((c for c in verb.children if c.dep_ in ("nsubj:pass", "nsubjpass") and c.i < verb.i), None)
     if subject is None or subject.pos_ not in ("NOUN", "PROPN", "NUM"):

@@ -23,6 +23,7 @@ from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.reporting import REPORTED_NOUNS, SPEECH_LEMMAS
 from claimtrace.extract.attribution.scoring import DOCUMENT_WORDING
 from claimtrace.extract.attribution.spans import (
+    by_agent,
     is_passive,
     overlaps,
     past_apposition,
@@ -123,15 +124,9 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
         gap = context.text[cue[1]:c_end]
         c_start = cue[1] + len(gap) - len(gap.lstrip())
     source_head, source_range, impersonal = source_of(verb, context)
-    what = summary_opening(sent)
-    if what is not None and what < verb.i and content_root is not None and c_end <= sent.start_char:
-        # "This is what residents of the valley told the radio": the speaker stands between "what" and the cue
-        noun = next((t for t in verb.doc[what + 1:verb.i] if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
-        stop = verb.i
-        while stop - 1 > what and verb.doc[stop - 1].pos_ in ("AUX", "ADV", "PUNCT"):
-            stop -= 1
-        if noun is not None and trim(verb.doc, what + 1, stop) is not None:
-            source_head, source_range, impersonal = noun, trim(verb.doc, what + 1, stop), False
+    summed_up = _summing_up_speaker(verb, sent) if content_root is not None and c_end <= sent.start_char else None
+    if summed_up is not None:
+        (source_head, source_range), impersonal = summed_up, False
     if source_head is None and not impersonal:
         return None
     if source_head is not None and source_head.lower_ in ("this", "that", "which", "these", "those") and not (
@@ -163,6 +158,17 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
     return attribution
 
 
+def _summing_up_speaker(verb: Token, sent: SpacySpan) -> tuple[Token, tuple[int, int]] | None:
+    """ "This is what residents of the valley told the radio": the speaker stands between "what" and the cue."""
+    what = summary_opening(sent)
+    if what is None or what >= verb.i:
+        return None
+    noun = next((t for t in verb.doc[what + 1:verb.i] if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    stop = verb.i
+    while stop - 1 > what and verb.doc[stop - 1].pos_ in ("AUX", "ADV", "PUNCT"):
+        stop -= 1
+    span = trim(verb.doc, what + 1, stop)
+    return (noun, span) if noun is not None and span is not None else None
 
 
 HOLDER_DEPS = frozenset({"nmod:poss", "poss"})
@@ -258,8 +264,7 @@ def _reduced_passive(verb: Token) -> Draft | None:
     if verb.lemma_.lower() not in REDUCED_PASSIVE_LEMMAS or any(c.dep_ in ("aux", "aux:pass", "nsubj", "nsubj:pass")
                                                                  for c in verb.children):
         return None
-    agent = next((c for c in verb.children if c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
-        g.lower_ == "by" and g.dep_ == "case" for g in c.children))), None)
+    agent = by_agent(verb)
     if agent is None or agent.pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     if verb.dep_ == "acl":

@@ -65,8 +65,7 @@ def _rejected(attribution: Draft, cue_probabilities: numpy.ndarray, drop_cue: fl
     root = attribution.cue_root
     if root is None or root.lower_ in lex.SEED_CUES:
         return False
-    content = attribution.content_root
-    if root.lower_ in lex.LIGHT_VERB_FORMS and content is not None and content.lower_ in lex.REPORTED_NOUNS:
+    if lex.reports_through_object(root, attribution.content_root):
         return False  # "gave a higher number of injured": the rules' light verb with a reported thing stays
     return float(cue_probabilities.max()) < drop_cue
 

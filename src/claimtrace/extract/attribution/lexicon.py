@@ -226,6 +226,11 @@ REPORTED_NOUNS = words(
 )
 
 
+def reports_through_object(verb: Token, thing: Token | None) -> bool:
+    """A light verb with a reported thing as its content ("gave conflicting accounts", "released death tolls")."""
+    return thing is not None and verb.lower_ in LIGHT_VERB_FORMS and thing.lower_ in REPORTED_NOUNS
+
+
 @lru_cache(maxsize=1)
 def cue_lexicon() -> dict[str, CueEntry]:
     """The learned cue lexicon, form (lower case) -> entry, with the seed cues added."""

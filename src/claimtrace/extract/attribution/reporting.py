@@ -91,9 +91,7 @@ def is_reporting(draft: Draft, context: Context) -> bool:
         return False
     if reporting_word(draft.cue_lemma):
         return True
-    root, content = draft.cue_root, draft.content_root
-    if (root is not None and content is not None and content.lower_ in REPORTED_NOUNS
-            and context.lower[root.i] in context.light_verbs):
+    if draft.cue_root is not None and lex.reports_through_object(draft.cue_root, draft.content_root):
         return True  # "gave the same number of injured": a light verb reporting through its object
     doc = context.doc
     span = doc.char_span(*draft.cue, alignment_mode="expand")

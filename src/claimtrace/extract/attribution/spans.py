@@ -32,6 +32,13 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("aux:pass", "auxpass", "nsubj:pass", "nsubjpass") for c in verb.children)
 
 
+def by_agent(verb: Token) -> Token | None:
+    """The agent of a passive or participle ("denied by X", "announced by the ministry"): an agent dependent or
+    an oblique with "by"."""
+    return next((c for c in verb.children if c.dep_ in ("obl:agent", "agent") or (c.dep_ == "obl" and any(
+        g.lower_ == "by" and g.dep_ == "case" for g in c.children))), None)
+
+
 def is_posed(verb: Token) -> bool:
     """A cue after its content, set off by a comma or a closing quote ("...,” he said")."""
     doc = verb.doc
@@ -227,11 +234,7 @@ def clean_source(head: Token, start: int, end: int) -> tuple[int, int] | None:
 
 # when and how a speaker spoke, which a misparse hangs on the source ("Jan Kowal on Wednesday said", "the
 # council in a statement")
-TIME_NOUNS = lex.words(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april june july august "
-    "september october november december week weekend month year morning afternoon evening night day today "
-    "yesterday tonight weeks months years days"
-)
+TIME_NOUNS = (lex.TIME_NOUNS - {"may"}) | lex.words("today yesterday tonight weeks months years days")  # ("may": a modal)
 OCCASION_NOUNS = lex.words(
     "statement statements interview interviews speech letter post briefing conference gaggle hearing call "
     "remarks appearance tweet broadcast"
