@@ -38,11 +38,13 @@ Figures: docs/benchmarks_relations.md.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -53,7 +55,7 @@ from claimtrace.errors import InputError
 from claimtrace.link.context import refine_frames
 from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
 from claimtrace.link.matching import embed_claims, encode_text_form, stored_form_is_current
-from claimtrace.link.relations import relate
+from claimtrace.link.relations import PairJudge
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
 from claimtrace.link.vectors import INDEX_NAME, TAIL_NAME, empty_vector_index, open_vector_index
 from claimtrace.model import first_day, to_dict
@@ -137,27 +139,31 @@ class CandidateIndex:
     @classmethod
     def from_blocks(
         cls,
-        ids: list[int],
-        article_ids: list[int],
+        ids: np.ndarray,
+        article_ids: np.ndarray,
         vectors: np.ndarray,
         blocks: dict[str, tuple[int, list[int]]],
         calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> CandidateIndex:
         """An index over the claims ``ids`` (ascending, of ``article_ids``, with ``vectors``) whose blocks
         were read from the store's claim keys: ``blocks`` maps each key (frame keys prefixed
-        ``FRAME_PREFIX``) to (its size in the store, claim ids); ids not held here are left out, sizes
-        kept for the rarest-first order. Records are filled in later (:meth:`fill`), only for the
+        ``FRAME_PREFIX``) to (its size in the store, claim ids, ascending); ids not held here are left out,
+        sizes kept for the rarest-first order. Records are filled in later (:meth:`fill`), only for the
         claims that are related."""
         index = cls([], vectors, {}, calibrate)
+        ids = np.asarray(ids, dtype=np.int64)
         index.records = [None] * len(ids)  # type: ignore[list-item]
         index.article_ids = np.asarray(article_ids, dtype=np.int64)
-        index.position = {claim_id: i for i, claim_id in enumerate(ids)}
+        index.position = dict(zip(ids.tolist(), range(len(ids)), strict=True))
         for key, (size, members) in blocks.items():
-            positions = [index.position[c] for c in members if c in index.position]
+            claims = np.asarray(members, dtype=np.int64)
+            found = np.searchsorted(ids, claims)
+            positions = found[ids[np.minimum(found, len(ids) - 1)] == claims] if len(ids) else found
             if key.startswith(FRAME_PREFIX):
-                index.frame_blocks[key[len(FRAME_PREFIX):]] = positions
+                index.frame_blocks[key[len(FRAME_PREFIX):]] = positions.tolist()
             else:
-                index.blocks[key] = positions
+                index.blocks[key] = positions.tolist()
+                index._block_arrays[key] = positions
                 index.sizes[key] = size
         return index
 
@@ -324,6 +330,7 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
     for k in range(start, stop):
         record = task.new_claims[k]
         story = task.stories.get(record.article_id)
+        judge = PairJudge(record, task.stance_model)  # what its candidates' stored forms tell, once per form
         for i, similarity in _candidates_of(task, k):
             other = records[i]
             pair = (min(record.id, other.id), max(record.id, other.id))
@@ -331,9 +338,7 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
                 continue
             seen.add(pair)
             same_story = story is not None and story == task.stories.get(other.article_id)
-            relation = relate(
-                record, other, stance_model=task.stance_model, similarity=similarity, same_story=same_story
-            )
+            relation = judge.relate(other, similarity=similarity, same_story=same_story)
             if relation is not None:
                 relations.append(relation)
     codes = np.fromiter(((a << 32) | b for a, b in seen), dtype=np.int64, count=len(seen))
@@ -354,7 +359,7 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     With ``jobs > 1`` (a platform that can fork, and no other thread running in this process) the
     claims are split between forked workers,
     which share the index without copying it; a pair two workers both meet is related the same way
-    by both (:func:`relate` does not depend on argument order), so duplicates are simply dropped.
+    by both (:func:`~claimtrace.link.relations.relate` does not depend on argument order), so duplicates are simply dropped.
     """
     global _FORKED_TASK
     import multiprocessing
@@ -511,6 +516,25 @@ def _candidate_ids(
     return wanted
 
 
+def _held(
+    new_ids: np.ndarray, new_articles: np.ndarray, new_vectors: np.ndarray,
+    pool_ids: np.ndarray, pool_articles: np.ndarray, pool_vectors: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The claims a run holds, new and pooled (ids, article ids, vectors), in id order; each vector is
+    copied once into the one matrix (the pool's can be most of a run's memory)."""
+    ids = np.concatenate([new_ids, pool_ids])
+    order = np.argsort(ids, kind="stable")
+    where = np.empty_like(order)
+    where[order] = np.arange(len(order))  # the row of each claim, new ones first, in the id-ordered matrix
+    vectors = np.empty((len(ids), new_vectors.shape[1]), dtype=np.float32)
+    for rows, part in ((where[:len(new_ids)], new_vectors), (where[len(new_ids):], pool_vectors)):
+        if len(rows) and (np.diff(rows) == 1).all():  # consecutive (the pool's ids all below the new ones, as a rule)
+            vectors[rows[0]:rows[-1] + 1] = part
+        else:
+            vectors[rows] = part
+    return ids[order], np.concatenate([new_articles, pool_articles])[order], vectors
+
+
 def _refine_new_frames(
     new_claims: list[ClaimRecord], articles: list[ArticleRecord], assignments: dict[int, int]
 ) -> list[tuple[int, Any]]:
@@ -559,7 +583,7 @@ def link_corpus(
 ) -> dict[str, int]:
     """Link the articles ``article_ids`` into the stored corpus; returns counts of what was done.
 
-    ``stance_model`` (optional) lets :func:`relate` call a pair without other evidence a
+    ``stance_model`` (optional) lets :func:`~claimtrace.link.relations.relate` call a pair without other evidence a
     contradiction when the model says one claim disagrees with the other. ``jobs``: processes
     for relating the new claims to their candidates (see :func:`relate_new_claims`).
 
@@ -573,6 +597,28 @@ def link_corpus(
         empty = ("articles", "claims", "embedded", "stories", "new_stories", "candidate_pairs", "read_claims",
                  "related_claims", "relations")
         return dict.fromkeys(empty + _KINDS, 0)
+    with collector_paused():
+        return _link(store, article_ids, stance_model, jobs)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (as it was after it). A run makes a record per
+    claim it reads and a relation per pair it relates, and few reference cycles; each collection
+    walks every object the process holds, those of the run included, so the collections a run
+    triggers cost more the more candidates it reads (3.1 of 17 CPU-s at 10,000 articles, 0.9 of 7
+    at 1,000, docs/scaling.md). Forked relating workers start with it off too. What the run leaves
+    in cycles is collected after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _link(store: Store, article_ids: list[int], stance_model: Any, jobs: int) -> dict[str, int]:
     encoder = ensure_claim_encoder(store)
     wanted = set(article_ids)
     new_articles = store.article_records(sorted(wanted))
@@ -633,24 +679,18 @@ def link_corpus(
         fresh = {c.id: c for c in store.claim_records(claim_ids=pool_ids[unembedded_rows].tolist())}
         _, missing = _embeddings(store, list(fresh.values()))
         to_save.extend(missing)
+        pool_vectors = pool_vectors.copy()  # the store's matrix may be read-only
         for row in unembedded_rows:
             pool_vectors[row] = fresh[int(pool_ids[row])].embedding
-    held_ids = np.concatenate([np.fromiter((c.id for c in new_claims), np.int64, len(new_claims)), pool_ids])
-    order = np.argsort(held_ids, kind="stable")
-    held = held_ids[order].tolist()
-    index = CandidateIndex.from_blocks(
-        held,
-        np.concatenate([np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims)),
-                        pool_articles])[order].tolist(),
-        np.vstack([new_vectors, pool_vectors])[order],
-        blocks,
-        get_claim_encoder().calibrate,
-    )
+    new_ids = np.fromiter((c.id for c in new_claims), np.int64, len(new_claims))
+    new_article_ids = np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims))
+    held, held_articles, held_vectors = _held(new_ids, new_article_ids, new_vectors, pool_ids, pool_articles, pool_vectors)
+    index = CandidateIndex.from_blocks(held, held_articles, held_vectors, blocks, get_claim_encoder().calibrate)
     index.fill(new_claims)
     task = _Task(index, new_claims, nearest, assignments, stance_model)
     task.found = [_candidates_of(task, k) for k in range(len(new_claims))]
     kept = sorted({index_ids for found in task.found for index_ids, _ in found} - {index.position[c] for c in new_id_set})
-    candidates = store.linked_claim_records([held[i] for i in kept]) if kept else []
+    candidates = store.linked_claim_records(held[kept].tolist()) if kept else []
     forms.extend(_new_forms(candidates))  # candidates stored with no form, or a stale one
     link_forms.extend(_link_forms(candidates))  # candidates linked before link forms were stored
     index.fill(candidates)

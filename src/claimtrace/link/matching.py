@@ -20,6 +20,7 @@ against a self-written later report.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -344,7 +345,9 @@ def normalized_form(record: ClaimRecord) -> NormalizedClaim:
     Linking compares each claim with up to ``NEIGHBOURS`` others, so the form is computed once per
     record, not once per pair; a record whose claim, entities, places or time change must be a new record.
     What the form reads of the claim's wording (:func:`text_form`) is stored with the claim when it is
-    first linked (``ClaimRecord.normalized``), so a later run that meets it as a candidate only decodes it.
+    first linked (``ClaimRecord.normalized``), so a later run that meets it as a candidate only decodes it;
+    claims read with one stored form (``ClaimRecord.stored``: the same wording, normalized form and link form,
+    so the same words, polarity, certainty and names) share one form but for the time.
     """
     if record.form is None:
         record.form = _normalized_form(record)
@@ -386,7 +389,25 @@ def encode_text_form(text: str) -> str:
     return json.dumps(text_form(text), ensure_ascii=False, separators=(",", ":"))
 
 
+_CACHED = ("entity_set", "place_set", "stems")  # NormalizedClaim's cached properties
+
+
 def _normalized_form(record: ClaimRecord) -> NormalizedClaim:
+    shared = record.stored
+    first = shared.cache.get("form") if shared is not None else None
+    if first is not None:  # a claim of the same stored texts (records.StoredForm): its form, at this claim's time
+        if first.time == record.time:
+            return first
+        form = dataclasses.replace(first, time=record.time)
+        form.__dict__.update((name, first.__dict__[name]) for name in _CACHED if name in first.__dict__)
+        return form
+    form = _form_of(record)
+    if shared is not None:
+        shared.cache["form"] = form
+    return form
+
+
+def _form_of(record: ClaimRecord) -> NormalizedClaim:
     stored = record.normalized
     part = json.loads(stored) if stored_form_is_current(stored) else text_form(record.claim.content.text)
     modal = part["modal"]
@@ -469,12 +490,26 @@ def match_score(a: ClaimRecord, b: ClaimRecord) -> float:
 
 
 def score_forms(
-    a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim, nb: NormalizedClaim, similarity: float | None = None
+    a: ClaimRecord,
+    b: ClaimRecord,
+    na: NormalizedClaim,
+    nb: NormalizedClaim,
+    similarity: float | None = None,
+    agreement: tuple[float, float, float] | None = None,
 ) -> float:
     """:func:`match_score` for claims whose normalized forms (and, optionally, whose calibrated
-    embedding similarity, as candidate search computes it) are already known."""
+    embedding similarity, as candidate search computes it, and :func:`form_agreement`) are already known."""
     cos = similarity if similarity is not None else claim_similarity(float(np.dot(claim_vector(a), claim_vector(b))))
     semantic = min(1.0, max(0.0, (cos - _EMBEDDING_FLOOR) / (0.85 - _EMBEDDING_FLOOR)))
+    lexical, frame, anchor = agreement if agreement is not None else form_agreement(na, nb)
+    # A frame alone (0.3 + 0.15 x anchor) stays under MATCH_THRESHOLD: it needs some wording or meaning too.
+    score = 0.45 * semantic + 0.1 * lexical + 0.3 * frame + 0.15 * anchor
+    return round(min(1.0, score), 4)
+
+
+def form_agreement(na: NormalizedClaim, nb: NormalizedClaim) -> tuple[float, float, float]:
+    """The parts of :func:`score_forms` read from the two normalized forms alone, not the embeddings:
+    (word overlap, frame, entity/place anchor)."""
     lexical = jaccard(na.stems, nb.stems)
     known = [x for x in (overlap(na.entity_set, nb.entity_set), overlap(na.place_set, nb.place_set)) if x is not None]
     anchor = sum(known) / len(known) if known else 0.5
@@ -482,6 +517,4 @@ def score_forms(
     same_predicate = bool(na.predicate and na.predicate == nb.predicate) or bool(shared_predicates)
     # The same kind of event about the same actors or places is the normalized form agreeing.
     frame = (1.0 if anchor > 0 and known else 0.5) if same_predicate else 0.0
-    # A frame alone (0.3 + 0.15 x anchor) stays under MATCH_THRESHOLD: it needs some wording or meaning too.
-    score = 0.45 * semantic + 0.1 * lexical + 0.3 * frame + 0.15 * anchor
-    return round(min(1.0, score), 4)
+    return lexical, frame, anchor

@@ -18,13 +18,15 @@ behaviour is pinned by self-written cases in tests/test_relations.py.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from claimtrace.link.matching import (
     MATCH_THRESHOLD,
     NormalizedClaim,
     Quantity,
     days_between,
+    form_agreement,
     normalized_form,
     score_forms,
     tokens,
@@ -89,12 +91,14 @@ def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list
 
 def _folded_names(record: ClaimRecord) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     """The case-folded names of ``record``'s places, and (case-folded, as written) of its entities in
-    their order: made once per record (kept on it), as a claim meets many others."""
-    folded = record.__dict__.get("_folded_names")
+    their order: made once per record (kept on it, or on its stored form, whose names it shares), as a
+    claim meets many others."""
+    kept = record.stored.cache if record.stored is not None else record.__dict__
+    folded = kept.get("_folded_names")
     if folded is None:
         folded = (frozenset(place_name(p).casefold() for p in record.places),
                   tuple((e.casefold(), e) for e in record.entities))
-        record.__dict__["_folded_names"] = folded
+        kept["_folded_names"] = folded
     return folded
 
 
@@ -139,6 +143,12 @@ def opposite_evidence(
 ) -> list[str]:
     """Reasons why ``a`` and ``b`` (already matched) cannot both hold of the same moment."""
     na, nb = na or normalized_form(a), nb or normalized_form(b)
+    return form_evidence(a, b, na, nb) + _date_evidence(a, b)
+
+
+def form_evidence(a: ClaimRecord, b: ClaimRecord, na: NormalizedClaim, nb: NormalizedClaim) -> list[str]:
+    """The reasons of :func:`opposite_evidence` read from the claims' normalized forms, names and frames'
+    places alone (polarity, numbers, actors, places), in its order; the dates are the claims' own."""
     reasons: list[str] = []
     if na.polarity != nb.polarity:
         reasons.append(f"polarity flip: {na.polarity} vs {nb.polarity}")
@@ -152,10 +162,12 @@ def opposite_evidence(
     places = _difference(na.places, nb.places)
     if places and not compatible_places(a.frame, b.frame):  # an airport in Syria is in Syria
         reasons.append(f"different place: {', '.join(places[0])} vs {', '.join(places[1])}")
-    dates = _date_conflict(a, b) if a.frame.time_from == b.frame.time_from == "text" else None  # not in passing
-    if dates:
-        reasons.append(f"different date: {dates[0]} vs {dates[1]}")
     return reasons
+
+
+def _date_evidence(a: ClaimRecord, b: ClaimRecord) -> list[str]:
+    dates = _date_conflict(a, b) if a.frame.time_from == b.frame.time_from == "text" else None  # not in passing
+    return [f"different date: {dates[0]} vs {dates[1]}"] if dates else []
 
 
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
@@ -167,12 +179,15 @@ def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRe
     return (a, b) if a.id <= b.id else (b, a)
 
 
-def _is_update(earlier: ClaimRecord, later: ClaimRecord, reasons: list[str]) -> str | None:
-    """Why the later claim reports a change rather than disputing the earlier one, else None."""
+def _is_update(
+    earlier: ClaimRecord, later: ClaimRecord, reasons: list[str], markers_of: Callable[[], list[str]] | None = None
+) -> str | None:
+    """Why the later claim reports a change rather than disputing the earlier one, else None;
+    ``markers_of``: the later claim's :func:`change_markers`, when they may be known already."""
     gap = days_between(earlier.time, later.time)
     if gap is None or gap < UPDATE_MIN_DAYS:
         return None
-    markers = change_markers(later.claim.content.text)
+    markers = markers_of() if markers_of is not None else change_markers(later.claim.content.text)
     if markers:
         return f"later report of a change ({', '.join(markers)}) {gap} days after"
     if gap >= STALE_DAYS:
@@ -316,31 +331,69 @@ def relate(
     embedding similarity when already computed (see :func:`~claimtrace.link.matching.score_forms`);
     ``same_story``: the two articles were grouped as reports of one event.
     """
-    if a.predicate in FRAMED or b.predicate in FRAMED:
-        if a.predicate != b.predicate:
+    return PairJudge(a, stance_model).relate(b, similarity=similarity, same_story=same_story)
+
+
+_Verdict = TypeVar("_Verdict")
+
+
+class PairJudge:
+    """Relates one claim to many others exactly as :func:`relate` does pair by pair, working out what
+    depends only on the other claim's stored texts (``ClaimRecord.stored``, shared by the stored claims
+    of one wording, normalized form and link form: a wire report several outlets republished) once per
+    such form: the agreement of the two normalized forms, the opposite evidence but for the dates, the
+    relation of two frames, the change words of the later claim, the stance model's reading. What is
+    each claim's own (similarity, times and their order, event dates, ids, the same story) is read per
+    pair. Claims read without a stored form are judged one by one."""
+
+    def __init__(self, claim: ClaimRecord, stance_model: Any = None) -> None:
+        self.claim = claim
+        self.stance_model = stance_model
+        self._verdicts: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, other: ClaimRecord, key: tuple[Any, ...], judge: Callable[[], _Verdict]) -> _Verdict:
+        """``judge()``, worked out once per stored form of ``other`` and ``key`` (the rest of what it reads)."""
+        if other.stored is None:
+            return judge()
+        key = (other.stored, *key)
+        if key not in self._verdicts:
+            self._verdicts[key] = judge()
+        return self._verdicts[key]
+
+    def relate(self, b: ClaimRecord, *, similarity: float | None = None, same_story: bool = False) -> Relation | None:
+        """The relation between the judge's claim and ``b`` (see :func:`relate`)."""
+        a = self.claim
+        if a.predicate in FRAMED or b.predicate in FRAMED:
+            if a.predicate != b.predicate:
+                return None
+            earlier, later = _in_time_order(a, b)
+            found = self._once(b, ("frames", earlier is a, same_story),
+                               lambda: frame_relation(earlier, later, same_story))
+            if found is None:
+                return None
+            return Relation(earlier.id, later.id, found[0], found[1], 1.0)  # type: ignore[arg-type]
+        na, nb = normalized_form(a), normalized_form(b)
+        agreement = self._once(b, ("agreement",), lambda: form_agreement(na, nb))
+        score = score_forms(a, b, na, nb, similarity, agreement)
+        if score < MATCH_THRESHOLD:
             return None
         earlier, later = _in_time_order(a, b)
-        found = frame_relation(earlier, later, same_story)
-        if found is None:
+        ne, nl = (na, nb) if earlier is a else (nb, na)
+        first = earlier is a
+        reasons = self._once(b, ("evidence", first), lambda: form_evidence(earlier, later, ne, nl))
+        reasons = reasons + _date_evidence(earlier, later)
+        if not reasons and self.stance_model is not None:
+            p = self._once(b, ("stance", first), lambda: _stance_disagrees(earlier, later, self.stance_model))
+            if p >= STANCE_MIN_PROBABILITY:
+                reasons.append(f"stance model: disagree ({p:.2f})")
+        if reasons:
+            update = _is_update(earlier, later, reasons,
+                                lambda: self._once(b, ("markers", first), lambda: change_markers(later.claim.content.text)))
+            kind = "updates" if update else "contradicts"
+            reason = "; ".join(([update] if update else []) + reasons)
+            return Relation(earlier.id, later.id, kind, reason, score)
+        if score < CORROBORATION_THRESHOLD:
             return None
-        return Relation(earlier.id, later.id, found[0], found[1], 1.0)  # type: ignore[arg-type]
-    forms = {a.id: normalized_form(a), b.id: normalized_form(b)}
-    score = score_forms(a, b, forms[a.id], forms[b.id], similarity)
-    if score < MATCH_THRESHOLD:
-        return None
-    earlier, later = _in_time_order(a, b)
-    reasons = opposite_evidence(earlier, later, forms[earlier.id], forms[later.id])
-    if not reasons and stance_model is not None:
-        p = _stance_disagrees(earlier, later, stance_model)
-        if p >= STANCE_MIN_PROBABILITY:
-            reasons.append(f"stance model: disagree ({p:.2f})")
-    if reasons:
-        update = _is_update(earlier, later, reasons)
-        kind = "updates" if update else "contradicts"
-        reason = "; ".join(([update] if update else []) + reasons)
-        return Relation(earlier.id, later.id, kind, reason, score)
-    if score < CORROBORATION_THRESHOLD:
-        return None
-    shared = sorted((set(a.entities) & set(b.entities)) | (set(a.places) & set(b.places)))
-    detail = f"; shared: {', '.join(shared)}" if shared else ""
-    return Relation(earlier.id, later.id, "corroborates", f"same claim (match {score:.2f}){detail}", score)
+        shared = self._once(b, ("shared",), lambda: sorted((set(a.entities) & set(b.entities)) | (set(a.places) & set(b.places))))
+        detail = f"; shared: {', '.join(shared)}" if shared else ""
+        return Relation(earlier.id, later.id, "corroborates", f"same claim (match {score:.2f}){detail}", score)

@@ -72,6 +72,9 @@ class ClaimRecord:
     normalized: str | None = field(default=None, repr=False, compare=False)
     # The stored link form (:func:`encode_link_form`, JSON), None until the claim is linked.
     link_form: str | None = field(default=None, repr=False, compare=False)
+    # What this claim shares with every stored claim of the same wording, normalized form and link form
+    # (:class:`StoredForm`), when read as a linking candidate; None otherwise.
+    stored: StoredForm | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.published = _published(self.published)
@@ -163,15 +166,40 @@ def link_form_is_current(text: str | None) -> bool:
     return text is not None and text.startswith(_LINK_FORM_PREFIX)
 
 
+@dataclass(eq=False)
+class StoredForm:
+    """What stored claims with the same claim JSON, normalized form and link form have in common: a
+    wire report republished word for word by several outlets, or a claim repeated in one outlet's
+    updated articles, is one stored form under several claim ids (which differ in article, outlet,
+    publication and event dates, vector). Its link form is decoded once (``data``), and whatever linking
+    reads of these texts alone is worked out once per form and kept in ``cache``
+    (link/relations.py :class:`~claimtrace.link.relations.PairJudge`). Compared by identity: two
+    reads of the same texts make two forms, which is only slower."""
+
+    claim: str | None
+    normalized: str | None
+    link_form: str
+    data: dict[str, Any]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
 def linked_claim_record(
-    claim_id: int, article_id: int, claim: str | Claim, link_form: str, **columns: Any
+    claim_id: int, article_id: int, claim: str | Claim, link_form: str,
+    forms: dict[tuple[str | None, str | None, str], StoredForm] | None = None, **columns: Any
 ) -> ClaimRecord:
     """A record of a linked claim from its stored link form (current, see :func:`link_form_is_current`);
     ``claim``: its JSON text (decoded when first read); ``columns``: the other fields (outlet,
-    published, url, event_time, normalized)."""
-    data = json.loads(link_form)
+    published, url, event_time, normalized). ``forms``: the stored forms made so far by one read (by
+    their texts), so that claims sharing their texts share one :class:`StoredForm`."""
+    key = (claim if isinstance(claim, str) else None, columns.get("normalized"), link_form)
+    stored = forms.get(key) if forms is not None and key[0] is not None else None
+    if stored is None:
+        stored = StoredForm(key[0], key[1], link_form, json.loads(link_form))
+        if forms is not None and key[0] is not None:
+            forms[key] = stored
+    data = stored.data
     record = ClaimRecord(id=claim_id, article_id=article_id, claim=claim, entities=data["entities"],
-                         places=data["places"], link_form=link_form, **columns)
+                         places=data["places"], link_form=link_form, stored=stored, **columns)
     record.__dict__["_frame_data"] = data["frame"]  # made into a Frame when first read (most candidates never are)
     record.__dict__["_polarity"] = data["polarity"]
     record.__dict__["_certainty"] = data["certainty"]

@@ -35,6 +35,7 @@ from claimtrace.store.records import (
     ArticleRecord,
     ClaimRecord,
     Relation,
+    StoredForm,
     link_form_is_current,
     linked_claim_record,
     place_key,
@@ -650,12 +651,13 @@ class SQLiteStore:
 
         records: list[ClaimRecord] = []
         rest: list[int] = []  # claims with no current link form: read in full
+        forms: dict[Any, StoredForm] = {}  # claims with the same stored texts share one form (records.StoredForm)
         for r in rows:
             if not link_form_is_current(r["link_form"]):
                 rest.append(int(r["id"]))
                 continue
             records.append(linked_claim_record(
-                int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], outlet=r["outlet"],
+                int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], forms, outlet=r["outlet"],
                 published=published(r["published"]), url=r["url"], event_time=r["event_time"],
                 normalized=r["normalized"],
             ))
@@ -843,15 +845,16 @@ class SQLiteStore:
 
     def claim_vector_matrix(self, claim_ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(claim ids, article ids, vectors) of the stored claims among ``claim_ids``, in id order, as arrays
-        (int64, int64, float32 rows; a claim without a vector has a row of NaN): a run reads the vectors of
-        every claim in its new claims' pools, so they are read as plain rows into one matrix."""
+        (int64, int64, float32 rows; a claim without a vector has a row of NaN; read-only when every claim
+        has one): a run reads the vectors of every claim in its new claims' pools, so they are read as plain
+        rows into one matrix, not copied again."""
         rows = self._rows_for_articles("SELECT id, article_id, embedding FROM claims", "id", claim_ids, order="id",
                                        plain=True)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         articles = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
         size = next((len(r[2]) for r in rows if r[2] is not None), 0) // 4
         if all(r[2] is not None for r in rows):
-            vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), size).copy()
+            vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), size)
         else:
             vectors = np.full((len(rows), size), np.nan, dtype=np.float32)
             for i, row in enumerate(rows):
