@@ -516,3 +516,85 @@ def test_frames_completed_at_link_time_are_stored_back(store):
     stored = store.claims[3].claim
     assert stored.polarity == "denies" and stored.frame is not None and stored.frame.polarity == "denies"
     assert store.saved_claims == [3]  # only what linking completed is written again
+
+
+class _PairByPair:
+    """Stands in for relations.PairJudge: relates every pair on its own, sharing nothing."""
+
+    def __init__(self, claim, stance_model=None) -> None:
+        self.claim, self.stance_model = claim, stance_model
+
+    def relate(self, other, *, similarity=None, same_story=False):
+        from claimtrace.link.relations import relate
+
+        return relate(self.claim, other, stance_model=self.stance_model, similarity=similarity, same_story=same_story)
+
+
+def test_republished_claims_share_their_stored_form_and_relate_as_each_pair_alone(tmp_path, monkeypatch):
+    from claimtrace.link import linker
+    from claimtrace.store import open_store
+
+    found, shared = [], []
+    for judge in (linker.PairJudge, _PairByPair):
+        monkeypatch.setattr(linker, "PairJudge", judge)
+        with open_store(tmp_path / f"{judge.__name__}.db") as store:
+            real = store.linked_claim_records
+
+            def reading(claim_ids, real=real):
+                records = real(claim_ids)
+                shared.append(len(records) - len({id(r.stored) for r in records}))
+                return records
+
+            monkeypatch.setattr(store, "linked_claim_records", reading)
+            for copy in range(3):  # each report, then the same reports republished by other outlets
+                for i, (text, outlet, day) in enumerate(_DORVIK):
+                    store.add_analysis(_analysis(text, f"{outlet} {copy}", day), f"h{copy}-{i}")
+                link_corpus(store, store.unlinked_article_ids())
+            found.append(_relations(store))
+    assert found[0] == found[1] and len(found[0]) > len(_DORVIK)
+    assert max(shared) > 0  # candidates read in one run shared stored forms
+
+
+def test_the_collector_is_paused_while_linking_and_restored_after():
+    import gc
+
+    from claimtrace.link.linker import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was
+        gc.enable()
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError("a failed run")
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_held_claims_are_in_id_order_with_their_vectors_copied_once():
+    from claimtrace.link.linker import _held
+
+    new_vectors = np.arange(2 * 4, dtype=np.float32).reshape(2, 4)
+    pool_vectors = -np.arange(1, 3 * 4 + 1, dtype=np.float32).reshape(3, 4)
+    pool_vectors.setflags(write=False)  # as the store reads it
+    for new_ids, pool_ids in (([7, 8], [2, 4, 5]), ([3, 9], [2, 4, 10])):  # the new ones last; interleaved
+        ids, articles, vectors = _held(np.array(new_ids), np.array(new_ids) * 10, new_vectors,
+                                       np.array(pool_ids), np.array(pool_ids) * 10, pool_vectors)
+        assert ids.tolist() == sorted(new_ids + pool_ids) and articles.tolist() == [i * 10 for i in ids]
+        rows = dict(zip(new_ids + pool_ids, [*new_vectors, *pool_vectors], strict=True))
+        assert all((vectors[k] == rows[i]).all() for k, i in enumerate(ids.tolist()))
+
+
+def test_an_index_from_blocks_keeps_the_held_claims_of_each_block_in_order():
+    ids = np.array([2, 4, 5, 9])
+    index = CandidateIndex.from_blocks(ids, ids * 10, np.eye(4, 8, dtype=np.float32),
+                                       {"entity:E": (12, [1, 4, 9, 11]), "frame|toll|story:3": (2, [2, 5])})
+    assert index.blocks["entity:E"] == [1, 3] and index.sizes["entity:E"] == 12  # claims 1 and 11 not held
+    assert index.frame_blocks["toll|story:3"] == [0, 2] and index.position == {2: 0, 4: 1, 5: 2, 9: 3}

@@ -217,3 +217,59 @@ def test_places_compare_by_containment():
     assert not compatible_places(at("admin1:1", "admin1"), at("admin1:2", "admin1"))
     assert not compatible_places(airport, at("country:IQ", "country", "IQ"))
     assert compatible_places(airport, Frame("presence"))
+
+
+def _stored_copies(record, dates, first_id=100):
+    """Stored copies of ``record`` (as a wire report republished on ``dates``) read the way linking reads
+    candidates: one claim JSON, normalized form and link form, so they share one stored form."""
+    import json
+
+    from claimtrace.link.matching import encode_text_form
+    from claimtrace.model import to_dict
+    from claimtrace.store.records import encode_link_form, linked_claim_record
+
+    forms = {}
+    text, link = json.dumps(to_dict(record.claim)), encode_link_form(record)
+    normalized = encode_text_form(record.claim.content.text)
+    return [linked_claim_record(first_id + i, first_id + i, text, link, forms, published=day, normalized=normalized)
+            for i, day in enumerate(dates)]
+
+
+_COPY_DATES = ["2024-04-01", "2024-04-10", "2024-04-12", "2025-06-01", None]
+
+
+def test_a_judge_relates_copies_of_one_stored_form_as_relate_does_each_pair():
+    from claimtrace.link.relations import PairJudge
+
+    cases = [  # a polarity flip with a change word, two actors, a paraphrase, two tolls (framed)
+        (claim("The garrison will leave Tarnow this week", entities=["Garrison"], published="2024-04-10"),
+         claim("The garrison will not leave Tarnow", polarity="denies", entities=["Garrison"])),
+        (claim("Militia fighters shelled the Kessel bridge at dawn", entities=["Vorn Militia"], published="2024-04-10"),
+         claim("Border guards shelled the Kessel bridge at dawn", entities=["Lisk Border Guard"])),
+        (claim("Rebels shot down a cargo helicopter near the Orsk airfield", published="2024-04-10"),
+         claim("A cargo helicopter was downed by rebels close to the Orsk airfield")),
+        (claim("12 people were killed in the shelling of the Palo market", published="2024-04-10"),
+         claim("30 people were killed in the shelling of the Palo market")),
+    ]
+    for new, stored in cases:
+        copies = _stored_copies(stored, _COPY_DATES)
+        assert len({id(c.stored) for c in copies}) == 1
+        judge = PairJudge(new)
+        found = [judge.relate(c) for c in copies]
+        alone = [relate(new, _stored_copies(stored, [c.published], first_id=c.id)[0]) for c in copies]
+        assert found == alone and all(found)
+    # the order of the two claims, which each copy's date decides, is kept apart: earlier and later copies differ
+    assert [(r.a, r.b) for r in found] == [(100, new.id)] + [(new.id, c.id) for c in copies[1:]]
+    assert "30 vs 12 killed" in found[0].reason and "12 vs 30 killed" in found[1].reason
+
+
+def test_a_judge_asks_the_stance_model_once_per_stored_form_and_order():
+    from claimtrace.link.relations import PairJudge
+
+    new = claim("Rebels shot down a cargo helicopter near the Orsk airfield", published="2024-04-10")
+    stored = claim("A cargo helicopter was downed by rebels close to the Orsk airfield")
+    stub = _StubStance("disagree")
+    judge = PairJudge(new, stub)
+    relations = [judge.relate(c) for c in _stored_copies(stored, _COPY_DATES)]
+    assert all(r.relation in ("contradicts", "updates") and "stance model" in r.reason for r in relations)
+    assert stub.calls == 2  # the copy before the new claim, then those after it

@@ -236,6 +236,25 @@ def test_linked_claim_records_read_the_link_form_and_decode_the_claim_only_when_
     assert compact.claim == denial.claim and compact.claim.frame is compact.frame
 
 
+def test_linked_claims_with_the_same_stored_texts_share_one_stored_form(store):
+    from claimtrace.link.matching import encode_text_form
+    from claimtrace.store.records import encode_link_form
+
+    store.add_analysis(make_analysis(), "h1")
+    store.add_analysis(make_analysis(outlet="Evening Example"), "h2")  # the same report republished
+    records = store.claim_records()
+    store.save_link_forms([(r.id, encode_link_form(r)) for r in records])
+    store.save_normalized([(r.id, encode_text_form(r.claim.content.text)) for r in records])
+    first, second, first_copy, second_copy = store.linked_claim_records([r.id for r in records])
+    assert first.stored is first_copy.stored and second.stored is second_copy.stored
+    assert first.stored is not second.stored
+    assert (first.outlet, first_copy.outlet) == ("Daily Example", "Evening Example")  # each claim's own columns
+    assert first_copy.claim == first.claim and first_copy.frame == first.frame
+    assert first.claim is not first_copy.claim  # decoded per claim: what is shared is only read
+    again = store.linked_claim_records([first.id])[0]
+    assert again.stored is not first.stored  # another read makes its own forms
+
+
 def test_a_version_5_store_gets_the_link_form_column(tmp_path):
     path = tmp_path / "v5.db"
     with SQLiteStore(path) as store:
