@@ -348,9 +348,12 @@ def _relate_slice(task: _Task, start: int, stop: int) -> tuple[list[Relation], n
 _FORKED_TASK: _Task | None = None  # set in the parent just before forking the workers that read it
 
 
-def _relate_forked(bounds: tuple[int, int]) -> tuple[list[Relation], np.ndarray]:
+def _relate_forked(bounds: tuple[int, int]) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    """:func:`_relate_slice` on a worker; relations sent back as plain tuples (a pickled dataclass costs
+    about twice as much, and a run can find tens of thousands)."""
     assert _FORKED_TASK is not None
-    return _relate_slice(_FORKED_TASK, *bounds)
+    relations, codes = _relate_slice(_FORKED_TASK, *bounds)
+    return [(r.a, r.b, r.relation, r.reason, r.score) for r in relations], codes
 
 
 def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
@@ -385,7 +388,8 @@ def relate_new_claims(task: _Task, jobs: int = 1) -> tuple[list[Relation], int]:
     unique: dict[tuple[int, int], Relation] = {}
     for relations, _ in results:
         for relation in relations:
-            unique.setdefault((relation.a, relation.b), relation)
+            if (relation[0], relation[1]) not in unique:
+                unique[relation[0], relation[1]] = Relation(*relation)
     pairs = np.unique(np.concatenate([codes for _, codes in results]))
     return sorted(unique.values(), key=lambda r: (r.a, r.b)), len(pairs)
 

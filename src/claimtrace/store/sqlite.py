@@ -641,7 +641,7 @@ class SQLiteStore:
             "SELECT c.id, c.article_id, c.claim, c.event_time, c.normalized, c.link_form, a.outlet, a.published,"
             " a.url FROM claims c JOIN articles a ON a.id = c.article_id"
         )
-        rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id")
+        rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id", plain=True)
         dates: dict[str, PartialDate] = {}  # parsed once per publication date (a PartialDate is immutable)
 
         def published(text: str | None) -> PartialDate | None:
@@ -652,14 +652,13 @@ class SQLiteStore:
         records: list[ClaimRecord] = []
         rest: list[int] = []  # claims with no current link form: read in full
         forms: dict[Any, StoredForm] = {}  # claims with the same stored texts share one form (records.StoredForm)
-        for r in rows:
-            if not link_form_is_current(r["link_form"]):
-                rest.append(int(r["id"]))
+        for claim_id, article_id, claim, event_time, normalized, link_form, outlet, day, url in rows:
+            if not link_form_is_current(link_form):
+                rest.append(int(claim_id))
                 continue
             records.append(linked_claim_record(
-                int(r["id"]), int(r["article_id"]), r["claim"], r["link_form"], forms, outlet=r["outlet"],
-                published=published(r["published"]), url=r["url"], event_time=r["event_time"],
-                normalized=r["normalized"],
+                int(claim_id), int(article_id), claim, link_form, forms, outlet=outlet, published=published(day),
+                url=url, event_time=event_time, normalized=normalized,
             ))
         if rest:
             records = sorted(records + self.claim_records(claim_ids=rest), key=lambda record: record.id)
