@@ -300,3 +300,43 @@ def test_that_is_no_pointer_and_a_speaker_named_twice_keeps_the_frame():
     record.claim.frame = Frame(predicate="responsibility", agent="Russia", agent_text="Russia", target="dam")
     refine_frames([record], [_article(text)])
     assert (record.frame.predicate, record.frame.agent) == ("responsibility", "Russia")
+
+
+def _story_article(article_id: int, text: str) -> ArticleRecord:
+    return ArticleRecord(id=article_id, title=None, text=text, outlet="Other", published="2024-05-01", url=f"s{article_id}")
+
+
+def test_a_misfire_with_no_actor_blames_the_side_whose_misfires_its_story_names():
+    others = [
+        _story_article(8, "The army said the clinic was hit by a misfired Syrian rocket. Rebels disputed it."),
+        _story_article(9, "Monitors said a rocket fired by Syria to target Turkey misfired over the valley."),
+    ]
+    text = "The governor said one of the rockets misfired and landed on the clinic."
+    record = _claim(text, "one of the rockets misfired and landed on the clinic", source="The governor")
+    assert record.frame.predicate != "responsibility"
+    refine_frames([record], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (record.frame.predicate, record.frame.agent, record.frame.polarity) == ("responsibility", "Syria", "affirms")
+    denied = _claim(text, "one of the rockets misfired and landed on the clinic", source="The governor",
+                    cue="said", lemma="deny")
+    refine_frames([denied], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (denied.frame.agent, denied.frame.polarity) == ("Syria", "denies")
+
+
+def test_a_misfire_is_left_alone_when_the_story_names_no_side_or_the_claim_asks_who():
+    split = [
+        _story_article(8, "Officials said an errant Syrian missile hit the clinic."),
+        _story_article(9, "Others said an errant Turkish missile hit the clinic."),
+    ]
+    text = "The governor said a stray missile hit the clinic."
+    record = _claim(text, "a stray missile hit the clinic", source="The governor")
+    refine_frames([record], [_article(text), *split], {ARTICLE: 3, 8: 3, 9: 3})
+    assert record.frame.agent not in ("Syria", "Turkey")
+    owned = [_story_article(8, "A misfired Syrian rocket hit it."), _story_article(9, "An errant Syrian missile hit it.")]
+    text = "Investigators must determine who launched the misfired rocket that hit the clinic."
+    asked = _claim(text, "who launched the misfired rocket that hit the clinic", source="Investigators")
+    refine_frames([asked], [_article(text), *owned], {ARTICLE: 3, 8: 3, 9: 3})
+    assert asked.frame.agent != "Syria"
+    text = "Local families said stray dogs and a failed harvest left the clinic empty."
+    dogs = _claim(text, "stray dogs and a failed harvest left the clinic empty", source="Local families")
+    refine_frames([dogs], [_article(text), *owned], {ARTICLE: 3, 8: 3, 9: 3})
+    assert dogs.frame.predicate != "responsibility"

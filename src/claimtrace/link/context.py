@@ -23,6 +23,10 @@ whatever their wording); linking stores the completed frames of its new claims b
 - **pointers** ("corroborates the findings") further than extraction looks take the frame of the
   latest claim of responsibility of the article, when every earlier one agrees with it;
 - a claim of responsibility with no target takes **the target most of its story's claims name**;
+- **a misfire with no actor** ("a misfired rocket hit the hospital", "one of the missiles misfired")
+  blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
+  "an errant Islamic Jihad rocket", at least twice and three times in four); negated or denied, it
+  clears that side; asking who fired ("who launched the rocket") blames no one;
 - a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
   article last named** ("Russian troops");
 - a date that only starts a period ("since 2008") is **not the event's date** (``time_from`` "period").
@@ -105,6 +109,16 @@ _NEXT_WORD = re.compile(r"[\s-]*([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 RECIPROCAL = re.compile(r"\b(?:each other|one another|the other)\b", re.IGNORECASE)  # blame both ways: no one agent
 HARM_WORDS = HARM_NOUNS | HARM_VERBS | RESPONSIBILITY_WORDS
+# A side's own weapon failing: whose it was is the one blamed ("a misfired rocket", "an errant missile").
+MISFIRE_WORDS = _set("misfire misfires misfired misfiring")
+# Words of a failure that are a misfire only said of a weapon or a launch ("a failed launch", "an
+# errant rocket", "the missile malfunctioned"; not "a failed bid", "stray dogs").
+FAILURE_WORDS = _set("failed errant stray malfunction malfunctioned malfunctioning")
+LAUNCHED = _set("launch launches rocket rockets missile missiles projectile projectiles")
+OWNER_BEFORE = _set("by from within")  # "fired by X", "launched from within X": whose the weapon was
+AIMED_AT = _set("at on toward towards against into target targeting targeted")
+OPEN_QUESTION = _set("who whether whose which")  # "to determine who launched it": the agent is asked, not stated
+_MISFIRE = re.compile(r"\b(?:misfir\w*|errant|malfunction\w*|stray|failed)\b", re.IGNORECASE)
 
 
 def refine_frames(
@@ -116,6 +130,7 @@ def refine_frames(
     when its frame or polarity changes."""
     articles = {a.id: a for a in articles}
     nouns = _StoryNouns(articles, stories or {})
+    misfires = _StoryMisfires(nouns.texts)
     by_article: dict[int, list[ClaimRecord]] = defaultdict(list)
     for record in records:
         by_article[record.article_id].append(record)
@@ -137,6 +152,7 @@ def refine_frames(
                     or _accused(record, record.claim.content.text)
                     or _qualified_harm(record, record.claim.content.text)
                     or (bool(text) and _frame_from_clause(record, claims, text, nouns, story, event))
+                    or _misfire(record, misfires, story)
                     or done
                 )
             elif frame.predicate == "responsibility" and _speaker_as_agent(record):
@@ -253,6 +269,84 @@ class _StoryNouns:
         if story not in self.sides:
             self.sides[story] = _agent_noun_sides(self.texts.get(story, []))
         return self.sides[story]
+
+
+def misfire_at(words: Sequence[str]) -> list[int]:
+    """The word indices of a misfire in ``words`` (lower-cased): "misfired", and a failure word next
+    to a launch or a weapon ("a failed rocket launch", "an errant missile", "the rocket malfunctioned")."""
+    return [
+        i for i, w in enumerate(words)
+        if w in MISFIRE_WORDS or (w in FAILURE_WORDS and any(x in LAUNCHED for x in words[max(0, i - 2) : i + 3]))
+    ]
+
+
+class _StoryMisfires:
+    """The side whose misfire each story's sentences name ("a misfired Islamic Jihad rocket", "the
+    rocket misfired by the rebels"), read by extraction's rules of responsibility from each sentence
+    holding a misfire, by story id; counted once per story, and only when a claim asks for it."""
+
+    def __init__(self, texts: Mapping[int, list[str]]) -> None:
+        self.texts = texts
+        self.sides: dict[int, str | None] = {}
+
+    def of(self, story: int) -> str | None:
+        if story not in self.sides:
+            counts: Counter[str] = Counter()
+            for text in self.texts.get(story, []):
+                counts.update(_misfire_sides(text))
+            found = dominant_sides({"misfire": counts}) if counts else {}
+            self.sides[story] = found.get("misfire")
+        return self.sides[story]
+
+
+def _misfire_sides(text: str) -> list[str]:
+    """The side each misfire of ``text`` names in its own phrase (within six words before it or six
+    after): an actor qualifying the weapon ("an Islamic Jihad rocket that misfired", "a Hamas rocket
+    misfire") or after "by" or "from" ("a failed launch by the rebels", "fired from within Gaza"),
+    not where it was aimed or who speaks ("aimed at Israel", "the army said"); a misfire whose
+    phrase names two sides or none is not counted."""
+    sides, seen = [], set()
+    for match in _MISFIRE.finditer(text):
+        begin, stop = sentence_bounds(text, match.start(), match.end())
+        if begin in seen:
+            continue
+        seen.add(begin)
+        sentence = text[begin:stop]
+        words = Words(sentence)
+        mentions = [(words.index_at(m.start), words.index_at(m.end), m) for m in actor_mentions(sentence)]
+        for i in misfire_at(words.words):
+            found = {m.side for first, last, m in mentions if -6 <= first - i <= 6 and _owns_weapon(words, first, last)}
+            if len(found) == 1:
+                sides.append(found.pop())
+    return sides
+
+
+def _owns_weapon(words: Words, first: int, last: int) -> bool:
+    """Whether the actor at words ``first:last`` is whose the weapon was: it qualifies a weapon or a
+    misfire ("Islamic Jihad rocket", "rebel misfire") or follows "by" or "from" ("fired by X")."""
+    if any(w in AIMED_AT for w in words.window(first - 2, first)):
+        return False  # "aimed at Israel", "to target Israel"
+    following = words.window(last, last + 1)
+    if following and (following[0] in LAUNCHED or following[0] in MISFIRE_WORDS):
+        return True
+    return any(w in OWNER_BEFORE for w in words.window(first - 3, first))
+
+
+def _misfire(record: ClaimRecord, misfires: _StoryMisfires, story: int) -> bool:
+    """A misfire with no actor blames the side whose misfires its story names (see :class:`_StoryMisfires`);
+    a negation just before it ("not a misfired rocket"), a denial or a refuting word clears that side."""
+    words = _words(record.claim.content.text)
+    at = misfire_at(words)
+    if not at or any(w in OPEN_QUESTION for w in words):
+        return False
+    side = misfires.of(story)
+    if side is None:
+        return False
+    negated = any(w in NEGATIONS or w.endswith("n't") for i in at for w in words[max(0, i - 3) : i])
+    refuted = cue_lemma(record.claim) in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
+    polarity = "denies" if negated != refuted else "affirms"
+    _adopt(record, Frame(predicate="responsibility", agent=side, agent_text=words[at[0]]), polarity=polarity)
+    return True
 
 
 def _agent_noun_sides(texts: Iterable[str]) -> dict[str, str]:
