@@ -277,3 +277,23 @@ def test_a_government_predicated_responsible_is_the_agent_but_officials_who_spea
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Russia", "affirms")
     officials = _frame("U.S. officials said a misfired rocket caused the blast")
     assert (officials.predicate, officials.agent) != ("responsibility", "United States")
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("The sabotage at the dam was done at the order of the Syrian authorities", "Syria"),
+        ("The rebels shelled the clinic on the orders of the Turkish government", "Turkey"),
+        ("The militants in Syria are the ones who attacked the clinic, not Turkey", "Syria"),
+        ("Gunmen from Syria attacked the convoy", "Syria"),
+        ("Militants in Syria said Turkish jets bombed the clinic", "Turkey"),
+    ],
+)
+def test_who_ordered_the_harm_and_agents_placed_by_a_side_are_responsible(text, agent):
+    frame = _frame(text)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", agent, "affirms")
+
+
+def test_militants_placed_by_a_side_who_speak_are_not_the_agent():
+    assert _frame("Militants in Syria said jets bombed the clinic").agent != "Syria"
+    assert _frame("Syrian officials ordered an inquiry into the strike").predicate != "responsibility"

@@ -75,6 +75,9 @@ AGENT_NOUNS = HARM_NOUNS | _words(
 AGENT_BEFORE = _words(
     "by blamed blame blames blaming accused accuse accuses accusing condemned condemn condemns within"
 )
+SAY_WORDS = _words("said says say told tell claimed claims stated states added insisted")
+# Words before an actor that make it the one who had it done ("at the order of X", "on the orders of X").
+ORDER_WORDS = _words("order orders ordered behest instruction instructions")
 RESPONSIBILITY_AFTER = _words("responsible responsibility behind blame guilty culpable")
 TARGET_PREPOSITIONS = _words("at on in into toward towards against over near inside across")
 ORIGIN_WORDS = _words("from within by")
@@ -488,17 +491,25 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
     if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
         return 0, False
     following = words.window(last, last + 3)
-    if _is_target(words, first) and not (adjacent(words, mention, last) and qualifies_harm(mention, following)):
+    located = _locates_agent(words, first)
+    if _is_target(words, first) and not located and not (
+        adjacent(words, mention, last) and qualifies_harm(mention, following)
+    ):
         return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
+    ordered = any(w in ORDER_WORDS for w in before)
     for w in following:
-        if w in SPEAKER_NOUNS and not _blame_predicated(after):
+        if w in SPEAKER_NOUNS and not ordered and not _blame_predicated(after):
             return 0, False  # "U.S. officials", "French military intelligence": who says, not who did
         if w in HARM_NOUNS:
             break
     score = 0
-    if any(w in HARM_NOUNS for w in following):
+    if located:  # weaker than "X militants"; "militants in X said ..." are speakers
+        if following[:1] and following[0] in SAY_WORDS:
+            return 0, False
+        score += 1
+    elif any(w in HARM_NOUNS for w in following):
         score += 3
     elif any(w in AGENT_NOUNS for w in following):
         score += 2
@@ -506,7 +517,7 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
         score += 2
     if _source_of_passive(words, first):
         return 0, False
-    if any(w in AGENT_BEFORE for w in before):
+    if any(w in AGENT_BEFORE or w in ORDER_WORDS for w in before):
         score += 2
     elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
         score += 2  # "launched from Gaza": where the fire came from names who fired
@@ -548,6 +559,15 @@ def _blame_predicated(after: list[str]) -> bool:
                                        after[i - 1] == "to" and after[i - 2] in BE_WORDS)
         for i, w in enumerate(after) if i >= 1
     )
+
+
+def _locates_agent(words: Words, first: int) -> bool:
+    """Whether the actor at word ``first`` places a side-less agent noun ("the militants in Gaza",
+    "gunmen from the Syria side"): it names who they are, not where the harm went."""
+    before = words.window(first - 3, first)
+    while before and before[-1] in DETERMINERS:
+        before = before[:-1]
+    return len(before) >= 2 and before[-1] in ("in", "from") and before[-2] in SIDELESS_AGENTS
 
 
 def _is_target(words: Words, first: int) -> bool:
