@@ -340,3 +340,16 @@ def test_a_misfire_is_left_alone_when_the_story_names_no_side_or_the_claim_asks_
     dogs = _claim(text, "stray dogs and a failed harvest left the clinic empty", source="Local families")
     refine_frames([dogs], [_article(text), *owned], {ARTICLE: 3, 8: 3, 9: 3})
     assert dogs.frame.predicate != "responsibility"
+
+
+def test_a_toll_whose_harm_has_a_pronoun_for_subject_names_who_did_it_in_its_clause():
+    text = "The rebels blamed Syria, saying it had bombed the clinic and that 40 people had been killed."
+    record = _claim(text, "it had bombed the clinic and that 40 people had been killed", source="The rebels",
+                    cue="saying", lemma="say")
+    assert record.frame.predicate == "toll"
+    refine_frames([record], [_article(text)])
+    assert (record.frame.predicate, record.frame.agent, record.frame.polarity) == ("responsibility", "Syria", "affirms")
+    text = "The rebels blamed Syria, and medics said that 40 people had been killed at the clinic."
+    toll = _claim(text, "that 40 people had been killed at the clinic", source="medics", cue="said", lemma="say")
+    refine_frames([toll], [_article(text)])
+    assert toll.frame.predicate == "toll"  # a count alone stays a count

@@ -27,6 +27,8 @@ whatever their wording); linking stores the completed frames of its new claims b
   blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
   "an errant Islamic Jihad rocket", at least twice and three times in four); negated or denied, it
   clears that side; asking who fired ("who launched the rocket") blames no one;
+- a claim of a toll whose harm has a pronoun for its subject ("it had struck the clinic and dozens
+  died") states **who did it**, in its clause: responsibility before the count, as extraction ranks them;
 - a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
   article last named** ("Russian troops");
 - a date that only starts a period ("since 2008") is **not the event's date** (``time_from`` "period").
@@ -117,6 +119,7 @@ FAILURE_WORDS = _set("failed errant stray malfunction malfunctioned malfunctioni
 LAUNCHED = _set("launch launches rocket rockets missile missiles projectile projectiles")
 OWNER_BEFORE = _set("by from within")  # "fired by X", "launched from within X": whose the weapon was
 AIMED_AT = _set("at on toward towards against into target targeting targeted")
+PRONOUN_AGENTS = _set("it they he she")
 OPEN_QUESTION = _set("who whether whose which")  # "to determine who launched it": the agent is asked, not stated
 _MISFIRE = re.compile(r"\b(?:misfir\w*|errant|malfunction\w*|stray|failed)\b", re.IGNORECASE)
 
@@ -157,6 +160,8 @@ def refine_frames(
                 )
             elif frame.predicate == "responsibility" and _speaker_as_agent(record):
                 done = _nested_speaker(record, text, demote=True) or done
+            elif frame.predicate == "toll" and text and _harm_by_pronoun(record.claim.content.text):
+                done = _frame_from_clause(record, claims, text, nouns, story, event) or done
             if done:
                 _with_target(record, event)
                 record.form = None
@@ -498,6 +503,14 @@ def _actor_of_attack(record: ClaimRecord) -> bool:
             record.claim.frame = replace(frame, predicate="responsibility", agent_text=mention.text)
             return True
     return False
+
+
+def _harm_by_pronoun(text: str) -> bool:
+    """Whether a harm verb in ``text`` has a pronoun for its subject ("it had struck the clinic and
+    dozens were killed"): the claim of a toll names who did it, in its clause."""
+    words = _words(text)
+    return any(w in HARM_VERBS and any(x in PRONOUN_AGENTS for x in words[max(0, i - 3) : i])
+               for i, w in enumerate(words))
 
 
 def _not_agent(clause: str, agent_text: str | None) -> bool:
