@@ -353,3 +353,18 @@ def test_a_toll_whose_harm_has_a_pronoun_for_subject_names_who_did_it_in_its_cla
     toll = _claim(text, "that 40 people had been killed at the clinic", source="medics", cue="said", lemma="say")
     refine_frames([toll], [_article(text)])
     assert toll.frame.predicate == "toll"  # a count alone stays a count
+
+
+def test_a_weapon_with_no_actor_that_hit_the_target_is_the_side_whose_weapons_its_story_names():
+    others = [
+        _story_article(8, "Residents said rockets fired by Syria fell near the border."),
+        _story_article(9, "A Syrian rocket had hit a school a week before."),
+    ]
+    text = "Inspectors said a rocket struck the clinic grounds."
+    record = _claim(text, "a rocket struck the clinic grounds", source="Inspectors")
+    refine_frames([record], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (record.frame.predicate, record.frame.agent) == ("responsibility", "Syria")
+    text = "Inspectors said rockets are stored in the valley."
+    stored = _claim(text, "rockets are stored in the valley", source="Inspectors")
+    refine_frames([stored], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert stored.frame.predicate != "responsibility"  # no harm done to a target: no blame

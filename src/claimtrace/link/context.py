@@ -26,7 +26,9 @@ whatever their wording); linking stores the completed frames of its new claims b
 - **a misfire with no actor** ("a misfired rocket hit the hospital", "one of the missiles misfired")
   blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
   "an errant Islamic Jihad rocket", at least twice and three times in four); negated or denied, it
-  clears that side; asking who fired ("who launched the rocket") blames no one;
+  clears that side; asking who fired ("who launched the rocket") blames no one; likewise **a weapon
+  with no actor that hit a target** ("a rocket struck the hospital grounds"): the side whose weapons
+  of that kind the story's sentences name ("rockets fired from Gaza");
 - a claim of a toll whose harm has a pronoun for its subject ("it had struck the clinic and dozens
   died") states **who did it**, in its clause: responsibility before the count, as extraction ranks them;
 - a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
@@ -121,7 +123,9 @@ OWNER_BEFORE = _set("by from within")  # "fired by X", "launched from within X":
 AIMED_AT = _set("at on toward towards against into target targeting targeted")
 PRONOUN_AGENTS = _set("it they he she")
 OPEN_QUESTION = _set("who whether whose which")  # "to determine who launched it": the agent is asked, not stated
-_MISFIRE = re.compile(r"\b(?:misfir\w*|errant|malfunction\w*|stray|failed)\b", re.IGNORECASE)
+_MISFIRE = re.compile(r"\b(?:misfir\w*|errant|malfunction\w*|stray|failed|rockets?|missiles?|projectiles?)\b",
+                      re.IGNORECASE)  # the sentences :class:`_StoryMisfires` reads
+WEAPONS = _set("rocket rockets missile missiles projectile projectiles")
 
 
 def refine_frames(
@@ -286,30 +290,38 @@ def misfire_at(words: Sequence[str]) -> list[int]:
 
 
 class _StoryMisfires:
-    """The side whose misfire each story's sentences name ("a misfired Islamic Jihad rocket", "the
-    rocket misfired by the rebels"), read by extraction's rules of responsibility from each sentence
-    holding a misfire, by story id; counted once per story, and only when a claim asks for it."""
+    """The side whose misfires, and whose weapons, each story's sentences name ("a misfired Islamic
+    Jihad rocket", "the rocket misfired by the rebels", "rockets fired from Gaza"), by story id and
+    key ("misfire", or a weapon noun in the singular: "rocket"); counted once per story, and only
+    when a claim asks for it."""
 
     def __init__(self, texts: Mapping[int, list[str]]) -> None:
         self.texts = texts
-        self.sides: dict[int, str | None] = {}
+        self.sides: dict[int, dict[str, str]] = {}
 
-    def of(self, story: int) -> str | None:
+    def of(self, story: int, key: str = "misfire") -> str | None:
         if story not in self.sides:
-            counts: Counter[str] = Counter()
+            counts: dict[str, Counter[str]] = defaultdict(Counter)
             for text in self.texts.get(story, []):
-                counts.update(_misfire_sides(text))
-            found = dominant_sides({"misfire": counts}) if counts else {}
-            self.sides[story] = found.get("misfire")
-        return self.sides[story]
+                for found, side in _misfire_sides(text):
+                    counts[found][side] += 1
+            self.sides[story] = dominant_sides(counts)
+        return self.sides[story].get(key)
 
 
-def _misfire_sides(text: str) -> list[str]:
-    """The side each misfire of ``text`` names in its own phrase (within six words before it or six
-    after): an actor qualifying the weapon ("an Islamic Jihad rocket that misfired", "a Hamas rocket
-    misfire") or after "by" or "from" ("a failed launch by the rebels", "fired from within Gaza"),
-    not where it was aimed or who speaks ("aimed at Israel", "the army said"); a misfire whose
-    phrase names two sides or none is not counted."""
+def _weapon_key(word: str) -> str | None:
+    """The singular weapon noun ``word`` is ("rockets" -> "rocket"), else None."""
+    if word in WEAPONS:
+        return word[:-1] if word.endswith("s") and word[:-1] in WEAPONS else word
+    return None
+
+
+def _misfire_sides(text: str) -> list[tuple[str, str]]:
+    """(key, side) for each misfire and each weapon of ``text`` whose own phrase names one side
+    (within six words before it or six after): an actor qualifying the weapon ("an Islamic Jihad
+    rocket that misfired", "a Hamas rocket misfire") or after "by" or "from" ("a failed launch by the
+    rebels", "fired from within Gaza"), not where it was aimed or who speaks ("aimed at Israel", "the
+    army said"); a phrase that names two sides or none is not counted."""
     sides, seen = [], set()
     for match in _MISFIRE.finditer(text):
         begin, stop = sentence_bounds(text, match.start(), match.end())
@@ -319,10 +331,12 @@ def _misfire_sides(text: str) -> list[str]:
         sentence = text[begin:stop]
         words = Words(sentence)
         mentions = [(words.index_at(m.start), words.index_at(m.end), m) for m in actor_mentions(sentence)]
-        for i in misfire_at(words.words):
+        keys = [(i, "misfire") for i in misfire_at(words.words)]
+        keys += [(i, key) for i, w in enumerate(words.words) if (key := _weapon_key(w))]
+        for i, key in keys:
             found = {m.side for first, last, m in mentions if -6 <= first - i <= 6 and _owns_weapon(words, first, last)}
             if len(found) == 1:
-                sides.append(found.pop())
+                sides.append((key, found.pop()))
     return sides
 
 
@@ -342,10 +356,13 @@ def _misfire(record: ClaimRecord, misfires: _StoryMisfires, story: int) -> bool:
     a negation just before it ("not a misfired rocket"), a denial or a refuting word clears that side."""
     words = _words(record.claim.content.text)
     at = misfire_at(words)
-    if not at or any(w in OPEN_QUESTION for w in words):
-        return False
-    side = misfires.of(story)
-    if side is None:
+    side = misfires.of(story) if at else None
+    if not at:  # a weapon that hit the target: "a rocket struck the hospital"
+        at = [i for i, w in enumerate(words) if _weapon_key(w)]
+        if not at or not any(w in HARM_VERBS for w in words) or not any(w in TARGET_NOUNS for w in words):
+            return False
+        side = misfires.of(story, _weapon_key(words[at[0]]) or "")
+    if side is None or any(w in OPEN_QUESTION for w in words):
         return False
     negated = any(w in NEGATIONS or w.endswith("n't") for i in at for w in words[max(0, i - 3) : i])
     refuted = cue_lemma(record.claim) in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
