@@ -368,3 +368,25 @@ def test_a_weapon_with_no_actor_that_hit_the_target_is_the_side_whose_weapons_it
     stored = _claim(text, "rockets are stored in the valley", source="Inspectors")
     refine_frames([stored], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
     assert stored.frame.predicate != "responsibility"  # no harm done to a target: no blame
+
+
+def test_a_sides_account_refuted_by_name_is_the_account_its_speakers_give_denied():
+    from claimtrace.model import Frame
+
+    told = []
+    for n in range(3):
+        record = _claim("Syrian officials said Turkish jets bombed the clinic.", "Turkish jets bombed the clinic",
+                        source="Syrian officials", claim_id=n + 1)
+        record.article_id = 20 + n
+        record.claim.frame = Frame(predicate="responsibility", agent="Turkey", target="clinic")
+        told.append(record)
+    text = "Inspectors debunk Syrian fabrications about the clinic"
+    refuting = _claim(text, text, claim_id=9)
+    backing = _claim("Monitors backed the Syrian version", "Monitors backed the Syrian version", claim_id=10)
+    elsewhere = _claim(text, text, claim_id=11)
+    elsewhere.article_id = 30
+    refine_frames([*told, refuting, backing, elsewhere], [], {20: 1, 21: 1, 22: 1, ARTICLE: 1, 30: 2})
+    assert (refuting.frame.predicate, refuting.frame.agent, refuting.frame.polarity) == (
+        "responsibility", "Turkey", "denies")
+    assert (backing.frame.agent, backing.frame.polarity, backing.frame.target) == ("Turkey", "affirms", "clinic")
+    assert elsewhere.frame.predicate != "responsibility"  # another story: its Syrian speakers told nothing

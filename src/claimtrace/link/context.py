@@ -23,6 +23,8 @@ whatever their wording); linking stores the completed frames of its new claims b
 - **pointers** ("corroborates the findings") further than extraction looks take the frame of the
   latest claim of responsibility of the article, when every earlier one agrees with it;
 - a claim of responsibility with no target takes **the target most of its story's claims name**;
+- **a side's account refuted or backed by name** ("debunks Israeli fabrications", "backed the
+  Russian version"): the account that side's speakers give in the story, or its denial;
 - **a misfire with no actor** ("a misfired rocket hit the hospital", "one of the missiles misfired")
   blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
   "an errant Islamic Jihad rocket", at least twice and three times in four); negated or denied, it
@@ -174,7 +176,7 @@ def refine_frames(
             _with_target(record, event)
             record.form = None
             changed += 1
-    return changed + _story_targets(records, stories or {})
+    return changed + _story_targets(records, stories or {}) + _side_accounts(records, stories or {})
 
 
 def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
@@ -198,6 +200,68 @@ def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -
             record.form = None
             changed += 1
     return changed
+
+
+def _side_accounts(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
+    """A claim that refutes or backs a side's account by name and nothing more ("debunks Israeli
+    fabrications", "backed the Russian version") states the account that side's speakers give in its
+    story (their claims of responsibility agreeing, at least twice and three times in four), or
+    denies it; then its target is theirs too."""
+    accounts: dict[int, dict[str, Counter[tuple[str, str, str | None]]]] = defaultdict(lambda: defaultdict(Counter))
+    for record in records:
+        frame, source = record.frame, record.claim.source
+        if frame.predicate != "responsibility" or not frame.agent or source is None or record.article_id not in stories:
+            continue
+        speaker = side_of(source.canonical or source.text)
+        if speaker:
+            accounts[stories[record.article_id]][speaker][(frame.agent, frame.polarity, frame.target)] += 1
+    changed = 0
+    for record in records:
+        if record.frame.predicate in KEPT or record.article_id not in stories:
+            continue
+        owner = _account_owner(record)
+        if owner is None:
+            continue
+        side, refutes = owner
+        told = _account(accounts[stories[record.article_id]][side])
+        if told is None:
+            continue
+        agent, polarity, target = told
+        flipped = ("denies" if polarity == "affirms" else "affirms") if refutes else polarity
+        record.claim.frame = replace(record.frame, predicate="responsibility", polarity=flipped, agent=agent,
+                                     agent_text=None, target=record.frame.target or target)
+        record.form = None
+        changed += 1
+    return changed
+
+
+def _account(frames: Counter[tuple[str, str, str | None]]) -> tuple[str, str, str | None] | None:
+    """The account most of a side's claims of responsibility give, when at least two and three in four
+    agree with it (blame for one actor agrees with clearing another: :func:`frame_relation`)."""
+    if not frames:
+        return None
+    told = frames.most_common(1)[0][0]
+    agree = sum(n for (agent, polarity, _), n in frames.items()
+                if (agent == told[0]) == (polarity == told[1]))
+    total = sum(frames.values())
+    return told if agree >= 2 and agree >= 0.75 * total else None
+
+
+def _account_owner(record: ClaimRecord) -> tuple[str, bool] | None:
+    """(the side, refuted) when the claim's words refute or back an account named by its side ("Russian
+    allegations", "the Israeli version") within its first twelve words, else None."""
+    text = record.claim.content.text
+    words = Words(text)
+    cue = cue_lemma(record.claim)
+    refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words.words)
+    agrees = cue in AGREEMENT_CUES or any(w in AGREEMENT_WORDS for w in words.words)
+    if refutes == agrees:
+        return None
+    for mention in actor_mentions(text):
+        last = words.index_at(mention.end)
+        if last < 12 and words.window(last, last + 1) and words.words[last] in POINTER_NOUNS:
+            return mention.side, refutes
+    return None
 
 
 def _with_target(record: ClaimRecord, event: str | None) -> None:
