@@ -297,3 +297,9 @@ def test_who_ordered_the_harm_and_agents_placed_by_a_side_are_responsible(text, 
 def test_militants_placed_by_a_side_who_speak_are_not_the_agent():
     assert _frame("Militants in Syria said jets bombed the clinic").agent != "Syria"
     assert _frame("Syrian officials ordered an inquiry into the strike").predicate != "responsibility"
+
+
+def test_troops_kept_from_attacking_are_not_the_agent():
+    frame = _frame("Syrian forces blew up the dam to prevent Turkish troops from attacking")
+    assert (frame.predicate, frame.agent) == ("responsibility", "Syria")
+    assert _frame("The flood was meant to stop Turkish troops crossing to strike the town").predicate != "responsibility"

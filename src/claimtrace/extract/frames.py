@@ -75,6 +75,9 @@ AGENT_NOUNS = HARM_NOUNS | _words(
 AGENT_BEFORE = _words(
     "by blamed blame blames blaming accused accuse accuses accusing condemned condemn condemns within"
 )
+# Words before an actor whose harm they keep from happening ("to prevent X troops from attacking").
+PREVENTED = _words("prevent prevents prevented preventing stop stops stopped stopping deter deters deterred deterring "
+                   "thwart thwarted hinder hindered")
 SAY_WORDS = _words("said says say told tell claimed claims stated states added insisted")
 # Words before an actor that make it the one who had it done ("at the order of X", "on the orders of X").
 ORDER_WORDS = _words("order orders ordered behest instruction instructions")
@@ -498,6 +501,8 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
         return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
+    if any(w in PREVENTED for w in words.window(first - 3, first)):
+        return 0, False  # "to prevent Syrian troops crossing to attack": a harm kept from happening
     ordered = any(w in ORDER_WORDS for w in before)
     for w in following:
         if w in SPEAKER_NOUNS and not ordered and not _blame_predicated(after):
