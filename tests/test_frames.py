@@ -303,3 +303,22 @@ def test_troops_kept_from_attacking_are_not_the_agent():
     frame = _frame("Syrian forces blew up the dam to prevent Turkish troops from attacking")
     assert (frame.predicate, frame.agent) == ("responsibility", "Syria")
     assert _frame("The flood was meant to stop Turkish troops crossing to strike the town").predicate != "responsibility"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "polarity"),
+    [
+        ("its troops would stay at the base in northern Syria", "Ankara", "affirms"),
+        ("it would pull its forces out of Syria by May", "the Turkish defence ministry", "denies"),
+        ("Turkish soldiers were still at the base near the river", None, "affirms"),
+        ("Turkish forces had withdrawn from the base in Syria", "Syrian officials", "denies"),
+    ],
+)
+def test_whose_forces_a_claim_of_presence_is_about_is_not_the_place_they_are_in(text, source, polarity):
+    frame = _frame(text, source=source)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("presence", "Turkey", polarity)
+
+
+def test_still_is_presence_only_of_forces_somewhere():
+    assert _frame("Turkish troops are still in the valley").change is False
+    assert _frame("the Turkish army still denies the report").predicate != "presence"

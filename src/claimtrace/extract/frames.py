@@ -160,6 +160,10 @@ WITHDRAWN_THINGS = _words(
     "promises pledge word option options door silence secret sanctions accreditation membership"
 )
 DETERMINERS = _words("the its his her their our a an this that these those")
+# Words before a name that make it where forces are or go, not whose they are ("in northern Syria").
+PLACE_BEFORE = _words("in at from into inside near to across toward towards around out")
+# Words by which a speaker names its own forces ("its troops will stay", "we will not leave").
+SPEAKER_PRONOUNS = _words("its our we it")
 PRESENCE_HOLDERS = _words(
     "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
     "police fighters personnel equipment activity"
@@ -224,7 +228,7 @@ def frame_of(
     words = Words(content)
     frame = (
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns, event)
-        or _presence(claim, words, entities)
+        or _presence(claim, words, entities, speaker or _source_side(claim))
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
             [m for m in actor_mentions(content) if not _is_target(words, words.index_at(m.start))]
@@ -616,10 +620,10 @@ def _negated(words: Words, first: int, last: int) -> bool:
 # -- presence ---------------------------------------------------------------------------------
 
 
-def _presence(claim: Claim, words: Words, entities: Sequence[str] = ()) -> Frame | None:
+def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker: str | None = None) -> Frame | None:
     verbs = [
         i for i, w in enumerate(words.words)
-        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and not _not_about_presence(words, i)
+        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i)) and not _not_about_presence(words, i)
     ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
@@ -638,13 +642,35 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = ()) -> Frame
     # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
     denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
     present = leaving == denies
-    agent = _first_side(mentions)
-    agent_text = next((m.text for m in mentions if m.side == agent), None)
+    holder = next((m for m in mentions if _holds(words, m)), None)
+    agent, agent_text = (holder.side, holder.text) if holder else (None, None)
+    if agent is None and speaker and any(w in SPEAKER_PRONOUNS for w in words.words):
+        agent, agent_text = speaker, claim.source.text if claim.source else None  # "its troops will stay"
     if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
         agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
-    changed = not denies and words.words[verbs[0]] not in PRESENCE_STAY  # "remain" is no change
+    stay = words.words[verbs[0]] in PRESENCE_STAY or words.words[verbs[0]] == "still"
+    changed = not denies and not stay  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
                  agent_text=agent_text, change=changed)
+
+
+def _still_there(words: Words, i: int) -> bool:
+    """"still in Syria", "were still at the base", "still there": presence kept, said with "still"."""
+    return words.words[i] == "still" and words.window(i + 1, i + 2) in (["in"], ["at"], ["inside"], ["there"],
+                                                                         ["present"], ["stationed"], ["based"])
+
+
+def _holds(words: Words, mention: ActorMention) -> bool:
+    """Whether ``mention`` names whose forces the claim is about: it qualifies a force noun ("Turkish
+    troops"), or stands where a holder stands; not a place the forces are in, leave or go to ("in
+    northern Iraq", "from Syria", "leave Afghanistan")."""
+    first, last = words.index_at(mention.start), words.index_at(mention.end)
+    if words.window(last, last + 1) and words.words[last] in PRESENCE_HOLDERS:
+        return True
+    before = words.window(first - 2, first)
+    if before[-1:] and (before[-1] in PRESENCE_MINUS or before[-1] in PRESENCE_PLUS):
+        return False  # "leave Syria", "quit Iraq"
+    return not any(w in PLACE_BEFORE for w in before)
 
 
 def _forces_moved(words: Words, i: int, actors: Sequence[int]) -> bool:
