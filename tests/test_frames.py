@@ -322,3 +322,27 @@ def test_whose_forces_a_claim_of_presence_is_about_is_not_the_place_they_are_in(
 def test_still_is_presence_only_of_forces_somewhere():
     assert _frame("Turkish troops are still in the valley").change is False
     assert _frame("the Turkish army still denies the report").predicate != "presence"
+
+
+def test_a_demand_is_an_obligation_and_a_speakers_place_is_not_where():
+    demand = _frame("that Turkish forces withdraw from the valley", source="Syrian officials", cue="demanded")
+    assert (demand.predicate, demand.modality) == ("presence", "obligation")
+    named = _frame("the Turkish move illegal", source="Syria", cue="called")
+    assert named.modality != "obligation"
+    plea = frame_of(Claim(content=Span("the withdrawal of Turkish troops", 0, 32), cue=Cue("called for", 0, 10, lemma="call")))
+    assert plea.modality == "obligation"
+
+
+def test_a_place_in_the_sentence_that_names_the_agent_is_not_where_the_claim_is_about():
+    text = "A Turkish official said the troops of Turkey remain at the valley base."
+    content = "the troops of Turkey remain at the valley base"
+    start = text.index(content)
+    claim = Claim(content=Span(content, start, start + len(content)),
+                  source=Source("A Turkish official", 0, 18, kind="government"))
+    turkey = Place("Turkish", 2, 9, name="Turkey", country="TR", feature="country", id="geo:tr")
+    valley = Place("valley base", text.index("valley"), text.index("valley") + 11, name="Valley Base", country="SY",
+                   feature="military_base", id="geo:vb")
+    frame = frame_of(claim, places=[turkey, valley], sentence=Sentence(0, len(text)), published="2024-05-02")
+    assert (frame.predicate, frame.agent, frame.place) == ("presence", "Turkey", "geo:vb")
+    alone = frame_of(claim, places=[turkey], sentence=Sentence(0, len(text)), published="2024-05-02")
+    assert alone.place is None

@@ -217,3 +217,15 @@ def test_places_compare_by_containment():
     assert not compatible_places(at("admin1:1", "admin1"), at("admin1:2", "admin1"))
     assert not compatible_places(airport, at("country:IQ", "country", "IQ"))
     assert compatible_places(airport, Frame("presence"))
+
+
+def test_a_demand_that_forces_leave_neither_contradicts_nor_corroborates_reports_of_them():
+    from claimtrace.model import Frame
+
+    staying = claim("Turkish troops remain at the base", entities=["Turkey"])
+    asked = claim("Turkish troops must leave the base", entities=["Turkey"], published="2024-04-03")
+    staying.claim.frame = Frame(predicate="presence", polarity="affirms", agent="Turkey")
+    asked.claim.frame = Frame(predicate="presence", polarity="denies", agent="Turkey", modality="obligation")
+    assert relate(staying, asked) is None
+    asked.claim.frame.modality = "asserted"
+    assert relate(staying, asked).relation == "contradicts"

@@ -96,7 +96,9 @@ REFERENCE_NOUNS = _words(
     "fabrications lie lies version versions"
 )
 AGREEMENT_CUES = _words("repeat echo back support endorse corroborate confirm accept share reiterate maintain agree")
-CUE_LEMMAS = BLAME_CUES | DENIAL_CUES | AGREEMENT_CUES
+# Cues that ask for what the content says ("demanded that the troops withdraw"): an obligation, not a report.
+DEMAND_CUES = _words("demand urge call appeal request ask")
+CUE_LEMMAS = BLAME_CUES | DENIAL_CUES | AGREEMENT_CUES | DEMAND_CUES
 AGREEMENT_WORDS = _words("corroborates corroborated confirms confirmed backs backed supports echoes echoed")
 REFUTING_WORDS = _words(
     "lie lies fabrication fabrications false fake untrue incorrect baseless nonsense propaganda disinformation "
@@ -234,12 +236,21 @@ def frame_of(
             [m for m in actor_mentions(content) if not _is_target(words, words.index_at(m.start))]
         ))
     )
-    frame.modality = _modality(words.words, claim.certainty)
+    frame.modality = "obligation" if _demanded(claim) else _modality(words.words, claim.certainty)
     if frame.target is None:
         frame.target = _target(words.words)
     _place(frame, claim, places, sentence)
     _time(frame, claim, dates, sentence, published)
     return frame
+
+
+def _demanded(claim: Claim) -> bool:
+    """Whether the claim's cue asks for what it says ("demanded", "urged", "called for"; not "called
+    the move illegal")."""
+    lemma = cue_lemma(claim)
+    if lemma not in DEMAND_CUES:
+        return False
+    return lemma != "call" or any(w in ("for", "on", "upon") for w in claim.cue.text.lower().split())
 
 
 def framed_text(claim: Claim) -> str:
@@ -778,6 +789,7 @@ def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Senten
         inside = [
             p for p in places
             if p.id and p.start >= start and p.end <= end and not any(s < p.end and p.start < e for s, e in actors)
+            and not (frame.agent and side_of(p.text) == frame.agent)  # "a US official said": a speaker, not where
         ]
         if inside:
             best = min(inside, key=lambda p: _SPECIFIC.index(p.feature) if p.feature in _SPECIFIC else 3)

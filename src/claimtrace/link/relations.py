@@ -252,6 +252,8 @@ def _responsibility(fa: Frame, fb: Frame, same_story: bool) -> tuple[str, str] |
 def _presence(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
     if not fa.agent or not fb.agent or fa.agent.casefold() != fb.agent.casefold() or not compatible_places(fa, fb):
         return None
+    if "obligation" in (fa.modality, fb.modality):
+        return None  # "the troops must leave", "demanded that they withdraw": what is asked, not what is
     where = fb.place_name or fa.place_name
     state = f"{fa.agent}" + (f" in {where}" if where else "")
     if gap is not None and gap > STATE_WINDOW_DAYS:
