@@ -346,3 +346,17 @@ def test_a_place_in_the_sentence_that_names_the_agent_is_not_where_the_claim_is_
     assert (frame.predicate, frame.agent, frame.place) == ("presence", "Turkey", "geo:vb")
     alone = frame_of(claim, places=[turkey], sentence=Sentence(0, len(text)), published="2024-05-02")
     assert alone.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "change"),
+    [("Turkey has about 900 troops in the valley", "affirms", False),
+     ("Turkey will end its military presence in the valley", "denies", True),
+     ("Turkey has 3 reasons to doubt the report", None, None)],
+)
+def test_forces_counted_as_held_are_present_and_ending_a_presence_is_leaving(text, polarity, change):
+    frame = _frame(text)
+    if polarity is None:
+        assert frame.predicate != "presence"
+    else:
+        assert (frame.predicate, frame.agent, frame.polarity, frame.change) == ("presence", "Turkey", polarity, change)

@@ -634,7 +634,8 @@ def _negated(words: Words, first: int, last: int) -> bool:
 def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker: str | None = None) -> Frame | None:
     verbs = [
         i for i, w in enumerate(words.words)
-        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i)) and not _not_about_presence(words, i)
+        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i) or _has_forces(words, i)
+            or _ends_presence(words, i)) and not _not_about_presence(words, i)
     ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
@@ -648,7 +649,7 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
     ]
     if not verbs:
         return None
-    leaving = words.words[verbs[0]] in PRESENCE_MINUS
+    leaving = words.words[verbs[0]] in PRESENCE_MINUS or _ends_presence(words, verbs[0])
     negated = any(w in NEGATIONS for w in words.words)
     # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
     denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
@@ -659,7 +660,7 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
         agent, agent_text = speaker, claim.source.text if claim.source else None  # "its troops will stay"
     if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
         agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
-    stay = words.words[verbs[0]] in PRESENCE_STAY or words.words[verbs[0]] == "still"
+    stay = words.words[verbs[0]] in PRESENCE_STAY or words.words[verbs[0]] in ("still", "has", "have", "had")
     changed = not denies and not stay  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
                  agent_text=agent_text, change=changed)
@@ -669,6 +670,20 @@ def _still_there(words: Words, i: int) -> bool:
     """"still in Syria", "were still at the base", "still there": presence kept, said with "still"."""
     return words.words[i] == "still" and words.window(i + 1, i + 2) in (["in"], ["at"], ["inside"], ["there"],
                                                                          ["present"], ["stationed"], ["based"])
+
+
+def _has_forces(words: Words, i: int) -> bool:
+    """"has about 900 troops in Syria", "have 2,000 soldiers there": a count of forces held."""
+    if words.words[i] not in ("has", "have", "had"):
+        return False
+    after = [w for w in words.window(i + 1, i + 5) if w not in ("about", "around", "some", "nearly", "roughly")]
+    return len(after) >= 2 and _number(after[0]) is not None and after[1] in PRESENCE_HOLDERS
+
+
+def _ends_presence(words: Words, i: int) -> bool:
+    """"end its military presence", "ended the deployment": leaving."""
+    return words.words[i] in ("end", "ends", "ended", "ending") and any(
+        w in ("presence", "deployment", "mission", "occupation") for w in words.window(i + 1, i + 4))
 
 
 def _holds(words: Words, mention: ActorMention) -> bool:
