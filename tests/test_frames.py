@@ -360,3 +360,14 @@ def test_forces_counted_as_held_are_present_and_ending_a_presence_is_leaving(tex
         assert frame.predicate != "presence"
     else:
         assert (frame.predicate, frame.agent, frame.polarity, frame.change) == ("presence", "Turkey", polarity, change)
+
+
+@pytest.mark.parametrize(
+    ("text", "presence"),
+    [("that Turkey intends to remain in the nuclear deal", False), ("the Turkish agency will continue its audit", False),
+     ("that Turkish pensions keep millions of elderly people out of poverty", False),
+     ("Turkey will keep its base at the port", True), ("Turkey will remain in the valley", True),
+     ("Ankara will maintain a military presence in the region", True)],
+)
+def test_keeping_or_continuing_is_presence_only_of_forces(text, presence):
+    assert (_frame(text).predicate == "presence") == presence

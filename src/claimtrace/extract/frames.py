@@ -125,7 +125,7 @@ PRESENCE_MINUS = _words(
     "evacuation retreat retreats retreated retreating reduce reduces reduced reducing reduction reductions "
     "drawdown drawdowns draw-down relocate relocates relocated relocating relocation redeploy redeploys "
     "redeployed redeploying redeployment vacate vacates vacated vacating abandon abandons abandoned abandoning "
-    "quit quits quitting disengage disengaged disengagement"
+    "quit quits quitting disengage disengaged disengagement remove removes removed removing removal"
 )
 PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
@@ -144,7 +144,10 @@ HARMED_SITES = TARGET_NOUNS | _words(
 )
 # Presence words said as often of civilians ("families abandoned their homes", "residents quit the
 # town"): about forces only with a force noun close by, not a side's name alone ("Ukrainian families").
-HOLDER_ONLY = _words("vacate vacates vacated vacating abandon abandons abandoned abandoning quit quits quitting")
+HOLDER_ONLY = _words(
+    "vacate vacates vacated vacating abandon abandons abandoned abandoning quit quits quitting "
+    "keep keeps kept keeping continue continues continued continuing maintain maintains maintained maintaining"
+)  # and keeping or continuing anything ("the agency kept its records", "the US will continue talks")
 # ... and those said of moving people out, about forces only when forces are what is moved (:func:`_forces_moved`).
 MOVED_ONLY = _words(
     "evacuate evacuates evacuated evacuating evacuation relocate relocates relocated relocating relocation"
@@ -164,6 +167,9 @@ WITHDRAWN_THINGS = _words(
 DETERMINERS = _words("the its his her their our a an this that these those")
 # Words before a name that make it where forces are or go, not whose they are ("in northern Syria").
 PLACE_BEFORE = _words("in at from into inside near to across toward towards around out")
+# Presence verbs whose object is the place left or entered ("leave Syria", "quit Iraq").
+LEFT_PLACES = _words("leave leaves leaving left quit quits quitting exit exits exited exiting vacate vacates vacated "
+                     "vacating abandon abandons abandoned abandoning enter enters entered entering")
 # Words by which a speaker names its own forces ("its troops will stay", "we will not leave").
 SPEAKER_PRONOUNS = _words("its our we it")
 PRESENCE_HOLDERS = _words(
@@ -691,12 +697,13 @@ def _holds(words: Words, mention: ActorMention) -> bool:
     troops"), or stands where a holder stands; not a place the forces are in, leave or go to ("in
     northern Iraq", "from Syria", "leave Afghanistan")."""
     first, last = words.index_at(mention.start), words.index_at(mention.end)
-    if words.window(last, last + 1) and words.words[last] in PRESENCE_HOLDERS:
-        return True
+    if any(w in PRESENCE_HOLDERS for w in words.window(last, last + 2)):
+        return True  # "Turkish troops", "U.S. combat troops"
     before = words.window(first - 2, first)
-    if before[-1:] and (before[-1] in PRESENCE_MINUS or before[-1] in PRESENCE_PLUS):
+    if before[-1:] and before[-1] in LEFT_PLACES:
         return False  # "leave Syria", "quit Iraq"
-    return not any(w in PLACE_BEFORE for w in before)
+    # "in Syria", "in northern Iraq"; not the "to" of a verb ("to keep Iran from ...")
+    return not (before[-1:] and before[-1] in PLACE_BEFORE) and not (len(before) == 2 and before[0] in PLACE_BEFORE - {"to"})
 
 
 def _forces_moved(words: Words, i: int, actors: Sequence[int]) -> bool:
@@ -721,7 +728,7 @@ def _not_about_presence(words: Words, i: int) -> bool:
     after = words.window(i + 1, i + 6)
     if after[:1] == ["out"]:
         after = after[1:]
-    if after[:1] in (["from"], ["of"]) and any(w in NON_PRESENCE_OBJECTS for w in after[1:4]):
+    if after[:1] in (["from"], ["of"], ["in"]) and any(w in NON_PRESENCE_OBJECTS for w in after[1:4]):
         return True
     direct = after[1:2] if after[:1] and after[0] in DETERMINERS else after[:1]
     if direct and direct[0] in NON_PRESENCE_OBJECTS | WITHDRAWN_THINGS:
