@@ -371,3 +371,14 @@ def test_forces_counted_as_held_are_present_and_ending_a_presence_is_leaving(tex
 )
 def test_keeping_or_continuing_is_presence_only_of_forces(text, presence):
     assert (_frame(text).predicate == "presence") == presence
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [("It was not the rebels who struck it, it was our sabotage group who did it", "affirms"),
+     ("our forces did not shell the clinic", "denies"), ("it was not our forces that shelled the clinic", "denies")],
+)
+def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
+    frame = _frame(text, source="the Turkish army")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", polarity)
+    assert _frame("our team will win the match", source="the Turkish coach").predicate != "responsibility"

@@ -459,12 +459,28 @@ def _responsibility(
         index, side = bare
         polarity = "denies" if _negated(words, index, index + 1) != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=side, agent_text=words.words[index])
+    own = _own_forces(words) if speaker_side and harm else None
+    if own is not None:  # "it was our sabotage group who did it": the speaker's side
+        near = words.window(own - 3, own) + words.window(own + 1, own + 5)  # "not our forces", "our forces did not"
+        polarity = "denies" if any(w in NEGATIONS or w.endswith("n't") for w in near) != denial else "affirms"
+        return Frame(predicate="responsibility", polarity=polarity, agent=speaker_side, agent_text=words.words[own])
     speaker = speaker_side
     anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
     context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in Words(sentence_text).words)
     if (denial or claim.polarity == "denies") and speaker and (blame or harm or (anaphoric and context_harm)):
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
+    return None
+
+
+def _own_forces(words: Words) -> int | None:
+    """The index of "our" before a force noun with a harm verb close after ("it was our sabotage group
+    who did it", "our forces struck the depot"): the speaker's own side acted."""
+    for i, w in enumerate(words.words):
+        if w == "our" and any(x in AGENT_NOUNS for x in words.window(i + 1, i + 3)) and any(
+            x in HARM_VERBS or x in ("did", "done") for x in words.window(i + 1, i + 8)
+        ):
+            return i
     return None
 
 
