@@ -382,3 +382,8 @@ def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
     frame = _frame(text, source="the Turkish army")
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", polarity)
     assert _frame("our team will win the match", source="the Turkish coach").predicate != "responsibility"
+
+
+def test_shrapnel_unlike_a_sides_clears_it():
+    frame = _frame("that the shrapnel is local shrapnel and not like Turkish shrapnel")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", "denies")

@@ -50,7 +50,7 @@ HARM_NOUNS = _words(
     "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
     "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
     "crime crimes destruction demolition misfire salvo fire raid raids assault operations breach detonation "
-    "terrorism terror terrorist ecocide"
+    "terrorism terror terrorist ecocide shrapnel warhead warheads"
 )
 HARM_VERBS = _words(
     "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
