@@ -284,7 +284,7 @@ def test_a_government_predicated_responsible_is_the_agent_but_officials_who_spea
     [
         ("The sabotage at the dam was done at the order of the Syrian authorities", "Syria"),
         ("The rebels shelled the clinic on the orders of the Turkish government", "Turkey"),
-        ("The militants in Syria are the ones who attacked the clinic, not Turkey", "Syria"),
+        ("The militants in Syria shelled the clinic, not Turkey", "Syria"),
         ("Gunmen from Syria attacked the convoy", "Syria"),
         ("Militants in Syria said Turkish jets bombed the clinic", "Turkey"),
     ],
@@ -375,7 +375,7 @@ def test_keeping_or_continuing_is_presence_only_of_forces(text, presence):
 
 @pytest.mark.parametrize(
     ("text", "polarity"),
-    [("It was not the rebels who struck it, it was our sabotage group who did it", "affirms"),
+    [("The rebels did not hit the depot; our special group did it", "affirms"),
      ("our forces did not shell the clinic", "denies"), ("it was not our forces that shelled the clinic", "denies")],
 )
 def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
@@ -385,5 +385,5 @@ def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
 
 
 def test_shrapnel_unlike_a_sides_clears_it():
-    frame = _frame("that the shrapnel is local shrapnel and not like Turkish shrapnel")
+    frame = _frame("that the fragments were home-made, not Turkish shrapnel")
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", "denies")

@@ -380,7 +380,7 @@ def test_a_sides_account_refuted_by_name_is_the_account_its_speakers_give_denied
         record.article_id = 20 + n
         record.claim.frame = Frame(predicate="responsibility", agent="Turkey", target="clinic")
         told.append(record)
-    text = "Inspectors debunk Syrian fabrications about the clinic"
+    text = "Inspectors dismissed the Syrian lies about the clinic"
     refuting = _claim(text, text, claim_id=9)
     backing = _claim("Monitors backed the Syrian version", "Monitors backed the Syrian version", claim_id=10)
     elsewhere = _claim(text, text, claim_id=11)

@@ -460,7 +460,7 @@ def _responsibility(
         polarity = "denies" if _negated(words, index, index + 1) != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=side, agent_text=words.words[index])
     own = _own_forces(words) if speaker_side and harm else None
-    if own is not None:  # "it was our sabotage group who did it": the speaker's side
+    if own is not None:  # "our commandos did it": the speaker's side
         near = words.window(own - 3, own) + words.window(own + 1, own + 5)  # "not our forces", "our forces did not"
         polarity = "denies" if any(w in NEGATIONS or w.endswith("n't") for w in near) != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=speaker_side, agent_text=words.words[own])
@@ -474,8 +474,8 @@ def _responsibility(
 
 
 def _own_forces(words: Words) -> int | None:
-    """The index of "our" before a force noun with a harm verb close after ("it was our sabotage group
-    who did it", "our forces struck the depot"): the speaker's own side acted."""
+    """The index of "our" before a force noun with a harm verb close after ("our special group did
+    it", "our forces struck the depot"): the speaker's own side acted."""
     for i, w in enumerate(words.words):
         if w == "our" and any(x in AGENT_NOUNS for x in words.window(i + 1, i + 3)) and any(
             x in HARM_VERBS or x in ("did", "done") for x in words.window(i + 1, i + 8)
@@ -539,7 +539,7 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
     if any(w in PREVENTED for w in words.window(first - 3, first)):
-        return 0, False  # "to prevent Syrian troops crossing to attack": a harm kept from happening
+        return 0, False  # "to stop X troops from advancing to strike": a harm kept from happening
     ordered = any(w in ORDER_WORDS for w in before)
     for w in following:
         if w in SPEAKER_NOUNS and not ordered and not _blame_predicated(after):
@@ -604,7 +604,7 @@ def _blame_predicated(after: list[str]) -> bool:
 
 
 def _locates_agent(words: Words, first: int) -> bool:
-    """Whether the actor at word ``first`` places a side-less agent noun ("the militants in Gaza",
+    """Whether the actor at word ``first`` places a side-less agent noun ("the militants in X",
     "gunmen from the Syria side"): it names who they are, not where the harm went."""
     before = words.window(first - 3, first)
     while before and before[-1] in DETERMINERS:

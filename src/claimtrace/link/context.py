@@ -23,14 +23,14 @@ whatever their wording); linking stores the completed frames of its new claims b
 - **pointers** ("corroborates the findings") further than extraction looks take the frame of the
   latest claim of responsibility of the article, when every earlier one agrees with it;
 - a claim of responsibility with no target takes **the target most of its story's claims name**;
-- **a side's account refuted or backed by name** ("debunks Israeli fabrications", "backed the
+- **a side's account refuted or backed by name** ("dismissed the X lies", "backed the
   Russian version"): the account that side's speakers give in the story, or its denial;
-- **a misfire with no actor** ("a misfired rocket hit the hospital", "one of the missiles misfired")
+- **a misfire with no actor** ("a misfired rocket hit the clinic", "a shell misfired and fell short")
   blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
-  "an errant Islamic Jihad rocket", at least twice and three times in four); negated or denied, it
+  "an errant rebel rocket", at least twice and three times in four); negated or denied, it
   clears that side; asking who fired ("who launched the rocket") blames no one; likewise **a weapon
-  with no actor that hit a target** ("a rocket struck the hospital grounds"): the side whose weapons
-  of that kind the story's sentences name ("rockets fired from Gaza");
+  with no actor that hit a target** ("a rocket hit the clinic"): the side whose weapons
+  of that kind the story's sentences name ("rockets fired from X");
 - a claim of a toll whose harm has a pronoun for its subject ("it had struck the clinic and dozens
   died") states **who did it**, in its clause: responsibility before the count, as extraction ranks them;
 - a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
@@ -203,8 +203,8 @@ def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -
 
 
 def _side_accounts(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
-    """A claim that refutes or backs a side's account by name and nothing more ("debunks Israeli
-    fabrications", "backed the Russian version") states the account that side's speakers give in its
+    """A claim that refutes or backs a side's account by name and nothing more ("dismissed the X
+    lies", "backed the Y version") states the account that side's speakers give in its
     story (their claims of responsibility agreeing, at least twice and three times in four), or
     denies it; then its target is theirs too."""
     accounts: dict[int, dict[str, Counter[tuple[str, str, str | None]]]] = defaultdict(lambda: defaultdict(Counter))
@@ -249,7 +249,7 @@ def _account(frames: Counter[tuple[str, str, str | None]]) -> tuple[str, str, st
 
 def _account_owner(record: ClaimRecord) -> tuple[str, bool] | None:
     """(the side, refuted) when the claim's words refute or back an account named by its side ("Russian
-    allegations", "the Israeli version") within its first twelve words, else None."""
+    allegations", "the X version") within its first twelve words, else None."""
     text = record.claim.content.text
     words = Words(text)
     cue = cue_lemma(record.claim)
@@ -354,8 +354,8 @@ def misfire_at(words: Sequence[str]) -> list[int]:
 
 
 class _StoryMisfires:
-    """The side whose misfires, and whose weapons, each story's sentences name ("a misfired Islamic
-    Jihad rocket", "the rocket misfired by the rebels", "rockets fired from Gaza"), by story id and
+    """The side whose misfires, and whose weapons, each story's sentences name ("a misfired X rocket",
+    "the rocket misfired by the rebels", "rockets fired from X"), by story id and
     key ("misfire", or a weapon noun in the singular: "rocket"); counted once per story, and only
     when a claim asks for it."""
 
@@ -382,9 +382,9 @@ def _weapon_key(word: str) -> str | None:
 
 def _misfire_sides(text: str) -> list[tuple[str, str]]:
     """(key, side) for each misfire and each weapon of ``text`` whose own phrase names one side
-    (within six words before it or six after): an actor qualifying the weapon ("an Islamic Jihad
-    rocket that misfired", "a Hamas rocket misfire") or after "by" or "from" ("a failed launch by the
-    rebels", "fired from within Gaza"), not where it was aimed or who speaks ("aimed at Israel", "the
+    (within six words before it or six after): an actor qualifying the weapon ("an X rocket that
+    misfired", "a rebel rocket misfire") or after "by" or "from" ("a failed launch by the
+    rebels", "fired from within X"), not where it was aimed or who speaks ("aimed at Y", "the
     army said"); a phrase that names two sides or none is not counted."""
     sides, seen = [], set()
     for match in _MISFIRE.finditer(text):
@@ -406,9 +406,9 @@ def _misfire_sides(text: str) -> list[tuple[str, str]]:
 
 def _owns_weapon(words: Words, first: int, last: int) -> bool:
     """Whether the actor at words ``first:last`` is whose the weapon was: it qualifies a weapon or a
-    misfire ("Islamic Jihad rocket", "rebel misfire") or follows "by" or "from" ("fired by X")."""
+    misfire ("X rocket", "rebel misfire") or follows "by" or "from" ("fired by X")."""
     if any(w in AIMED_AT for w in words.window(first - 2, first)):
-        return False  # "aimed at Israel", "to target Israel"
+        return False  # "aimed at X", "to target X"
     following = words.window(last, last + 1)
     if following and (following[0] in LAUNCHED or following[0] in MISFIRE_WORDS):
         return True
@@ -421,7 +421,7 @@ def _misfire(record: ClaimRecord, misfires: _StoryMisfires, story: int) -> bool:
     words = _words(record.claim.content.text)
     at = misfire_at(words)
     side = misfires.of(story) if at else None
-    if not at:  # a weapon that hit the target: "a rocket struck the hospital"
+    if not at:  # a weapon that hit the target: "a rocket hit the clinic"
         at = [i for i, w in enumerate(words) if _weapon_key(w)]
         if not at or not any(w in HARM_VERBS for w in words) or not any(w in TARGET_NOUNS for w in words):
             return False
