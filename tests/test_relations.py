@@ -229,3 +229,16 @@ def test_a_demand_that_forces_leave_neither_contradicts_nor_corroborates_reports
     assert relate(staying, asked) is None
     asked.claim.frame.modality = "asserted"
     assert relate(staying, asked).relation == "contradicts"
+
+
+def test_a_date_that_only_starts_a_period_does_not_make_an_update():
+    from claimtrace.link.relations import claim_time
+    from claimtrace.model import Frame
+
+    since = claim("The bridge has been under Turkish control since 2019", event_time="2019",
+                  published="2024-04-02")
+    since.claim.frame = Frame(predicate="statement", time="2024-04-02", time_from="period")
+    assert claim_time(since) == PartialDate.from_iso("2024-04-02")
+    dated = claim("The bridge was taken in 2019", event_time="2019")
+    dated.claim.frame = Frame(predicate="statement", time="2019", time_from="text")
+    assert claim_time(dated) == PartialDate.from_iso("2019")

@@ -158,10 +158,18 @@ def opposite_evidence(
     return reasons
 
 
+def claim_time(record: ClaimRecord) -> PartialDate | None:
+    """The time a claim is about when relating: its event time, unless that date only starts a period
+    ("under their control since 2022": linking marks the frame's time "period"), then its publication date."""
+    if record.event_time and record.frame.time_from == "period":
+        return record.published
+    return record.time
+
+
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
     """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
     so that relating (a, b) and (b, a) gives the same relation."""
-    da, db = first_day(a.time), first_day(b.time)
+    da, db = first_day(claim_time(a)), first_day(claim_time(b))
     if da and db and da != db:
         return (a, b) if da < db else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
@@ -169,7 +177,7 @@ def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRe
 
 def _is_update(earlier: ClaimRecord, later: ClaimRecord, reasons: list[str]) -> str | None:
     """Why the later claim reports a change rather than disputing the earlier one, else None."""
-    gap = days_between(earlier.time, later.time)
+    gap = days_between(claim_time(earlier), claim_time(later))
     if gap is None or gap < UPDATE_MIN_DAYS:
         return None
     markers = change_markers(later.claim.content.text)
