@@ -387,3 +387,17 @@ def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
 def test_shrapnel_unlike_a_sides_clears_it():
     frame = _frame("that the fragments were home-made, not Turkish shrapnel")
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", "denies")
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "presence"),
+    [("Turkish forces handed over the airport to the local police", "denies", True),
+     ("Ankara is scaling down its military presence in the valley", "denies", True),
+     ("Turkish troops are still deployed at the base", "affirms", True),
+     ("the Turkish envoy handed over a letter to the minister", None, False)],
+)
+def test_handing_over_and_scaling_down_are_leaving_and_still_deployed_is_staying(text, polarity, presence):
+    frame = _frame(text)
+    assert (frame.predicate == "presence") == presence
+    if presence:
+        assert (frame.agent, frame.polarity) == ("Turkey", polarity)

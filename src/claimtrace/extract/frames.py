@@ -125,7 +125,8 @@ PRESENCE_MINUS = _words(
     "evacuation retreat retreats retreated retreating reduce reduces reduced reducing reduction reductions "
     "drawdown drawdowns draw-down relocate relocates relocated relocating relocation redeploy redeploys "
     "redeployed redeploying redeployment vacate vacates vacated vacating abandon abandons abandoned abandoning "
-    "quit quits quitting disengage disengaged disengagement remove removes removed removing removal"
+    "quit quits quitting disengage disengaged disengagement remove removes removed removing removal downsize downsizes "
+    "downsized downsizing"
 )
 PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
@@ -170,6 +171,9 @@ PLACE_BEFORE = _words("in at from into inside near to across toward towards arou
 # Presence verbs whose object is the place left or entered ("leave Syria", "quit Iraq").
 LEFT_PLACES = _words("leave leaves leaving left quit quits quitting exit exits exited exiting vacate vacates vacated "
                      "vacating abandon abandons abandoned abandoning enter enters entered entering")
+# What forces hand over when they leave ("handed over the base to", not "handed over a letter").
+HANDED_OVER = _words("base bases airbase airport airfield positions position control territory garrison facility "
+                     "facilities checkpoints checkpoint city town")
 # Words by which a speaker names its own forces ("its troops will stay", "we will not leave").
 SPEAKER_PRONOUNS = _words("its our we it")
 PRESENCE_HOLDERS = _words(
@@ -657,7 +661,7 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
     verbs = [
         i for i, w in enumerate(words.words)
         if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i) or _has_forces(words, i)
-            or _ends_presence(words, i)) and not _not_about_presence(words, i)
+            or _ends_presence(words, i) or _scaled_down(words, i)) and not _not_about_presence(words, i)
     ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
@@ -671,7 +675,7 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
     ]
     if not verbs:
         return None
-    leaving = words.words[verbs[0]] in PRESENCE_MINUS or _ends_presence(words, verbs[0])
+    leaving = words.words[verbs[0]] in PRESENCE_MINUS or _ends_presence(words, verbs[0]) or _scaled_down(words, verbs[0])
     negated = any(w in NEGATIONS for w in words.words)
     # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
     denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
@@ -691,7 +695,8 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
 def _still_there(words: Words, i: int) -> bool:
     """"still in Syria", "were still at the base", "still there": presence kept, said with "still"."""
     return words.words[i] == "still" and words.window(i + 1, i + 2) in (["in"], ["at"], ["inside"], ["there"],
-                                                                         ["present"], ["stationed"], ["based"])
+                                                                         ["present"], ["stationed"], ["based"],
+                                                                         ["deployed"])
 
 
 def _has_forces(words: Words, i: int) -> bool:
@@ -700,6 +705,13 @@ def _has_forces(words: Words, i: int) -> bool:
         return False
     after = [w for w in words.window(i + 1, i + 5) if w not in ("about", "around", "some", "nearly", "roughly")]
     return len(after) >= 2 and _number(after[0]) is not None and after[1] in PRESENCE_HOLDERS
+
+
+def _scaled_down(words: Words, i: int) -> bool:
+    """"scaling down its presence", "scaled back the deployment", "handed over the base": leaving."""
+    return (words.words[i] in ("scale", "scales", "scaled", "scaling") and words.window(i + 1, i + 2) in (["down"], ["back"])
+            ) or (words.words[i] in ("hand", "hands", "handed", "handing") and words.window(i + 1, i + 2) == ["over"]
+                  and any(w in HANDED_OVER for w in words.window(i + 2, i + 5)))
 
 
 def _ends_presence(words: Words, i: int) -> bool:
