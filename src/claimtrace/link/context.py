@@ -87,6 +87,7 @@ PERIOD_WORDS = _set("since until till")
 PERIOD_REACH = 8  # words between "since" and the date it governs ("since Hamas launched an attack on October 7")
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 POINTER_NOUNS = REFERENCE_NOUNS - _set("this that it these those")
+ACCOUNT_CHARS = 200  # a claim's first twelve words lie within this many characters, as a rule
 FRAGMENT_WORDS = 3  # a claim this short that names an actor is a piece of its clause ("Russia's")
 SENTENCE_CHARS = 600  # a sentence is looked for at most this far around its claim
 LEAD_CHARS = 600  # an article's lead: about its first three sentences
@@ -251,6 +252,8 @@ def _account_owner(record: ClaimRecord) -> tuple[str, bool] | None:
     """(the side, refuted) when the claim's words refute or back an account named by its side ("Russian
     allegations", "the X version") within its first twelve words, else None."""
     text = record.claim.content.text
+    if not any(w in POINTER_NOUNS for w in _words(text[:ACCOUNT_CHARS])[:12]):
+        return None  # most claims: no account named (checked first, as most claims are unframed)
     words = Words(text)
     cue = cue_lemma(record.claim)
     refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words.words)
@@ -418,6 +421,8 @@ def _owns_weapon(words: Words, first: int, last: int) -> bool:
 def _misfire(record: ClaimRecord, misfires: _StoryMisfires, story: int) -> bool:
     """A misfire with no actor blames the side whose misfires its story names (see :class:`_StoryMisfires`);
     a negation just before it ("not a misfired rocket"), a denial or a refuting word clears that side."""
+    if not _MISFIRE.search(record.claim.content.text):
+        return False  # no misfire, failure or weapon word (most claims)
     words = _words(record.claim.content.text)
     at = misfire_at(words)
     side = misfires.of(story) if at else None
