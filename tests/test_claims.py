@@ -390,6 +390,21 @@ def test_a_headline_with_a_subject_and_verb_is_the_outlet_s_own_claim(nlp):
 
 
 @needs_model
+def test_a_headline_without_its_auxiliary_is_the_outlet_s_own_claim(nlp):
+    text = "Scores killed in Varnian airstrike on Lisk hospital\n" \
+           "Varnians search through the rubble of a building after a strike in Lisk."
+    claims = _all_claims(nlp, text)
+    assert any(c.form == "author" and c.content.text.startswith("Scores killed") for c in claims)
+
+
+@needs_model
+def test_a_caption_of_nouns_is_no_headline_claim(nlp):
+    claims = _all_claims(nlp, "Photo by Screenshot from the army on 18 October, 2023\n"
+                              "Varnians search through the rubble of a building after a strike in Lisk.")
+    assert not any(c.form == "author" and "Photo" in c.content.text for c in claims)
+
+
+@needs_model
 def test_a_dateline_line_is_no_headline_claim(nlp):
     claims = _all_claims(nlp, "KYIV, June 6 (Wire)\nOfficials said the bridge was closed.")
     assert not any(c.form == "author" and "KYIV" in c.content.text for c in claims)
