@@ -1148,3 +1148,25 @@ def test_a_title_cut_off_by_a_sentence_break_stays_with_the_name(claims_of):
 def test_a_time_on_a_participle_describing_the_source_stays(claims_of):
     (claim,) = claims_of("A Kestrel Institute report released last year concluded that the river had shrunk.")
     assert claim.source.text == "A Kestrel Institute report released last year"
+
+
+# --------------------------------------------------------------------------- reciprocal blame
+
+
+@needs_model
+@pytest.mark.parametrize("text, second", [
+    ("The Varnian army and Kestrel rebels have blamed each other for the blast at the market on Friday.",
+     "Kestrel rebels"),
+    ("Varnian officials and the Kestrel Front accused one another of shelling the dam.", "the Kestrel Front"),
+])
+def test_a_reciprocal_blame_is_a_claim_of_each_member(claims_of, text, second):
+    claims = claims_of(text)
+    sources = [c.source.text for c in claims]
+    assert second in sources and len(claims) == 2
+    assert {c.cue.text for c in claims} == {claims[0].cue.text}
+
+
+@needs_model
+def test_a_compound_source_without_reciprocal_stays_one_claim(claims_of):
+    claims = claims_of("The Varnian army and Kestrel rebels said the market had been hit by a shell.")
+    assert len(claims) == 1

@@ -117,14 +117,14 @@ def member_tokens(head: Token, start: int, end: int) -> list[Token]:
     # "a report, seen by Reuters", "images shared with the AP": who holds the source is not who it is
     later |= {t.i for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > head.i
               for t in c.subtree}
-    later |= {t.i for t in tokens if _joins_members(t, head)}
+    later |= {t.i for t in tokens if joins_members(t, head)}
     if later:
         cut = min(later)
         tokens = [t for t in tokens if t.i < cut]
     return tokens or [head]
 
 
-def _joins_members(token: Token, head: Token) -> bool:
+def joins_members(token: Token, head: Token) -> bool:
     """An "and" before the head that the parser hung inside the second member ("Ruritanian officials and
     Kestrel rebels" with "rebels" as head): it still ends the first member, a noun phrase of its own when a
     plural noun ends it."""
