@@ -1170,3 +1170,20 @@ def test_a_reciprocal_blame_is_a_claim_of_each_member(claims_of, text, second):
 def test_a_compound_source_without_reciprocal_stays_one_claim(claims_of):
     claims = claims_of("The Varnian army and Kestrel rebels said the market had been hit by a shell.")
     assert len(claims) == 1
+
+
+# --------------------------------------------------------------------------- claim nouns with an agent
+
+
+@needs_model
+@pytest.mark.parametrize("text, holder, content", [
+    ("Varnia's foreign ministry on Monday rejected accusations by Ostland and its allies that Varnian troops "
+     "had mined the bridge.", "Ostland and its allies", "that Varnian troops had mined the bridge"),
+    ('Mr Halen said the Kremlin "firmly rejected" accusations by Ostland and the West that Varnia\'s forces '
+     "were behind a blast that caused the damage.", "Ostland and the West",
+     "that Varnia's forces were behind a blast that caused the damage"),
+])
+def test_an_accusation_by_an_agent_is_the_agent_s_claim(claims_of, text, holder, content):
+    claims = {c.cue.text: c for c in claims_of(text)}
+    assert claims["accusations"].source.text == holder
+    assert claims["accusations"].content.text == content

@@ -179,9 +179,13 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
     agent "by X") claims the clause; unnamed "reports" speak as unnamed reports."""
     if noun.pos_ != "NOUN" or context.quote_at(noun.idx) is not None:
         return None
-    clause = next((c for c in noun.children if c.dep_ in ("acl", "acl:relcl", "ccomp") and c.i > noun.i and any(
-        m.dep_ == "mark" and m.lower_ == "that" and m.pos_ == "SCONJ" for m in c.children)
-        and any(x.dep_ in ("nsubj", "nsubj:pass") for x in c.children)), None)
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "acl:relcl", "ccomp") and c.i > noun.i
+                   and _that_clause(c)), None)
+    if clause is None:  # "accusations by X and its allies that ...", the clause hung on the agent by the parser
+        agents = [c for c in noun.children if c.dep_ == "nmod" and c.i > noun.i and any(
+            g.lower_ == "by" and g.dep_ == "case" for g in c.children)]
+        clause = next((c for a in agents for m in [a, *a.conjuncts] for c in m.children
+                       if c.dep_ in ("acl", "acl:relcl") and c.i > m.i and _that_clause(c, relative=True)), None)
     if clause is None:
         return None
     doc = noun.doc
@@ -199,6 +203,8 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
     else:
         return None
     content = trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if source is not None and content is not None and source[0] < content[0] < source[1]:
+        source = trim(doc, *token_range(doc, source[0], content[0]))  # the agent less the clause hung on it
     if source is None or content is None:
         return None
     lemma = noun.lemma_.lower()
@@ -207,6 +213,19 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
                         content_root=clause)
     assign_qualities(attribution, context)
     return attribution
+
+
+def _that_clause(clause: Token, relative: bool = False) -> bool:
+    """A clause opening with a complementizer "that" and with a subject of its own ("that the troops had mined
+    the bridge"). With ``relative``, a clause the parser read as relative counts only when "that" cannot be
+    its relative pronoun: a mark, or an object beside the verb's own ("that the troops had mined the bridge")."""
+    that = next((c for c in clause.children if c.lower_ == "that" and c.i == clause.left_edge.i), None)
+    if that is None or not any(x.dep_ in ("nsubj", "nsubj:pass") and x.i != that.i for x in clause.children):
+        return False
+    if that.dep_ == "mark":
+        return True
+    return relative and that.dep_ in ("obj", "dobj") and any(
+        c.dep_ in ("obj", "dobj", "ccomp") and c.i != that.i for c in clause.children)
 
 
 def _nominal_cue(verb: Token, context: Context) -> Draft | None:
