@@ -1187,3 +1187,10 @@ def test_an_accusation_by_an_agent_is_the_agent_s_claim(claims_of, text, holder,
     claims = {c.cue.text: c for c in claims_of(text)}
     assert claims["accusations"].source.text == holder
     assert claims["accusations"].content.text == content
+
+
+@needs_model
+def test_a_title_with_a_word_in_scare_quotes_stays_with_its_holder(claims_of):
+    (claim,) = claims_of("Earlier today, deputy head of the occupation “administration” of the Lisk region "
+                         "Piotr Halen said that rebels had fired on the convoy.")
+    assert claim.source.text.endswith("Piotr Halen") and claim.source.kind == "person"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.spans import (
     SUBJECTS,
     clean_source,
@@ -259,7 +260,8 @@ def _prepositional(noun: Token) -> bool:
 
 def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:
     """The subject's phrase, stretched up to the cue when only a verbless phrase lies between
-    ("Sources close to the army told", where the parser cut "close to the army" off)."""
+    ("Sources close to the army told", where the parser cut "close to the army" off; "deputy head of the
+    “administration” of the region Ivo Brandt said", a title with a word in scare quotes)."""
     doc = verb.doc
     start, end = subject.left_edge.i, subject.right_edge.i + 1
     if subject.i < verb.i and end < verb.i:
@@ -267,11 +269,28 @@ def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:
         while stop - 1 >= end and doc[stop - 1].pos_ in ("AUX", "ADV", "PART"):
             stop -= 1
         gap = doc[end:stop]
+        # a word in scare quotes inside a title before its holder's name, with no verb anywhere in between
+        named = stop - 1 > end and doc[stop - 1].ent_type_ == "PER" and not any(t.pos_ == "VERB" for t in gap)
+        scare = _scare_quoted(gap) if named else set()
         if len(gap) <= 12 and not any(
-            t.is_punct or t.is_space or t.pos_ == "AUX" or _has_other_subject(t, subject) for t in gap
+            (t.is_punct and t.i not in scare) or t.is_space or t.pos_ == "AUX" or _has_other_subject(t, subject)
+            for t in gap
         ):
             end = stop
     return clean_source(subject, start, end)
+
+
+SCARE_QUOTE_WORDS = 3
+
+
+def _scare_quoted(tokens: Doc | list[Token]) -> set[int]:
+    """Indices of the quote marks around a word or two in scare quotes ("the occupation “government”")."""
+    marks = [t for t in tokens if t.text in QUOTE_CHARS]
+    found: set[int] = set()
+    for opening, closing in zip(marks[::2], marks[1::2], strict=False):
+        if 0 < closing.i - opening.i - 1 <= SCARE_QUOTE_WORDS:
+            found |= {opening.i, closing.i}
+    return found
 
 
 def _has_other_subject(token: Token, subject: Token) -> bool:
