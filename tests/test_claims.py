@@ -1194,3 +1194,11 @@ def test_a_title_with_a_word_in_scare_quotes_stays_with_its_holder(claims_of):
     (claim,) = claims_of("Earlier today, deputy head of the occupation “administration” of the Lisk region "
                          "Piotr Halen said that rebels had fired on the convoy.")
     assert claim.source.text.endswith("Piotr Halen") and claim.source.kind == "person"
+
+
+@needs_model
+def test_an_assessment_after_an_outlet_is_no_report_of_the_outlet(claims_of):
+    claims = by_source(claims_of("The Ostland Tribune reported on Monday that the bridge was closed. "
+                                 "The assessment says the damage is severe."))
+    assert claims["The assessment"].source.kind == "document"
+    assert claims["The Ostland Tribune"].source.kind == "media"

@@ -119,6 +119,9 @@ DOCUMENT_CLASSES = (
 )
 DOCUMENT_NOUNS = REPORT_HEADS | DOCUMENT_WORDS | frozenset().union(*DOCUMENT_CLASSES)
 REPORT_LIKE = DOCUMENT_CLASSES[0]
+# what an outlet makes of its own ("the report", "its investigation"); an assessment, a study or findings are
+# someone else's document the outlet cites
+OUTLET_REPORTS = REPORT_LIKE & REPORT_HEADS
 PREMODIFIERS = frozenset({"det", "amod", "compound", "nmod:poss", "poss", "nummod"})
 WITNESS_NOUNS = WITNESS_WORDS | DWELLER_HEADS
 STALE = 3  # sentences after which a speaker yields a pronoun to any person named since
@@ -616,13 +619,13 @@ def _document_reference(start: int, head: Token, tokens: list[Token], earlier: l
         owner = _possessor(start, possessor, earlier, context)
         if owner is None:
             return None
-        if owner.kind == "media" and head.lower_ in REPORT_LIKE:
+        if owner.kind == "media" and head.lower_ in OUTLET_REPORTS:
             return Source(owner.text, owner.start, owner.end, kind="media", canonical=owner.canonical or owner.text)
         return None
     here = context.sentence_of(start)
     found = None
     for offset, source, earlier_head in reversed(earlier):
-        if source.kind == "media" and head.lower_ in REPORT_LIKE and here - context.sentence_of(offset) <= NEAR:
+        if source.kind == "media" and head.lower_ in OUTLET_REPORTS and here - context.sentence_of(offset) <= NEAR:
             found = Source(source.text, source.start, source.end, kind="media",
                            canonical=source.canonical or source.text)  # the outlet's own report
             break
