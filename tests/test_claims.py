@@ -1202,3 +1202,42 @@ def test_an_assessment_after_an_outlet_is_no_report_of_the_outlet(claims_of):
                                  "The assessment says the damage is severe."))
     assert claims["The assessment"].source.kind == "document"
     assert claims["The Ostland Tribune"].source.kind == "media"
+
+
+# --------------------------------------------------------------------------- the kind lexicon (data file)
+
+
+def test_the_kind_lexicon_matches_names_by_their_words():
+    from claimtrace.extract.attribution import lexicon as lex
+    from claimtrace.extract.attribution.kinds import lexicon_kind
+
+    assert lex.name_words("Al-Shabaab’s fighters") == ("al-shabaab", "fighters")
+    assert lexicon_kind("the Rapid Support Forces") == "organization"  # "forces", yet no state's
+    assert lexicon_kind("the Hamas government media office") is None  # an office the group runs
+    assert lexicon_kind("the U.N. human rights office") == "organization"
+    assert lexicon_kind("the Department for International Development") is None  # a state's department
+    assert lexicon_kind("the Sudanese army") is None
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("The Rapid Support Forces", "organization"),
+    ("The Free Syrian Army", "organization"),
+    ("Hezbollah", "organization"),
+    ("The UN human rights office", "organization"),
+    ("The International Criminal Court", "organization"),
+    ("The Norwegian Refugee Council", "organization"),
+    ("The Sudanese Armed Forces", "government"),
+    ("The Hamas government media office", "government"),
+])
+def test_bodies_whose_words_mislead_take_their_kind_from_the_lexicon(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said on Monday that the convoy had been hit near the bridge.")
+    assert claim.source.kind == kind
+
+
+@needs_model
+def test_a_state_army_named_by_its_nationality_is_no_earlier_armed_group(claims_of):
+    claims = by_source(claims_of("The Arakan Army said on Monday that the convoy had been hit. "
+                                 "The Sudanese army said on Tuesday that the road was open."))
+    assert claims["The Arakan Army"].source.kind == "organization"
+    assert claims["The Sudanese army"].source.kind == "government"

@@ -70,6 +70,7 @@ from claimtrace.extract.attribution.kinds import (
     SPEAKER_NOUNS,
     WITNESS_WORDS,
     body_kind,
+    demonym_country,
     member_tokens,
 )
 from claimtrace.model import Source
@@ -681,13 +682,26 @@ def _same_head(start: int, head: Token, earlier: list[tuple[int, Source, str]], 
                describe: Describe) -> Source | None:
     """ "the sources", "the agency": the latest earlier source or entity with the same head noun."""
     stem = head.lower_.rstrip("s")
+    countries: set[str | None] = set()
+    if head.lower_ in REFERENT_CLASSES["government"]:  # a state's body is known by its state; an outlet is not
+        countries = {demonym_country(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod:poss")}
+        countries.discard(None)
     for _, source, earlier_head in reversed(earlier):
-        if earlier_head.rstrip("s") == stem:
+        if earlier_head.rstrip("s") == stem and _same_country(countries, f"{source.text} {source.canonical}"):
             return source
     for ent in reversed(context.ents):
-        if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
+        if (ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split())
+                and _same_country(countries, ent.text)):
             return describe(ent.start_char, ent.end_char, ent.root)
     return None
+
+
+def _same_country(countries: set[str | None], name: str) -> bool:
+    """A state body's description with a nationality ("the Sudanese army") names only a body of that country,
+    never one of another or of none ("the Arakan Army")."""
+    if not countries:
+        return True
+    return bool(countries & {demonym_country(w.strip("(),.").removesuffix("'s").removesuffix("’s")) for w in name.split()})
 
 
 def _class_word(token: Token) -> bool:

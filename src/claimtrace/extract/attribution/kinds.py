@@ -84,6 +84,11 @@ DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
     "findings finding imagery clip clips footage array signals signal recording recordings audio figures data"
 )) - REPORT_HEADS - lex.words("figure")
 NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
+# offices an armed group may run, which speak as government bodies ("the Hamas-run health ministry")
+INSTITUTION_WORDS = lex.words(
+    "ministry ministries government administration authorities authority office police court department "
+    "directorate cabinet parliament presidency embassy council service services prosecutor")
+STATE_OFFICE_WORDS = lex.words("ministry department government")
 UNVERIFIED_WORDS = lex.words("alleged purported unidentified unnamed anonymous")
 TEAM_HEADS = lex.words("team teams unit desk")
 # words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
@@ -232,6 +237,8 @@ class _Phrase:
             return "person"
         if word in PEOPLE_HEADS or word in OFFICE_HEADS or self.head.lemma_.lower() in OFFICE_HEADS:
             return "anonymous"
+        if word in GOVERNMENT_WORDS and lexicon_kind(" ".join(t.text for t in self.tokens)) == "organization":
+            return "organization"  # "the UN human rights office"
         if word in GOVERNMENT_WORDS or self._demonym_plural(definite=True):
             return "government"
         if word in COLLECTIVE_HEADS and {t.lower_ for t in self.tokens if t.i < self.head.i} & STATE_FUNCTION_WORDS:
@@ -249,12 +256,18 @@ class _Phrase:
                 return "government"
             if self._demonym_plural(definite=False):
                 return "anonymous"
+            known = lexicon_kind(self.head.text) if self.head.pos_ == "PROPN" else None
+            if known is not None:
+                return known  # "the Houthis", untagged
             if self.head.text.isupper() and len(self.head.text) > 1:
                 return self._acronym_kind()  # "HRW", "IDF"
             return "person" if self.head.pos_ == "PROPN" and not self.ents else self._noun_kind() or "person"
         if ent.label_ == "PER":
             if self._names_outlet(ent):
                 return "media"
+            known = lexicon_kind(ent.text)
+            if known is not None:
+                return known  # "Hezbollah", "Ansar Allah" read as a person's name
             if self._firm_name(ent):
                 return "organization"
             if {w.lower() for w in ent.text.split()} & BODY_NAME_WORDS:
@@ -276,6 +289,9 @@ class _Phrase:
         words = {w.lower().strip("(),.") for w in f"{head.text} {canonical}".split()}
         if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
             return "media"
+        known = lexicon_kind(f"{head.text} {canonical}")
+        if known is not None:
+            return known  # "the RSF", "the SDF": forces that are no state's
         return "government" if words & GOVERNMENT_WORDS else "organization"
 
     def _firm_name(self, ent: SpacySpan) -> bool:
@@ -418,6 +434,9 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
     words = {w.lower().strip("(),.") for w in f"{ent.text} {canonical}".split()}
     if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
         return "media"
+    known = lexicon_kind(f"{ent.text} {canonical}")
+    if known is not None:
+        return known
     if words & GOVERNMENT_WORDS:
         return "government"
     if ent.label_ in ("LOC", "GPE") or demonym_country(ent.text) is not None or is_seat_of_power(ent.text):
@@ -427,6 +446,23 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
     if ent.label_ == "PER" and default is None:
         return "person"
     return "organization"
+
+
+def lexicon_kind(name: str) -> str | None:
+    """The kind the kind lexicon gives a body's name: a known armed group, aid group or state body ("the Rapid
+    Support Forces": organization, though "forces" says government), unless the name goes on to an office the
+    group runs ("the Hamas government media office"); an international body ("the UN human rights office",
+    "the International Criminal Court") is an organization unless the name is a state ministry's."""
+    words = lex.name_words(name)
+    known = lex.known_body(words)
+    if known is not None:
+        kind, phrase = known
+        if kind != "organization" or not (set(words) - set(phrase)) & INSTITUTION_WORDS:
+            return kind
+        return None
+    if lex.is_international(words) and not set(words) & STATE_OFFICE_WORDS:
+        return "organization"
+    return None
 
 
 def demonym_country(word: str) -> str | None:

@@ -11,6 +11,7 @@ frozensets so lookups cost a hash each.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -246,6 +247,59 @@ def cue_lexicon() -> dict[str, CueEntry]:
         known = lexicon.get(form)
         lexicon[form] = CueEntry(lemma, max(known.p if known else 0.0, 1.0), known.count if known else 0)
     return lexicon
+
+
+_NAME_WORD = re.compile(r"[^\s()\[\],;:“”\"]+")
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """The lower-case words of a name, for matching the kind lexicon ("Al-Shabaab's" -> ("al-shabaab",))."""
+    words = (w.replace("’", "'") for w in _NAME_WORD.findall(text.lower()))
+    return tuple(w.removesuffix("'s").rstrip(".") if w not in ("u.n.", "u.s.") else w for w in words)
+
+
+@dataclass(frozen=True)
+class KindLexicon:
+    bodies: dict[str, list[tuple[tuple[str, ...], str]]]  # first word -> (a name's words, its kind)
+    international: dict[str, list[tuple[str, ...]]]  # first word -> word sequences that make a body international
+
+
+def _by_first(phrases: list[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in phrases:
+        index.setdefault(phrase[0], []).append((phrase, kind))
+    return index
+
+
+@lru_cache(maxsize=1)
+def kind_lexicon() -> KindLexicon:
+    """The hand-made kind lexicon (``claimtrace/data/attribution/kinds.json``), indexed by first word."""
+    try:
+        raw = json.loads(resources.files("claimtrace").joinpath("data/attribution/kinds.json").read_text("utf-8"))
+        bodies = _by_first([(name_words(name), kind) for kind, names in raw["bodies"].items() for name in names])
+        international = _by_first([(name_words(name), "") for name in raw["international"]])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ClaimtraceError(f"the attribution kind lexicon cannot be read ({exc}); reinstall claimtrace") from exc
+    return KindLexicon(bodies, {first: [p for p, _ in entries] for first, entries in international.items()})
+
+
+def known_body(words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, matched words) of the longest known body name inside ``words`` ("the Rapid Support Forces"
+    -> organization), else None."""
+    bodies = kind_lexicon().bodies
+    found = [(len(phrase), kind, phrase) for i, word in enumerate(words) for phrase, kind in bodies.get(word, ())
+             if words[i:i + len(phrase)] == phrase]
+    if not found:
+        return None
+    _, kind, phrase = max(found)
+    return kind, phrase
+
+
+def is_international(words: tuple[str, ...]) -> bool:
+    """A name that makes a body international ("the UN human rights office", "International Criminal Court")."""
+    international = kind_lexicon().international
+    return any(words[i:i + len(phrase)] == phrase for i, word in enumerate(words)
+               for phrase in international.get(word, ()))
 
 
 def is_naming_participle(token: Token) -> bool:
