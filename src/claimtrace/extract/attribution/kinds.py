@@ -46,67 +46,45 @@ from claimtrace.model import Affiliation
 DEFINITE_DETS = frozenset({"the", "this", "that", "these", "those"})
 POSSESSIVE_DEPS = frozenset({"nmod:poss", "poss"})
 # on the scene whatever the phrase says besides
-WITNESS_WORDS = lex.words(
-    "witness witnesses eyewitness eyewitnesses survivor survivors bystander bystanders onlooker onlookers "
-    "passerby passersby"
-)
+WITNESS_WORDS = lex.kind_words("witness_words")
 # people of a place: witnesses when unnamed ("Oleshky residents"), persons when named
-DWELLER_HEADS = lex.words(
-    "resident residents villager villagers local locals inhabitant inhabitants evacuee evacuees townspeople"
-)
-CORRESPONDENT_HEADS = lex.words("correspondent correspondents reporter reporters crew")
-CIVILIAN_NOUNS = lex.words("man woman resident villager pensioner mother father farmer fisherman driver teenager boy girl")
+DWELLER_HEADS = lex.kind_words("dweller_heads")
+CORRESPONDENT_HEADS = lex.kind_words("correspondent_heads")
+CIVILIAN_NOUNS = lex.kind_words("civilian_nouns")
 ON_SCENE_PREPOSITIONS = lex.words("inside in at near on")
-REPORT_HEADS = lex.words("report reports investigation investigations analysis analyses story stories reporting")
-SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.words("representative representatives")
+REPORT_HEADS = lex.kind_words("report_heads")
+SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.kind_words("representative_heads")
 # offices that one person holds: definite, they name that person ("the mayor", "the defence minister")
-OFFICE_HEADS = lex.words(
-    "mayor governor president minister premier pm chancellor spokesman spokeswoman spokesperson head chief "
-    "director commander leader secretary ambassador envoy chairman chairwoman chair king queen prince emir "
-    "pope patriarch prosecutor coordinator commissioner administrator general"
-)
+OFFICE_HEADS = lex.kind_words("office_heads")
 # nouns of people: without a name they make an unnamed (anonymous) source
-PEOPLE_HEADS = (
-    lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.words(
-        "medic medics militant militants journalist journalists reporter reporters engineer engineers "
-        "operative operatives expert experts analyst analysts worker workers blogger bloggers"
-    )
-) - OFFICE_HEADS
-GOVERNMENT_WORDS = (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.words(
-    "idf directorate services service ministries governments authorities state states kremlin pentagon side sides"
-)) - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.words("general generals governors commanders secretary")
+PEOPLE_HEADS = (lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.kind_words("more_people_heads")) - OFFICE_HEADS
+GOVERNMENT_WORDS = (
+    (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.kind_words("more_government_words"))
+    - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.kind_words("not_government_words")
+)
 # a collective of state bodies named by their function: "the intelligence community", "the security establishment"
-COLLECTIVE_HEADS = lex.words("community establishment apparatus agencies")
-STATE_FUNCTION_WORDS = lex.words("intelligence security defense defence military")
-MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.words(
-    "journalist journalists editor editors blogger bloggers agency agencies")
-DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
-    "findings finding imagery clip clips footage array signals signal recording recordings audio figures data"
-)) - REPORT_HEADS - lex.words("figure")
+COLLECTIVE_HEADS = lex.kind_words("collective_heads")
+STATE_FUNCTION_WORDS = lex.kind_words("state_function_words")
+MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.kind_words("not_media_words")
+DOCUMENT_WORDS = (
+    (lex.DOCUMENT_HEADS | lex.kind_words("more_document_words")) - REPORT_HEADS - lex.kind_words("not_document_words")
+)
 NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
 # offices an armed group may run, which speak as government bodies ("the Hamas-run health ministry")
-INSTITUTION_WORDS = lex.words(
-    "ministry ministries government administration authorities authority office police court department "
-    "directorate cabinet parliament presidency embassy council service services prosecutor")
-STATE_OFFICE_WORDS = lex.words("ministry department government")
-UNVERIFIED_WORDS = lex.words("alleged purported unidentified unnamed anonymous")
-TEAM_HEADS = lex.words("team teams unit desk")
+INSTITUTION_WORDS = lex.kind_words("institution_words")
+STATE_OFFICE_WORDS = lex.kind_words("state_office_words")
+UNVERIFIED_WORDS = lex.kind_words("unverified_words")
+TEAM_HEADS = lex.kind_words("team_heads")
 # words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
-MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.words("novosti nyt")) - lex.words("agency monitor observer independent")
-AGENCY_HEADS = lex.words("agency agencies")
-OUTLET_NOUNS = lex.words("newspaper newspaper's newspaper’s broadcaster broadcaster's broadcaster’s")
+MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.kind_words("more_media_names")) - lex.kind_words("not_media_names")
+AGENCY_HEADS = lex.kind_words("agency_heads")
+OUTLET_NOUNS = lex.kind_words("outlet_nouns")
 # words of an organization's name the tagger may still call a person ("Islamic Jihad")
-BODY_NAME_WORDS = lex.words(
-    "jihad brigades brigade movement front party organization organisation committee watch crescent cross "
-    "society council foundation institute agency fund programme program union league army forces ministry"
-)
+BODY_NAME_WORDS = lex.kind_words("body_name_words")
 # a company's legal form or a word that says the name is a firm's ("PrJSC Ukrhydroenergo", "nuclear utility
 # Energoatom"): the tagger may call such a one-word name a person
-CORPORATE_FORMS = lex.words("jsc pjsc prjsc ojsc cjsc llc ltd inc plc gmbh ag corp nv bv")
-FIRM_WORDS = lex.words(
-    "company companies utility operator firm corporation conglomerate giant producer manufacturer provider "
-    "supplier carrier contractor concern group organization organisation charity ngo"
-)
+CORPORATE_FORMS = lex.kind_words("corporate_forms")
+FIRM_WORDS = lex.kind_words("firm_words")
 SPEAKER_NOUNS = PEOPLE_HEADS | SPEAKER_FOR_HEADS | OFFICE_HEADS
 KNOWN_NOUNS = (WITNESS_WORDS | DWELLER_HEADS | REPORT_HEADS | TEAM_HEADS | AGENCY_HEADS | MEDIA_WORDS
                | DOCUMENT_WORDS | SPEAKER_FOR_HEADS | PEOPLE_HEADS)
