@@ -1241,3 +1241,16 @@ def test_a_state_army_named_by_its_nationality_is_no_earlier_armed_group(claims_
                                  "The Sudanese army said on Tuesday that the road was open."))
     assert claims["The Arakan Army"].source.kind == "organization"
     assert claims["The Sudanese army"].source.kind == "government"
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("The Nasser General Hospital", "organization"),  # a title word inside a body's name, tagged as a place
+    ("Kamal Adwan Hospital", "organization"),
+    ("The hospital", "organization"),
+    ("The hospital director", "person"),
+    ("Hospital officials", "anonymous"),
+])
+def test_a_hospital_speaks_as_an_institution(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said 40 people had been killed.")
+    assert claim.source.kind == kind

@@ -299,6 +299,8 @@ class _Phrase:
     def _titled_name(self) -> bool:
         """A proper name right after a title ("Director General Rafael Grossi") the tagger merged into a body."""
         before = [t for t in self.tokens if t.i < self.head.i]
+        if self.word in BODY_NAME_WORDS | lex.ORGANIZATION_HEADS:
+            return False  # "the Nasser General Hospital": a body's name with a title word in it
         return self.head.pos_ == "PROPN" and any(t.lower_ in OFFICE_HEADS | SPEAKER_FOR_HEADS for t in before[-4:])
 
     def _person_apposition(self) -> bool:
@@ -417,6 +419,8 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
         return known
     if words & GOVERNMENT_WORDS:
         return "government"
+    if ent.text.split()[-1].lower() in lex.ORGANIZATION_HEADS:
+        return "organization"  # "Nasser General Hospital", tagged as a place: an institution, not a state
     if ent.label_ in ("LOC", "GPE") or demonym_country(ent.text) is not None or is_seat_of_power(ent.text):
         return "government"
     if words & CORPORATE_FORMS:
