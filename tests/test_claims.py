@@ -1254,3 +1254,11 @@ def test_a_state_army_named_by_its_nationality_is_no_earlier_armed_group(claims_
 def test_a_hospital_speaks_as_an_institution(claims_of, speaker, kind):
     (claim,) = claims_of(f"{speaker} said 40 people had been killed.")
     assert claim.source.kind == kind
+
+
+@needs_model
+def test_a_negated_clause_under_a_verb_of_judgment_denies(claims_of):
+    (claim,) = claims_of("“We judge that the Varnian army was not responsible,” said the intelligence report.")
+    assert claim.polarity == "denies"
+    (claim,) = claims_of("“We judge that the Varnian army was responsible,” said the intelligence report.")
+    assert claim.polarity == "affirms"

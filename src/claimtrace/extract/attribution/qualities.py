@@ -106,7 +106,21 @@ def _polarity(a: Draft) -> str:
     denies = a.cue_lemma in lex.DENY_LEMMAS
     if a.content_root is not None and is_negated(a.content_root):
         denies = not denies
+    judged = _judged_clause(a.content_root)
+    if judged is not None and is_negated(judged):
+        denies = not denies  # "“We judge that the army was not responsible,” the report said"
     return "denies" if denies else "affirms"
+
+
+# verbs of judgment whose clause is the proposition a content states ("We assess that ...")
+JUDGMENT_LEMMAS = lex.words("judge assess believe think conclude find know estimate")
+
+
+def _judged_clause(root: Token | None) -> Token | None:
+    """The clause a content's verb of judgment governs ("we judge | that X was not responsible"), else None."""
+    if root is None or root.pos_ != "VERB" or root.lemma_.lower() not in JUDGMENT_LEMMAS:
+        return None
+    return next((c for c in root.children if c.dep_ == "ccomp" and c.i > root.i), None)
 
 
 def is_negated(token: Token | None) -> bool:
