@@ -1262,3 +1262,16 @@ def test_a_negated_clause_under_a_verb_of_judgment_denies(claims_of):
     assert claim.polarity == "denies"
     (claim,) = claims_of("“We judge that the Varnian army was responsible,” said the intelligence report.")
     assert claim.polarity == "affirms"
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("Netanyahu's office", "government"),  # an office a named person holds speaks as a body
+    ("Netanyahu's spokesman", "person"),
+    ("The Qassam Brigades, Hamas' armed wing,", "organization"),
+    ("The IRGC", "government"),
+    ("The IAEA Director General", "person"),
+])
+def test_offices_and_armed_wings_take_their_body_s_kind(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said the convoy had been hit near the bridge.")
+    assert claim.source.kind == kind

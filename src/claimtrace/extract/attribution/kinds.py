@@ -209,6 +209,8 @@ class _Phrase:
             return self._speaker_for_kind()
         if self.people and word in CIVILIAN_NOUNS and not self._definite():
             return "witness"  # "one woman, Mira, recalling the night of the shelling": a civilian on the scene
+        if self.people and word in GOVERNMENT_WORDS and self._owned_by_person():
+            return "government"  # "Zelenskyy's office", "the president's administration": an office, not its holder
         if self.people and self.head.tag_ not in ("NNS", "NNPS"):
             return "person"
         if word in OFFICE_HEADS and self._definite() and self.head.tag_ not in ("NNS", "NNPS"):
@@ -234,9 +236,11 @@ class _Phrase:
                 return "government"
             if self._demonym_plural(definite=False):
                 return "anonymous"
-            known = lexicon_kind(self.head.text) if self.head.pos_ == "PROPN" else None
+            name = " ".join(t.text for t in self.tokens if t.i <= self.head.i)
+            titled = self.words & (OFFICE_HEADS | SPEAKER_FOR_HEADS)  # "the IAEA Director General": a person
+            known = lexicon_kind(name) if self.head.pos_ == "PROPN" and not titled else None
             if known is not None:
-                return known  # "the Houthis", untagged
+                return known  # "the Houthis", "the Qassam Brigades", untagged
             if self.head.text.isupper() and len(self.head.text) > 1:
                 return self._acronym_kind()  # "HRW", "IDF"
             return "person" if self.head.pos_ == "PROPN" and not self.ents else self._noun_kind() or "person"
@@ -318,6 +322,10 @@ class _Phrase:
             self.speaks_for_body = True
             return body[1]
         return "anonymous"
+
+    def _owned_by_person(self) -> bool:
+        """The head noun's possessor is the person named ("Netanyahu's office")."""
+        return any(c.dep_ in POSSESSIVE_DEPS and c.ent_type_ == "PER" for c in self.head.children)
 
     def _definite(self) -> bool:
         first = self.tokens[0]
