@@ -1275,3 +1275,11 @@ def test_a_negated_clause_under_a_verb_of_judgment_denies(claims_of):
 def test_offices_and_armed_wings_take_their_body_s_kind(claims_of, speaker, kind):
     (claim,) = claims_of(f"{speaker} said the convoy had been hit near the bridge.")
     assert claim.source.kind == kind
+
+
+@needs_model
+def test_an_outlet_unable_to_verify_states_so(claims_of):
+    (claim,) = claims_of("The Herald could not independently verify the claims.")
+    assert claim.certainty == "stated"
+    claim = claims_of("Officials said the strike could have hit a school.")[0]
+    assert claim.certainty == "hedged"

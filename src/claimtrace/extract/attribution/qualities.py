@@ -68,7 +68,7 @@ def modifier_words(token: Token | None) -> set[str]:
 def _certainty(a: Draft) -> str:
     governors = _governors(a.cue_root)
     lemmas = {a.cue_lemma} | {token_lemma(g) for g in governors}
-    words = modifier_words(a.cue_root) | modifier_words(a.content_root)
+    words = _without_inability(modifier_words(a.cue_root)) | modifier_words(a.content_root)
     for g in governors:
         words |= modifier_words(g) | {g.lower_}
     if a.cue_root is not None:
@@ -84,6 +84,15 @@ def _certainty(a: Draft) -> str:
     if lemmas & lex.CONFIRM_LEMMAS and not is_negated(a.cue_root) and not _unable(a.cue_root):
         return "confirmed"
     return "stated"
+
+
+ABILITY_MODALS = lex.words("could can ca")
+
+
+def _without_inability(words: set[str]) -> set[str]:
+    """A cue's modifiers less a negated modal of ability: "could not independently verify" states what the
+    speaker could not do, it hedges nothing."""
+    return words - ABILITY_MODALS if words & lex.NEGATIONS else words
 
 
 UNABLE_WORDS = lex.words("unable fail failed fails failing impossible")
