@@ -1283,3 +1283,12 @@ def test_an_outlet_unable_to_verify_states_so(claims_of):
     assert claim.certainty == "stated"
     claim = claims_of("Officials said the strike could have hit a school.")[0]
     assert claim.certainty == "hedged"
+
+
+@needs_model
+def test_eyewitnesses_named_again_by_their_bare_plural_stay_eyewitnesses(claims_of):
+    claims = claims_of("Nurses and others who were in Lisk during the flood said the water rose within an hour. "
+                       "Nurses said they believe 40 people died in the town.")
+    assert [c.source.kind for c in claims] == ["witness", "witness"]
+    (claim,) = claims_of("Nurses said 40 people died in the town.")
+    assert claim.source.kind == "anonymous"

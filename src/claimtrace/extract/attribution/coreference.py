@@ -188,7 +188,7 @@ def _description_antecedent(start: int, end: int, head: Token, words: list[str],
     definite = (first in DEFINITE or first in POSSESSIVE_PRONOUNS or first.endswith(("'s", "’s"))
                 or _bare_office(head) or _bare_report(head))
     if not definite:
-        return None
+        return _witnesses_again(head, words, earlier)
     tokens = member_tokens(head, start, end)
     if head.lower_ in DOCUMENT_NOUNS and len(tokens) <= 5:
         document = _document_reference(start, head, tokens, earlier, context, describe)
@@ -702,6 +702,15 @@ def _same_country(countries: set[str | None], name: str) -> bool:
     if not countries:
         return True
     return bool(countries & {demonym_country(w.strip("(),.").removesuffix("'s").removesuffix("’s")) for w in name.split()})
+
+
+def _witnesses_again(head: Token, words: list[str], earlier: list[tuple[int, Source, str]]) -> Source | None:
+    """A bare plural of people that repeats the head of earlier eyewitnesses ("Nurses who were in the town said
+    ... Nurses said"): the same witnesses, not new unnamed people."""
+    if head.tag_ != "NNS" or len(words) > 3 or any(c.dep_ in ("det", "nummod") for c in head.children):
+        return None
+    return next((source for _, source, earlier_head in reversed(earlier)
+                 if source.kind == "witness" and earlier_head == head.lower_), None)
 
 
 def _class_word(token: Token) -> bool:
