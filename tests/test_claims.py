@@ -1229,6 +1229,7 @@ def test_the_kind_lexicon_matches_names_by_their_words():
     ("The Norwegian Refugee Council", "organization"),
     ("The Sudanese Armed Forces", "government"),
     ("The Hamas government media office", "government"),
+    ("The Kyiv Independent", "media"),  # a city and a word of no outlet's own
 ])
 def test_bodies_whose_words_mislead_take_their_kind_from_the_lexicon(claims_of, speaker, kind):
     (claim,) = claims_of(f"{speaker} said on Monday that the convoy had been hit near the bridge.")
