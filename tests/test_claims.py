@@ -1293,3 +1293,11 @@ def test_eyewitnesses_named_again_by_their_bare_plural_stay_eyewitnesses(claims_
     assert [c.source.kind for c in claims] == ["witness", "witness"]
     (claim,) = claims_of("Nurses said 40 people died in the town.")
     assert claim.source.kind == "anonymous"
+
+
+@needs_model
+def test_both_names_the_pair_that_spoke_just_before(claims_of):
+    claims = claims_of("For months, each side in the war has accused the other of plotting to blow up the bridge. "
+                       "Just last week, both said an attack on the bridge was imminent.")
+    assert claims[-1].source.text == "both" and claims[-1].source.kind == "government"
+    assert claims[-1].source.canonical == "each side in the war"

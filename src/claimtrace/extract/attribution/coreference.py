@@ -149,10 +149,28 @@ def _antecedent(start: int, end: int, head: Token | None, words: list[str], cont
     if head is None or not words:
         return None
     earlier = [(offset, s, h) for offset, s, h in context.resolved if offset < start]
+    if words == ["both"]:
+        return _pair_before(start, earlier, context)
     pronoun = _pronoun(head, start, end)
     if pronoun is not None:
         return _pronoun_antecedent(pronoun, start, head, earlier, context, describe)
     return _description_antecedent(start, end, head, words, earlier, context, describe)
+
+
+PAIR_HEADS = lex.words("side sides parties countries governments armies")
+PAIR_REACH = 2  # sentences back "both" may name a pair
+
+
+def _pair_before(start: int, earlier: list[tuple[int, Source, str]], context: Context) -> Source | None:
+    """ "both said ...": the latest two that spoke together within a few sentences, a compound ("Varnia and
+    Ostland") or the sides of a conflict ("each side in the war")."""
+    here = context.sentence_of(start)
+    for offset, source, head_word in reversed(earlier):
+        if here - context.sentence_of(offset) > PAIR_REACH:
+            return None
+        if head_word in PAIR_HEADS or " and " in source.text:
+            return source
+    return None
 
 
 def _pronoun_antecedent(pronoun: str, start: int, head: Token, earlier: list[tuple[int, Source, str]],
