@@ -96,6 +96,9 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
+A reciprocal blame with a compound source ("X and Y blamed each other") is also a claim of each later
+member, so each side is typed as itself (the compound's claim keeps its first member's kind).
+
 Only attributions resting on a reporting act are kept (:mod:`.reporting`; a silence such as
     "did not respond to a request for comment" or a motive such as "fearing reprisal" is none); a
     claim with no source phrase needs an agentless passive or a whole clause; a caption's credit

@@ -5,7 +5,8 @@ prime minister", "the report", "the newspaper's report", "their analysis") takes
 name and affiliation of the fullest earlier mention it refers to; its text stays as written. The
 stories' convention (``../shared/data/stories/README.md``) names such a source by that mention, and
 types it by it ("It said" of a ministry is the ministry, a government body; "the report" of an outlet
-is the outlet, media).
+is the outlet, media: its report, investigation, analysis or story; an assessment, a study or findings are
+a document of their own).
 
 Candidates are the sources of earlier claims (already resolved, so chains hold: "Ms Varga ... the
 minister ... she") and the mentions the article makes without a claim: named entities, and the
@@ -39,7 +40,11 @@ the crowd. ... he said"). The latest compatible candidate wins, by reference typ
 * a definite class noun of a body ("the group", "the militant group", "the ministry", "the
   newspaper"): the latest earlier source of that class named by a body or person, else the latest
   named body of that class.
-* a definite noun repeated from an earlier source or entity ("the sources", "the agency"): that one.
+* a definite noun repeated from an earlier source or entity ("the sources", "the agency"): that one; a
+  state body's noun with a nationality ("the Sudanese army") only one of that country.
+* a bare plural of people repeating the head of earlier eyewitnesses ("Nurses who were in the town said
+  ... Nurses said"): those witnesses.
+* ``both``: the pair that spoke within the two sentences before (a compound, "each side in the war").
 
 Relative pronouns: "who" after a comma is the person or people noun before it, or the one whose phrase
 ends there ("a spokesman for the army, who"), when the parse hung the clause on a thing

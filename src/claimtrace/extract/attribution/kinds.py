@@ -19,15 +19,21 @@ word first, its names second, in this order:
 * governments: ministries, armies, authorities, intelligence services, states and cities as
   speakers ("Moscow", "the UK"), a people with the article ("the Israelis"), names whose words
   or fullest name in the article say so ("IDF" known there as "Israel Defense Forces");
-* organizations: organization nouns and names (armed non-state groups included).
+* organizations: organization nouns and names (armed non-state groups included), hospitals and clinics.
+
+Every hand-made word list here is data (``claimtrace/data/attribution/kinds.json``, read through
+``lexicon.kind_lexicon``), as is a list of bodies whose words mislead: armed groups called "forces" or
+"army" ("the Rapid Support Forces"), international bodies called "office" or "court" (organizations),
+state bodies called "guards", outlets called after a city, names the tagger reads as a person's
+("Hezbollah"). An office a named person holds ("Netanyahu's office") is a government body.
 
 The affiliation of a person or anonymous source (and of an unnamed spokesperson) is the body in
 the phrase it speaks for: a name ("Kremlin spokesman Dmitry Peskov", "Hamas officials", "head of
 Ukrhydroenergo"), a government noun ("an Israeli army spokesperson"), or a nationality ("four
 Syrian officials" -> Syria, government).
 
-What it misses: bodies known only by an acronym the article never spells out and the NER does not
-tag; offices that are unique only in context ("the official" after one was named); witnesses
+What it misses: bodies known only by an acronym the article never spells out, the NER does not tag
+and the lexicon does not hold; offices that are unique only in context ("the official" after one was named); witnesses
 named with no sign of being on the scene. Figures: docs/benchmarks_claims.md.
 """
 
