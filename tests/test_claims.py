@@ -1301,3 +1301,11 @@ def test_both_names_the_pair_that_spoke_just_before(claims_of):
                        "Just last week, both said an attack on the bridge was imminent.")
     assert claims[-1].source.text == "both" and claims[-1].source.kind == "government"
     assert claims[-1].source.canonical == "each side in the war"
+
+
+@needs_model
+def test_a_quotation_an_outlet_cites_is_the_cited_speaker_s(claims_of):
+    (claim,) = claims_of("“The rebels will not stop their attempts to destroy the dam. Today at 10 a.m. a strike was "
+                         "conducted,” the VNA agency cites a representative of the rescue services.")
+    assert claim.source.text == "a representative of the rescue services"
+    assert claim.source.kind == "government"

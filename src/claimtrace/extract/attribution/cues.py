@@ -38,6 +38,7 @@ from claimtrace.extract.attribution.spans import (
 from claimtrace.extract.attribution.speakers import (
     TIME_WORDS,
     content_to_speaker,
+    quoted_after,
     recipient_span,
     relay_recipient,
     relayed_speech,
@@ -124,6 +125,9 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
         gap = context.text[cue[1]:c_end]
         c_start = cue[1] + len(gap) - len(gap.lstrip())
     source_head, source_range, impersonal = source_of(verb, context)
+    quoted = quoted_after(verb, c_end)
+    if quoted is not None and source_range is not None:  # "“...,” TASS cites a rescue official": the official's
+        source_head, source_range = quoted, phrase_span(quoted)
     summed_up = _summing_up_speaker(verb, sent) if content_root is not None and c_end <= sent.start_char else None
     if summed_up is not None:
         (source_head, source_range), impersonal = summed_up, False

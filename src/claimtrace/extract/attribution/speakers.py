@@ -45,6 +45,9 @@ POSTMODIFIER_ADJECTIVES = lex.words("close familiar near loyal linked allied opp
 
 # "TASS quoted a source as saying ...": the source speaks, the agency relays
 QUOTING_LEMMAS = lex.words("quote cite")
+# nouns of people or offices a quoting verb may name as the speaker quoted
+SPEAKING_NOUNS = (lex.PERSON_HEADS | lex.ANONYMOUS_HEADS | lex.SPOKESPERSON_HEADS | lex.kind_words("office_heads")
+                  | lex.kind_words("representative_heads"))
 
 
 RELAYED_SPEECH_LEMMAS = lex.RAISING_LEMMAS | lex.words("tell add warn")
@@ -361,6 +364,17 @@ def relayed_speech(verb: Token) -> tuple[Token, Token] | None:
     speech = next((c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG"
                    and c.i > quoted.i and c.lemma_.lower() in RELAYED_SPEECH_LEMMAS), None)
     return (quoted, speech) if speech is not None else None
+
+
+def quoted_after(verb: Token, content_end: int) -> Token | None:
+    """The speaker a post-posed quoting verb names as its object ("“...,” TASS cites a representative of the
+    rescue service"): the quotation is the speaker's, relayed by the verb's subject; else None."""
+    if verb.lemma_.lower() not in QUOTING_LEMMAS or content_end > verb.idx:
+        return None
+    quoted = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
+    if quoted is None or not (quoted.ent_type_ == "PER" or quoted.lower_ in SPEAKING_NOUNS):
+        return None
+    return quoted
 
 
 def relay_recipient(verb: Token) -> tuple[int, int] | None:
