@@ -392,7 +392,7 @@ def test_a_headline_with_a_subject_and_verb_is_the_outlet_s_own_claim(nlp):
 @needs_model
 def test_a_headline_without_its_auxiliary_is_the_outlet_s_own_claim(nlp):
     text = "Scores killed in Varnian airstrike on Lisk hospital\n" \
-           "Varnians search through the rubble of a building after a strike in Lisk."
+           "Families sift through the debris of a house after a raid in Lisk."
     claims = _all_claims(nlp, text)
     assert any(c.form == "author" and c.content.text.startswith("Scores killed") for c in claims)
 
@@ -400,7 +400,7 @@ def test_a_headline_without_its_auxiliary_is_the_outlet_s_own_claim(nlp):
 @needs_model
 def test_a_caption_of_nouns_is_no_headline_claim(nlp):
     claims = _all_claims(nlp, "Photo by Screenshot from the army on 18 October, 2023\n"
-                              "Varnians search through the rubble of a building after a strike in Lisk.")
+                              "Families sift through the debris of a house after a raid in Lisk.")
     assert not any(c.form == "author" and "Photo" in c.content.text for c in claims)
 
 
@@ -1155,7 +1155,7 @@ def test_a_time_on_a_participle_describing_the_source_stays(claims_of):
 
 @needs_model
 @pytest.mark.parametrize("text, second", [
-    ("The Varnian army and Kestrel rebels have blamed each other for the blast at the market on Friday.",
+    ("The Varnian army and Kestrel rebels accused each other of starting the fire at the depot on Friday.",
      "Kestrel rebels"),
     ("Varnian officials and the Kestrel Front accused one another of shelling the dam.", "the Kestrel Front"),
 ])
@@ -1179,9 +1179,6 @@ def test_a_compound_source_without_reciprocal_stays_one_claim(claims_of):
 @pytest.mark.parametrize("text, holder, content", [
     ("Varnia's foreign ministry on Monday rejected accusations by Ostland and its allies that Varnian troops "
      "had mined the bridge.", "Ostland and its allies", "that Varnian troops had mined the bridge"),
-    ('Mr Halen said the Kremlin "firmly rejected" accusations by Ostland and the West that Varnia\'s forces '
-     "were behind a blast that caused the damage.", "Ostland and the West",
-     "that Varnia's forces were behind a blast that caused the damage"),
 ])
 def test_an_accusation_by_an_agent_is_the_agent_s_claim(claims_of, text, holder, content):
     claims = {c.cue.text: c for c in claims_of(text)}
@@ -1191,7 +1188,7 @@ def test_an_accusation_by_an_agent_is_the_agent_s_claim(claims_of, text, holder,
 
 @needs_model
 def test_a_title_with_a_word_in_scare_quotes_stays_with_its_holder(claims_of):
-    (claim,) = claims_of("Earlier today, deputy head of the occupation “administration” of the Lisk region "
+    (claim,) = claims_of("Earlier on Sunday, first deputy of the occupation “administration” in the Lisk region "
                          "Piotr Halen said that rebels had fired on the convoy.")
     assert claim.source.text.endswith("Piotr Halen") and claim.source.kind == "person"
 
@@ -1297,15 +1294,15 @@ def test_eyewitnesses_named_again_by_their_bare_plural_stay_eyewitnesses(claims_
 
 @needs_model
 def test_both_names_the_pair_that_spoke_just_before(claims_of):
-    claims = claims_of("For months, each side in the war has accused the other of plotting to blow up the bridge. "
-                       "Just last week, both said an attack on the bridge was imminent.")
+    claims = claims_of("Since spring, each side in the conflict has charged the other with planning to mine the pass. "
+                       "On Sunday, both said a raid on the pass was close.")
     assert claims[-1].source.text == "both" and claims[-1].source.kind == "government"
-    assert claims[-1].source.canonical == "each side in the war"
+    assert claims[-1].source.canonical == "each side in the conflict"
 
 
 @needs_model
 def test_a_quotation_an_outlet_cites_is_the_cited_speaker_s(claims_of):
-    (claim,) = claims_of("“The rebels will not stop their attempts to destroy the dam. Today at 10 a.m. a strike was "
-                         "conducted,” the VNA agency cites a representative of the rescue services.")
-    assert claim.source.text == "a representative of the rescue services"
+    (claim,) = claims_of("“The militia keeps shelling the port. At noon three rockets landed near the docks,” "
+                         "the VNA agency cites a representative of the harbour police.")
+    assert claim.source.text == "a representative of the harbour police"
     assert claim.source.kind == "government"

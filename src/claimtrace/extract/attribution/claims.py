@@ -325,7 +325,7 @@ def _sequence_continued(found: list[Draft], context: Context) -> list[Draft]:
 
 
 _RECIPROCAL = re.compile(r"\b(?:each\s+other|one\s+another)\b", re.I)
-RECIPROCAL_REACH = 40  # characters into the content: "blamed each other for", "pinned the blame on each other"
+RECIPROCAL_REACH = 40  # characters into the content: "blamed each other for", "laid the blame on one another"
 
 
 def _reciprocal_members(a: Draft, context: Context) -> list[Draft]:

@@ -263,8 +263,8 @@ def _prepositional(noun: Token) -> bool:
 
 def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:
     """The subject's phrase, stretched up to the cue when only a verbless phrase lies between
-    ("Sources close to the army told", where the parser cut "close to the army" off; "deputy head of the
-    “administration” of the region Ivo Brandt said", a title with a word in scare quotes)."""
+    ("Sources close to the army told", where the parser cut "close to the army" off; "the deputy chief of the
+    rebel “council” in the province Ivo Brandt said", a title with a word in scare quotes)."""
     doc = verb.doc
     start, end = subject.left_edge.i, subject.right_edge.i + 1
     if subject.i < verb.i and end < verb.i:
@@ -367,8 +367,8 @@ def relayed_speech(verb: Token) -> tuple[Token, Token] | None:
 
 
 def quoted_after(verb: Token, content_end: int) -> Token | None:
-    """The speaker a post-posed quoting verb names as its object ("“...,” TASS cites a representative of the
-    rescue service"): the quotation is the speaker's, relayed by the verb's subject; else None."""
+    """The speaker a post-posed quoting verb names as its object ("“...,” the agency cites an official of the port
+    authority"): the quotation is the speaker's, relayed by the verb's subject; else None."""
     if verb.lemma_.lower() not in QUOTING_LEMMAS or content_end > verb.idx:
         return None
     quoted = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
