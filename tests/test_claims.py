@@ -1306,3 +1306,16 @@ def test_a_quotation_an_outlet_cites_is_the_cited_speaker_s(claims_of):
                          "the VNA agency cites a representative of the harbour police.")
     assert claim.source.text == "a representative of the harbour police"
     assert claim.source.kind == "government"
+
+
+@needs_model
+def test_a_correspondent_who_saw_is_an_eyewitness_and_confirms(claims_of):
+    (claim,) = claims_of("A Herald correspondent at the scene saw the convoy being hit near the bridge.")
+    assert (claim.source.kind, claim.certainty, claim.cue.text) == ("witness", "confirmed", "saw")
+    assert not claims_of("The city saw heavy fighting overnight.")  # no observer: no claim
+
+
+@needs_model
+def test_an_intercepted_call_is_a_document(claims_of):
+    (claim,) = claims_of("An intercepted phone call suggests the convoy had been hit near the bridge.")
+    assert claim.source.kind == "document"
