@@ -418,6 +418,12 @@ def test_commitments_and_conditions(analyse):
     # CAMEO's own codes where the dictionary files the verb under another block's default
     ("Peru and Chile negotiations resumed in Lima.", "negotiations", "CONSULT"),
     ("The Bolivian mediation failed in March.", "mediation", "CONSULT"),
+    ("A Chilean shipping firm is suing the Peruvian navy for damages.", "suing", "ACCUSE"),  # 115, not "sue for" 173
+    # a pattern written for another verb of the block refines its event but does not change its kind: "press on"
+    # (an attack) does not make a demand an attack, "welcome to" (host a visit) does not make praise a visit
+    ("Bolivian farmers demanded new rules on potato prices from Peru.", "demanded", "REQUEST"),
+    ("The Bolivian president praised Chile's efforts to improve its ports.", "praised", "SUPPORT"),
+    ("Peruvian students rallied against the new mining law in Lima.", "rallied", "PROTEST"),  # "rallied" is "rally"
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
     from claimtrace.extract.events import find_events

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
-from claimtrace.extract.inflection import clipped_verb
+from claimtrace.extract.inflection import clipped_verb, listed_base
 
 # Nouns that name an event under the same word as their verb ("attack", "visit", "talks").
 ZERO_DERIVED_EVENT_NOUNS = frozenset({
@@ -214,14 +214,14 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
     demands = False
     for form in forms:
         block = lexicon.blocks[form.block]
+        default = form.code or VERB_CODES.get(verb) or block.code
         demands = demands or (form.code or block.code)[:2] == DEMAND_ROOT
         for pattern in block.patterns:
-            if not pattern.literals <= present or form.code and pattern.verbs and verb not in pattern.verbs:
-                continue  # a verb with its own code takes only the patterns written for it
+            if not pattern.literals <= present or not _pattern_for(pattern, verb, form, default):
+                continue
             score = _pattern_score(pattern, before, after, lexicon)
             if score is not None and (best is None or score > best[0]):
                 best = (score, pattern.code)
-        default = form.code or VERB_CODES.get(verb) or block.code
         if best is None and default != NO_EVENT:
             best = (-1, default)
     if best is None:
@@ -232,6 +232,27 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
         # (10x) run in parallel (024 appeal for / 104 demand political reform); the verb's force decides
         return DEMAND_ROOT + code[2:]
     return code
+
+
+def _pattern_for(pattern: Pattern, verb: str, form: VerbForm, default: str) -> bool:
+    """May this pattern of the verb's block code the verb? A verb with its own code takes only the patterns
+    written for it. A pattern written for another verb of the block may refine the block's event within its
+    CAMEO root ("withdrawal from X" takes a pattern written for "pull out") but not make it another kind of
+    event ("press on" is an attack; "demanded an end to curbs on the press" is a demand). CAMEO's own code of a
+    verb (``VERB_CODES``) stands against patterns of another root ("sue for" is filed as an arrest, 173; suing is
+    115, bring a lawsuit against)."""
+    own = VERB_CODES.get(verb)
+    if not pattern.verbs or _written_for(pattern, verb):
+        return own is None or pattern.code[:2] == own[:2]
+    if form.code:
+        return False
+    root = pattern.code[:2]
+    return default == NO_EVENT or root == default[:2] or root in STATEMENT_ROOTS or pattern.code == NO_EVENT
+
+
+def _written_for(pattern: Pattern, verb: str) -> bool:
+    """Was the pattern written for this verb (or one of its inflected forms: "rallied" for "rally")?"""
+    return verb in pattern.verbs or any(listed_base(written, (verb,)) for written in pattern.verbs)
 
 
 def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
