@@ -432,3 +432,12 @@ def test_dictionary_readings(analyse, text, trigger, category):
     doc = load_pipeline()(text)
     events = find_events(doc, doc._.claims, doc._.places, doc._.dates, doc._.entity_groups, classifier=False)
     assert next(e for e in events if e.trigger.text == trigger).category == category
+
+
+def test_a_verb_read_as_a_modifier_keeps_its_subject_and_object(analyse):
+    # the parser reads "demolished Bolivian homes" as a noun phrase after its subject: the clause is still there
+    events = analyse("Peruvian army bulldozers demolished Bolivian homes and shops near the border on Monday, "
+                     "Bolivian officials said.").events
+    demolished = next(e for e in events if e.trigger.text == "demolished")
+    assert [a.text for a in demolished.source] == ["Peruvian army bulldozers"]  # not the officials who said it
+    assert [a.text for a in demolished.target] == ["Bolivian homes"]

@@ -97,7 +97,9 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
     modality_value = modality(token, negated=negated)
     clause = obligation_clause(token)
     sources, targets = demand_heads(clause) if clause is not None else (source_heads(token), None)
-    source = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(sources)]
+    # a subject's conjuncts stand before its verb too (a misparse joins the sayers after it: "X did Y, Z said")
+    source = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(sources)
+              if h in sources or h.i < token.i or all(s.i > token.i for s in sources)]
     coding = _obstruction(token, coding, source, lexicon)
     if targets is None:
         targets = target_heads(token, lexicon, accusing=coding.category == "ACCUSE",

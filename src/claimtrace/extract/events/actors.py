@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
-from claimtrace.extract.events.coder import doc_tables
+from claimtrace.extract.events.coder import doc_tables, misread_subject
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
 
@@ -93,6 +93,9 @@ def source_heads(trigger: Token) -> list[Token]:
         return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN", "ADJ"} else []
     if not heads and trigger.dep_ == "acl:relcl":
         heads = [trigger.head]
+    if not heads:  # "army bulldozers demolished homes" read as a noun phrase: its subject is outside the verb
+        subject = misread_subject(trigger)
+        heads = [subject] if subject is not None else []
     if not heads and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":  # "Russian intentions to reduce"
         heads = _noun_source_heads(trigger.head)
     return heads
@@ -185,6 +188,8 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
     Misses: a target named only in another sentence, or one a misparse hangs elsewhere."""
     passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children) and not _stative(trigger)
     objects = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
+    if trigger.dep_ == "amod" and trigger.head.i > trigger.i and misread_subject(trigger) is not None:
+        objects.append(trigger.head)  # "demolished homes" read as a noun phrase: the noun is the object
     theme = []  # a movement noun's "of" phrase is what moves ("the withdrawal of its forces from X")
     if trigger.pos_ != "VERB":  # an event noun's "of" phrase is its object ("the blockade of X", "a meeting of Y")
         of = [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "of"]
@@ -424,6 +429,8 @@ def actor_for(
     """The actor a head word names: its words, fullest name, CAMEO code, country and sector."""
     resolved = _resolve_pronoun(head, trigger)
     start, end = _actor_extent(resolved)
+    if start <= trigger.i < resolved.i:  # "demolished homes" read as a noun phrase: the verb is no part of it
+        start = trigger.i + 1
     doc = head.doc
     full_text = doc_text(doc)  # Doc.text joins every token anew at each access
     text = full_text[doc[start].idx : doc[end].idx + len(doc[end])]

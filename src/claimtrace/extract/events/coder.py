@@ -135,8 +135,50 @@ def _commits_to_uncoded(token: Token, lemma: str, lexicon: Lexicon) -> bool:
 
 def _clause_taken_for_modifier(token: Token) -> bool:
     """A finite verb with its own subject that the parser attached as a modifier ("police confiscated weapons"
-    read as "confiscated weapons"): still a clause."""
-    return token.pos_ == "VERB" and token.dep_ == "amod" and any(c.dep_ == "nsubj" for c in token.children)
+    read as "confiscated weapons"), or with the subject the parser left outside it (:func:`misread_subject`):
+    still a clause."""
+    if token.pos_ != "VERB" or token.dep_ != "amod":
+        return False
+    return any(c.dep_ == "nsubj" for c in token.children) or misread_subject(token) is not None
+
+
+MODIFIER_DEPS = frozenset({"amod", "acl", "advmod"})
+HANGING_DEPS = frozenset({"acl", "parataxis", "appos", "advmod", "amod"})
+NOUN_PHRASE_STARTS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM"})
+TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def misread_subject(token: Token) -> Token | None:
+    """The subject of a verb the parser read as a noun phrase's modifier, when the sentence shows a clause:
+    "Albania on Friday denounced ..." with the verb hung on the sentence's nominal root (no main verb found: the
+    root is its subject), or "army bulldozers demolished homes" with the "-ed" verb between a noun phrase and
+    its object read as "demolished homes" (the noun phrase before it, dates and adverbs skipped). None for a
+    real modifier ("the shelled town", "weapons used against ..."), a verb with a subject or an agent."""
+    if token.pos_ != "VERB" or any(c.dep_ in {"nsubj", "nsubj:pass", "csubj", "obl:agent"} for c in token.children):
+        return None
+    head = token.head
+    if (token.dep_ in HANGING_DEPS and head.dep_ == "ROOT" and head.pos_ in {"NOUN", "PROPN"} and head.i < token.i
+            and not any(c.pos_ in {"VERB", "AUX"} and c.dep_ not in HANGING_DEPS for c in head.children)):
+        return head
+    if token.dep_ not in MODIFIER_DEPS or not token.lower_.endswith("ed"):
+        return None
+    after = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if after is None or after.pos_ not in NOUN_PHRASE_STARTS or after.ent_type_ in TIME_ENTITIES:
+        return None
+    before = token.i - 1
+    while before >= token.sent.start and _skipped_before_verb(token.doc[before]):
+        before -= 1
+    if before < token.sent.start or token.doc[before].pos_ not in {"NOUN", "PROPN"}:
+        return None
+    subject = token.doc[before]
+    while subject.head.i < token.i and subject.head.i != subject.i and subject.head.pos_ in {"NOUN", "PROPN"}:
+        subject = subject.head
+    return subject
+
+
+def _skipped_before_verb(token: Token) -> bool:
+    """Adverbs and time phrases between a subject and its verb ("sexually", "on Friday", "last week")."""
+    return token.pos_ == "ADV" or token.ent_type_ in TIME_ENTITIES or token.lower_ == "on"
 
 
 def _frames_a_complement(token: Token, lemma: str) -> bool:
