@@ -441,3 +441,18 @@ def test_a_verb_read_as_a_modifier_keeps_its_subject_and_object(analyse):
     demolished = next(e for e in events if e.trigger.text == "demolished")
     assert [a.text for a in demolished.source] == ["Peruvian army bulldozers"]  # not the officials who said it
     assert [a.text for a in demolished.target] == ["Bolivian homes"]
+
+
+@pytest.mark.parametrize(("text", "trigger", "sources", "targets"), [
+    # halting aid (CAMEO 162), mediation (165) or links (160) reduces relations: SANCTION, whatever the verb's block
+    ("Chile ended its mediation between the Bolivian rebels and the government.", "ended", ["Chile"],
+     ["Bolivian rebels", "government"]),
+    # who announces a measure takes it
+    ("Ecuador announced a suspension of trade links with Peru.", "suspension", ["Ecuador"], ["Peru"]),
+])
+def test_halting_aid_talks_or_links_is_a_sanction(analyse, text, trigger, sources, targets):
+    events = analyse(text).events
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert event.category == "SANCTION"
+    assert [a.text for a in event.source] == sources and [a.text for a in event.target] == targets
+    assert not any(e.category == "CONSULT" for e in events)  # the halted mediation is no event of its own

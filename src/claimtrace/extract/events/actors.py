@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
-from claimtrace.extract.events.coder import doc_tables, misread_subject
+from claimtrace.extract.events.coder import doc_tables, halting_code, misread_subject
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
 
@@ -70,6 +70,8 @@ TRANSFER_VERBS = frozenset({
 # Verbs of an event's course ("began the withdrawal", "stepped up the attacks"): their subject is its doer.
 ASPECTUAL_VERBS = frozenset({"begin", "start", "continue", "complete", "finish", "speed", "accelerate", "resume",
                              "intensify", "step", "escalate", "expand", "prolong", "extend", "end", "conclude"})
+# Verbs that decree the measure their object names ("announced a suspension of links", "ordered a blockade").
+DECREEING_VERBS = frozenset({"announce", "declare", "order", "decree", "impose", "approve"})
 STANCE_PARTICIPLES = frozenset({"oppose", "commit", "determine", "dedicate", "devote", "resolve", "engage", "involve"})
 FACILITY_NOUNS = frozenset({"bridge", "border", "road", "highway", "crossing", "airport", "facility", "plant",
                             "building", "frontier", "route", "street", "pipeline", "dam", "tunnel", "railway"})
@@ -134,8 +136,9 @@ def _noun_source_heads(trigger: Token) -> list[Token]:
     heads += [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "by"]
     if not heads and trigger.dep_ in {"xcomp", "conj"} and trigger.head.pos_ in {"VERB", "NOUN"}:
         return source_heads(trigger.head) if trigger.head.pos_ == "VERB" else _noun_source_heads(trigger.head)
-    if not heads and trigger.dep_ == "obj" and trigger.head.lemma_.lower() in ASPECTUAL_VERBS:
-        # "the United States speeded up the withdrawal": who runs the event's course does it
+    if not heads and trigger.dep_ == "obj" and trigger.head.lemma_.lower() in ASPECTUAL_VERBS | DECREEING_VERBS:
+        # "the United States speeded up the withdrawal", "X announced a suspension of ...": who runs the event's
+        # course, or decrees it, does it
         heads = [c for c in trigger.head.children if c.dep_ in SOURCE_DEPS]
     return heads
 
@@ -195,7 +198,8 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
         of = [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "of"]
         theme, objects = (of, objects) if moving else ([], objects + of)
     named = [o for o in objects if is_actor_like(o, lexicon) and not _owned_by_the_subject(o)]
-    transfer = trigger.lemma_.lower() in TRANSFER_VERBS
+    # who gets what is sent, handed over, or halted ("halted aid to X": X)
+    transfer = trigger.lemma_.lower() in TRANSFER_VERBS or halting_code(trigger) is not None
     if named and not transfer:
         return named
     if protesting:  # whom a protest is against, however deep ("rallies in X against Y", "in defiance of Y")
@@ -206,13 +210,12 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
         found = _accused(trigger, objects, lexicon)
         if found:
             return found
-    found = _prepositional_actor(trigger, lexicon)
+    found = [c for c in trigger.children if c.dep_ in OBLIQUE_DEPS and preposition(c) == "to"
+             and is_actor_like(c, lexicon)] if transfer else []
+    found = found or (_recipient(trigger, objects, lexicon) if transfer else [])
+    found = found or _prepositional_actor(trigger, lexicon)
     if found:
         return found
-    if transfer:
-        found = _recipient(trigger, objects, lexicon)
-        if found:
-            return found
     if named:
         return named
     for head in [*objects, *theme]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from claimtrace.extract.attribution.lexicon import TIME_NOUNS
 from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
 from claimtrace.extract.inflection import clipped_verb, listed_base
 
@@ -178,7 +179,7 @@ def misread_subject(token: Token) -> Token | None:
 
 def _skipped_before_verb(token: Token) -> bool:
     """Adverbs and time phrases between a subject and its verb ("sexually", "on Friday", "last week")."""
-    return token.pos_ == "ADV" or token.ent_type_ in TIME_ENTITIES or token.lower_ == "on"
+    return token.pos_ == "ADV" or token.ent_type_ in TIME_ENTITIES or token.lower_ in TIME_NOUNS or token.lower_ == "on"
 
 
 def _frames_a_complement(token: Token, lemma: str) -> bool:
@@ -196,7 +197,12 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     """The PLOVER coding of a trigger token, or None when it names no PLOVER event.
 
     A support verb takes the coding of the event noun it governs ("opened an investigation", "staged a
-    strike", "held talks"), and that noun then names no event of its own: the verb carries its actors."""
+    strike", "held talks"), and that noun then names no event of its own: the verb carries its actors.
+    Halting aid, talks, mediation or relations is CAMEO 16 (:func:`halting_code`), whatever the verb's block."""
+    halted = halting_code(token)
+    if halted is not None:
+        category, mode, context = lexicon.plover(halted) or ("SANCTION", "", "")
+        return Coding(halted, category, mode or None, context.replace(";", ",").strip() or None)
     if token.pos_ == "VERB" and token.lemma_.lower() in SUPPORT_VERBS:
         for child in token.children:
             if child.dep_ == "obj" and child.pos_ == "NOUN":
@@ -209,8 +215,53 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
 
 
 def _supported(noun: Token) -> bool:
+    """An event noun whose verb carries its event: a support verb's object, or what a halting verb halts
+    ("ended its mediation": the ending is the event)."""
     head = noun.head
-    return noun.dep_ == "obj" and head.pos_ == "VERB" and head.lemma_.lower() in SUPPORT_VERBS
+    if noun.dep_ != "obj" or head.pos_ != "VERB":
+        return False
+    return head.lemma_.lower() in SUPPORT_VERBS or halting_code(head) is not None
+
+
+# CAMEO 16 "reduce relations" by what is reduced or halted: 161 diplomatic relations, 162 aid, 164 negotiations,
+# 165 mediation (160 other relations: links, contacts).
+HALTING_VERBS = frozenset({"halt", "suspend", "stop", "end", "cut", "freeze", "cease", "terminate", "cancel",
+                           "reduce", "curtail", "withhold", "discontinue", "sever", "break"})
+HALTING_NOUNS = {"suspension": "suspend", "halt": "halt", "cut": "cut", "cutoff": "cut", "freeze": "freeze",
+                 "termination": "terminate", "cessation": "cease", "cancellation": "cancel", "severance": "sever",
+                 "reduction": "reduce"}
+HALTED_CODES = {"aid": "162", "assistance": "162", "supply": "162", "supplies": "162", "loan": "162", "credit": "162",
+                "funding": "162", "grant": "162", "donation": "162",
+                "talk": "164", "negotiation": "164", "dialogue": "164",
+                "mediation": "165",
+                "relation": "161", "tie": "161",
+                "link": "160", "contact": "160"}
+
+
+def halting_code(token: Token) -> str | None:
+    """ "halted economic aid", "ended its mediation", "a suspension of air links": the CAMEO 16 code of halting
+    or cutting what the trigger's object (a noun's "of" phrase) names; None when it halts something else
+    ("stopped the fighting" is a ceasefire, which the dictionary codes). "Break" counts with "off" only."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        lemma = lemma if lemma in HALTING_VERBS else listed_base(lemma, HALTING_VERBS)  # "halted" left unlemmatized
+        if lemma is None or lemma == "break" and not any(c.lower_ == "off" for c in token.children):
+            return None
+        halted = [c for c in token.children if c.dep_ in {"obj", "nsubj:pass"}]
+        if token.dep_ == "amod" and token.head.i > token.i and misread_subject(token) is not None:
+            halted.append(token.head)  # "reduced food supplies" read as a noun phrase
+    elif token.pos_ == "NOUN" and lemma in HALTING_NOUNS:
+        halted = [c for c in token.children if c.dep_ == "nmod" and any(m.lower_ in {"of", "in", "to", "on"}
+                                                                      for m in c.children if m.dep_ == "case")]
+    else:
+        return None
+    for head in halted:  # the noun, its conjuncts, or a noun naming its kind ("mediation efforts")
+        kinds = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        for noun in (head, *head.conjuncts, *kinds):
+            code = HALTED_CODES.get(noun.lemma_.lower()) or HALTED_CODES.get(noun.lower_)
+            if code:
+                return code
+    return None
 
 
 def _code_token(token: Token, lexicon: Lexicon) -> Coding | None:
