@@ -424,6 +424,9 @@ def test_commitments_and_conditions(analyse):
     ("Bolivian farmers demanded new rules on potato prices from Peru.", "demanded", "REQUEST"),
     ("The Bolivian president praised Chile's efforts to improve its ports.", "praised", "SUPPORT"),
     ("Peruvian students rallied against the new mining law in Lima.", "rallied", "PROTEST"),  # "rallied" is "rally"
+    # equally long patterns: the one matching nearest the verb ("artillery", not the "border" far in the phrase)
+    ("Bolivian forces launched artillery and rocket fire against rebel camps near the Peruvian border.", "launched",
+     "ASSAULT"),
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
     from claimtrace.extract.events import find_events

@@ -303,7 +303,7 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
         return None
     before, after = _windows(token)
     present = frozenset().union(*before, *after)
-    best: tuple[int, str] | None = None
+    best: tuple[tuple[int, int, int], str] | None = None
     demands = False
     for form in forms:
         block = lexicon.blocks[form.block]
@@ -313,10 +313,14 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
             if not pattern.literals <= present or not _pattern_for(pattern, verb, form, default):
                 continue
             score = _pattern_score(pattern, before, after, lexicon)
-            if score is not None and (best is None or score > best[0]):
-                best = (score, pattern.code)
+            if score is None:
+                continue
+            # the most elements; on a tie, the verb's own pattern, then the one matching nearest the verb
+            key = (score[0], int(_written_for(pattern, verb)), -score[1])
+            if best is None or key > best[0]:
+                best = (key, pattern.code)
         if best is None and default != NO_EVENT:
-            best = (-1, default)
+            best = ((-1, 0, 0), default)
     if best is None:
         return NO_EVENT
     code = best[1].split(":")[0]
@@ -431,26 +435,31 @@ def subtree(child: Token, heads: list[int]) -> list[int]:
     return out
 
 
-def _pattern_score(pattern: Pattern, before: list[Keys], after: list[Keys], lexicon: Lexicon) -> int | None:
-    """The number of pattern elements matched, or None when one of them is missing."""
+def _pattern_score(pattern: Pattern, before: list[Keys], after: list[Keys],
+                   lexicon: Lexicon) -> tuple[int, int] | None:
+    """The number of pattern elements matched and where in the phrase after the verb the first one is (0 for
+    none after it), or None when one of them is missing."""
     if not pattern.pre and not pattern.post:
-        return 0
-    if pattern.pre and not _in_order(pattern.pre, before, lexicon):
+        return 0, 0
+    if pattern.pre and _in_order(pattern.pre, before, lexicon) is None:
         return None
-    if pattern.post and not _in_order(pattern.post, after, lexicon):
+    first = _in_order(pattern.post, after, lexicon) if pattern.post else 0
+    if first is None:
         return None
-    return len(pattern.pre) + len(pattern.post)
+    return len(pattern.pre) + len(pattern.post), first
 
 
-def _in_order(elements: tuple[str, ...], window: list[Keys], lexicon: Lexicon) -> bool:
-    position = 0
+def _in_order(elements: tuple[str, ...], window: list[Keys], lexicon: Lexicon) -> int | None:
+    """Where the first of the elements matches when all match in order, else None."""
+    position, first = 0, None
     for element in elements:
         while position < len(window) and not _matches(element, window, position, lexicon):
             position += 1
         if position >= len(window):
-            return False
+            return None
+        first = position if first is None else first
         position += 1
-    return True
+    return first
 
 
 def _matches(element: str, window: list[Keys], position: int, lexicon: Lexicon) -> bool:
