@@ -101,7 +101,7 @@ def test_assault_with_actors_place_date_and_casualties(analyse):
 
 
 def test_reported_event_is_carried_by_its_claim(analyse):
-    analysis = analyse("Egyptian officials said that Egypt had withdrawn its ambassador from Israel.")
+    analysis = analyse("Egyptian officials said that Egypt had withdrawn its soldiers from Libya.")
     retreat = next(e for e in analysis.events if e.category == "RETREAT")
     assert retreat.claim is not None
     claim = analysis.claims[retreat.claim]
@@ -427,6 +427,7 @@ def test_commitments_and_conditions(analyse):
     # equally long patterns: the one matching nearest the verb ("artillery", not the "border" far in the phrase)
     ("Bolivian forces launched artillery and rocket fire against rebel camps near the Peruvian border.", "launched",
      "ASSAULT"),
+    ("Egyptian officials said that Egypt had withdrawn its ambassador from Israel.", "withdrawn", "SANCTION"),  # 161
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
     from claimtrace.extract.events import find_events
