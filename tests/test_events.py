@@ -428,6 +428,8 @@ def test_commitments_and_conditions(analyse):
     ("Bolivian forces launched artillery and rocket fire against rebel camps near the Peruvian border.", "launched",
      "ASSAULT"),
     ("Egyptian officials said that Egypt had withdrawn its ambassador from Israel.", "withdrawn", "SANCTION"),  # 161
+    # a promise no pattern reads is CAMEO 030 (intent to cooperate), not the block's 050 (diplomatic cooperation)
+    ("Peru and Chile agreed on a new fishing treaty.", "agreed", "AGREE"),
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
     from claimtrace.extract.events import find_events

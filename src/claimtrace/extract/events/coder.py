@@ -67,6 +67,7 @@ SUPPORT_VERBS = frozenset({"hold", "launch", "stage", "open", "conduct", "mount"
 NON_TRIGGER_DEPS = frozenset({"case", "fixed", "mark", "aux", "aux:pass", "cop", "amod"})
 EMBEDDED_CLAUSES = frozenset({"ccomp", "advcl", "acl:relcl", "advcl:relcl", "conj", "parataxis", "csubj"})
 MOBILIZE_CODE = "154"
+INTENT_CODE = "030"  # CAMEO "express intent to cooperate" (PLOVER AGREE)
 NO_EVENT = "---"
 STATEMENT_ROOTS = frozenset({"01", "02"})
 APPEAL_ROOT, DEMAND_ROOT = "02", "10"
@@ -323,6 +324,8 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
             best = ((-1, 0, 0), default)
     if best is None:
         return NO_EVENT
+    if best[0][0] < 0 and verb in PROMISING_VERBS and token.pos_ == "VERB":
+        return INTENT_CODE  # "agreed to a six-month extension": no pattern read it; a promise is CAMEO 030
     code = best[1].split(":")[0]
     if demands and code[:2] == APPEAL_ROOT:
         # a demand verb ("demanded elections") whose pattern reads an appeal: CAMEO's appeals (02x) and demands
