@@ -462,3 +462,13 @@ def test_halting_aid_talks_or_links_is_a_sanction(analyse, text, trigger, source
     assert event.category == "SANCTION"
     assert [a.text for a in event.source] == sources and [a.text for a in event.target] == targets
     assert not any(e.category == "CONSULT" for e in events)  # the halted mediation is no event of its own
+
+
+@pytest.mark.parametrize(("text", "trigger", "category"), [
+    # expelling inspectors, peacekeepers or aid agencies is CAMEO 166x (SANCTION), not deporting people (174)
+    ("Bolivia expelled the UN inspectors from its mines.", "expelled", "SANCTION"),
+    # a mission sent to investigate is the investigation (CAMEO 09, ACCUSE), not a movement of people
+    ("The OAS sent a team of experts to Peru to investigate the killings.", "sent", "ACCUSE"),
+])
+def test_expulsions_and_missions(analyse, text, trigger, category):
+    assert next(e for e in analyse(text).events if e.trigger.text == trigger).category == category

@@ -200,10 +200,9 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     A support verb takes the coding of the event noun it governs ("opened an investigation", "staged a
     strike", "held talks"), and that noun then names no event of its own: the verb carries its actors.
     Halting aid, talks, mediation or relations is CAMEO 16 (:func:`halting_code`), whatever the verb's block."""
-    halted = halting_code(token)
-    if halted is not None:
-        category, mode, context = lexicon.plover(halted) or ("SANCTION", "", "")
-        return Coding(halted, category, mode or None, context.replace(";", ",").strip() or None)
+    codebook = halting_code(token) or expulsion_code(token) or _investigating_mission(token, lexicon)
+    if codebook is not None:
+        return _coding(codebook, lexicon)
     if token.pos_ == "VERB" and token.lemma_.lower() in SUPPORT_VERBS:
         for child in token.children:
             if child.dep_ == "obj" and child.pos_ == "NOUN":
@@ -213,6 +212,51 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     elif token.pos_ == "NOUN" and _supported(token):
         return None
     return _code_token(token, lexicon)
+
+
+def _coding(cameo: str, lexicon: Lexicon) -> Coding | None:
+    plover = lexicon.plover(cameo)
+    if plover is None:
+        return None
+    category, mode, context = plover
+    return Coding(cameo, category, mode or None, context.replace(";", ",").strip() or None)
+
+
+# CAMEO 166x "expel or withdraw" by who is expelled: 1661 peacekeepers, 1662 inspectors and observers, 1663 aid
+# agencies (the dictionary reads "expel" as 174, deporting individuals, except for diplomats and officers).
+EXPELLING_VERBS = frozenset({"expel", "deport", "oust", "evict"})
+EXPELLED_CODES = {"peacekeeper": "1661", "peacekeeping": "1661", "inspector": "1662", "observer": "1662",
+                  "monitor": "1662", "investigator": "1662", "aid": "1663", "agency": "1663", "relief": "1663"}
+
+
+def expulsion_code(token: Token) -> str | None:
+    """ "expelled UN inspectors": the CAMEO 166x code of expelling peacekeepers, inspectors or aid agencies."""
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    if lemma not in EXPELLING_VERBS and listed_base(lemma, EXPELLING_VERBS) is None:
+        return None
+    for head in (c for c in token.children if c.dep_ in {"obj", "nsubj:pass"}):
+        for noun in (head, *(c for c in head.children if c.dep_ == "compound")):
+            code = EXPELLED_CODES.get(noun.lemma_.lower())
+            if code:
+                return code
+    return None
+
+
+INVESTIGATE_ROOT = "09"
+
+
+def _investigating_mission(token: Token, lexicon: Lexicon) -> str | None:
+    """ "sent a team to Bosnia to investigate ...": a mission sent to investigate is the investigation (CAMEO 09),
+    not a movement of people."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in MOVEMENT_VERBS | {"dispatch", "despatch"}:
+        return None
+    for clause in complements(token):
+        coding = _code_token(clause, lexicon) if clause.pos_ == "VERB" else None
+        if coding is not None and coding.cameo[:2] == INVESTIGATE_ROOT:
+            return coding.cameo
+    return None
 
 
 def _supported(noun: Token) -> bool:
