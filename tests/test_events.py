@@ -430,6 +430,9 @@ def test_commitments_and_conditions(analyse):
     ("Egyptian officials said that Egypt had withdrawn its ambassador from Israel.", "withdrawn", "SANCTION"),  # 161
     # a promise no pattern reads is CAMEO 030 (intent to cooperate), not the block's 050 (diplomatic cooperation)
     ("Peru and Chile agreed on a new fishing treaty.", "agreed", "AGREE"),
+    # an infinitive's "to" is no preposition for a pattern ("welcome ... to" hosts a visit)
+    ("The Bolivian government welcomed the Peruvian statement as proof of a wish for a settlement to be reached soon.",
+     "welcomed", "SUPPORT"),
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
     from claimtrace.extract.events import find_events

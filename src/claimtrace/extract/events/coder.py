@@ -416,11 +416,14 @@ def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]
 
 
 Keys = frozenset[str]
+INFINITIVE_KEYS: Keys = frozenset({"to:infinitive"})
 
 
 def word_keys(token: Token) -> Keys:
     """The forms a dictionary word may take to match this token: its text, lemma and singular."""
     lower = token.lower_
+    if lower == "to" and token.pos_ == "PART":
+        return INFINITIVE_KEYS  # "for a settlement to be reached": no preposition for a pattern's "to"
     keys = {lower, token.lemma_.lower()}
     if lower.endswith("es"):
         keys.add(lower[:-2])
