@@ -475,3 +475,18 @@ def test_halting_aid_talks_or_links_is_a_sanction(analyse, text, trigger, source
 ])
 def test_expulsions_and_missions(analyse, text, trigger, category):
     assert next(e for e in analyse(text).events if e.trigger.text == trigger).category == category
+
+
+@pytest.mark.parametrize(("text", "trigger", "category"), [
+    # calling off a protest eases dissent (CAMEO 082), a concession
+    ("The Bolivian miners' union called off its national strike after talks with the government.", "called",
+     "CONCEDE"),
+    # dismissing an appeal rejects it (CAMEO 12), it does not criticise it
+    ("Peruvian rebels dismissed an appeal from the president to lay down their arms.", "dismissed", "REJECT"),
+    # acceding to demands is a concession (CAMEO 083); the demands are no event of their own
+    ("The Bolivian government accepted the miners' demands for higher wages.", "accepted", "CONCEDE"),
+])
+def test_codes_by_what_the_verb_acts_on(analyse, text, trigger, category):
+    events = analyse(text).events
+    assert next(e for e in events if e.trigger.text == trigger).category == category
+    assert not any(e.trigger.text in {"strike", "demands"} for e in events)

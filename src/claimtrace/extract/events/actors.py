@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
-from claimtrace.extract.events.coder import doc_tables, halting_code, misread_subject
+from claimtrace.extract.events.coder import SUPPORT_VERBS, doc_tables, halting_code, misread_subject
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
 
@@ -191,7 +191,8 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
     Misses: a target named only in another sentence, or one a misparse hangs elsewhere."""
     passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children) and not _stative(trigger)
     objects = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
-    if trigger.dep_ == "amod" and trigger.head.i > trigger.i and misread_subject(trigger) is not None:
+    if (trigger.dep_ == "amod" and trigger.head.i > trigger.i and misread_subject(trigger) is not None
+            and trigger.lemma_.lower() not in SUPPORT_VERBS):
         objects.append(trigger.head)  # "demolished homes" read as a noun phrase: the noun is the object
     theme = []  # a movement noun's "of" phrase is what moves ("the withdrawal of its forces from X")
     if trigger.pos_ != "VERB":  # an event noun's "of" phrase is its object ("the blockade of X", "a meeting of Y")

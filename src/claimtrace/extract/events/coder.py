@@ -199,13 +199,14 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
 
     A support verb takes the coding of the event noun it governs ("opened an investigation", "staged a
     strike", "held talks"), and that noun then names no event of its own: the verb carries its actors.
-    Halting aid, talks, mediation or relations is CAMEO 16 (:func:`halting_code`), whatever the verb's block."""
-    codebook = halting_code(token) or expulsion_code(token) or _investigating_mission(token, lexicon)
+    Codes by what a verb acts on (halting aid, expelling inspectors, accepting demands: :func:`object_code`) come
+    first, whatever the verb's block."""
+    codebook = object_code(token) or _investigating_mission(token, lexicon)
     if codebook is not None:
         return _coding(codebook, lexicon)
     if token.pos_ == "VERB" and token.lemma_.lower() in SUPPORT_VERBS:
-        for child in token.children:
-            if child.dep_ == "obj" and child.pos_ == "NOUN":
+        for child in _objects(token):
+            if child.pos_ == "NOUN":
                 coding = _code_token(child, lexicon)
                 if coding is not None:
                     return coding
@@ -214,34 +215,20 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     return _code_token(token, lexicon)
 
 
+def _objects(verb: Token) -> list[Token]:
+    """A verb's objects, with the noun it was read as modifying ("staged mass demonstrations" after its subject)."""
+    objects = [c for c in verb.children if c.dep_ == "obj"]
+    if verb.dep_ == "amod" and verb.head.i > verb.i and misread_subject(verb) is not None:
+        objects.append(verb.head)
+    return objects
+
+
 def _coding(cameo: str, lexicon: Lexicon) -> Coding | None:
     plover = lexicon.plover(cameo)
     if plover is None:
         return None
     category, mode, context = plover
     return Coding(cameo, category, mode or None, context.replace(";", ",").strip() or None)
-
-
-# CAMEO 166x "expel or withdraw" by who is expelled: 1661 peacekeepers, 1662 inspectors and observers, 1663 aid
-# agencies (the dictionary reads "expel" as 174, deporting individuals, except for diplomats and officers).
-EXPELLING_VERBS = frozenset({"expel", "deport", "oust", "evict"})
-EXPELLED_CODES = {"peacekeeper": "1661", "peacekeeping": "1661", "inspector": "1662", "observer": "1662",
-                  "monitor": "1662", "investigator": "1662", "aid": "1663", "agency": "1663", "relief": "1663"}
-
-
-def expulsion_code(token: Token) -> str | None:
-    """ "expelled UN inspectors": the CAMEO 166x code of expelling peacekeepers, inspectors or aid agencies."""
-    if token.pos_ != "VERB":
-        return None
-    lemma = token.lemma_.lower()
-    if lemma not in EXPELLING_VERBS and listed_base(lemma, EXPELLING_VERBS) is None:
-        return None
-    for head in (c for c in token.children if c.dep_ in {"obj", "nsubj:pass"}):
-        for noun in (head, *(c for c in head.children if c.dep_ == "compound")):
-            code = EXPELLED_CODES.get(noun.lemma_.lower())
-            if code:
-                return code
-    return None
 
 
 INVESTIGATE_ROOT = "09"
@@ -260,50 +247,98 @@ def _investigating_mission(token: Token, lexicon: Lexicon) -> str | None:
 
 
 def _supported(noun: Token) -> bool:
-    """An event noun whose verb carries its event: a support verb's object, or what a halting verb halts
-    ("ended its mediation": the ending is the event)."""
-    head = noun.head
-    if noun.dep_ != "obj" or head.pos_ != "VERB":
-        return False
-    return head.lemma_.lower() in SUPPORT_VERBS or halting_code(head) is not None
+    """An event noun whose verb carries its event: a support verb's object, or what a verb coded by its object
+    acts on ("ended its mediation", "accepted the demands": the ending, the acceding is the event)."""
+    head = noun.head if noun.dep_ == "obj" and noun.head.pos_ == "VERB" else None
+    if head is None:  # "accepted demands" read as a noun phrase after its subject: the noun is still the object
+        head = next((c for c in noun.lefts if c.dep_ == "amod" and misread_subject(c) is not None), None)
+    return head is not None and (head.lemma_.lower() in SUPPORT_VERBS or object_code(head) is not None)
 
 
-# CAMEO 16 "reduce relations" by what is reduced or halted: 161 diplomatic relations, 162 aid, 164 negotiations,
-# 165 mediation (160 other relations: links, contacts).
+# Codes by what a verb acts on, where the dictionary files the verb under another block's reading (CAMEO):
+# halting aid (162), negotiations (164), mediation (165), diplomatic relations (161) or other links (160) reduces
+# relations; calling off or postponing a protest eases dissent (082); expelling peacekeepers (1661), inspectors
+# and observers (1662) or aid agencies (1663) is 166x, not deporting individuals (174); acceding to a demand is 08
+# (083); dismissing, ignoring or turning down an appeal, a proposal or a demand is a rejection (120).
 HALTING_VERBS = frozenset({"halt", "suspend", "stop", "end", "cut", "freeze", "cease", "terminate", "cancel",
-                           "reduce", "curtail", "withhold", "discontinue", "sever", "break"})
+                           "reduce", "curtail", "withhold", "discontinue", "sever", "break off", "call off",
+                           "postpone"})
 HALTING_NOUNS = {"suspension": "suspend", "halt": "halt", "cut": "cut", "cutoff": "cut", "freeze": "freeze",
                  "termination": "terminate", "cessation": "cease", "cancellation": "cancel", "severance": "sever",
-                 "reduction": "reduce"}
+                 "reduction": "reduce", "postponement": "postpone"}
+PROTEST_CODE = "082"
 HALTED_CODES = {"aid": "162", "assistance": "162", "supply": "162", "supplies": "162", "loan": "162", "credit": "162",
                 "funding": "162", "grant": "162", "donation": "162",
                 "talk": "164", "negotiation": "164", "dialogue": "164",
                 "mediation": "165",
                 "relation": "161", "tie": "161",
-                "link": "160", "contact": "160"}
+                "link": "160", "contact": "160",
+                **dict.fromkeys(("protest", "demonstration", "rally", "march", "boycott", "sit-in", "strike"),
+                                PROTEST_CODE)}
+MILITARY_STRIKES = frozenset({"air", "missile", "drone", "rocket", "military", "aerial", "nuclear", "pre-emptive"})
+EXPELLING_VERBS = frozenset({"expel", "deport", "oust", "evict"})
+EXPELLED_CODES = {"peacekeeper": "1661", "peacekeeping": "1661", "inspector": "1662", "observer": "1662",
+                  "monitor": "1662", "investigator": "1662", "aid": "1663", "agency": "1663", "relief": "1663"}
+ACCEDING_VERBS = frozenset({"accept", "meet", "grant", "heed", "satisfy", "fulfil", "fulfill"})
+ACCEDED_CODES = dict.fromkeys(("demand", "request", "call"), "083")
+DISMISSING_VERBS = frozenset({"dismiss", "ignore", "defy", "rebuff", "spurn", "turn down", "brush aside"})
+DISMISSED_CODES = dict.fromkeys(("appeal", "proposal", "offer", "demand", "request", "call", "plan", "ultimatum",
+                                 "initiative", "bid", "overture"), REJECT_CODE)
+OBJECT_RULES = ((HALTING_VERBS, HALTED_CODES), (EXPELLING_VERBS, EXPELLED_CODES), (ACCEDING_VERBS, ACCEDED_CODES),
+                (DISMISSING_VERBS, DISMISSED_CODES))
+PARTICLES = frozenset({"off", "down", "aside", "out", "up"})
+
+
+def object_code(token: Token) -> str | None:
+    """The CAMEO code of a verb by what it acts on (``OBJECT_RULES``: "halted economic aid" 162, "ended its
+    mediation" 165, "called off the strike" 082, "expelled UN inspectors" 1662, "accepted the rebels' demands"
+    083, "dismissed an appeal" 120), or of a halting noun by its "of" phrase ("a suspension of air links" 160);
+    None when the verb acts on something else ("stopped the fighting" is a ceasefire, which the dictionary
+    codes)."""
+    if token.pos_ == "NOUN":
+        return _halting_noun_code(token)
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    particle = next((c.lower_ for c in token.children if c.dep_ == "compound:prt" or c.lower_ in PARTICLES
+                     and c.i == token.i + 1), None)
+    objects = _objects(token) + [c for c in token.children if c.dep_ == "nsubj:pass"]
+    for verbs, codes in OBJECT_RULES:
+        verb = lemma if lemma in verbs else listed_base(lemma, verbs)  # "halted" left unlemmatized
+        if particle and f"{verb or lemma} {particle}" in verbs:
+            verb = f"{verb or lemma} {particle}"
+        if verb in verbs:
+            code = _acted_on(objects, codes)
+            if code:
+                return code
+    return None
 
 
 def halting_code(token: Token) -> str | None:
-    """ "halted economic aid", "ended its mediation", "a suspension of air links": the CAMEO 16 code of halting
-    or cutting what the trigger's object (a noun's "of" phrase) names; None when it halts something else
-    ("stopped the fighting" is a ceasefire, which the dictionary codes). "Break" counts with "off" only."""
-    lemma = token.lemma_.lower()
-    if token.pos_ == "VERB":
-        lemma = lemma if lemma in HALTING_VERBS else listed_base(lemma, HALTING_VERBS)  # "halted" left unlemmatized
-        if lemma is None or lemma == "break" and not any(c.lower_ == "off" for c in token.children):
-            return None
-        halted = [c for c in token.children if c.dep_ in {"obj", "nsubj:pass"}]
-        if token.dep_ == "amod" and token.head.i > token.i and misread_subject(token) is not None:
-            halted.append(token.head)  # "reduced food supplies" read as a noun phrase
-    elif token.pos_ == "NOUN" and lemma in HALTING_NOUNS:
-        halted = [c for c in token.children if c.dep_ == "nmod" and any(m.lower_ in {"of", "in", "to", "on"}
-                                                                      for m in c.children if m.dep_ == "case")]
-    else:
+    """The CAMEO 16 (or 082) code of halting or cutting what the trigger acts on (:func:`object_code`), else None."""
+    code = object_code(token)
+    return code if code is not None and (code[:2] == "16" or code == PROTEST_CODE) else None
+
+
+def _halting_noun_code(token: Token) -> str | None:
+    if token.lemma_.lower() not in HALTING_NOUNS:
         return None
-    for head in halted:  # the noun, its conjuncts, or a noun naming its kind ("mediation efforts")
+    halted = [c for c in token.children if c.dep_ == "nmod" and any(m.lower_ in {"of", "in", "to", "on"}
+                                                                  for m in c.children if m.dep_ == "case")]
+    return _acted_on(halted, HALTED_CODES)
+
+
+def _acted_on(heads: list[Token], codes: dict[str, str]) -> str | None:
+    """The code of the first head, conjunct or noun naming its kind ("mediation efforts") the table lists; a
+    strike counts as a protest unless it is a military one ("air strikes")."""
+    for head in heads:
         kinds = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
         for noun in (head, *head.conjuncts, *kinds):
-            code = HALTED_CODES.get(noun.lemma_.lower()) or HALTED_CODES.get(noun.lower_)
+            lemma = noun.lemma_.lower()
+            code = codes.get(lemma) or codes.get(noun.lower_)
+            if code == PROTEST_CODE and lemma == "strike" and any(
+                    c.lower_ in MILITARY_STRIKES for c in noun.children):
+                continue
             if code:
                 return code
     return None
