@@ -485,6 +485,8 @@ def test_expulsions_and_missions(analyse, text, trigger, category):
     ("Peruvian rebels dismissed an appeal from the president to lay down their arms.", "dismissed", "REJECT"),
     # acceding to demands is a concession (CAMEO 083); the demands are no event of their own
     ("The Bolivian government accepted the miners' demands for higher wages.", "accepted", "CONCEDE"),
+    # receiving inspectors (CAMEO 0862) de-escalates; the members of "a team of" are what is received
+    ("Bolivia received a team of UN inspectors at its mines on Monday.", "received", "RETREAT"),
 ])
 def test_codes_by_what_the_verb_acts_on(analyse, text, trigger, category):
     events = analyse(text).events

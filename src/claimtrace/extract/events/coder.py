@@ -259,7 +259,9 @@ def _supported(noun: Token) -> bool:
 # halting aid (162), negotiations (164), mediation (165), diplomatic relations (161) or other links (160) reduces
 # relations; calling off or postponing a protest eases dissent (082); expelling peacekeepers (1661), inspectors
 # and observers (1662) or aid agencies (1663) is 166x, not deporting individuals (174); acceding to a demand is 08
-# (083); dismissing, ignoring or turning down an appeal, a proposal or a demand is a rejection (120).
+# (083); dismissing, ignoring or turning down an appeal, a proposal or a demand is a rejection (120); receiving or
+# allowing peacekeepers (0861), inspectors and observers (0862) or humanitarian access (0863) de-escalates
+# (RETREAT); imposing or declaring a curfew (1723) or a state of emergency or siege (1724) coerces.
 HALTING_VERBS = frozenset({"halt", "suspend", "stop", "end", "cut", "freeze", "cease", "terminate", "cancel",
                            "reduce", "curtail", "withhold", "discontinue", "sever", "break off", "call off",
                            "postpone"})
@@ -284,8 +286,13 @@ ACCEDED_CODES = dict.fromkeys(("demand", "request", "call"), "083")
 DISMISSING_VERBS = frozenset({"dismiss", "ignore", "defy", "rebuff", "spurn", "turn down", "brush aside"})
 DISMISSED_CODES = dict.fromkeys(("appeal", "proposal", "offer", "demand", "request", "call", "plan", "ultimatum",
                                  "initiative", "bid", "overture"), REJECT_CODE)
-OBJECT_RULES = ((HALTING_VERBS, HALTED_CODES), (EXPELLING_VERBS, EXPELLED_CODES), (ACCEDING_VERBS, ACCEDED_CODES),
-                (DISMISSING_VERBS, DISMISSED_CODES))
+RECEIVING_VERBS = frozenset({"receive", "admit", "accept", "host", "allow", "permit", "welcome"})
+RECEIVED_CODES = {"peacekeeper": "0861", "peacekeeping": "0861", "inspector": "0862", "observer": "0862",
+                  "monitor": "0862", "investigator": "0862", "access": "0863", "delivery": "0863"}
+IMPOSING_VERBS = frozenset({"impose", "declare", "proclaim", "introduce"})
+IMPOSED_CODES = {"curfew": "1723", "emergency": "1724", "siege": "1724"}
+OBJECT_RULES = ((HALTING_VERBS, HALTED_CODES), (EXPELLING_VERBS, EXPELLED_CODES), (RECEIVING_VERBS, RECEIVED_CODES),
+                (ACCEDING_VERBS, ACCEDED_CODES), (DISMISSING_VERBS, DISMISSED_CODES), (IMPOSING_VERBS, IMPOSED_CODES))
 PARTICLES = frozenset({"off", "down", "aside", "out", "up"})
 
 
@@ -329,10 +336,11 @@ def _halting_noun_code(token: Token) -> str | None:
 
 
 def _acted_on(heads: list[Token], codes: dict[str, str]) -> str | None:
-    """The code of the first head, conjunct or noun naming its kind ("mediation efforts") the table lists; a
+    """The code of the first head, conjunct or noun naming its kind or members the table lists; a
     strike counts as a protest unless it is a military one ("air strikes")."""
-    for head in heads:
-        kinds = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+    for head in heads:  # "mediation efforts", "a team of inspectors", "a state of siege"
+        kinds = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+                 or c.dep_ == "nmod" and any(m.lower_ == "of" and m.dep_ == "case" for m in c.children)]
         for noun in (head, *head.conjuncts, *kinds):
             lemma = noun.lemma_.lower()
             code = codes.get(lemma) or codes.get(noun.lower_)
