@@ -487,6 +487,8 @@ def test_expulsions_and_missions(analyse, text, trigger, category):
     ("The Bolivian government accepted the miners' demands for higher wages.", "accepted", "CONCEDE"),
     # receiving inspectors (CAMEO 0862) de-escalates; the members of "a team of" are what is received
     ("Bolivia received a team of UN inspectors at its mines on Monday.", "received", "RETREAT"),
+    # building up one's forces is CAMEO 154 (mobilize or increase armed forces)
+    ("Chile has strengthened its forces near the Bolivian border.", "strengthened", "MOBILIZE"),
 ])
 def test_codes_by_what_the_verb_acts_on(analyse, text, trigger, category):
     events = analyse(text).events

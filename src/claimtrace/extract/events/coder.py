@@ -47,8 +47,9 @@ NOUN_TO_VERB = {"strike": "strike", "airstrike": "bomb", "talk": "talk", "bombin
                 "mediation": "mediate", "investigation": "investigate", "inquiry": "investigate"}
 # "hunger strike", "general strike": a strike that is a protest, not an attack.
 PROTEST_STRIKE_MODIFIERS = frozenset({"hunger", "general", "labour", "labor", "workers", "national", "nationwide"})
+# Verbs of moving or building up forces: with a military theme, CAMEO 154 "mobilize or increase armed forces".
 MOVEMENT_VERBS = frozenset({"arrive", "deploy", "send", "dispatch", "move", "reinforce", "bring", "mass",
-                            "amass", "transfer", "ship", "deliver", "station", "build"})
+                            "amass", "transfer", "ship", "deliver", "station", "build", "strengthen", "bolster"})
 MILITARY_THEMES = frozenset({"military", "troop", "soldier", "force", "equipment", "weapon", "tank", "warship",
                              "army", "reinforcement", "artillery", "missile", "jet", "aircraft", "battalion",
                              "brigade", "armour", "armor", "helicopter", "unit", "contingent"})
