@@ -450,6 +450,9 @@ def test_a_verb_read_as_a_modifier_keeps_its_subject_and_object(analyse):
     demolished = next(e for e in events if e.trigger.text == "demolished")
     assert [a.text for a in demolished.source] == ["Peruvian army bulldozers"]  # not the officials who said it
     assert [a.text for a in demolished.target] == ["Bolivian homes"]
+    # but a noun, a participle and a noun after a verb are a compound modifier, no clause
+    events = analyse("Chilean rescuers reached the flood affected villages near Arica.").events
+    assert not any(e.trigger.text == "affected" for e in events)
 
 
 @pytest.mark.parametrize(("text", "trigger", "sources", "targets"), [

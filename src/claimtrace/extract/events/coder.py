@@ -174,8 +174,12 @@ def misread_subject(token: Token) -> Token | None:
     if before < token.sent.start or token.doc[before].pos_ not in {"NOUN", "PROPN"}:
         return None
     subject = token.doc[before]
+    if subject.head.i == token.head.i:
+        return None  # "flood affected areas": both modify the noun after them, a compound modifier
     while subject.head.i < token.i and subject.head.i != subject.i and subject.head.pos_ in {"NOUN", "PROPN"}:
         subject = subject.head
+    if subject.dep_ not in {"ROOT", "nsubj", "nsubj:pass"} and subject.head.i < token.i:
+        return None  # "reached the flood affected villages": the noun is an earlier verb's object
     return subject
 
 
