@@ -475,6 +475,8 @@ def test_halting_aid_talks_or_links_is_a_sanction(analyse, text, trigger, source
     ("Bolivia expelled the UN inspectors from its mines.", "expelled", "SANCTION"),
     # a mission sent to investigate is the investigation (CAMEO 09, ACCUSE), not a movement of people
     ("The OAS sent a team of experts to Peru to investigate the killings.", "sent", "ACCUSE"),
+    # and an ambassador summoned to hear a complaint is the complaint (CAMEO 11), not a consultation
+    ("Peru summoned the Chilean ambassador to complain about the border incident.", "summoned", "ACCUSE"),
 ])
 def test_expulsions_and_missions(analyse, text, trigger, category):
     assert next(e for e in analyse(text).events if e.trigger.text == trigger).category == category
@@ -492,8 +494,11 @@ def test_expulsions_and_missions(analyse, text, trigger, category):
     ("Bolivia received a team of UN inspectors at its mines on Monday.", "received", "RETREAT"),
     # building up one's forces is CAMEO 154 (mobilize or increase armed forces)
     ("Chile has strengthened its forces near the Bolivian border.", "strengthened", "MOBILIZE"),
+    # denying entry is a rejection (CAMEO 12); denying a report is no event
+    ("Chile denied entry to the Bolivian delegation at the border.", "denied", "REJECT"),
 ])
 def test_codes_by_what_the_verb_acts_on(analyse, text, trigger, category):
+    assert not analyse("Chile denied the Bolivian report about the border.").events
     events = analyse(text).events
     assert next(e for e in events if e.trigger.text == trigger).category == category
     assert not any(e.trigger.text in {"strike", "demands"} for e in events)

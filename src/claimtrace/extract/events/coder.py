@@ -206,7 +206,7 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     strike", "held talks"), and that noun then names no event of its own: the verb carries its actors.
     Codes by what a verb acts on (halting aid, expelling inspectors, accepting demands: :func:`object_code`) come
     first, whatever the verb's block."""
-    codebook = object_code(token) or _investigating_mission(token, lexicon)
+    codebook = object_code(token) or _purposeful_mission(token, lexicon)
     if codebook is not None:
         return _coding(codebook, lexicon)
     if token.pos_ == "VERB" and token.lemma_.lower() in SUPPORT_VERBS:
@@ -236,17 +236,22 @@ def _coding(cameo: str, lexicon: Lexicon) -> Coding | None:
     return Coding(cameo, category, mode or None, context.replace(";", ",").strip() or None)
 
 
-INVESTIGATE_ROOT = "09"
+PURPOSE_ROOTS = frozenset({"09", "11"})  # investigate; disapprove (criticize, complain, protest verbally)
+SUMMONING_VERBS = frozenset({"summon", "call", "convene"})
 
 
-def _investigating_mission(token: Token, lexicon: Lexicon) -> str | None:
-    """ "sent a team to Bosnia to investigate ...": a mission sent to investigate is the investigation (CAMEO 09),
-    not a movement of people."""
-    if token.pos_ != "VERB" or token.lemma_.lower() not in MOVEMENT_VERBS | {"dispatch", "despatch"}:
+def _purposeful_mission(token: Token, lexicon: Lexicon) -> str | None:
+    """ "sent a team to Bosnia to investigate ...", "summoned the ambassador to complain": a mission sent or a
+    meeting called to investigate or to complain is the investigation or the complaint (CAMEO 09, 11), not a
+    movement of people or a consultation."""
+    if token.pos_ != "VERB":
+        return None
+    lemma, verbs = token.lemma_.lower(), MOVEMENT_VERBS | SUMMONING_VERBS | {"dispatch", "despatch"}
+    if lemma not in verbs and listed_base(lemma, verbs) is None:  # "summoned" left unlemmatized
         return None
     for clause in complements(token):
         coding = _code_token(clause, lexicon) if clause.pos_ == "VERB" else None
-        if coding is not None and coding.cameo[:2] == INVESTIGATE_ROOT:
+        if coding is not None and coding.cameo[:2] in PURPOSE_ROOTS:
             return coding.cameo
     return None
 
@@ -266,7 +271,8 @@ def _supported(noun: Token) -> bool:
 # and observers (1662) or aid agencies (1663) is 166x, not deporting individuals (174); acceding to a demand is 08
 # (083); dismissing, ignoring or turning down an appeal, a proposal or a demand is a rejection (120); receiving or
 # allowing peacekeepers (0861), inspectors and observers (0862) or humanitarian access (0863) de-escalates
-# (RETREAT); imposing or declaring a curfew (1723) or a state of emergency or siege (1724) coerces.
+# (RETREAT); imposing or declaring a curfew (1723) or a state of emergency or siege (1724) coerces; denying
+# access, entry or a permit is a rejection (120; "deny" alone is ambiguous: denying a report is no event).
 HALTING_VERBS = frozenset({"halt", "suspend", "stop", "end", "cut", "freeze", "cease", "terminate", "cancel",
                            "reduce", "curtail", "withhold", "discontinue", "sever", "break off", "call off",
                            "postpone"})
@@ -294,10 +300,14 @@ DISMISSED_CODES = dict.fromkeys(("appeal", "proposal", "offer", "demand", "reque
 RECEIVING_VERBS = frozenset({"receive", "admit", "accept", "host", "allow", "permit", "welcome"})
 RECEIVED_CODES = {"peacekeeper": "0861", "peacekeeping": "0861", "inspector": "0862", "observer": "0862",
                   "monitor": "0862", "investigator": "0862", "access": "0863", "delivery": "0863"}
+DENYING_VERBS = frozenset({"deny", "withhold"})
+DENIED_CODES = dict.fromkeys(("access", "entry", "permission", "visa", "permit", "allocation", "admission",
+                              "passage", "request", "landing"), REJECT_CODE)
 IMPOSING_VERBS = frozenset({"impose", "declare", "proclaim", "introduce"})
 IMPOSED_CODES = {"curfew": "1723", "emergency": "1724", "siege": "1724"}
 OBJECT_RULES = ((HALTING_VERBS, HALTED_CODES), (EXPELLING_VERBS, EXPELLED_CODES), (RECEIVING_VERBS, RECEIVED_CODES),
-                (ACCEDING_VERBS, ACCEDED_CODES), (DISMISSING_VERBS, DISMISSED_CODES), (IMPOSING_VERBS, IMPOSED_CODES))
+                (ACCEDING_VERBS, ACCEDED_CODES), (DISMISSING_VERBS, DISMISSED_CODES), (DENYING_VERBS, DENIED_CODES),
+                (IMPOSING_VERBS, IMPOSED_CODES))
 PARTICLES = frozenset({"off", "down", "aside", "out", "up"})
 
 
