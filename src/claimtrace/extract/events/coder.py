@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -238,6 +239,7 @@ def _coding(cameo: str, lexicon: Lexicon) -> Coding | None:
 
 PURPOSE_ROOTS = frozenset({"09", "11"})  # investigate; disapprove (criticize, complain, protest verbally)
 SUMMONING_VERBS = frozenset({"summon", "call", "convene"})
+MISSION_VERBS = MOVEMENT_VERBS | SUMMONING_VERBS | {"dispatch", "despatch"}
 
 
 def _purposeful_mission(token: Token, lexicon: Lexicon) -> str | None:
@@ -246,8 +248,7 @@ def _purposeful_mission(token: Token, lexicon: Lexicon) -> str | None:
     movement of people or a consultation."""
     if token.pos_ != "VERB":
         return None
-    lemma, verbs = token.lemma_.lower(), MOVEMENT_VERBS | SUMMONING_VERBS | {"dispatch", "despatch"}
-    if lemma not in verbs and listed_base(lemma, verbs) is None:  # "summoned" left unlemmatized
+    if _listed_verb(token.lemma_.lower(), MISSION_VERBS) is None:
         return None
     for clause in complements(token):
         coding = _code_token(clause, lexicon) if clause.pos_ == "VERB" else None
@@ -309,6 +310,7 @@ OBJECT_RULES = ((HALTING_VERBS, HALTED_CODES), (EXPELLING_VERBS, EXPELLED_CODES)
                 (ACCEDING_VERBS, ACCEDED_CODES), (DISMISSING_VERBS, DISMISSED_CODES), (DENYING_VERBS, DENIED_CODES),
                 (IMPOSING_VERBS, IMPOSED_CODES))
 PARTICLES = frozenset({"off", "down", "aside", "out", "up"})
+OBJECT_VERBS = frozenset(verb.split()[0] for verbs, _ in OBJECT_RULES for verb in verbs)
 
 
 def object_code(token: Token) -> str | None:
@@ -321,19 +323,26 @@ def object_code(token: Token) -> str | None:
         return _halting_noun_code(token)
     if token.pos_ != "VERB":
         return None
-    lemma = token.lemma_.lower()
+    lemma = _listed_verb(token.lemma_.lower(), OBJECT_VERBS)
+    if lemma is None:
+        return None
     particle = next((c.lower_ for c in token.children if c.dep_ == "compound:prt" or c.lower_ in PARTICLES
                      and c.i == token.i + 1), None)
     objects = _objects(token) + [c for c in token.children if c.dep_ == "nsubj:pass"]
+    phrasal = f"{lemma} {particle}" if particle else None
     for verbs, codes in OBJECT_RULES:
-        verb = lemma if lemma in verbs else listed_base(lemma, verbs)  # "halted" left unlemmatized
-        if particle and f"{verb or lemma} {particle}" in verbs:
-            verb = f"{verb or lemma} {particle}"
+        verb = phrasal if phrasal in verbs else lemma
         if verb in verbs:
             code = _acted_on(objects, codes)
             if code:
                 return code
     return None
+
+
+@lru_cache(maxsize=8192)
+def _listed_verb(lemma: str, verbs: frozenset[str]) -> str | None:
+    """The verb of a short list a lemma is ("halted", "summoned" left unlemmatized: "halt", "summon"), else None."""
+    return lemma if lemma in verbs else listed_base(lemma, verbs)
 
 
 def halting_code(token: Token) -> str | None:
@@ -454,7 +463,12 @@ def _pattern_for(pattern: Pattern, verb: str, form: VerbForm, default: str) -> b
 
 def _written_for(pattern: Pattern, verb: str) -> bool:
     """Was the pattern written for this verb (or one of its inflected forms: "rallied" for "rally")?"""
-    return verb in pattern.verbs or any(listed_base(written, (verb,)) for written in pattern.verbs)
+    return verb in pattern.verbs or any(_inflects(written, verb) for written in pattern.verbs)
+
+
+@lru_cache(maxsize=8192)
+def _inflects(written: str, verb: str) -> bool:
+    return listed_base(written, (verb,)) is not None
 
 
 def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
