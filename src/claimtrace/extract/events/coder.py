@@ -302,7 +302,7 @@ RECEIVING_VERBS = frozenset({"receive", "admit", "accept", "host", "allow", "per
 RECEIVED_CODES = {"peacekeeper": "0861", "peacekeeping": "0861", "inspector": "0862", "observer": "0862",
                   "monitor": "0862", "investigator": "0862", "access": "0863", "delivery": "0863"}
 DENYING_VERBS = frozenset({"deny", "withhold"})
-DENIED_CODES = dict.fromkeys(("access", "entry", "permission", "visa", "permit", "allocation", "admission",
+DENIED_CODES = dict.fromkeys(("access", "entry", "permission", "visa", "permit", "admission",
                               "passage", "request", "landing"), REJECT_CODE)
 IMPOSING_VERBS = frozenset({"impose", "declare", "proclaim", "introduce"})
 IMPOSED_CODES = {"curfew": "1723", "emergency": "1724", "siege": "1724"}
