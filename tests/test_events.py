@@ -502,3 +502,11 @@ def test_codes_by_what_the_verb_acts_on(analyse, text, trigger, category):
     events = analyse(text).events
     assert next(e for e in events if e.trigger.text == trigger).category == category
     assert not any(e.trigger.text in {"strike", "demands"} for e in events)
+
+
+def test_what_a_strike_is(analyse):
+    # an air strike is an attack (CAMEO 195), a four-day or open-ended strike a protest (143): the typer keeps them
+    events = analyse("Dozens died in a Peruvian air strike on the rebel camp near Puno.").events
+    assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["ASSAULT"]
+    events = analyse("Bolivian teachers began an open-ended strike on Monday over a new pay law.").events
+    assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["PROTEST"]

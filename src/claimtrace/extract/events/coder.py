@@ -2,15 +2,22 @@
 
 A verb is looked up by lemma (and particle, for multi-word forms such as "meet with") in the
 PETRARCH-2 verb blocks; the block's pattern whose words all occur, in order, before the verb (its
-subject side) and after it (its phrase) with the most words wins, else the form's own code ("ARREST
-[173]") or the block's default; a form with its own code takes only the patterns written for it.
-An event noun ("withdrawal", "arrival", "attack") is coded as the verb it names. A movement whose
+subject side) and after it (its phrase) with the most words wins (on a tie the verb's own pattern, then the
+one matching nearest the verb), else the form's own code ("ARREST [173]") or the block's default; a form
+with its own code takes only the patterns written for it, and a pattern written for another verb of the block
+may refine the block's event within its CAMEO root but not make it another kind of event. An infinitive's
+"to" is no preposition for a pattern. An event noun ("withdrawal", "arrival", "attack") is coded as the verb it names. A movement whose
 theme is military ("the arrival of new military equipment", "sent troops") is a mobilization
 (CAMEO 154) unless a pattern coded it. Codes without a PLOVER category (CAMEO 01 statements, 02
 appeals) and the null code give no event. Codebook decisions the dictionary misses: a demand verb
 whose pattern reads an appeal stays a demand (02x -> 10x); reject, refuse, veto name a rejection
 (120) whatever is rejected; a promise or refusal ("agreed to share ...") is the event when what it
-frames codes none. A lemma the lemmatizer clipped ("expelled" -> "expell") is looked up as the
+frames codes none, and a promise no pattern reads is CAMEO 030 (AGREE); codes by what a verb acts on
+(:func:`object_code`: halting aid or talks 16x, calling off a protest 082, expelling inspectors 166x,
+receiving them 0862, acceding to demands 083, dismissing an appeal or denying entry 120, declaring a state of
+emergency 1724); a mission sent, or an ambassador summoned, to investigate or to complain is the
+investigation or the complaint. A verb the parser read as a noun phrase's modifier ("bulldozers demolished
+homes" as "demolished homes") keeps its clause (:func:`misread_subject`). A lemma the lemmatizer clipped ("expelled" -> "expell") is looked up as the
 dictionary's verb (:func:`claimtrace.extract.inflection.clipped_verb`; irregular forms are missed).
 """
 
@@ -47,7 +54,12 @@ NOUN_TO_VERB = {"strike": "strike", "airstrike": "bomb", "talk": "talk", "bombin
                 "march": "march", "riot": "riot", "sit-in": "demonstrate", "uprising": "rebel",
                 "mediation": "mediate", "investigation": "investigate", "inquiry": "investigate"}
 # "hunger strike", "general strike": a strike that is a protest, not an attack.
-PROTEST_STRIKE_MODIFIERS = frozenset({"hunger", "general", "labour", "labor", "workers", "national", "nationwide"})
+PROTEST_STRIKE_MODIFIERS = frozenset({"hunger", "general", "labour", "labor", "workers", "national", "nationwide",
+                                      "open-ended", "indefinite", "token", "wildcat", "teachers", "miners"})
+# "air strike", "missile strike": an attack (CAMEO 19x), whoever strikes.
+MILITARY_STRIKES = frozenset({"air", "missile", "drone", "rocket", "military", "aerial", "nuclear", "pre-emptive",
+                              "preemptive", "artillery"})
+DURATIONS = frozenset({"day", "hour", "week"})
 # Verbs of moving or building up forces: with a military theme, CAMEO 154 "mobilize or increase armed forces".
 MOVEMENT_VERBS = frozenset({"arrive", "deploy", "send", "dispatch", "move", "reinforce", "bring", "mass",
                             "amass", "transfer", "ship", "deliver", "station", "build", "strengthen", "bolster"})
@@ -98,12 +110,27 @@ def verb_lemma(token: Token) -> str | None:
     if token.pos_ not in {"NOUN", "PROPN"} or token.pos_ == "PROPN" and not token.is_lower:
         return None
     lemma = token.lemma_.lower()
-    if lemma == "strike" and any(c.lower_ in PROTEST_STRIKE_MODIFIERS for c in token.lefts):
-        return "demonstrate"
+    if lemma == "strike":
+        kind = strike_kind(token)
+        if kind is not None:
+            return kind
     if lemma in NOUN_TO_VERB:
         return NOUN_TO_VERB[lemma]
     if lemma in ZERO_DERIVED_EVENT_NOUNS:
         return lemma
+    return None
+
+
+def strike_kind(token: Token) -> str | None:
+    """What a "strike" noun's modifiers say it is: "bomb" for an air or missile strike (CAMEO 195), "demonstrate"
+    for a hunger, general or four-day strike (143, a protest); None when they say neither."""
+    if token.lemma_.lower() != "strike":
+        return None
+    words = token.doc[token.left_edge.i : token.i].text.lower().split()  # "open-ended", "four-day" as written
+    if any(w in MILITARY_STRIKES for w in words):
+        return "bomb"
+    if any(w in PROTEST_STRIKE_MODIFIERS or w.rsplit("-", 1)[-1].rstrip("s") in DURATIONS for w in words):
+        return "demonstrate"
     return None
 
 
@@ -289,7 +316,6 @@ HALTED_CODES = {"aid": "162", "assistance": "162", "supply": "162", "supplies": 
                 "link": "160", "contact": "160",
                 **dict.fromkeys(("protest", "demonstration", "rally", "march", "boycott", "sit-in", "strike"),
                                 PROTEST_CODE)}
-MILITARY_STRIKES = frozenset({"air", "missile", "drone", "rocket", "military", "aerial", "nuclear", "pre-emptive"})
 EXPELLING_VERBS = frozenset({"expel", "deport", "oust", "evict"})
 EXPELLED_CODES = {"peacekeeper": "1661", "peacekeeping": "1661", "inspector": "1662", "observer": "1662",
                   "monitor": "1662", "investigator": "1662", "aid": "1663", "agency": "1663", "relief": "1663"}
@@ -368,8 +394,7 @@ def _acted_on(heads: list[Token], codes: dict[str, str]) -> str | None:
         for noun in (head, *head.conjuncts, *kinds):
             lemma = noun.lemma_.lower()
             code = codes.get(lemma) or codes.get(noun.lower_)
-            if code == PROTEST_CODE and lemma == "strike" and any(
-                    c.lower_ in MILITARY_STRIKES for c in noun.children):
+            if code == PROTEST_CODE and strike_kind(noun) == "bomb":
                 continue
             if code:
                 return code
