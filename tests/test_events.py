@@ -431,7 +431,7 @@ def test_commitments_and_conditions(analyse):
     # a promise no pattern reads is CAMEO 030 (intent to cooperate), not the block's 050 (diplomatic cooperation)
     ("Peru and Chile agreed on a new fishing treaty.", "agreed", "AGREE"),
     # an infinitive's "to" is no preposition for a pattern ("welcome ... to" hosts a visit)
-    ("The Bolivian government welcomed the Peruvian statement as proof of a wish for a settlement to be reached soon.",
+    ("Chile welcomed the Bolivian plan as evidence of a desire for the border dispute to be settled.",
      "welcomed", "SUPPORT"),
 ])
 def test_dictionary_readings(analyse, text, trigger, category):
@@ -508,5 +508,5 @@ def test_what_a_strike_is(analyse):
     # an air strike is an attack (CAMEO 195), a four-day or open-ended strike a protest (143): the typer keeps them
     events = analyse("Dozens died in a Peruvian air strike on the rebel camp near Puno.").events
     assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["ASSAULT"]
-    events = analyse("Bolivian teachers began an open-ended strike on Monday over a new pay law.").events
+    events = analyse("Bolivian teachers began an open-ended strike against the new pay law last week.").events
     assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["PROTEST"]

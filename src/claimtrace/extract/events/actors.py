@@ -137,7 +137,7 @@ def _noun_source_heads(trigger: Token) -> list[Token]:
     if not heads and trigger.dep_ in {"xcomp", "conj"} and trigger.head.pos_ in {"VERB", "NOUN"}:
         return source_heads(trigger.head) if trigger.head.pos_ == "VERB" else _noun_source_heads(trigger.head)
     if not heads and trigger.dep_ == "obj" and trigger.head.lemma_.lower() in ASPECTUAL_VERBS | DECREEING_VERBS:
-        # "the United States speeded up the withdrawal", "X announced a suspension of ...": who runs the event's
+        # "the army speeded up its pullback", "X announced a suspension of ...": who runs the event's
         # course, or decrees it, does it
         heads = [c for c in trigger.head.children if c.dep_ in SOURCE_DEPS]
     return heads

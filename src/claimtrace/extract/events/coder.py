@@ -461,7 +461,7 @@ def _dictionary_code(token: Token, verb: str, lexicon: Lexicon) -> str | None:
     if best is None:
         return NO_EVENT
     if best[0][0] < 0 and verb in PROMISING_VERBS and token.pos_ == "VERB":
-        return INTENT_CODE  # "agreed to a six-month extension": no pattern read it; a promise is CAMEO 030
+        return INTENT_CODE  # "agreed to a longer mandate": no pattern read it; a promise is CAMEO 030
     code = best[1].split(":")[0]
     if demands and code[:2] == APPEAL_ROOT:
         # a demand verb ("demanded elections") whose pattern reads an appeal: CAMEO's appeals (02x) and demands
@@ -520,7 +520,7 @@ def word_keys(token: Token) -> Keys:
     """The forms a dictionary word may take to match this token: its text, lemma and singular."""
     lower = token.lower_
     if lower == "to" and token.pos_ == "PART":
-        return INFINITIVE_KEYS  # "for a settlement to be reached": no preposition for a pattern's "to"
+        return INFINITIVE_KEYS  # "a wish for the dispute to end": no preposition for a pattern's "to"
     keys = {lower, token.lemma_.lower()}
     if lower.endswith("es"):
         keys.add(lower[:-2])
