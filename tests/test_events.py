@@ -310,7 +310,7 @@ def test_a_support_verb_carries_the_event_its_object_names(analyse):
     # an event noun's "of" phrase is its object
     ("Bolivia ordered a blockade of Paraguay.", "blockade", ["Paraguay"]),
     # "the town of X" names the place
-    ("Ecuadorian police imposed a curfew in the town of Cuenca.", "imposed", ["Cuenca"]),
+    ("Peruvian police imposed a long curfew in the town of Mirelo.", "imposed", ["Mirelo"]),
     # an accusation's target is the doer of the deed, not the one addressed
     ("Peru complained to the United Nations about Chilean air raids.", "complained", ["Chilean"]),
     ("Bolivian prosecutors opened an inquiry into abuses committed by Peruvian border guards.", "opened",

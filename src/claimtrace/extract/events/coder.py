@@ -222,7 +222,7 @@ def _frames_a_complement(token: Token, lemma: str) -> bool:
 
 def complements(token: Token) -> list[Token]:
     """What a verb frames: its complement clauses, and a "to" clause the parser attached as an adverbial
-    ("agreed in principle on Saturday to provide aid")."""
+    ("agreed on Tuesday, in principle, to send relief")."""
     return [c for c in token.children if c.dep_ in {"xcomp", "ccomp"} or c.dep_ == "advcl" and c.pos_ == "VERB"
             and any(m.lower_ == "to" and m.dep_ == "mark" for m in c.children)]
 
