@@ -390,6 +390,21 @@ def test_a_headline_with_a_subject_and_verb_is_the_outlet_s_own_claim(nlp):
 
 
 @needs_model
+def test_a_headline_without_its_auxiliary_is_the_outlet_s_own_claim(nlp):
+    text = "Scores killed in Varnian airstrike on Lisk hospital\n" \
+           "Families sift through the debris of a house after a raid in Lisk."
+    claims = _all_claims(nlp, text)
+    assert any(c.form == "author" and c.content.text.startswith("Scores killed") for c in claims)
+
+
+@needs_model
+def test_a_caption_of_nouns_is_no_headline_claim(nlp):
+    claims = _all_claims(nlp, "Photo by Screenshot from the army on 18 October, 2023\n"
+                              "Families sift through the debris of a house after a raid in Lisk.")
+    assert not any(c.form == "author" and "Photo" in c.content.text for c in claims)
+
+
+@needs_model
 def test_a_dateline_line_is_no_headline_claim(nlp):
     claims = _all_claims(nlp, "KYIV, June 6 (Wire)\nOfficials said the bridge was closed.")
     assert not any(c.form == "author" and "KYIV" in c.content.text for c in claims)
@@ -1133,3 +1148,174 @@ def test_a_title_cut_off_by_a_sentence_break_stays_with_the_name(claims_of):
 def test_a_time_on_a_participle_describing_the_source_stays(claims_of):
     (claim,) = claims_of("A Kestrel Institute report released last year concluded that the river had shrunk.")
     assert claim.source.text == "A Kestrel Institute report released last year"
+
+
+# --------------------------------------------------------------------------- reciprocal blame
+
+
+@needs_model
+@pytest.mark.parametrize("text, second", [
+    ("The Varnian army and Kestrel rebels accused each other of starting the fire at the depot on Friday.",
+     "Kestrel rebels"),
+    ("Varnian officials and the Kestrel Front accused one another of shelling the dam.", "the Kestrel Front"),
+])
+def test_a_reciprocal_blame_is_a_claim_of_each_member(claims_of, text, second):
+    claims = claims_of(text)
+    sources = [c.source.text for c in claims]
+    assert second in sources and len(claims) == 2
+    assert {c.cue.text for c in claims} == {claims[0].cue.text}
+
+
+@needs_model
+def test_a_compound_source_without_reciprocal_stays_one_claim(claims_of):
+    claims = claims_of("The Varnian army and Kestrel rebels said the market had been hit by a shell.")
+    assert len(claims) == 1
+
+
+# --------------------------------------------------------------------------- claim nouns with an agent
+
+
+@needs_model
+@pytest.mark.parametrize("text, holder, content", [
+    ("Varnia's foreign ministry on Monday rejected accusations by Ostland and its allies that Varnian troops "
+     "had mined the bridge.", "Ostland and its allies", "that Varnian troops had mined the bridge"),
+])
+def test_an_accusation_by_an_agent_is_the_agent_s_claim(claims_of, text, holder, content):
+    claims = {c.cue.text: c for c in claims_of(text)}
+    assert claims["accusations"].source.text == holder
+    assert claims["accusations"].content.text == content
+
+
+@needs_model
+def test_a_title_with_a_word_in_scare_quotes_stays_with_its_holder(claims_of):
+    (claim,) = claims_of("Earlier on Sunday, first deputy of the occupation “administration” in the Lisk region "
+                         "Piotr Halen said that rebels had fired on the convoy.")
+    assert claim.source.text.endswith("Piotr Halen") and claim.source.kind == "person"
+
+
+@needs_model
+def test_an_assessment_after_an_outlet_is_no_report_of_the_outlet(claims_of):
+    claims = by_source(claims_of("The Ostland Tribune reported on Monday that the bridge was closed. "
+                                 "The assessment says the damage is severe."))
+    assert claims["The assessment"].source.kind == "document"
+    assert claims["The Ostland Tribune"].source.kind == "media"
+
+
+# --------------------------------------------------------------------------- the kind lexicon (data file)
+
+
+def test_the_kind_lexicon_matches_names_by_their_words():
+    from claimtrace.extract.attribution import lexicon as lex
+    from claimtrace.extract.attribution.kinds import lexicon_kind
+
+    assert lex.name_words("Al-Shabaab’s fighters") == ("al-shabaab", "fighters")
+    assert lexicon_kind("the Rapid Support Forces") == "organization"  # "forces", yet no state's
+    assert lexicon_kind("the Hamas government media office") is None  # an office the group runs
+    assert lexicon_kind("the U.N. human rights office") == "organization"
+    assert lexicon_kind("the Department for International Development") is None  # a state's department
+    assert lexicon_kind("the Sudanese army") is None
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("The Rapid Support Forces", "organization"),
+    ("The Free Syrian Army", "organization"),
+    ("Hezbollah", "organization"),
+    ("The UN human rights office", "organization"),
+    ("The International Criminal Court", "organization"),
+    ("The Norwegian Refugee Council", "organization"),
+    ("The Sudanese Armed Forces", "government"),
+    ("The Hamas government media office", "government"),
+    ("The Kyiv Independent", "media"),  # a city and a word of no outlet's own
+])
+def test_bodies_whose_words_mislead_take_their_kind_from_the_lexicon(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said on Monday that the convoy had been hit near the bridge.")
+    assert claim.source.kind == kind
+
+
+@needs_model
+def test_a_state_army_named_by_its_nationality_is_no_earlier_armed_group(claims_of):
+    claims = by_source(claims_of("The Arakan Army said on Monday that the convoy had been hit. "
+                                 "The Sudanese army said on Tuesday that the road was open."))
+    assert claims["The Arakan Army"].source.kind == "organization"
+    assert claims["The Sudanese army"].source.kind == "government"
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("The Nasser General Hospital", "organization"),  # a title word inside a body's name, tagged as a place
+    ("Kamal Adwan Hospital", "organization"),
+    ("The hospital", "organization"),
+    ("The hospital director", "person"),
+    ("Hospital officials", "anonymous"),
+])
+def test_a_hospital_speaks_as_an_institution(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said 40 people had been killed.")
+    assert claim.source.kind == kind
+
+
+@needs_model
+def test_a_negated_clause_under_a_verb_of_judgment_denies(claims_of):
+    (claim,) = claims_of("“We judge that the Varnian army was not responsible,” said the intelligence report.")
+    assert claim.polarity == "denies"
+    (claim,) = claims_of("“We judge that the Varnian army was responsible,” said the intelligence report.")
+    assert claim.polarity == "affirms"
+
+
+@needs_model
+@pytest.mark.parametrize("speaker, kind", [
+    ("Netanyahu's office", "government"),  # an office a named person holds speaks as a body
+    ("Netanyahu's spokesman", "person"),
+    ("The Qassam Brigades, Hamas' armed wing,", "organization"),
+    ("The IRGC", "government"),
+    ("The IAEA Director General", "person"),
+])
+def test_offices_and_armed_wings_take_their_body_s_kind(claims_of, speaker, kind):
+    (claim,) = claims_of(f"{speaker} said the convoy had been hit near the bridge.")
+    assert claim.source.kind == kind
+
+
+@needs_model
+def test_an_outlet_unable_to_verify_states_so(claims_of):
+    (claim,) = claims_of("The Herald could not independently verify the claims.")
+    assert claim.certainty == "stated"
+    claim = claims_of("Officials said the strike could have hit a school.")[0]
+    assert claim.certainty == "hedged"
+
+
+@needs_model
+def test_eyewitnesses_named_again_by_their_bare_plural_stay_eyewitnesses(claims_of):
+    claims = claims_of("Nurses and others who were in Lisk during the flood said the water rose within an hour. "
+                       "Nurses said they believe 40 people died in the town.")
+    assert [c.source.kind for c in claims] == ["witness", "witness"]
+    (claim,) = claims_of("Nurses said 40 people died in the town.")
+    assert claim.source.kind == "anonymous"
+
+
+@needs_model
+def test_both_names_the_pair_that_spoke_just_before(claims_of):
+    claims = claims_of("Since spring, each side in the conflict has charged the other with planning to mine the pass. "
+                       "On Sunday, both said a raid on the pass was close.")
+    assert claims[-1].source.text == "both" and claims[-1].source.kind == "government"
+    assert claims[-1].source.canonical == "each side in the conflict"
+
+
+@needs_model
+def test_a_quotation_an_outlet_cites_is_the_cited_speaker_s(claims_of):
+    (claim,) = claims_of("“The militia keeps shelling the port. At noon three rockets landed near the docks,” "
+                         "the VNA agency cites a representative of the harbour police.")
+    assert claim.source.text == "a representative of the harbour police"
+    assert claim.source.kind == "government"
+
+
+@needs_model
+def test_a_correspondent_who_saw_is_an_eyewitness_and_confirms(claims_of):
+    (claim,) = claims_of("A Herald correspondent at the scene saw the convoy being hit near the bridge.")
+    assert (claim.source.kind, claim.certainty, claim.cue.text) == ("witness", "confirmed", "saw")
+    assert not claims_of("The city saw heavy fighting overnight.")  # no observer: no claim
+
+
+@needs_model
+def test_an_intercepted_call_is_a_document(claims_of):
+    (claim,) = claims_of("An intercepted phone call suggests the convoy had been hit near the bridge.")
+    assert claim.source.kind == "document"

@@ -277,3 +277,127 @@ def test_a_government_predicated_responsible_is_the_agent_but_officials_who_spea
     assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Russia", "affirms")
     officials = _frame("U.S. officials said a misfired rocket caused the blast")
     assert (officials.predicate, officials.agent) != ("responsibility", "United States")
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("The sabotage at the dam was done at the order of the Syrian authorities", "Syria"),
+        ("The rebels shelled the clinic on the orders of the Turkish government", "Turkey"),
+        ("The militants in Syria shelled the clinic, not Turkey", "Syria"),
+        ("Gunmen from Syria attacked the convoy", "Syria"),
+        ("Militants in Syria said Turkish jets bombed the clinic", "Turkey"),
+    ],
+)
+def test_who_ordered_the_harm_and_agents_placed_by_a_side_are_responsible(text, agent):
+    frame = _frame(text)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", agent, "affirms")
+
+
+def test_militants_placed_by_a_side_who_speak_are_not_the_agent():
+    assert _frame("Militants in Syria said jets bombed the clinic").agent != "Syria"
+    assert _frame("Syrian officials ordered an inquiry into the strike").predicate != "responsibility"
+
+
+def test_troops_kept_from_attacking_are_not_the_agent():
+    frame = _frame("Syrian forces blew up the dam to prevent Turkish troops from attacking")
+    assert (frame.predicate, frame.agent) == ("responsibility", "Syria")
+    assert _frame("The flood was meant to stop Turkish troops crossing to strike the town").predicate != "responsibility"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "polarity"),
+    [
+        ("its troops would stay at the base in northern Syria", "Ankara", "affirms"),
+        ("it would pull its forces out of Syria by May", "the Turkish defence ministry", "denies"),
+        ("Turkish soldiers were still at the base near the river", None, "affirms"),
+        ("Turkish forces had withdrawn from the base in Syria", "Syrian officials", "denies"),
+    ],
+)
+def test_whose_forces_a_claim_of_presence_is_about_is_not_the_place_they_are_in(text, source, polarity):
+    frame = _frame(text, source=source)
+    assert (frame.predicate, frame.agent, frame.polarity) == ("presence", "Turkey", polarity)
+
+
+def test_still_is_presence_only_of_forces_somewhere():
+    assert _frame("Turkish troops are still in the valley").change is False
+    assert _frame("the Turkish army still denies the report").predicate != "presence"
+
+
+def test_a_demand_is_an_obligation_and_a_speakers_place_is_not_where():
+    demand = _frame("that Turkish forces withdraw from the valley", source="Syrian officials", cue="demanded")
+    assert (demand.predicate, demand.modality) == ("presence", "obligation")
+    named = _frame("the Turkish move illegal", source="Syria", cue="called")
+    assert named.modality != "obligation"
+    plea = frame_of(Claim(content=Span("the withdrawal of Turkish troops", 0, 32), cue=Cue("called for", 0, 10, lemma="call")))
+    assert plea.modality == "obligation"
+
+
+def test_a_place_in_the_sentence_that_names_the_agent_is_not_where_the_claim_is_about():
+    text = "A Turkish official said the troops of Turkey remain at the valley base."
+    content = "the troops of Turkey remain at the valley base"
+    start = text.index(content)
+    claim = Claim(content=Span(content, start, start + len(content)),
+                  source=Source("A Turkish official", 0, 18, kind="government"))
+    turkey = Place("Turkish", 2, 9, name="Turkey", country="TR", feature="country", id="geo:tr")
+    valley = Place("valley base", text.index("valley"), text.index("valley") + 11, name="Valley Base", country="SY",
+                   feature="military_base", id="geo:vb")
+    frame = frame_of(claim, places=[turkey, valley], sentence=Sentence(0, len(text)), published="2024-05-02")
+    assert (frame.predicate, frame.agent, frame.place) == ("presence", "Turkey", "geo:vb")
+    alone = frame_of(claim, places=[turkey], sentence=Sentence(0, len(text)), published="2024-05-02")
+    assert alone.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "change"),
+    [("Turkey has about 900 troops in the valley", "affirms", False),
+     ("Turkey will end its military presence in the valley", "denies", True),
+     ("Turkey has 3 reasons to doubt the report", None, None)],
+)
+def test_forces_counted_as_held_are_present_and_ending_a_presence_is_leaving(text, polarity, change):
+    frame = _frame(text)
+    if polarity is None:
+        assert frame.predicate != "presence"
+    else:
+        assert (frame.predicate, frame.agent, frame.polarity, frame.change) == ("presence", "Turkey", polarity, change)
+
+
+@pytest.mark.parametrize(
+    ("text", "presence"),
+    [("that Turkey intends to remain in the nuclear deal", False), ("the Turkish agency will continue its audit", False),
+     ("that Turkish pensions keep millions of elderly people out of poverty", False),
+     ("Turkey will keep its base at the port", True), ("Turkey will remain in the valley", True),
+     ("Ankara will maintain a military presence in the region", True)],
+)
+def test_keeping_or_continuing_is_presence_only_of_forces(text, presence):
+    assert (_frame(text).predicate == "presence") == presence
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [("The rebels did not hit the depot; our special group did it", "affirms"),
+     ("our forces did not shell the clinic", "denies"), ("it was not our forces that shelled the clinic", "denies")],
+)
+def test_our_forces_doing_harm_are_the_speakers_side(text, polarity):
+    frame = _frame(text, source="the Turkish army")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", polarity)
+    assert _frame("our team will win the match", source="the Turkish coach").predicate != "responsibility"
+
+
+def test_shrapnel_unlike_a_sides_clears_it():
+    frame = _frame("that the fragments were home-made, not Turkish shrapnel")
+    assert (frame.predicate, frame.agent, frame.polarity) == ("responsibility", "Turkey", "denies")
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "presence"),
+    [("Turkish forces handed over the airport to the local police", "denies", True),
+     ("Ankara is scaling down its military presence in the valley", "denies", True),
+     ("Turkish troops are still deployed at the base", "affirms", True),
+     ("the Turkish envoy handed over a letter to the minister", None, False)],
+)
+def test_handing_over_and_scaling_down_are_leaving_and_still_deployed_is_staying(text, polarity, presence):
+    frame = _frame(text)
+    assert (frame.predicate == "presence") == presence
+    if presence:
+        assert (frame.agent, frame.polarity) == ("Turkey", polarity)

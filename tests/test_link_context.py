@@ -300,3 +300,93 @@ def test_that_is_no_pointer_and_a_speaker_named_twice_keeps_the_frame():
     record.claim.frame = Frame(predicate="responsibility", agent="Russia", agent_text="Russia", target="dam")
     refine_frames([record], [_article(text)])
     assert (record.frame.predicate, record.frame.agent) == ("responsibility", "Russia")
+
+
+def _story_article(article_id: int, text: str) -> ArticleRecord:
+    return ArticleRecord(id=article_id, title=None, text=text, outlet="Other", published="2024-05-01", url=f"s{article_id}")
+
+
+def test_a_misfire_with_no_actor_blames_the_side_whose_misfires_its_story_names():
+    others = [
+        _story_article(8, "The army said the clinic was hit by a misfired Syrian rocket. Rebels disputed it."),
+        _story_article(9, "Monitors said a rocket fired by Syria to target Turkey misfired over the valley."),
+    ]
+    text = "The governor said one of the rockets misfired and landed on the clinic."
+    record = _claim(text, "one of the rockets misfired and landed on the clinic", source="The governor")
+    assert record.frame.predicate != "responsibility"
+    refine_frames([record], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (record.frame.predicate, record.frame.agent, record.frame.polarity) == ("responsibility", "Syria", "affirms")
+    denied = _claim(text, "one of the rockets misfired and landed on the clinic", source="The governor",
+                    cue="said", lemma="deny")
+    refine_frames([denied], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (denied.frame.agent, denied.frame.polarity) == ("Syria", "denies")
+
+
+def test_a_misfire_is_left_alone_when_the_story_names_no_side_or_the_claim_asks_who():
+    split = [
+        _story_article(8, "Officials said an errant Syrian missile hit the clinic."),
+        _story_article(9, "Others said an errant Turkish missile hit the clinic."),
+    ]
+    text = "The governor said a stray missile hit the clinic."
+    record = _claim(text, "a stray missile hit the clinic", source="The governor")
+    refine_frames([record], [_article(text), *split], {ARTICLE: 3, 8: 3, 9: 3})
+    assert record.frame.agent not in ("Syria", "Turkey")
+    owned = [_story_article(8, "A misfired Syrian rocket hit it."), _story_article(9, "An errant Syrian missile hit it.")]
+    text = "Investigators must determine who launched the misfired rocket that hit the clinic."
+    asked = _claim(text, "who launched the misfired rocket that hit the clinic", source="Investigators")
+    refine_frames([asked], [_article(text), *owned], {ARTICLE: 3, 8: 3, 9: 3})
+    assert asked.frame.agent != "Syria"
+    text = "Local families said stray dogs and a failed harvest left the clinic empty."
+    dogs = _claim(text, "stray dogs and a failed harvest left the clinic empty", source="Local families")
+    refine_frames([dogs], [_article(text), *owned], {ARTICLE: 3, 8: 3, 9: 3})
+    assert dogs.frame.predicate != "responsibility"
+
+
+def test_a_toll_whose_harm_has_a_pronoun_for_subject_names_who_did_it_in_its_clause():
+    text = "The rebels blamed Syria, saying it had bombed the clinic and that 40 people had been killed."
+    record = _claim(text, "it had bombed the clinic and that 40 people had been killed", source="The rebels",
+                    cue="saying", lemma="say")
+    assert record.frame.predicate == "toll"
+    refine_frames([record], [_article(text)])
+    assert (record.frame.predicate, record.frame.agent, record.frame.polarity) == ("responsibility", "Syria", "affirms")
+    text = "The rebels blamed Syria, and medics said that 40 people had been killed at the clinic."
+    toll = _claim(text, "that 40 people had been killed at the clinic", source="medics", cue="said", lemma="say")
+    refine_frames([toll], [_article(text)])
+    assert toll.frame.predicate == "toll"  # a count alone stays a count
+
+
+def test_a_weapon_with_no_actor_that_hit_the_target_is_the_side_whose_weapons_its_story_names():
+    others = [
+        _story_article(8, "Residents said rockets fired by Syria fell near the border."),
+        _story_article(9, "A Syrian rocket had hit a school a week before."),
+    ]
+    text = "Inspectors said a rocket struck the clinic grounds."
+    record = _claim(text, "a rocket struck the clinic grounds", source="Inspectors")
+    refine_frames([record], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert (record.frame.predicate, record.frame.agent) == ("responsibility", "Syria")
+    text = "Inspectors said rockets are stored in the valley."
+    stored = _claim(text, "rockets are stored in the valley", source="Inspectors")
+    refine_frames([stored], [_article(text), *others], {ARTICLE: 3, 8: 3, 9: 3})
+    assert stored.frame.predicate != "responsibility"  # no harm done to a target: no blame
+
+
+def test_a_sides_account_refuted_by_name_is_the_account_its_speakers_give_denied():
+    from claimtrace.model import Frame
+
+    told = []
+    for n in range(3):
+        record = _claim("Syrian officials said Turkish jets bombed the clinic.", "Turkish jets bombed the clinic",
+                        source="Syrian officials", claim_id=n + 1)
+        record.article_id = 20 + n
+        record.claim.frame = Frame(predicate="responsibility", agent="Turkey", target="clinic")
+        told.append(record)
+    text = "Inspectors dismissed the Syrian lies about the clinic"
+    refuting = _claim(text, text, claim_id=9)
+    backing = _claim("Monitors backed the Syrian version", "Monitors backed the Syrian version", claim_id=10)
+    elsewhere = _claim(text, text, claim_id=11)
+    elsewhere.article_id = 30
+    refine_frames([*told, refuting, backing, elsewhere], [], {20: 1, 21: 1, 22: 1, ARTICLE: 1, 30: 2})
+    assert (refuting.frame.predicate, refuting.frame.agent, refuting.frame.polarity) == (
+        "responsibility", "Turkey", "denies")
+    assert (backing.frame.agent, backing.frame.polarity, backing.frame.target) == ("Turkey", "affirms", "clinic")
+    assert elsewhere.frame.predicate != "responsibility"  # another story: its Syrian speakers told nothing

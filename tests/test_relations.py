@@ -273,3 +273,28 @@ def test_a_judge_asks_the_stance_model_once_per_stored_form_and_order():
     relations = [judge.relate(c) for c in _stored_copies(stored, _COPY_DATES)]
     assert all(r.relation in ("contradicts", "updates") and "stance model" in r.reason for r in relations)
     assert stub.calls == 2  # the copy before the new claim, then those after it
+
+
+def test_a_demand_that_forces_leave_neither_contradicts_nor_corroborates_reports_of_them():
+    from claimtrace.model import Frame
+
+    staying = claim("Turkish troops remain at the base", entities=["Turkey"])
+    asked = claim("Turkish troops must leave the base", entities=["Turkey"], published="2024-04-03")
+    staying.claim.frame = Frame(predicate="presence", polarity="affirms", agent="Turkey")
+    asked.claim.frame = Frame(predicate="presence", polarity="denies", agent="Turkey", modality="obligation")
+    assert relate(staying, asked) is None
+    asked.claim.frame.modality = "asserted"
+    assert relate(staying, asked).relation == "contradicts"
+
+
+def test_a_date_that_only_starts_a_period_does_not_make_an_update():
+    from claimtrace.link.relations import claim_time
+    from claimtrace.model import Frame
+
+    since = claim("The bridge has been under Turkish control since 2019", event_time="2019",
+                  published="2024-04-02")
+    since.claim.frame = Frame(predicate="statement", time="2024-04-02", time_from="period")
+    assert claim_time(since) == PartialDate.from_iso("2024-04-02")
+    dated = claim("The bridge was taken in 2019", event_time="2019")
+    dated.claim.frame = Frame(predicate="statement", time="2019", time_from="text")
+    assert claim_time(dated) == PartialDate.from_iso("2019")

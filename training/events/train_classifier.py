@@ -111,7 +111,8 @@ def petrarch_examples(doc, record: dict, lexicon, encoder) -> list:  # noqa: ANN
 
 
 def examples(doc, record: dict, lexicon, encoder) -> tuple[list, list]:  # noqa: ANN001
-    """Typer rows: the record's event words that are candidate triggers, labelled with the record's category.
+    """Typer rows: the record's event words that are candidate triggers the lexicon codes, or verbs, labelled with
+    the record's category.
     Detector rows: every verb (as the detector sees it, uncoded), EVENT when it is an event word, else NONE."""
     typer, detector = [], []
     main = None
@@ -126,7 +127,9 @@ def examples(doc, record: dict, lexicon, encoder) -> tuple[list, list]:  # noqa:
             continue
         event_word = token.lower_ in record["words"]
         vector = encoder.batch_vectors([token])[token.i]
-        if event_word or token.idx == main:
+        # only what is typed at run time: a trigger the lexicon codes, or a verb the detector may admit (a noun
+        # a verb carries, "called off the strike", is no trigger)
+        if (event_word or token.idx == main) and (coding is not None or token.pos_ == "VERB"):
             typer.append((features(token, coding), vector, record["category"]))
         if token.pos_ == "VERB" and token.dep_ not in UNCODED_SKIP_DEPS:
             detector.append((features(token, None), vector, EVENT if event_word else NONE))

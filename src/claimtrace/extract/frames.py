@@ -50,7 +50,7 @@ HARM_NOUNS = _words(
     "bombs bombing bombings bombardment attack attacks explosive explosives mine mines sabotage drone drones "
     "artillery munition munitions ordnance launch launches projectile projectiles blast explosion massacre "
     "crime crimes destruction demolition misfire salvo fire raid raids assault operations breach detonation "
-    "terrorism terror terrorist ecocide"
+    "terrorism terror terrorist ecocide shrapnel warhead warheads"
 )
 HARM_VERBS = _words(
     "struck strike strikes striking hit hits hitting bombed bomb bombing shelled shell shelling blew blow "
@@ -75,6 +75,12 @@ AGENT_NOUNS = HARM_NOUNS | _words(
 AGENT_BEFORE = _words(
     "by blamed blame blames blaming accused accuse accuses accusing condemned condemn condemns within"
 )
+# Words before an actor whose harm they keep from happening ("to prevent X troops from attacking").
+PREVENTED = _words("prevent prevents prevented preventing stop stops stopped stopping deter deters deterred deterring "
+                   "thwart thwarted hinder hindered")
+SAY_WORDS = _words("said says say told tell claimed claims stated states added insisted")
+# Words before an actor that make it the one who had it done ("at the order of X", "on the orders of X").
+ORDER_WORDS = _words("order orders ordered behest instruction instructions")
 RESPONSIBILITY_AFTER = _words("responsible responsibility behind blame guilty culpable")
 TARGET_PREPOSITIONS = _words("at on in into toward towards against over near inside across")
 ORIGIN_WORDS = _words("from within by")
@@ -90,7 +96,9 @@ REFERENCE_NOUNS = _words(
     "fabrications lie lies version versions"
 )
 AGREEMENT_CUES = _words("repeat echo back support endorse corroborate confirm accept share reiterate maintain agree")
-CUE_LEMMAS = BLAME_CUES | DENIAL_CUES | AGREEMENT_CUES
+# Cues that ask for what the content says ("demanded that the troops withdraw"): an obligation, not a report.
+DEMAND_CUES = _words("demand urge call appeal request ask")
+CUE_LEMMAS = BLAME_CUES | DENIAL_CUES | AGREEMENT_CUES | DEMAND_CUES
 AGREEMENT_WORDS = _words("corroborates corroborated confirms confirmed backs backed supports echoes echoed")
 REFUTING_WORDS = _words(
     "lie lies fabrication fabrications false fake untrue incorrect baseless nonsense propaganda disinformation "
@@ -117,7 +125,8 @@ PRESENCE_MINUS = _words(
     "evacuation retreat retreats retreated retreating reduce reduces reduced reducing reduction reductions "
     "drawdown drawdowns draw-down relocate relocates relocated relocating relocation redeploy redeploys "
     "redeployed redeploying redeployment vacate vacates vacated vacating abandon abandons abandoned abandoning "
-    "quit quits quitting disengage disengaged disengagement"
+    "quit quits quitting disengage disengaged disengagement remove removes removed removing removal downsize downsizes "
+    "downsized downsizing"
 )
 PRESENCE_PLUS = _words(
     "remain remains remained remaining stay stays stayed staying keep keeps kept maintain maintains maintained "
@@ -136,7 +145,10 @@ HARMED_SITES = TARGET_NOUNS | _words(
 )
 # Presence words said as often of civilians ("families abandoned their homes", "residents quit the
 # town"): about forces only with a force noun close by, not a side's name alone ("Ukrainian families").
-HOLDER_ONLY = _words("vacate vacates vacated vacating abandon abandons abandoned abandoning quit quits quitting")
+HOLDER_ONLY = _words(
+    "vacate vacates vacated vacating abandon abandons abandoned abandoning quit quits quitting "
+    "keep keeps kept keeping continue continues continued continuing maintain maintains maintained maintaining"
+)  # and keeping or continuing anything ("the agency kept its records", "the US will continue talks")
 # ... and those said of moving people out, about forces only when forces are what is moved (:func:`_forces_moved`).
 MOVED_ONLY = _words(
     "evacuate evacuates evacuated evacuating evacuation relocate relocates relocated relocating relocation"
@@ -154,6 +166,16 @@ WITHDRAWN_THINGS = _words(
     "promises pledge word option options door silence secret sanctions accreditation membership"
 )
 DETERMINERS = _words("the its his her their our a an this that these those")
+# Words before a name that make it where forces are or go, not whose they are ("in northern Syria").
+PLACE_BEFORE = _words("in at from into inside near to across toward towards around out")
+# Presence verbs whose object is the place left or entered ("leave Syria", "quit Iraq").
+LEFT_PLACES = _words("leave leaves leaving left quit quits quitting exit exits exited exiting vacate vacates vacated "
+                     "vacating abandon abandons abandoned abandoning enter enters entered entering")
+# What forces hand over when they leave ("handed over the base to", not "handed over a letter").
+HANDED_OVER = _words("base bases airbase airport airfield positions position control territory garrison facility "
+                     "facilities checkpoints checkpoint city town")
+# Words by which a speaker names its own forces ("its troops will stay", "we will not leave").
+SPEAKER_PRONOUNS = _words("its our we it")
 PRESENCE_HOLDERS = _words(
     "forces force troops troop military army soldiers units contingent presence base bases aircraft jets "
     "police fighters personnel equipment activity"
@@ -218,18 +240,27 @@ def frame_of(
     words = Words(content)
     frame = (
         _responsibility(claim, words, sentence_text, speaker or _source_side(claim), agent_nouns, event)
-        or _presence(claim, words, entities)
+        or _presence(claim, words, entities, speaker or _source_side(claim))
         or _toll(claim, words)
         or Frame(predicate=_event_class(words.words), polarity=claim.polarity, agent=_first_side(
             [m for m in actor_mentions(content) if not _is_target(words, words.index_at(m.start))]
         ))
     )
-    frame.modality = _modality(words.words, claim.certainty)
+    frame.modality = "obligation" if _demanded(claim) else _modality(words.words, claim.certainty)
     if frame.target is None:
         frame.target = _target(words.words)
     _place(frame, claim, places, sentence)
     _time(frame, claim, dates, sentence, published)
     return frame
+
+
+def _demanded(claim: Claim) -> bool:
+    """Whether the claim's cue asks for what it says ("demanded", "urged", "called for"; not "called
+    the move illegal")."""
+    lemma = cue_lemma(claim)
+    if lemma not in DEMAND_CUES:
+        return False
+    return lemma != "call" or any(w in ("for", "on", "upon") for w in claim.cue.text.lower().split())
 
 
 def framed_text(claim: Claim) -> str:
@@ -432,12 +463,28 @@ def _responsibility(
         index, side = bare
         polarity = "denies" if _negated(words, index, index + 1) != denial else "affirms"
         return Frame(predicate="responsibility", polarity=polarity, agent=side, agent_text=words.words[index])
+    own = _own_forces(words) if speaker_side and harm else None
+    if own is not None:  # "our commandos did it": the speaker's side
+        near = words.window(own - 3, own) + words.window(own + 1, own + 5)  # "not our forces", "our forces did not"
+        polarity = "denies" if any(w in NEGATIONS or w.endswith("n't") for w in near) != denial else "affirms"
+        return Frame(predicate="responsibility", polarity=polarity, agent=speaker_side, agent_text=words.words[own])
     speaker = speaker_side
     anaphoric = len(words.words) <= 6 and (blame or any(w in ANAPHORS for w in words.words))
     context_harm = harm or any(w in HARM_NOUNS or w in HARM_VERBS for w in Words(sentence_text).words)
     if (denial or claim.polarity == "denies") and speaker and (blame or harm or (anaphoric and context_harm)):
         # "Israel denied the charge", "Islamic Jihad denied responsibility": the speaker's own.
         return Frame(predicate="responsibility", polarity="denies", agent=speaker, agent_text=claim.source.text)
+    return None
+
+
+def _own_forces(words: Words) -> int | None:
+    """The index of "our" before a force noun with a harm verb close after ("our special group did
+    it", "our forces struck the depot"): the speaker's own side acted."""
+    for i, w in enumerate(words.words):
+        if w == "our" and any(x in AGENT_NOUNS for x in words.window(i + 1, i + 3)) and any(
+            x in HARM_VERBS or x in ("did", "done") for x in words.window(i + 1, i + 8)
+        ):
+            return i
     return None
 
 
@@ -488,17 +535,27 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
     if not any(w in HARM_NOUNS or w in HARM_VERBS or w in RESPONSIBILITY_WORDS for w in words.words):
         return 0, False
     following = words.window(last, last + 3)
-    if _is_target(words, first) and not (adjacent(words, mention, last) and qualifies_harm(mention, following)):
+    located = _locates_agent(words, first)
+    if _is_target(words, first) and not located and not (
+        adjacent(words, mention, last) and qualifies_harm(mention, following)
+    ):
         return 0, False  # "a rocket aimed at Israel", "strikes on Gaza": the target, not the agent
     if following and following[0] in TARGET_NOUNS:
         return 0, False  # "the Gaza hospital": where, not who
+    if any(w in PREVENTED for w in words.window(first - 3, first)):
+        return 0, False  # "to stop X troops from advancing to strike": a harm kept from happening
+    ordered = any(w in ORDER_WORDS for w in before)
     for w in following:
-        if w in SPEAKER_NOUNS and not _blame_predicated(after):
+        if w in SPEAKER_NOUNS and not ordered and not _blame_predicated(after):
             return 0, False  # "U.S. officials", "French military intelligence": who says, not who did
         if w in HARM_NOUNS:
             break
     score = 0
-    if any(w in HARM_NOUNS for w in following):
+    if located:  # weaker than "X militants"; "militants in X said ..." are speakers
+        if following[:1] and following[0] in SAY_WORDS:
+            return 0, False
+        score += 1
+    elif any(w in HARM_NOUNS for w in following):
         score += 3
     elif any(w in AGENT_NOUNS for w in following):
         score += 2
@@ -506,7 +563,7 @@ def _agent_score(mention: ActorMention, words: Words) -> tuple[int, bool]:
         score += 2
     if _source_of_passive(words, first):
         return 0, False
-    if any(w in AGENT_BEFORE for w in before):
+    if any(w in AGENT_BEFORE or w in ORDER_WORDS for w in before):
         score += 2
     elif "from" in before and any(w in LAUNCH_WORDS for w in words.window(first - 6, first)):
         score += 2  # "launched from Gaza": where the fire came from names who fired
@@ -550,6 +607,15 @@ def _blame_predicated(after: list[str]) -> bool:
     )
 
 
+def _locates_agent(words: Words, first: int) -> bool:
+    """Whether the actor at word ``first`` places a side-less agent noun ("the militants in X",
+    "gunmen from the Syria side"): it names who they are, not where the harm went."""
+    before = words.window(first - 3, first)
+    while before and before[-1] in DETERMINERS:
+        before = before[:-1]
+    return len(before) >= 2 and before[-1] in ("in", "from") and before[-2] in SIDELESS_AGENTS
+
+
 def _is_target(words: Words, first: int) -> bool:
     near_before = words.window(first - 2, first)
     return any(w in TARGET_PREPOSITIONS for w in near_before) and not any(
@@ -591,10 +657,11 @@ def _negated(words: Words, first: int, last: int) -> bool:
 # -- presence ---------------------------------------------------------------------------------
 
 
-def _presence(claim: Claim, words: Words, entities: Sequence[str] = ()) -> Frame | None:
+def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker: str | None = None) -> Frame | None:
     verbs = [
         i for i, w in enumerate(words.words)
-        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS) and not _not_about_presence(words, i)
+        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i) or _has_forces(words, i)
+            or _ends_presence(words, i) or _scaled_down(words, i)) and not _not_about_presence(words, i)
     ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
@@ -608,18 +675,63 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = ()) -> Frame
     ]
     if not verbs:
         return None
-    leaving = words.words[verbs[0]] in PRESENCE_MINUS
+    leaving = words.words[verbs[0]] in PRESENCE_MINUS or _ends_presence(words, verbs[0]) or _scaled_down(words, verbs[0])
     negated = any(w in NEGATIONS for w in words.words)
     # "no withdrawal" / "will not leave": the extractor already reads the negation into polarity.
     denies = claim.polarity == "denies" or (negated and _negation_in_scope(words))
     present = leaving == denies
-    agent = _first_side(mentions)
-    agent_text = next((m.text for m in mentions if m.side == agent), None)
+    holder = next((m for m in mentions if _holds(words, m)), None)
+    agent, agent_text = (holder.side, holder.text) if holder else (None, None)
+    if agent is None and speaker and any(w in SPEAKER_PRONOUNS for w in words.words):
+        agent, agent_text = speaker, claim.source.text if claim.source else None  # "its troops will stay"
     if agent is None:  # an actor with no side in the table: its name, else what it is ("troops")
         agent = agent_text = next(iter(entities), None) or (words.words[holders[0]] if holders else None)
-    changed = not denies and words.words[verbs[0]] not in PRESENCE_STAY  # "remain" is no change
+    stay = words.words[verbs[0]] in PRESENCE_STAY or words.words[verbs[0]] in ("still", "has", "have", "had")
+    changed = not denies and not stay  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
                  agent_text=agent_text, change=changed)
+
+
+def _still_there(words: Words, i: int) -> bool:
+    """"still in Syria", "were still at the base", "still there": presence kept, said with "still"."""
+    return words.words[i] == "still" and words.window(i + 1, i + 2) in (["in"], ["at"], ["inside"], ["there"],
+                                                                         ["present"], ["stationed"], ["based"],
+                                                                         ["deployed"])
+
+
+def _has_forces(words: Words, i: int) -> bool:
+    """"has about 900 troops in Syria", "have 2,000 soldiers there": a count of forces held."""
+    if words.words[i] not in ("has", "have", "had"):
+        return False
+    after = [w for w in words.window(i + 1, i + 5) if w not in ("about", "around", "some", "nearly", "roughly")]
+    return len(after) >= 2 and _number(after[0]) is not None and after[1] in PRESENCE_HOLDERS
+
+
+def _scaled_down(words: Words, i: int) -> bool:
+    """"scaling down its presence", "scaled back the deployment", "handed over the base": leaving."""
+    return (words.words[i] in ("scale", "scales", "scaled", "scaling") and words.window(i + 1, i + 2) in (["down"], ["back"])
+            ) or (words.words[i] in ("hand", "hands", "handed", "handing") and words.window(i + 1, i + 2) == ["over"]
+                  and any(w in HANDED_OVER for w in words.window(i + 2, i + 5)))
+
+
+def _ends_presence(words: Words, i: int) -> bool:
+    """"end its military presence", "ended the deployment": leaving."""
+    return words.words[i] in ("end", "ends", "ended", "ending") and any(
+        w in ("presence", "deployment", "mission", "occupation") for w in words.window(i + 1, i + 4))
+
+
+def _holds(words: Words, mention: ActorMention) -> bool:
+    """Whether ``mention`` names whose forces the claim is about: it qualifies a force noun ("Turkish
+    troops"), or stands where a holder stands; not a place the forces are in, leave or go to ("in
+    northern Iraq", "from Syria", "leave Afghanistan")."""
+    first, last = words.index_at(mention.start), words.index_at(mention.end)
+    if any(w in PRESENCE_HOLDERS for w in words.window(last, last + 2)):
+        return True  # "Turkish troops", "U.S. combat troops"
+    before = words.window(first - 2, first)
+    if before[-1:] and before[-1] in LEFT_PLACES:
+        return False  # "leave Syria", "quit Iraq"
+    # "in Syria", "in northern Iraq"; not the "to" of a verb ("to keep Iran from ...")
+    return not (before[-1:] and before[-1] in PLACE_BEFORE) and not (len(before) == 2 and before[0] in PLACE_BEFORE - {"to"})
 
 
 def _forces_moved(words: Words, i: int, actors: Sequence[int]) -> bool:
@@ -644,7 +756,7 @@ def _not_about_presence(words: Words, i: int) -> bool:
     after = words.window(i + 1, i + 6)
     if after[:1] == ["out"]:
         after = after[1:]
-    if after[:1] in (["from"], ["of"]) and any(w in NON_PRESENCE_OBJECTS for w in after[1:4]):
+    if after[:1] in (["from"], ["of"], ["in"]) and any(w in NON_PRESENCE_OBJECTS for w in after[1:4]):
         return True
     direct = after[1:2] if after[:1] and after[0] in DETERMINERS else after[:1]
     if direct and direct[0] in NON_PRESENCE_OBJECTS | WITHDRAWN_THINGS:
@@ -727,6 +839,7 @@ def _place(frame: Frame, claim: Claim, places: Sequence[Place], sentence: Senten
         inside = [
             p for p in places
             if p.id and p.start >= start and p.end <= end and not any(s < p.end and p.start < e for s, e in actors)
+            and not (frame.agent and side_of(p.text) == frame.agent)  # "a US official said": a speaker, not where
         ]
         if inside:
             best = min(inside, key=lambda p: _SPECIFIC.index(p.feature) if p.feature in _SPECIFIC else 3)

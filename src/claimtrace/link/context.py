@@ -23,6 +23,16 @@ whatever their wording); linking stores the completed frames of its new claims b
 - **pointers** ("corroborates the findings") further than extraction looks take the frame of the
   latest claim of responsibility of the article, when every earlier one agrees with it;
 - a claim of responsibility with no target takes **the target most of its story's claims name**;
+- **a side's account refuted or backed by name** ("dismissed the X lies", "backed the
+  Russian version"): the account that side's speakers give in the story, or its denial;
+- **a misfire with no actor** ("a misfired rocket hit the clinic", "a shell misfired and fell short")
+  blames the side whose misfire the story's sentences name (a misfire is a side's own weapon failing:
+  "an errant rebel rocket", at least twice and three times in four); negated or denied, it
+  clears that side; asking who fired ("who launched the rocket") blames no one; likewise **a weapon
+  with no actor that hit a target** ("a rocket hit the clinic"): the side whose weapons
+  of that kind the story's sentences name ("rockets fired from X");
+- a claim of a toll whose harm has a pronoun for its subject ("it had struck the clinic and dozens
+  died") states **who did it**, in its clause: responsibility before the count, as extraction ranks them;
 - a claim of presence whose holder names no side ("the troops would stay") is about **the forces the
   article last named** ("Russian troops");
 - a date that only starts a period ("since 2008") is **not the event's date** (``time_from`` "period").
@@ -77,6 +87,7 @@ PERIOD_WORDS = _set("since until till")
 PERIOD_REACH = 8  # words between "since" and the date it governs ("since Hamas launched an attack on October 7")
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 POINTER_NOUNS = REFERENCE_NOUNS - _set("this that it these those")
+ACCOUNT_CHARS = 200  # a claim's first twelve words lie within this many characters, as a rule
 FRAGMENT_WORDS = 3  # a claim this short that names an actor is a piece of its clause ("Russia's")
 SENTENCE_CHARS = 600  # a sentence is looked for at most this far around its claim
 LEAD_CHARS = 600  # an article's lead: about its first three sentences
@@ -105,6 +116,19 @@ _NEXT_WORD = re.compile(r"[\s-]*([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 RECIPROCAL = re.compile(r"\b(?:each other|one another|the other)\b", re.IGNORECASE)  # blame both ways: no one agent
 HARM_WORDS = HARM_NOUNS | HARM_VERBS | RESPONSIBILITY_WORDS
+# A side's own weapon failing: whose it was is the one blamed ("a misfired rocket", "an errant missile").
+MISFIRE_WORDS = _set("misfire misfires misfired misfiring")
+# Words of a failure that are a misfire only said of a weapon or a launch ("a failed launch", "an
+# errant rocket", "the missile malfunctioned"; not "a failed bid", "stray dogs").
+FAILURE_WORDS = _set("failed errant stray malfunction malfunctioned malfunctioning")
+LAUNCHED = _set("launch launches rocket rockets missile missiles projectile projectiles")
+OWNER_BEFORE = _set("by from within")  # "fired by X", "launched from within X": whose the weapon was
+AIMED_AT = _set("at on toward towards against into target targeting targeted")
+PRONOUN_AGENTS = _set("it they he she")
+OPEN_QUESTION = _set("who whether whose which")  # "to determine who launched it": the agent is asked, not stated
+_MISFIRE = re.compile(r"\b(?:misfir\w*|errant|malfunction\w*|stray|failed|rockets?|missiles?|projectiles?)\b",
+                      re.IGNORECASE)  # the sentences :class:`_StoryMisfires` reads
+WEAPONS = _set("rocket rockets missile missiles projectile projectiles")
 
 
 def refine_frames(
@@ -116,6 +140,7 @@ def refine_frames(
     when its frame or polarity changes."""
     articles = {a.id: a for a in articles}
     nouns = _StoryNouns(articles, stories or {})
+    misfires = _StoryMisfires(nouns.texts)
     by_article: dict[int, list[ClaimRecord]] = defaultdict(list)
     for record in records:
         by_article[record.article_id].append(record)
@@ -137,10 +162,13 @@ def refine_frames(
                     or _accused(record, record.claim.content.text)
                     or _qualified_harm(record, record.claim.content.text)
                     or (bool(text) and _frame_from_clause(record, claims, text, nouns, story, event))
+                    or _misfire(record, misfires, story)
                     or done
                 )
             elif frame.predicate == "responsibility" and _speaker_as_agent(record):
                 done = _nested_speaker(record, text, demote=True) or done
+            elif frame.predicate == "toll" and text and _harm_by_pronoun(record.claim.content.text):
+                done = _frame_from_clause(record, claims, text, nouns, story, event) or done
             if done:
                 _with_target(record, event)
                 record.form = None
@@ -149,7 +177,7 @@ def refine_frames(
             _with_target(record, event)
             record.form = None
             changed += 1
-    return changed + _story_targets(records, stories or {})
+    return changed + _story_targets(records, stories or {}) + _side_accounts(records, stories or {})
 
 
 def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
@@ -173,6 +201,70 @@ def _story_targets(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -
             record.form = None
             changed += 1
     return changed
+
+
+def _side_accounts(records: Sequence[ClaimRecord], stories: Mapping[int, int]) -> int:
+    """A claim that refutes or backs a side's account by name and nothing more ("dismissed the X
+    lies", "backed the Y version") states the account that side's speakers give in its
+    story (their claims of responsibility agreeing, at least twice and three times in four), or
+    denies it; then its target is theirs too."""
+    accounts: dict[int, dict[str, Counter[tuple[str, str, str | None]]]] = defaultdict(lambda: defaultdict(Counter))
+    for record in records:
+        frame, source = record.frame, record.claim.source
+        if frame.predicate != "responsibility" or not frame.agent or source is None or record.article_id not in stories:
+            continue
+        speaker = side_of(source.canonical or source.text)
+        if speaker:
+            accounts[stories[record.article_id]][speaker][(frame.agent, frame.polarity, frame.target)] += 1
+    changed = 0
+    for record in records:
+        if record.frame.predicate in KEPT or record.article_id not in stories:
+            continue
+        owner = _account_owner(record)
+        if owner is None:
+            continue
+        side, refutes = owner
+        told = _account(accounts[stories[record.article_id]][side])
+        if told is None:
+            continue
+        agent, polarity, target = told
+        flipped = ("denies" if polarity == "affirms" else "affirms") if refutes else polarity
+        record.claim.frame = replace(record.frame, predicate="responsibility", polarity=flipped, agent=agent,
+                                     agent_text=None, target=record.frame.target or target)
+        record.form = None
+        changed += 1
+    return changed
+
+
+def _account(frames: Counter[tuple[str, str, str | None]]) -> tuple[str, str, str | None] | None:
+    """The account most of a side's claims of responsibility give, when at least two and three in four
+    agree with it (blame for one actor agrees with clearing another: :func:`frame_relation`)."""
+    if not frames:
+        return None
+    told = frames.most_common(1)[0][0]
+    agree = sum(n for (agent, polarity, _), n in frames.items()
+                if (agent == told[0]) == (polarity == told[1]))
+    total = sum(frames.values())
+    return told if agree >= 2 and agree >= 0.75 * total else None
+
+
+def _account_owner(record: ClaimRecord) -> tuple[str, bool] | None:
+    """(the side, refuted) when the claim's words refute or back an account named by its side ("Russian
+    allegations", "the X version") within its first twelve words, else None."""
+    text = record.claim.content.text
+    if not any(w in POINTER_NOUNS for w in _words(text[:ACCOUNT_CHARS])[:12]):
+        return None  # most claims: no account named (checked first, as most claims are unframed)
+    words = Words(text)
+    cue = cue_lemma(record.claim)
+    refutes = cue in DENIAL_CUES or any(w in REFUTING_WORDS for w in words.words)
+    agrees = cue in AGREEMENT_CUES or any(w in AGREEMENT_WORDS for w in words.words)
+    if refutes == agrees:
+        return None
+    for mention in actor_mentions(text):
+        last = words.index_at(mention.end)
+        if last < 12 and words.window(last, last + 1) and words.words[last] in POINTER_NOUNS:
+            return mention.side, refutes
+    return None
 
 
 def _with_target(record: ClaimRecord, event: str | None) -> None:
@@ -253,6 +345,99 @@ class _StoryNouns:
         if story not in self.sides:
             self.sides[story] = _agent_noun_sides(self.texts.get(story, []))
         return self.sides[story]
+
+
+def misfire_at(words: Sequence[str]) -> list[int]:
+    """The word indices of a misfire in ``words`` (lower-cased): "misfired", and a failure word next
+    to a launch or a weapon ("a failed rocket launch", "an errant missile", "the rocket malfunctioned")."""
+    return [
+        i for i, w in enumerate(words)
+        if w in MISFIRE_WORDS or (w in FAILURE_WORDS and any(x in LAUNCHED for x in words[max(0, i - 2) : i + 3]))
+    ]
+
+
+class _StoryMisfires:
+    """The side whose misfires, and whose weapons, each story's sentences name ("a misfired X rocket",
+    "the rocket misfired by the rebels", "rockets fired from X"), by story id and
+    key ("misfire", or a weapon noun in the singular: "rocket"); counted once per story, and only
+    when a claim asks for it."""
+
+    def __init__(self, texts: Mapping[int, list[str]]) -> None:
+        self.texts = texts
+        self.sides: dict[int, dict[str, str]] = {}
+
+    def of(self, story: int, key: str = "misfire") -> str | None:
+        if story not in self.sides:
+            counts: dict[str, Counter[str]] = defaultdict(Counter)
+            for text in self.texts.get(story, []):
+                for found, side in _misfire_sides(text):
+                    counts[found][side] += 1
+            self.sides[story] = dominant_sides(counts)
+        return self.sides[story].get(key)
+
+
+def _weapon_key(word: str) -> str | None:
+    """The singular weapon noun ``word`` is ("rockets" -> "rocket"), else None."""
+    if word in WEAPONS:
+        return word[:-1] if word.endswith("s") and word[:-1] in WEAPONS else word
+    return None
+
+
+def _misfire_sides(text: str) -> list[tuple[str, str]]:
+    """(key, side) for each misfire and each weapon of ``text`` whose own phrase names one side
+    (within six words before it or six after): an actor qualifying the weapon ("an X rocket that
+    misfired", "a rebel rocket misfire") or after "by" or "from" ("a failed launch by the
+    rebels", "fired from within X"), not where it was aimed or who speaks ("aimed at Y", "the
+    army said"); a phrase that names two sides or none is not counted."""
+    sides, seen = [], set()
+    for match in _MISFIRE.finditer(text):
+        begin, stop = sentence_bounds(text, match.start(), match.end())
+        if begin in seen:
+            continue
+        seen.add(begin)
+        sentence = text[begin:stop]
+        words = Words(sentence)
+        mentions = [(words.index_at(m.start), words.index_at(m.end), m) for m in actor_mentions(sentence)]
+        keys = [(i, "misfire") for i in misfire_at(words.words)]
+        keys += [(i, key) for i, w in enumerate(words.words) if (key := _weapon_key(w))]
+        for i, key in keys:
+            found = {m.side for first, last, m in mentions if -6 <= first - i <= 6 and _owns_weapon(words, first, last)}
+            if len(found) == 1:
+                sides.append((key, found.pop()))
+    return sides
+
+
+def _owns_weapon(words: Words, first: int, last: int) -> bool:
+    """Whether the actor at words ``first:last`` is whose the weapon was: it qualifies a weapon or a
+    misfire ("X rocket", "rebel misfire") or follows "by" or "from" ("fired by X")."""
+    if any(w in AIMED_AT for w in words.window(first - 2, first)):
+        return False  # "aimed at X", "to target X"
+    following = words.window(last, last + 1)
+    if following and (following[0] in LAUNCHED or following[0] in MISFIRE_WORDS):
+        return True
+    return any(w in OWNER_BEFORE for w in words.window(first - 3, first))
+
+
+def _misfire(record: ClaimRecord, misfires: _StoryMisfires, story: int) -> bool:
+    """A misfire with no actor blames the side whose misfires its story names (see :class:`_StoryMisfires`);
+    a negation just before it ("not a misfired rocket"), a denial or a refuting word clears that side."""
+    if not _MISFIRE.search(record.claim.content.text):
+        return False  # no misfire, failure or weapon word (most claims)
+    words = _words(record.claim.content.text)
+    at = misfire_at(words)
+    side = misfires.of(story) if at else None
+    if not at:  # a weapon that hit the target: "a rocket hit the clinic"
+        at = [i for i, w in enumerate(words) if _weapon_key(w)]
+        if not at or not any(w in HARM_VERBS for w in words) or not any(w in TARGET_NOUNS for w in words):
+            return False
+        side = misfires.of(story, _weapon_key(words[at[0]]) or "")
+    if side is None or any(w in OPEN_QUESTION for w in words):
+        return False
+    negated = any(w in NEGATIONS or w.endswith("n't") for i in at for w in words[max(0, i - 3) : i])
+    refuted = cue_lemma(record.claim) in DENIAL_CUES or any(w in REFUTING_WORDS for w in words)
+    polarity = "denies" if negated != refuted else "affirms"
+    _adopt(record, Frame(predicate="responsibility", agent=side, agent_text=words[at[0]]), polarity=polarity)
+    return True
 
 
 def _agent_noun_sides(texts: Iterable[str]) -> dict[str, str]:
@@ -404,6 +589,14 @@ def _actor_of_attack(record: ClaimRecord) -> bool:
             record.claim.frame = replace(frame, predicate="responsibility", agent_text=mention.text)
             return True
     return False
+
+
+def _harm_by_pronoun(text: str) -> bool:
+    """Whether a harm verb in ``text`` has a pronoun for its subject ("it had struck the clinic and
+    dozens were killed"): the claim of a toll names who did it, in its clause."""
+    words = _words(text)
+    return any(w in HARM_VERBS and any(x in PRONOUN_AGENTS for x in words[max(0, i - 3) : i])
+               for i, w in enumerate(words))
 
 
 def _not_agent(clause: str, agent_text: str | None) -> bool:

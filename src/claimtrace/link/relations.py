@@ -170,10 +170,18 @@ def _date_evidence(a: ClaimRecord, b: ClaimRecord) -> list[str]:
     return [f"different date: {dates[0]} vs {dates[1]}"] if dates else []
 
 
+def claim_time(record: ClaimRecord) -> PartialDate | None:
+    """The time a claim is about when relating: its event time, unless that date only starts a period
+    ("under their control since 2022": linking marks the frame's time "period"), then its publication date."""
+    if record.event_time and record.frame.time_from == "period":
+        return record.published
+    return record.time
+
+
 def _in_time_order(a: ClaimRecord, b: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord]:
     """Earlier claim first; the same or an unknown time falls back to the order they were stored in,
     so that relating (a, b) and (b, a) gives the same relation."""
-    da, db = first_day(a.time), first_day(b.time)
+    da, db = first_day(claim_time(a)), first_day(claim_time(b))
     if da and db and da != db:
         return (a, b) if da < db else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
@@ -184,7 +192,7 @@ def _is_update(
 ) -> str | None:
     """Why the later claim reports a change rather than disputing the earlier one, else None;
     ``markers_of``: the later claim's :func:`change_markers`, when they may be known already."""
-    gap = days_between(earlier.time, later.time)
+    gap = days_between(claim_time(earlier), claim_time(later))
     if gap is None or gap < UPDATE_MIN_DAYS:
         return None
     markers = markers_of() if markers_of is not None else change_markers(later.claim.content.text)
@@ -267,6 +275,8 @@ def _responsibility(fa: Frame, fb: Frame, same_story: bool) -> tuple[str, str] |
 def _presence(fa: Frame, fb: Frame, gap: int | None) -> tuple[str, str] | None:
     if not fa.agent or not fb.agent or fa.agent.casefold() != fb.agent.casefold() or not compatible_places(fa, fb):
         return None
+    if "obligation" in (fa.modality, fb.modality):
+        return None  # "the troops must leave", "demanded that they withdraw": what is asked, not what is
     where = fb.place_name or fa.place_name
     state = f"{fa.agent}" + (f" in {where}" if where else "")
     if gap is not None and gap > STATE_WINDOW_DAYS:

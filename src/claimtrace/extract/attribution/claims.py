@@ -96,6 +96,9 @@ What it misses
     "X, which ..., denied" read as one relative clause, a speaker buried in
     the subject of a post-posed "said").
 
+A reciprocal blame with a compound source ("X and Y blamed each other") is also a claim of each later
+member, so each side is typed as itself (the compound's claim keeps its first member's kind).
+
 Only attributions resting on a reporting act are kept (:mod:`.reporting`; a silence such as
     "did not respond to a request for comment" or a motive such as "fearing reprisal" is none); a
     claim with no source phrase needs an agentless passive or a whole clause; a caption's credit
@@ -126,6 +129,7 @@ from claimtrace.extract.attribution.config import (
 )
 from claimtrace.extract.attribution.coreference import quote_speakers
 from claimtrace.extract.attribution.cues import sentence_attributions
+from claimtrace.extract.attribution.kinds import joins_members
 from claimtrace.extract.attribution.layout import layout_attributions
 from claimtrace.extract.attribution.learned import refine
 from claimtrace.extract.attribution.qualities import assign_qualities
@@ -178,6 +182,7 @@ def find_claims(
     found.extend(_layout_claims(found, context))
     found.extend(_uncued_quotes(found, context))
     found.extend(_sequence_continued(found, context))
+    found = [split for a in found for split in _reciprocal_members(a, context)]
     found.sort(key=lambda a: (a.sentence, a.cue[0]))
     cues = [a.cue for a in found]
     for attribution in found:
@@ -317,6 +322,41 @@ def _sequence_continued(found: list[Draft], context: Context) -> list[Draft]:
                                form="according_to", certainty=anchor.certainty, sentence=index))
             index += 1
     return extra
+
+
+_RECIPROCAL = re.compile(r"\b(?:each\s+other|one\s+another)\b", re.I)
+RECIPROCAL_REACH = 40  # characters into the content: "blamed each other for", "laid the blame on one another"
+
+
+def _reciprocal_members(a: Draft, context: Context) -> list[Draft]:
+    """ "Varnia and the rebels blamed each other for the blast": besides the compound's claim (which speaks
+    with its first member's kind), one claim for each later member, who blames the others in turn."""
+    head = a.source_head
+    if (a.source is None or head is None
+            or not _RECIPROCAL.search(context.text, a.cue[0], min(a.content[1], a.content[0] + RECIPROCAL_REACH))):
+        return [a]
+    # conjoined with the head, or (a misparse) a second subject of the same verb
+    siblings = [c for c in head.head.children if c.dep_ == head.dep_] if head.dep_.startswith("nsubj") else []
+    members = sorted({c for c in [head, *head.conjuncts, *siblings] if a.source[0] <= c.idx < a.source[1]},
+                     key=lambda t: t.i)
+    spans = []
+    for member in members[1:]:
+        others = {t.i for m in members[1:] if m.i != member.i for t in m.subtree}
+        tokens = [t for t in member.subtree if t.dep_ not in ("cc", "punct") and t.i not in others]
+        if tokens:
+            spans.append(((tokens[0].idx, min(a.source[1], tokens[-1].idx + len(tokens[-1]))), member))
+    if not spans:  # "X and Y" parsed with Y as the head and X hung elsewhere
+        joint = next((t for t in context.doc.char_span(*a.source, alignment_mode="expand") or ()
+                      if joins_members(t, head)), None)
+        if joint is not None:
+            spans.append(((context.doc[joint.i + 1].idx, a.source[1]), head))
+    drafts = [a]
+    for span, member in spans:
+        drafts.append(Draft(cue=a.cue, cue_lemma=a.cue_lemma, cue_root=a.cue_root, source=span, source_head=member,
+                            content=a.content, content_root=a.content_root, form=a.form, recipient=a.recipient,
+                            certainty=a.certainty, polarity=a.polarity, sentence=a.sentence,
+                            impersonal=a.impersonal, extra_contents=list(a.extra_contents)))
+    return drafts
 
 
 def _uncued_quotes(found: list[Draft], context: Context) -> list[Draft]:

@@ -5,7 +5,8 @@ prime minister", "the report", "the newspaper's report", "their analysis") takes
 name and affiliation of the fullest earlier mention it refers to; its text stays as written. The
 stories' convention (``../shared/data/stories/README.md``) names such a source by that mention, and
 types it by it ("It said" of a ministry is the ministry, a government body; "the report" of an outlet
-is the outlet, media).
+is the outlet, media: its report, investigation, analysis or story; an assessment, a study or findings are
+a document of their own).
 
 Candidates are the sources of earlier claims (already resolved, so chains hold: "Ms Varga ... the
 minister ... she") and the mentions the article makes without a claim: named entities, and the
@@ -39,7 +40,11 @@ the crowd. ... he said"). The latest compatible candidate wins, by reference typ
 * a definite class noun of a body ("the group", "the militant group", "the ministry", "the
   newspaper"): the latest earlier source of that class named by a body or person, else the latest
   named body of that class.
-* a definite noun repeated from an earlier source or entity ("the sources", "the agency"): that one.
+* a definite noun repeated from an earlier source or entity ("the sources", "the agency"): that one; a
+  state body's noun with a nationality ("the Sudanese army") only one of that country.
+* a bare plural of people repeating the head of earlier eyewitnesses ("Nurses who were in the town said
+  ... Nurses said"): those witnesses.
+* ``both``: the pair that spoke within the two sentences before (a compound, "each side in the war").
 
 Relative pronouns: "who" after a comma is the person or people noun before it, or the one whose phrase
 ends there ("a spokesman for the army, who"), when the parse hung the clause on a thing
@@ -70,6 +75,7 @@ from claimtrace.extract.attribution.kinds import (
     SPEAKER_NOUNS,
     WITNESS_WORDS,
     body_kind,
+    demonym_country,
     member_tokens,
 )
 from claimtrace.model import Source
@@ -119,6 +125,9 @@ DOCUMENT_CLASSES = (
 )
 DOCUMENT_NOUNS = REPORT_HEADS | DOCUMENT_WORDS | frozenset().union(*DOCUMENT_CLASSES)
 REPORT_LIKE = DOCUMENT_CLASSES[0]
+# what an outlet makes of its own ("the report", "its investigation"); an assessment, a study or findings are
+# someone else's document the outlet cites
+OUTLET_REPORTS = REPORT_LIKE & REPORT_HEADS
 PREMODIFIERS = frozenset({"det", "amod", "compound", "nmod:poss", "poss", "nummod"})
 WITNESS_NOUNS = WITNESS_WORDS | DWELLER_HEADS
 STALE = 3  # sentences after which a speaker yields a pronoun to any person named since
@@ -145,10 +154,28 @@ def _antecedent(start: int, end: int, head: Token | None, words: list[str], cont
     if head is None or not words:
         return None
     earlier = [(offset, s, h) for offset, s, h in context.resolved if offset < start]
+    if words == ["both"]:
+        return _pair_before(start, earlier, context)
     pronoun = _pronoun(head, start, end)
     if pronoun is not None:
         return _pronoun_antecedent(pronoun, start, head, earlier, context, describe)
     return _description_antecedent(start, end, head, words, earlier, context, describe)
+
+
+PAIR_HEADS = lex.words("side sides parties countries governments armies")
+PAIR_REACH = 2  # sentences back "both" may name a pair
+
+
+def _pair_before(start: int, earlier: list[tuple[int, Source, str]], context: Context) -> Source | None:
+    """ "both said ...": the latest two that spoke together within a few sentences, a compound ("Varnia and
+    Ostland") or the sides of a conflict ("each side in the war")."""
+    here = context.sentence_of(start)
+    for offset, source, head_word in reversed(earlier):
+        if here - context.sentence_of(offset) > PAIR_REACH:
+            return None
+        if head_word in PAIR_HEADS or " and " in source.text:
+            return source
+    return None
 
 
 def _pronoun_antecedent(pronoun: str, start: int, head: Token, earlier: list[tuple[int, Source, str]],
@@ -184,7 +211,7 @@ def _description_antecedent(start: int, end: int, head: Token, words: list[str],
     definite = (first in DEFINITE or first in POSSESSIVE_PRONOUNS or first.endswith(("'s", "’s"))
                 or _bare_office(head) or _bare_report(head))
     if not definite:
-        return None
+        return _witnesses_again(head, words, earlier)
     tokens = member_tokens(head, start, end)
     if head.lower_ in DOCUMENT_NOUNS and len(tokens) <= 5:
         document = _document_reference(start, head, tokens, earlier, context, describe)
@@ -616,13 +643,13 @@ def _document_reference(start: int, head: Token, tokens: list[Token], earlier: l
         owner = _possessor(start, possessor, earlier, context)
         if owner is None:
             return None
-        if owner.kind == "media" and head.lower_ in REPORT_LIKE:
+        if owner.kind == "media" and head.lower_ in OUTLET_REPORTS:
             return Source(owner.text, owner.start, owner.end, kind="media", canonical=owner.canonical or owner.text)
         return None
     here = context.sentence_of(start)
     found = None
     for offset, source, earlier_head in reversed(earlier):
-        if source.kind == "media" and head.lower_ in REPORT_LIKE and here - context.sentence_of(offset) <= NEAR:
+        if source.kind == "media" and head.lower_ in OUTLET_REPORTS and here - context.sentence_of(offset) <= NEAR:
             found = Source(source.text, source.start, source.end, kind="media",
                            canonical=source.canonical or source.text)  # the outlet's own report
             break
@@ -678,13 +705,35 @@ def _same_head(start: int, head: Token, earlier: list[tuple[int, Source, str]], 
                describe: Describe) -> Source | None:
     """ "the sources", "the agency": the latest earlier source or entity with the same head noun."""
     stem = head.lower_.rstrip("s")
+    countries: set[str | None] = set()
+    if head.lower_ in REFERENT_CLASSES["government"]:  # a state's body is known by its state; an outlet is not
+        countries = {demonym_country(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod:poss")}
+        countries.discard(None)
     for _, source, earlier_head in reversed(earlier):
-        if earlier_head.rstrip("s") == stem:
+        if earlier_head.rstrip("s") == stem and _same_country(countries, f"{source.text} {source.canonical}"):
             return source
     for ent in reversed(context.ents):
-        if ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split()):
+        if (ent.start_char < start and any(w.lower().rstrip("s") == stem for w in ent.text.split())
+                and _same_country(countries, ent.text)):
             return describe(ent.start_char, ent.end_char, ent.root)
     return None
+
+
+def _same_country(countries: set[str | None], name: str) -> bool:
+    """A state body's description with a nationality ("the Sudanese army") names only a body of that country,
+    never one of another or of none ("the Arakan Army")."""
+    if not countries:
+        return True
+    return bool(countries & {demonym_country(w.strip("(),.").removesuffix("'s").removesuffix("’s")) for w in name.split()})
+
+
+def _witnesses_again(head: Token, words: list[str], earlier: list[tuple[int, Source, str]]) -> Source | None:
+    """A bare plural of people that repeats the head of earlier eyewitnesses ("Nurses who were in the town said
+    ... Nurses said"): the same witnesses, not new unnamed people."""
+    if head.tag_ != "NNS" or len(words) > 3 or any(c.dep_ in ("det", "nummod") for c in head.children):
+        return None
+    return next((source for _, source, earlier_head in reversed(earlier)
+                 if source.kind == "witness" and earlier_head == head.lower_), None)
 
 
 def _class_word(token: Token) -> bool:

@@ -38,6 +38,7 @@ from claimtrace.extract.attribution.spans import (
 from claimtrace.extract.attribution.speakers import (
     TIME_WORDS,
     content_to_speaker,
+    quoted_after,
     recipient_span,
     relay_recipient,
     relayed_speech,
@@ -124,6 +125,9 @@ def _verb_cue(verb: Token, sent: SpacySpan, context: Context) -> Draft | None:
         gap = context.text[cue[1]:c_end]
         c_start = cue[1] + len(gap) - len(gap.lstrip())
     source_head, source_range, impersonal = source_of(verb, context)
+    quoted = quoted_after(verb, c_end)
+    if quoted is not None and source_range is not None:  # "“...,” TASS cites a rescue official": the official's
+        source_head, source_range = quoted, phrase_span(quoted)
     summed_up = _summing_up_speaker(verb, sent) if content_root is not None and c_end <= sent.start_char else None
     if summed_up is not None:
         (source_head, source_range), impersonal = summed_up, False
@@ -179,9 +183,13 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
     agent "by X") claims the clause; unnamed "reports" speak as unnamed reports."""
     if noun.pos_ != "NOUN" or context.quote_at(noun.idx) is not None:
         return None
-    clause = next((c for c in noun.children if c.dep_ in ("acl", "acl:relcl", "ccomp") and c.i > noun.i and any(
-        m.dep_ == "mark" and m.lower_ == "that" and m.pos_ == "SCONJ" for m in c.children)
-        and any(x.dep_ in ("nsubj", "nsubj:pass") for x in c.children)), None)
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "acl:relcl", "ccomp") and c.i > noun.i
+                   and _that_clause(c)), None)
+    if clause is None:  # "accusations by X and its allies that ...", the clause hung on the agent by the parser
+        agents = [c for c in noun.children if c.dep_ == "nmod" and c.i > noun.i and any(
+            g.lower_ == "by" and g.dep_ == "case" for g in c.children)]
+        clause = next((c for a in agents for m in [a, *a.conjuncts] for c in m.children
+                       if c.dep_ in ("acl", "acl:relcl") and c.i > m.i and _that_clause(c, relative=True)), None)
     if clause is None:
         return None
     doc = noun.doc
@@ -199,6 +207,8 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
     else:
         return None
     content = trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if source is not None and content is not None and source[0] < content[0] < source[1]:
+        source = trim(doc, *token_range(doc, source[0], content[0]))  # the agent less the clause hung on it
     if source is None or content is None:
         return None
     lemma = noun.lemma_.lower()
@@ -207,6 +217,19 @@ def _claim_noun(noun: Token, context: Context) -> Draft | None:
                         content_root=clause)
     assign_qualities(attribution, context)
     return attribution
+
+
+def _that_clause(clause: Token, relative: bool = False) -> bool:
+    """A clause opening with a complementizer "that" and with a subject of its own ("that the troops had mined
+    the bridge"). With ``relative``, a clause the parser read as relative counts only when "that" cannot be
+    its relative pronoun: a mark, or an object beside the verb's own ("that the troops had mined the bridge")."""
+    that = next((c for c in clause.children if c.lower_ == "that" and c.i == clause.left_edge.i), None)
+    if that is None or not any(x.dep_ in ("nsubj", "nsubj:pass") and x.i != that.i for x in clause.children):
+        return False
+    if that.dep_ == "mark":
+        return True
+    return relative and that.dep_ in ("obj", "dobj") and any(
+        c.dep_ in ("obj", "dobj", "ccomp") and c.i != that.i for c in clause.children)
 
 
 def _nominal_cue(verb: Token, context: Context) -> Draft | None:

@@ -19,15 +19,21 @@ word first, its names second, in this order:
 * governments: ministries, armies, authorities, intelligence services, states and cities as
   speakers ("Moscow", "the UK"), a people with the article ("the Israelis"), names whose words
   or fullest name in the article say so ("IDF" known there as "Israel Defense Forces");
-* organizations: organization nouns and names (armed non-state groups included).
+* organizations: organization nouns and names (armed non-state groups included), hospitals and clinics.
+
+Every hand-made word list here is data (``claimtrace/data/attribution/kinds.json``, read through
+``lexicon.kind_lexicon``), as is a list of bodies whose words mislead: armed groups called "forces" or
+"army" ("the Rapid Support Forces"), international bodies called "office" or "court" (organizations),
+state bodies called "guards", outlets called after a city, names the tagger reads as a person's
+("Hezbollah"). An office a named person holds ("Netanyahu's office") is a government body.
 
 The affiliation of a person or anonymous source (and of an unnamed spokesperson) is the body in
 the phrase it speaks for: a name ("Kremlin spokesman Dmitry Peskov", "Hamas officials", "head of
 Ukrhydroenergo"), a government noun ("an Israeli army spokesperson"), or a nationality ("four
 Syrian officials" -> Syria, government).
 
-What it misses: bodies known only by an acronym the article never spells out and the NER does not
-tag; offices that are unique only in context ("the official" after one was named); witnesses
+What it misses: bodies known only by an acronym the article never spells out, the NER does not tag
+and the lexicon does not hold; offices that are unique only in context ("the official" after one was named); witnesses
 named with no sign of being on the scene. Figures: docs/benchmarks_claims.md.
 """
 
@@ -46,62 +52,45 @@ from claimtrace.model import Affiliation
 DEFINITE_DETS = frozenset({"the", "this", "that", "these", "those"})
 POSSESSIVE_DEPS = frozenset({"nmod:poss", "poss"})
 # on the scene whatever the phrase says besides
-WITNESS_WORDS = lex.words(
-    "witness witnesses eyewitness eyewitnesses survivor survivors bystander bystanders onlooker onlookers "
-    "passerby passersby"
-)
+WITNESS_WORDS = lex.kind_words("witness_words")
 # people of a place: witnesses when unnamed ("Oleshky residents"), persons when named
-DWELLER_HEADS = lex.words(
-    "resident residents villager villagers local locals inhabitant inhabitants evacuee evacuees townspeople"
-)
-CORRESPONDENT_HEADS = lex.words("correspondent correspondents reporter reporters crew")
-CIVILIAN_NOUNS = lex.words("man woman resident villager pensioner mother father farmer fisherman driver teenager boy girl")
+DWELLER_HEADS = lex.kind_words("dweller_heads")
+CORRESPONDENT_HEADS = lex.kind_words("correspondent_heads")
+CIVILIAN_NOUNS = lex.kind_words("civilian_nouns")
 ON_SCENE_PREPOSITIONS = lex.words("inside in at near on")
-REPORT_HEADS = lex.words("report reports investigation investigations analysis analyses story stories reporting")
-SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.words("representative representatives")
+REPORT_HEADS = lex.kind_words("report_heads")
+SPEAKER_FOR_HEADS = lex.SPOKESPERSON_HEADS | lex.kind_words("representative_heads")
 # offices that one person holds: definite, they name that person ("the mayor", "the defence minister")
-OFFICE_HEADS = lex.words(
-    "mayor governor president minister premier pm chancellor spokesman spokeswoman spokesperson head chief "
-    "director commander leader secretary ambassador envoy chairman chairwoman chair king queen prince emir "
-    "pope patriarch prosecutor coordinator commissioner administrator general"
-)
+OFFICE_HEADS = lex.kind_words("office_heads")
 # nouns of people: without a name they make an unnamed (anonymous) source
-PEOPLE_HEADS = (
-    lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.words(
-        "medic medics militant militants journalist journalists reporter reporters engineer engineers "
-        "operative operatives expert experts analyst analysts worker workers blogger bloggers"
-    )
-) - OFFICE_HEADS
-GOVERNMENT_WORDS = (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.words(
-    "idf directorate services service ministries governments authorities state states kremlin pentagon side sides"
-)) - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.words("general generals governors commanders secretary")
-# a collective of state bodies named by their function: "the intelligence community", "the security establishment"
-COLLECTIVE_HEADS = lex.words("community establishment apparatus agencies")
-STATE_FUNCTION_WORDS = lex.words("intelligence security defense defence military")
-MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.words(
-    "journalist journalists editor editors blogger bloggers agency agencies")
-DOCUMENT_WORDS = (lex.DOCUMENT_HEADS | lex.words(
-    "findings finding imagery clip clips footage array signals signal recording recordings audio figures data"
-)) - REPORT_HEADS - lex.words("figure")
-NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
-UNVERIFIED_WORDS = lex.words("alleged purported unidentified unnamed anonymous")
-TEAM_HEADS = lex.words("team teams unit desk")
-# words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
-MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.words("novosti nyt")) - lex.words("agency monitor observer independent")
-AGENCY_HEADS = lex.words("agency agencies")
-OUTLET_NOUNS = lex.words("newspaper newspaper's newspaper’s broadcaster broadcaster's broadcaster’s")
-# words of an organization's name the tagger may still call a person ("Islamic Jihad")
-BODY_NAME_WORDS = lex.words(
-    "jihad brigades brigade movement front party organization organisation committee watch crescent cross "
-    "society council foundation institute agency fund programme program union league army forces ministry"
+PEOPLE_HEADS = (lex.ANONYMOUS_HEADS | lex.PERSON_HEADS | lex.kind_words("more_people_heads")) - OFFICE_HEADS
+GOVERNMENT_WORDS = (
+    (lex.GOVERNMENT_HEADS | lex.GOVERNMENT_NAME_WORDS | lex.kind_words("more_government_words"))
+    - OFFICE_HEADS - SPEAKER_FOR_HEADS - lex.kind_words("not_government_words")
 )
+# a collective of state bodies named by their function: "the intelligence community", "the security establishment"
+COLLECTIVE_HEADS = lex.kind_words("collective_heads")
+STATE_FUNCTION_WORDS = lex.kind_words("state_function_words")
+MEDIA_WORDS = lex.MEDIA_HEADS - CORRESPONDENT_HEADS - lex.kind_words("not_media_words")
+DOCUMENT_WORDS = (
+    (lex.DOCUMENT_HEADS | lex.kind_words("more_document_words")) - REPORT_HEADS - lex.kind_words("not_document_words")
+)
+NATIONALITY_LABELS = frozenset({"MISC", "NORP"})
+# offices an armed group may run, which speak as government bodies ("the Hamas-run health ministry")
+INSTITUTION_WORDS = lex.kind_words("institution_words")
+STATE_OFFICE_WORDS = lex.kind_words("state_office_words")
+UNVERIFIED_WORDS = lex.kind_words("unverified_words")
+TEAM_HEADS = lex.kind_words("team_heads")
+# words of an outlet's name ("The New York Times", "Channel 4 News"); not "agency" or "monitor" alone
+MEDIA_NAMES = (lex.MEDIA_NAME_WORDS | lex.kind_words("more_media_names")) - lex.kind_words("not_media_names")
+AGENCY_HEADS = lex.kind_words("agency_heads")
+OUTLET_NOUNS = lex.kind_words("outlet_nouns")
+# words of an organization's name the tagger may still call a person ("Islamic Jihad")
+BODY_NAME_WORDS = lex.kind_words("body_name_words")
 # a company's legal form or a word that says the name is a firm's ("PrJSC Ukrhydroenergo", "nuclear utility
 # Energoatom"): the tagger may call such a one-word name a person
-CORPORATE_FORMS = lex.words("jsc pjsc prjsc ojsc cjsc llc ltd inc plc gmbh ag corp nv bv")
-FIRM_WORDS = lex.words(
-    "company companies utility operator firm corporation conglomerate giant producer manufacturer provider "
-    "supplier carrier contractor concern group organization organisation charity ngo"
-)
+CORPORATE_FORMS = lex.kind_words("corporate_forms")
+FIRM_WORDS = lex.kind_words("firm_words")
 SPEAKER_NOUNS = PEOPLE_HEADS | SPEAKER_FOR_HEADS | OFFICE_HEADS
 KNOWN_NOUNS = (WITNESS_WORDS | DWELLER_HEADS | REPORT_HEADS | TEAM_HEADS | AGENCY_HEADS | MEDIA_WORDS
                | DOCUMENT_WORDS | SPEAKER_FOR_HEADS | PEOPLE_HEADS)
@@ -117,14 +106,14 @@ def member_tokens(head: Token, start: int, end: int) -> list[Token]:
     # "a report, seen by Reuters", "images shared with the AP": who holds the source is not who it is
     later |= {t.i for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > head.i
               for t in c.subtree}
-    later |= {t.i for t in tokens if _joins_members(t, head)}
+    later |= {t.i for t in tokens if joins_members(t, head)}
     if later:
         cut = min(later)
         tokens = [t for t in tokens if t.i < cut]
     return tokens or [head]
 
 
-def _joins_members(token: Token, head: Token) -> bool:
+def joins_members(token: Token, head: Token) -> bool:
     """An "and" before the head that the parser hung inside the second member ("Ruritanian officials and
     Kestrel rebels" with "rebels" as head): it still ends the first member, a noun phrase of its own when a
     plural noun ends it."""
@@ -226,12 +215,16 @@ class _Phrase:
             return self._speaker_for_kind()
         if self.people and word in CIVILIAN_NOUNS and not self._definite():
             return "witness"  # "one woman, Mira, recalling the night of the shelling": a civilian on the scene
+        if self.people and word in GOVERNMENT_WORDS and self._owned_by_person():
+            return "government"  # "Zelenskyy's office", "the president's administration": an office, not its holder
         if self.people and self.head.tag_ not in ("NNS", "NNPS"):
             return "person"
         if word in OFFICE_HEADS and self._definite() and self.head.tag_ not in ("NNS", "NNPS"):
             return "person"
         if word in PEOPLE_HEADS or word in OFFICE_HEADS or self.head.lemma_.lower() in OFFICE_HEADS:
             return "anonymous"
+        if word in GOVERNMENT_WORDS and lexicon_kind(" ".join(t.text for t in self.tokens)) == "organization":
+            return "organization"  # "the UN human rights office"
         if word in GOVERNMENT_WORDS or self._demonym_plural(definite=True):
             return "government"
         if word in COLLECTIVE_HEADS and {t.lower_ for t in self.tokens if t.i < self.head.i} & STATE_FUNCTION_WORDS:
@@ -249,12 +242,20 @@ class _Phrase:
                 return "government"
             if self._demonym_plural(definite=False):
                 return "anonymous"
+            name = " ".join(t.text for t in self.tokens if t.i <= self.head.i)
+            titled = self.words & (OFFICE_HEADS | SPEAKER_FOR_HEADS)  # "the IAEA Director General": a person
+            known = lexicon_kind(name) if self.head.pos_ == "PROPN" and not titled else None
+            if known is not None:
+                return known  # "the Houthis", "the Qassam Brigades", untagged
             if self.head.text.isupper() and len(self.head.text) > 1:
                 return self._acronym_kind()  # "HRW", "IDF"
             return "person" if self.head.pos_ == "PROPN" and not self.ents else self._noun_kind() or "person"
         if ent.label_ == "PER":
             if self._names_outlet(ent):
                 return "media"
+            known = lexicon_kind(ent.text)
+            if known is not None:
+                return known  # "Hezbollah", "Ansar Allah" read as a person's name
             if self._firm_name(ent):
                 return "organization"
             if {w.lower() for w in ent.text.split()} & BODY_NAME_WORDS:
@@ -276,6 +277,9 @@ class _Phrase:
         words = {w.lower().strip("(),.") for w in f"{head.text} {canonical}".split()}
         if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
             return "media"
+        known = lexicon_kind(f"{head.text} {canonical}")
+        if known is not None:
+            return known  # "the RSF", "the SDF": forces that are no state's
         return "government" if words & GOVERNMENT_WORDS else "organization"
 
     def _firm_name(self, ent: SpacySpan) -> bool:
@@ -305,6 +309,8 @@ class _Phrase:
     def _titled_name(self) -> bool:
         """A proper name right after a title ("Director General Rafael Grossi") the tagger merged into a body."""
         before = [t for t in self.tokens if t.i < self.head.i]
+        if self.word in BODY_NAME_WORDS | lex.ORGANIZATION_HEADS:
+            return False  # "the Nasser General Hospital": a body's name with a title word in it
         return self.head.pos_ == "PROPN" and any(t.lower_ in OFFICE_HEADS | SPEAKER_FOR_HEADS for t in before[-4:])
 
     def _person_apposition(self) -> bool:
@@ -322,6 +328,10 @@ class _Phrase:
             self.speaks_for_body = True
             return body[1]
         return "anonymous"
+
+    def _owned_by_person(self) -> bool:
+        """The head noun's possessor is the person named ("Netanyahu's office")."""
+        return any(c.dep_ in POSSESSIVE_DEPS and c.ent_type_ == "PER" for c in self.head.children)
 
     def _definite(self) -> bool:
         first = self.tokens[0]
@@ -418,8 +428,13 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
     words = {w.lower().strip("(),.") for w in f"{ent.text} {canonical}".split()}
     if words & lex.OUTLET_NAMES or (words & MEDIA_NAMES and not words & GOVERNMENT_WORDS):
         return "media"
+    known = lexicon_kind(f"{ent.text} {canonical}")
+    if known is not None:
+        return known
     if words & GOVERNMENT_WORDS:
         return "government"
+    if ent.text.split()[-1].lower() in lex.ORGANIZATION_HEADS:
+        return "organization"  # "Nasser General Hospital", tagged as a place: an institution, not a state
     if ent.label_ in ("LOC", "GPE") or demonym_country(ent.text) is not None or is_seat_of_power(ent.text):
         return "government"
     if words & CORPORATE_FORMS:
@@ -427,6 +442,23 @@ def body_kind(ent: SpacySpan, canonical_by_span: dict[tuple[int, int], str], def
     if ent.label_ == "PER" and default is None:
         return "person"
     return "organization"
+
+
+def lexicon_kind(name: str) -> str | None:
+    """The kind the kind lexicon gives a body's name: a known armed group, aid group or state body ("the Rapid
+    Support Forces": organization, though "forces" says government), unless the name goes on to an office the
+    group runs ("the Hamas government media office"); an international body ("the UN human rights office",
+    "the International Criminal Court") is an organization unless the name is a state ministry's."""
+    words = lex.name_words(name)
+    known = lex.known_body(words)
+    if known is not None:
+        kind, phrase = known
+        if kind != "organization" or not (set(words) - set(phrase)) & INSTITUTION_WORDS:
+            return kind
+        return None
+    if lex.is_international(words) and not set(words) & STATE_OFFICE_WORDS:
+        return "organization"
+    return None
 
 
 def demonym_country(word: str) -> str | None:

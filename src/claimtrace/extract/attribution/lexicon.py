@@ -1,16 +1,19 @@
-"""Word lists behind attribution: the learned cue lexicon and the hand-made kind, hedge and denial lists.
+"""Word lists behind attribution: the learned cue lexicon, the hand-made kind lexicon and the hedge and denial lists.
 
 The cue lexicon (``claimtrace/data/attribution/cues.json``) is learned from
 PolNeAR train by ``training/attribution/learn_cues.py``: for each word form that
 heads a gold cue, its lemma, counts and P(cue | form). ``SEED_CUES`` adds the
 reporting verbs of conflict news that US political news rarely uses
-("rumored", "stressing"). Everything is loaded once and kept as dicts and
+("rumored", "stressing"). The kind lexicon (``claimtrace/data/attribution/kinds.json``)
+holds every hand-made list behind the source kinds (head nouns, name words, known bodies),
+read through :func:`kind_lexicon`. Everything is loaded once and kept as dicts and
 frozensets so lookups cost a hash each.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +28,70 @@ if TYPE_CHECKING:
 def words(text: str) -> frozenset[str]:
     """A set of the whitespace-separated words of ``text``."""
     return frozenset(text.split())
+
+
+_NAME_WORD = re.compile(r"[^\s()\[\],;:“”\"]+")
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """The lower-case words of a name, for matching the kind lexicon ("Al-Shabaab's" -> ("al-shabaab",))."""
+    words = (w.replace("’", "'") for w in _NAME_WORD.findall(text.lower()))
+    return tuple(w.removesuffix("'s").rstrip(".") if w not in ("u.n.", "u.s.") else w for w in words)
+
+
+@dataclass(frozen=True)
+class KindLexicon:
+    words: dict[str, frozenset[str]]  # a word list's name -> its words (head nouns, name words of a kind)
+    bodies: dict[str, list[tuple[tuple[str, ...], str]]]  # first word -> (a name's words, its kind)
+    international: dict[str, list[tuple[str, ...]]]  # first word -> word sequences that make a body international
+
+
+def _by_first(phrases: list[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in phrases:
+        index.setdefault(phrase[0], []).append((phrase, kind))
+    return index
+
+
+@lru_cache(maxsize=1)
+def kind_lexicon() -> KindLexicon:
+    """The hand-made kind lexicon (``claimtrace/data/attribution/kinds.json``), indexed by first word."""
+    try:
+        raw = json.loads(resources.files("claimtrace").joinpath("data/attribution/kinds.json").read_text("utf-8"))
+        bodies = _by_first([(name_words(name), kind) for kind, names in raw["bodies"].items() for name in names])
+        international = _by_first([(name_words(name), "") for name in raw["international"]])
+        lists = {name: words(text) for name, text in raw["words"].items()}
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise ClaimtraceError(f"the attribution kind lexicon cannot be read ({exc}); reinstall claimtrace") from exc
+    return KindLexicon(lists, bodies, {first: [p for p, _ in entries] for first, entries in international.items()})
+
+
+def kind_words(name: str) -> frozenset[str]:
+    """One word list of the kind lexicon ("anonymous_heads", "office_heads"): every hand-made list behind the
+    source kinds is data, read here."""
+    try:
+        return kind_lexicon().words[name]
+    except KeyError as exc:
+        raise ClaimtraceError(f"the attribution kind lexicon has no list {name!r}; reinstall claimtrace") from exc
+
+
+def known_body(words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, matched words) of the longest known body name inside ``words`` ("the Rapid Support Forces"
+    -> organization), else None."""
+    bodies = kind_lexicon().bodies
+    found = [(len(phrase), kind, phrase) for i, word in enumerate(words) for phrase, kind in bodies.get(word, ())
+             if words[i:i + len(phrase)] == phrase]
+    if not found:
+        return None
+    _, kind, phrase = max(found)
+    return kind, phrase
+
+
+def is_international(words: tuple[str, ...]) -> bool:
+    """A name that makes a body international ("the UN human rights office", "International Criminal Court")."""
+    international = kind_lexicon().international
+    return any(words[i:i + len(phrase)] == phrase for i, word in enumerate(words)
+               for phrase in international.get(word, ()))
 
 
 @dataclass(frozen=True)
@@ -111,97 +178,25 @@ PERSON_PRONOUNS = words("he she him her i we you me us")
 PLURAL_PRONOUNS = words("they them")
 THING_PRONOUNS = words("it this that which these those")
 
-ANONYMOUS_HEADS = words(
-    "source sources official officials insider insiders person people aide aides diplomat diplomats "
-    "someone somebody observer observers figure figures member members"
-)
-WITNESS_HEADS = words(
-    "witness witnesses eyewitness eyewitnesses resident residents local locals villager villagers "
-    "survivor survivors bystander bystanders onlooker onlookers passerby passersby refugee refugees "
-    "civilian civilians inhabitant inhabitants"
-)
-MEDIA_HEADS = words(
-    "outlet outlets platform platforms newspaper newspapers paper papers agency agencies channel "
-    "channels broadcaster broadcasters network networks media press tv television radio website "
-    "websites site sites daily dailies magazine magazines tabloid tabloids journalist journalists "
-    "reporter reporters correspondent correspondents editor editors news newswire blog blogger "
-    "bloggers station stations"
-)
+ANONYMOUS_HEADS = kind_words("anonymous_heads")
+WITNESS_HEADS = kind_words("witness_heads")
+MEDIA_HEADS = kind_words("media_heads")
 # Names that are outlets whatever the NER label ("Al Jazeera" tagged PER is still media).
-OUTLET_NAMES = words(
-    "reuters ap afp bbc cnn tass ria interfax sputnik rt mayadeen jazeera arabiya xinhua kyodo yonhap "
-    "anadolu sana irna fars tasnim dpa ansa efe upi bloomberg msnbc politico axios npr pbs haaretz "
-    "izvestia kommersant ukrinform unian"
-)
-MEDIA_NAME_WORDS = words(
-    "news times post journal tribune herald gazette telegraph guardian reuters ap afp bbc cnn "
-    "tass ria interfax sputnik rt mayadeen jazeera arabiya press agency tv television radio "
-    "daily observer monitor independent chronicle wire network channel broadcasting xinhua "
-    "kyodo yonhap anadolu sana irna fars tasnim dpa ansa efe upi bloomberg fox nbc abc cbs "
-    "msnbc politico axios npr pbs haaretz izvestia kommersant"
-)
-DOCUMENT_HEADS = words(
-    "statement statements report reports document documents communique communiqué memo memos "
-    "letter letters image images footage video videos photo photos data study studies survey "
-    "surveys poll polls analysis record records filing filings tweet tweets post posts cable "
-    "cables transcript transcripts assessment assessments release releases decree decrees leak "
-    "leaks email emails message messages estimate estimates figures review investigation "
-    "audit order orders bulletin declaration resolution"
-)
-GOVERNMENT_HEADS = words(
-    "ministry ministries minister ministers government governments army armies military militaries "
-    "spokesman spokeswoman spokesperson spokespeople spokesmen president presidency kremlin "
-    "pentagon department embassy embassies ambassador ambassadors forces force command commander "
-    "commanders authorities authority police administration cabinet parliament secretary general "
-    "generals governor governors mayor chancellor premier navy ministerial white house "
-    "state-department regime junta council security intelligence headquarters office "
-    "prosecutor prosecutors court"
-)
-SPOKESPERSON_HEADS = words("spokesman spokeswoman spokesperson spokespeople spokesmen")
-ORGANIZATION_HEADS = words(
-    "group groups organization organisation organizations company companies firm firms union "
-    "unions party parties committee campaign coalition alliance association federation foundation "
-    "institute observatory monitor monitors watchdog watchdogs ngo charity movement opposition rebels "
-    "militia militias faction factions bank banks university"
-)
+OUTLET_NAMES = kind_words("outlet_names")
+MEDIA_NAME_WORDS = kind_words("media_name_words")
+DOCUMENT_HEADS = kind_words("document_heads")
+GOVERNMENT_HEADS = kind_words("government_heads")
+SPOKESPERSON_HEADS = kind_words("spokesperson_heads")
+ORGANIZATION_HEADS = kind_words("organization_heads")
 # Nouns that denote people (roles, jobs, groups of people): a source with such a head and no
 # name is a person; any other unknown common noun ("activity", "the economy") is no speaker.
-PERSON_HEADS = words(
-    "man men woman women boy boys girl girls child children kid kids adult adults friend friends "
-    "neighbor neighbors neighbour neighbours family families relative relatives father mother parent "
-    "parents son daughter brother sister husband wife widow lawyer lawyers attorney attorneys "
-    "expert experts analyst analysts scholar scholars professor professors researcher researchers "
-    "scientist scientists economist economists historian historians doctor doctors nurse nurses "
-    "teacher teachers student students worker workers employee employees boss bosses manager "
-    "managers director directors chief chiefs executive executives chairman chairwoman chair founder "
-    "owner owners leader leaders politician politicians lawmaker lawmakers legislator legislators "
-    "senator senators congressman congresswoman representative representatives candidate "
-    "candidates voter voters supporter supporters critic critics opponent opponents activist "
-    "activists protester protesters protestor protestors demonstrator demonstrators campaigner "
-    "campaigners advocate advocates adviser advisers advisor advisors consultant consultants "
-    "strategist strategists investigator investigators detective detectives judge judges juror "
-    "jurors soldier soldiers fighter fighters troops officer officers colonel captain sergeant "
-    "peacekeeper peacekeepers negotiator negotiators envoy envoys delegate delegates mediator "
-    "businessman businessmen businesswoman entrepreneur farmer farmers driver drivers pilot pilots "
-    "victim victims patient patients suspect suspects prisoner prisoners detainee detainees "
-    "citizen citizens taxpayer taxpayers consumer consumers customer customers fan fans author "
-    "authors writer writers commentator commentators pundit pundits columnist columnists host "
-    "anchor priest cleric clerics imam bishop pope king queen prince princess monarch ruler "
-    "rulers mp mps deputy deputies speaker aide adviser staffer staffers volunteer volunteers "
-    "organizer organizers organiser organisers veteran veterans donor donors dozens hundreds "
-    "thousands crowd crowds audience viewer viewers user users participant participants regulator regulators "
-    "nominee nominees official officials"
-)
+PERSON_HEADS = kind_words("person_heads")
 # Verbs of aspect and plain events: "X has continued ...", "X began ..." report no speech, so a
 # learned cue headed by one makes no claim unless its content is quoted ("he continued, “...”").
 ASPECT_LEMMAS = words(
     "continue begin start stop keep remain resume finish end cease happen occur become"
 )
-GOVERNMENT_NAME_WORDS = words(
-    "ministry government army kremlin pentagon department embassy command forces police "
-    "navy council administration parliament cabinet presidency defense defence interior "
-    "foreign security intelligence"
-)
+GOVERNMENT_NAME_WORDS = kind_words("government_name_words")
 
 # verbs that report through their object noun: "gave conflicting accounts of", "has published images of",
 # "provided inconsistent statements", "have released death tolls", "sheds doubt on", "presented evidence"

@@ -68,7 +68,7 @@ def modifier_words(token: Token | None) -> set[str]:
 def _certainty(a: Draft) -> str:
     governors = _governors(a.cue_root)
     lemmas = {a.cue_lemma} | {token_lemma(g) for g in governors}
-    words = modifier_words(a.cue_root) | modifier_words(a.content_root)
+    words = _without_inability(modifier_words(a.cue_root)) | modifier_words(a.content_root)
     for g in governors:
         words |= modifier_words(g) | {g.lower_}
     if a.cue_root is not None:
@@ -84,6 +84,15 @@ def _certainty(a: Draft) -> str:
     if lemmas & lex.CONFIRM_LEMMAS and not is_negated(a.cue_root) and not _unable(a.cue_root):
         return "confirmed"
     return "stated"
+
+
+ABILITY_MODALS = lex.words("could can ca")
+
+
+def _without_inability(words: set[str]) -> set[str]:
+    """A cue's modifiers less a negated modal of ability: "could not independently verify" states what the
+    speaker could not do, it hedges nothing."""
+    return words - ABILITY_MODALS if words & lex.NEGATIONS else words
 
 
 UNABLE_WORDS = lex.words("unable fail failed fails failing impossible")
@@ -106,7 +115,21 @@ def _polarity(a: Draft) -> str:
     denies = a.cue_lemma in lex.DENY_LEMMAS
     if a.content_root is not None and is_negated(a.content_root):
         denies = not denies
+    judged = _judged_clause(a.content_root)
+    if judged is not None and is_negated(judged):
+        denies = not denies  # "“We judge that the army was not responsible,” the report said"
     return "denies" if denies else "affirms"
+
+
+# verbs of judgment whose clause is the proposition a content states ("We assess that ...")
+JUDGMENT_LEMMAS = lex.words("judge assess believe think conclude find know estimate")
+
+
+def _judged_clause(root: Token | None) -> Token | None:
+    """The clause a content's verb of judgment governs ("we judge | that X was not responsible"), else None."""
+    if root is None or root.pos_ != "VERB" or root.lemma_.lower() not in JUDGMENT_LEMMAS:
+        return None
+    return next((c for c in root.children if c.dep_ == "ccomp" and c.i > root.i), None)
 
 
 def is_negated(token: Token | None) -> bool:

@@ -20,6 +20,9 @@ from claimtrace.extract.attribution.spans import subject_of
 
 # "“...,” the statement read": a cue only with a document as subject
 DOCUMENT_WORDING = lex.words("read reads")
+# "A Herald correspondent saw bodies in the street": first-hand observation, a cue only with an observer as subject
+PERCEPTION_WORDING = lex.words("saw seen")
+OBSERVERS = lex.kind_words("witness_words") | lex.kind_words("correspondent_heads") | lex.words("journalist journalists")
 
 
 def score_cues(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
@@ -46,6 +49,10 @@ def score_cues(doc: Doc, lower: numpy.ndarray, array_pos: numpy.ndarray,
         if subject is None and i > 0 and doc[i - 1].head.i == i:
             subject = doc[i - 1]  # "“...,” the statement read.": the tagger took "statement read" for a compound
         if subject is not None and subject.lower_ in lex.DOCUMENT_HEADS:
+            result[i] = max(result.get(i, 0.0), config.seed_floor)
+    for i in numpy.flatnonzero(numpy.isin(lower, label_hashes(doc, PERCEPTION_WORDING))).tolist():
+        subject = subject_of(doc[i])
+        if subject is not None and subject.lower_ in OBSERVERS:
             result[i] = max(result.get(i, 0.0), config.seed_floor)
     return result
 

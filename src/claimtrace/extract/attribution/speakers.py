@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.attribution.quotes import QUOTE_CHARS
 from claimtrace.extract.attribution.spans import (
     SUBJECTS,
     clean_source,
@@ -44,6 +45,9 @@ POSTMODIFIER_ADJECTIVES = lex.words("close familiar near loyal linked allied opp
 
 # "TASS quoted a source as saying ...": the source speaks, the agency relays
 QUOTING_LEMMAS = lex.words("quote cite")
+# nouns of people or offices a quoting verb may name as the speaker quoted
+SPEAKING_NOUNS = (lex.PERSON_HEADS | lex.ANONYMOUS_HEADS | lex.SPOKESPERSON_HEADS | lex.kind_words("office_heads")
+                  | lex.kind_words("representative_heads"))
 
 
 RELAYED_SPEECH_LEMMAS = lex.RAISING_LEMMAS | lex.words("tell add warn")
@@ -259,7 +263,8 @@ def _prepositional(noun: Token) -> bool:
 
 def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:
     """The subject's phrase, stretched up to the cue when only a verbless phrase lies between
-    ("Sources close to the army told", where the parser cut "close to the army" off)."""
+    ("Sources close to the army told", where the parser cut "close to the army" off; "the deputy chief of the
+    rebel “council” in the province Ivo Brandt said", a title with a word in scare quotes)."""
     doc = verb.doc
     start, end = subject.left_edge.i, subject.right_edge.i + 1
     if subject.i < verb.i and end < verb.i:
@@ -267,11 +272,28 @@ def _extend_to_cue(subject: Token, verb: Token) -> tuple[int, int] | None:
         while stop - 1 >= end and doc[stop - 1].pos_ in ("AUX", "ADV", "PART"):
             stop -= 1
         gap = doc[end:stop]
+        # a word in scare quotes inside a title before its holder's name, with no verb anywhere in between
+        named = stop - 1 > end and doc[stop - 1].ent_type_ == "PER" and not any(t.pos_ == "VERB" for t in gap)
+        scare = _scare_quoted(gap) if named else set()
         if len(gap) <= 12 and not any(
-            t.is_punct or t.is_space or t.pos_ == "AUX" or _has_other_subject(t, subject) for t in gap
+            (t.is_punct and t.i not in scare) or t.is_space or t.pos_ == "AUX" or _has_other_subject(t, subject)
+            for t in gap
         ):
             end = stop
     return clean_source(subject, start, end)
+
+
+SCARE_QUOTE_WORDS = 3
+
+
+def _scare_quoted(tokens: Doc | list[Token]) -> set[int]:
+    """Indices of the quote marks around a word or two in scare quotes ("the occupation “government”")."""
+    marks = [t for t in tokens if t.text in QUOTE_CHARS]
+    found: set[int] = set()
+    for opening, closing in zip(marks[::2], marks[1::2], strict=False):
+        if 0 < closing.i - opening.i - 1 <= SCARE_QUOTE_WORDS:
+            found |= {opening.i, closing.i}
+    return found
 
 
 def _has_other_subject(token: Token, subject: Token) -> bool:
@@ -342,6 +364,17 @@ def relayed_speech(verb: Token) -> tuple[Token, Token] | None:
     speech = next((c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG"
                    and c.i > quoted.i and c.lemma_.lower() in RELAYED_SPEECH_LEMMAS), None)
     return (quoted, speech) if speech is not None else None
+
+
+def quoted_after(verb: Token, content_end: int) -> Token | None:
+    """The speaker a post-posed quoting verb names as its object ("“...,” the agency cites an official of the port
+    authority"): the quotation is the speaker's, relayed by the verb's subject; else None."""
+    if verb.lemma_.lower() not in QUOTING_LEMMAS or content_end > verb.idx:
+        return None
+    quoted = next((c for c in verb.children if c.dep_ in OBJECTS and c.i > verb.i), None)
+    if quoted is None or not (quoted.ent_type_ == "PER" or quoted.lower_ in SPEAKING_NOUNS):
+        return None
+    return quoted
 
 
 def relay_recipient(verb: Token) -> tuple[int, int] | None:

@@ -31,7 +31,7 @@ from claimtrace.extract.events.actors import (
 )
 from claimtrace.extract.events.casualties import find_casualties
 from claimtrace.extract.events.classifier import CLASSIFIER_PATH, EventModel, load_classifier
-from claimtrace.extract.events.coder import Coding, code_trigger, is_statement, verb_lemma
+from claimtrace.extract.events.coder import Coding, code_trigger, is_statement, strike_kind, verb_lemma
 from claimtrace.extract.events.lexicon import LEXICON_PATH, Lexicon, load_lexicon
 from claimtrace.extract.events.modality import coded_as, is_negated, modality, obligation_clause
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
@@ -97,7 +97,9 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
     modality_value = modality(token, negated=negated)
     clause = obligation_clause(token)
     sources, targets = demand_heads(clause) if clause is not None else (source_heads(token), None)
-    source = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(sources)]
+    # a subject's conjuncts stand before its verb too (a misparse joins the sayers after it: "X did Y, Z said")
+    source = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(sources)
+              if h in sources or h.i < token.i or all(s.i > token.i for s in sources)]
     coding = _obstruction(token, coding, source, lexicon)
     if targets is None:
         targets = target_heads(token, lexicon, accusing=coding.category == "ACCUSE",
@@ -192,14 +194,27 @@ def _retype(event: Event, token: Token, coding: Coding, model: EventModel, vecto
     statement: when it agrees with the lexicon's category or its coding after modality, the lexicon's CAMEO
     code, mode and context stay; otherwise (when at least ``model.override`` probable) the label is also the
     event's category, and the event keeps no CAMEO code, mode or context."""
-    if obligation_clause(token) is not None or _blocking(token, coding):
-        return  # a codebook rule coded it ("Y must withdraw" is a demand on Y; who blocks decides): it stands
+    if obligation_clause(token) is not None or _blocking(token, coding) or _decided_strike(token, coding, event):
+        # a codebook rule coded it ("Y must withdraw" is a demand on Y; who blocks decides; an air strike is an
+        # attack, a hunger strike a protest): it stands
+        return
     prediction = model.type(token, coding, vector, sentence_verbs, (event.negated, event.modality, event.coded_as))
     if prediction.label in {event.coded_as, coding.category}:
         event.coded_as = prediction.label
     elif prediction.probability >= model.override:
         event.category = event.coded_as = prediction.label
         event.cameo = event.mode = event.context = None
+
+
+def _decided_strike(token: Token, coding: Coding, event: Event) -> bool:
+    """A strike its modifiers name ("air strike", "hunger strike"), or a state's strike (a country named as its
+    actor, or its government, military or police: states strike with weapons, workers with their work): the
+    typer, whose few strikes were mostly protests, does not recode it."""
+    if token.lemma_.lower() != "strike":
+        return False
+    if strike_kind(token) is not None:
+        return True
+    return coding.category == "ASSAULT" and any(a.sector in STATE_SECTORS or _names_a_country(a) for a in event.source)
 
 
 def _is_named(actor: Actor) -> bool:

@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from claimtrace.extract.doctext import doc_text
 from claimtrace.extract.entities import canonical_for
-from claimtrace.extract.events.coder import doc_tables
+from claimtrace.extract.events.coder import SUPPORT_VERBS, doc_tables, halting_code, misread_subject
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.model import Actor, EntityGroup, Place
 
@@ -70,6 +70,8 @@ TRANSFER_VERBS = frozenset({
 # Verbs of an event's course ("began the withdrawal", "stepped up the attacks"): their subject is its doer.
 ASPECTUAL_VERBS = frozenset({"begin", "start", "continue", "complete", "finish", "speed", "accelerate", "resume",
                              "intensify", "step", "escalate", "expand", "prolong", "extend", "end", "conclude"})
+# Verbs that decree the measure their object names ("announced a suspension of links", "ordered a blockade").
+DECREEING_VERBS = frozenset({"announce", "declare", "order", "decree", "impose", "approve"})
 STANCE_PARTICIPLES = frozenset({"oppose", "commit", "determine", "dedicate", "devote", "resolve", "engage", "involve"})
 FACILITY_NOUNS = frozenset({"bridge", "border", "road", "highway", "crossing", "airport", "facility", "plant",
                             "building", "frontier", "route", "street", "pipeline", "dam", "tunnel", "railway"})
@@ -93,6 +95,9 @@ def source_heads(trigger: Token) -> list[Token]:
         return source_heads(trigger.head) if trigger.head.pos_ in {"VERB", "AUX", "NOUN", "ADJ"} else []
     if not heads and trigger.dep_ == "acl:relcl":
         heads = [trigger.head]
+    if not heads:  # "army bulldozers demolished homes" read as a noun phrase: its subject is outside the verb
+        subject = misread_subject(trigger)
+        heads = [subject] if subject is not None else []
     if not heads and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":  # "Russian intentions to reduce"
         heads = _noun_source_heads(trigger.head)
     return heads
@@ -131,8 +136,9 @@ def _noun_source_heads(trigger: Token) -> list[Token]:
     heads += [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "by"]
     if not heads and trigger.dep_ in {"xcomp", "conj"} and trigger.head.pos_ in {"VERB", "NOUN"}:
         return source_heads(trigger.head) if trigger.head.pos_ == "VERB" else _noun_source_heads(trigger.head)
-    if not heads and trigger.dep_ == "obj" and trigger.head.lemma_.lower() in ASPECTUAL_VERBS:
-        # "the United States speeded up the withdrawal": who runs the event's course does it
+    if not heads and trigger.dep_ == "obj" and trigger.head.lemma_.lower() in ASPECTUAL_VERBS | DECREEING_VERBS:
+        # "the army speeded up its pullback", "X announced a suspension of ...": who runs the event's
+        # course, or decrees it, does it
         heads = [c for c in trigger.head.children if c.dep_ in SOURCE_DEPS]
     return heads
 
@@ -185,12 +191,16 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
     Misses: a target named only in another sentence, or one a misparse hangs elsewhere."""
     passive = any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in trigger.children) and not _stative(trigger)
     objects = [c for c in trigger.children if c.dep_ in TARGET_DEPS and (passive or c.dep_ != "nsubj:pass")]
+    if (trigger.dep_ == "amod" and trigger.head.i > trigger.i and misread_subject(trigger) is not None
+            and trigger.lemma_.lower() not in SUPPORT_VERBS):
+        objects.append(trigger.head)  # "demolished homes" read as a noun phrase: the noun is the object
     theme = []  # a movement noun's "of" phrase is what moves ("the withdrawal of its forces from X")
     if trigger.pos_ != "VERB":  # an event noun's "of" phrase is its object ("the blockade of X", "a meeting of Y")
         of = [c for c in trigger.children if c.dep_ == "nmod" and preposition(c) == "of"]
         theme, objects = (of, objects) if moving else ([], objects + of)
     named = [o for o in objects if is_actor_like(o, lexicon) and not _owned_by_the_subject(o)]
-    transfer = trigger.lemma_.lower() in TRANSFER_VERBS
+    # who gets what is sent, handed over, or halted ("halted aid to X": X)
+    transfer = trigger.lemma_.lower() in TRANSFER_VERBS or halting_code(trigger) is not None
     if named and not transfer:
         return named
     if protesting:  # whom a protest is against, however deep ("rallies in X against Y", "in defiance of Y")
@@ -201,13 +211,12 @@ def target_heads(trigger: Token, lexicon: Lexicon, depth: int = 0, accusing: boo
         found = _accused(trigger, objects, lexicon)
         if found:
             return found
-    found = _prepositional_actor(trigger, lexicon)
+    found = [c for c in trigger.children if c.dep_ in OBLIQUE_DEPS and preposition(c) == "to"
+             and is_actor_like(c, lexicon)] if transfer else []
+    found = found or (_recipient(trigger, objects, lexicon) if transfer else [])
+    found = found or _prepositional_actor(trigger, lexicon)
     if found:
         return found
-    if transfer:
-        found = _recipient(trigger, objects, lexicon)
-        if found:
-            return found
     if named:
         return named
     for head in [*objects, *theme]:
@@ -424,6 +433,8 @@ def actor_for(
     """The actor a head word names: its words, fullest name, CAMEO code, country and sector."""
     resolved = _resolve_pronoun(head, trigger)
     start, end = _actor_extent(resolved)
+    if start <= trigger.i < resolved.i:  # "demolished homes" read as a noun phrase: the verb is no part of it
+        start = trigger.i + 1
     doc = head.doc
     full_text = doc_text(doc)  # Doc.text joins every token anew at each access
     text = full_text[doc[start].idx : doc[end].idx + len(doc[end])]
