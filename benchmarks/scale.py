@@ -25,7 +25,8 @@ call, as an ingest run of ``--batch`` new articles does: that is the batch cost 
 whose normalized form or link form was not stored (a store linked before schema 5 or 6) get them first, as
 a store linked by today's code holds them (:func:`store_forms`); copies take the real claim's (the
 normalized form reads the wording only; the link form holds the sentence's names, the polarity and the frame,
-which a copy shares with the real claim, its claim JSON unchanged as well).
+which a copy shares with the real claim except the frame's time, moved with the copy's dates; its claim JSON
+unchanged as well).
 The cost of building a corpus of N by such runs is (N / batch) x batch cost, so ``link_exponent`` =
 1 + the least-squares slope of log(batch seconds) on log(N). Sizes up to ``--one-call-max`` also time
 linking the whole store in one call (``link_exponent_one_call``, the definition of
@@ -219,12 +220,34 @@ def _shift(column: str) -> str:
             f" ELSE {column} END")
 
 
-def _claim_columns(connection: sqlite3.Connection) -> str:
-    """The claim columns a copy takes as they are (the stored normalized form too, from schema 5 on)."""
+def shifted_link_form(text: str | None, years: int) -> str | None:
+    """A copy's link form: the real claim's, with its frame's time (an ISO date: the event time the text
+    gives, else the publication date) moved ``years`` later as the copy's dates are."""
+    if not text or not years:
+        return text
+    data = json.loads(text)
+    frame = data.get("frame") or {}
+    time_text = frame.get("time")
+    if not isinstance(time_text, str) or not time_text[:4].isdigit():
+        return text
+    year = int(time_text[:4]) + years
+    rest = time_text[4:]
+    if rest.startswith("-02-29") and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        rest = "-02-28" + rest[6:]
+    frame["time"] = f"{year:04d}{rest}"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _claim_columns(connection: sqlite3.Connection) -> tuple[str, str]:
+    """The claim columns a copy takes, as names to insert into and as the values selected: as they are (the
+    stored normalized form too, from schema 5 on), except the link form's frame time, moved by ``:years``."""
     columns = ("position, source_kind, source_text, source_canonical, cue, cue_lemma, form, certainty, polarity,"
                " content, content_start, content_end, sentence, sentence_start, sentence_end, sentence_text")
     names = {row[1] for row in connection.execute("PRAGMA table_info(claims)")}
-    return columns + "".join(f", {name}" for name in ("normalized", "link_form") if name in names)
+    extra = [name for name in ("normalized", "link_form") if name in names]
+    connection.create_function("shifted_link_form", 2, shifted_link_form, deterministic=True)
+    values = [f"shifted_link_form({name}, :years)" if name == "link_form" else name for name in extra]
+    return columns + "".join(f", {name}" for name in extra), columns + "".join(f", {value}" for value in values)
 
 
 def store_forms(db: Path) -> int:
@@ -277,10 +300,10 @@ def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int,
         " story_id, linked, added_at, embedding) SELECT id + :offset, content_hash || :tag, title, text, outlet,"
         f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
         " FROM articles WHERE id <= :limit", params)
-    columns = _claim_columns(connection)
+    columns, values = _claim_columns(connection)
     connection.execute(
         f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
-        f" {columns}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id <= :limit", params)
+        f" {values}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id <= :limit", params)
     for table, rest in (("entities", 'text, start, "end", label, canonical'),
                         ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),
                         ("dates", 'text, start, "end", value, granularity, resolved')):
@@ -382,10 +405,10 @@ def grow_copy(connection: sqlite3.Connection, copy: int, real: int, first: int, 
         " story_id, linked, added_at, embedding) SELECT id + :offset, content_hash || :tag, title, text, outlet,"
         f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
         " FROM articles WHERE id BETWEEN :first AND :last", params)
-    columns = _claim_columns(connection)
+    columns, values = _claim_columns(connection)
     connection.execute(
         f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
-        f" {columns}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id BETWEEN :first AND :last"
+        f" {values}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id BETWEEN :first AND :last"
         " ORDER BY id", params)
     for table, rest in (("entities", 'text, start, "end", label, canonical'),
                         ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),

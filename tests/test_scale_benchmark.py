@@ -120,3 +120,37 @@ def test_a_grown_store_files_the_copies_under_moved_story_keys_and_indexes_them(
     assert len(index) == 6
     setting = connection.execute("SELECT value FROM settings WHERE key = ?", (INDEX_SETTING,)).fetchone()[0]
     assert setting.endswith(f" {index.summary()[0]} {index.summary()[1]}")
+
+
+def test_a_copy_moves_the_frame_time_of_its_link_form_with_its_dates():
+    benchmark = scale_benchmark()
+    form = '{"v":1,"entities":["Dorvik"],"frame":{"predicate":"strike","time":"2024-02-29","time_from":"text"}}'
+    moved = benchmark.shifted_link_form(form, 50)
+    assert moved == form.replace("2024-02-29", "2074-02-28")  # no 29 February in 2074
+    assert benchmark.shifted_link_form(form, 0) == form
+    unknown = '{"v":1,"entities":[],"frame":{"predicate":"statement","time_from":"unknown"}}'
+    assert benchmark.shifted_link_form(unknown, 50) == unknown and benchmark.shifted_link_form(None, 50) is None
+
+
+def test_grown_copies_store_link_forms_with_moved_frame_times(tmp_path):
+    import json
+
+    from claimtrace.link.linker import prepare_link_indexes
+
+    benchmark = scale_benchmark()
+    db = tmp_path / "grown.db"
+    linked_store(db)
+    with open_store(db) as store:
+        from claimtrace.link.embed import CLAIM_ENCODER_SETTING, claim_encoder_name
+
+        store.set_setting(CLAIM_ENCODER_SETTING, claim_encoder_name())
+        prepare_link_indexes(store)
+    assert benchmark.store_forms(db) == 12  # normalized and link forms of the 6 real claims
+    benchmark.grow(db, size=3, batch=1, real=3, first=True)
+    benchmark.grow(db, size=5, batch=1, real=3, first=False)
+    connection = sqlite3.connect(db)
+    rows = connection.execute("SELECT a.published, c.link_form FROM claims c JOIN articles a ON a.id = c.article_id"
+                              " WHERE c.link_form IS NOT NULL ORDER BY c.id").fetchall()
+    times = {(published[:4], (json.loads(form)["frame"].get("time") or "")[:4]) for published, form in rows}
+    assert any(year.startswith("207") for year, _ in times)  # a copy was made
+    assert all(not frame_year or frame_year == year for year, frame_year in times), times
