@@ -238,6 +238,27 @@ def shifted_link_form(text: str | None, years: int) -> str | None:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _vector_table(connection: sqlite3.Connection) -> bool:
+    """Whether the store keeps claim vectors in their own table (schema 7 on) instead of the claim rows."""
+    return connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'claim_vectors'").fetchone() is not None
+
+
+def _copy_vectors(connection: sqlite3.Connection) -> tuple[str, str]:
+    """What a copy's claim insert adds for the vectors (as (column, value) suffixes) when they are in the claim
+    rows; with a vector table, the copies' vectors are inserted there (after the claims, :func:`_copied_vectors`)."""
+    return ("", "") if _vector_table(connection) else (", embedding", ", embedding")
+
+
+def _copied_vectors(connection: sqlite3.Connection, params: dict, where: str) -> None:
+    """The real claims' vectors given to their copies (the claims of articles ``where`` moved by ``:offset``),
+    in a store with a vector table."""
+    if _vector_table(connection):
+        connection.execute(
+            "INSERT INTO claim_vectors (claim_id, article_id, vector) SELECT n.id, n.article_id, v.vector"
+            " FROM claims o JOIN claim_vectors v ON v.claim_id = o.id JOIN claims n ON n.article_id ="
+            f" o.article_id + :offset AND n.position = o.position WHERE o.article_id {where} ORDER BY n.id", params)
+
+
 def _claim_columns(connection: sqlite3.Connection) -> tuple[str, str]:
     """The claim columns a copy takes, as names to insert into and as the values selected: as they are (the
     stored normalized form too, from schema 5 on), except the link form's frame time, moved by ``:years``."""
@@ -301,9 +322,12 @@ def add_copy(connection: sqlite3.Connection, copy: int, real: int, stories: int,
         f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
         " FROM articles WHERE id <= :limit", params)
     columns, values = _claim_columns(connection)
+    vector_column, vector_value = _copy_vectors(connection)
     connection.execute(
-        f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
-        f" {values}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id <= :limit", params)
+        f"INSERT INTO claims (article_id, {columns}, event_time, claim{vector_column}) SELECT article_id + :offset,"
+        f" {values}, {_shift('event_time')}, claim{vector_value} FROM claims WHERE article_id <= :limit ORDER BY id",
+        params)
+    _copied_vectors(connection, params, "<= :limit")
     for table, rest in (("entities", 'text, start, "end", label, canonical'),
                         ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),
                         ("dates", 'text, start, "end", value, granularity, resolved')):
@@ -318,8 +342,16 @@ def add_vector_noise(connection: sqlite3.Connection, first_article: int, seed: i
     """Claim vectors of articles from ``first_article`` on (to ``last_article``): the copied vector plus
     noise, renormalized."""
     rng = np.random.default_rng(seed)
-    rows = connection.execute("SELECT id, embedding FROM claims WHERE article_id >= ? AND article_id <= ?"
-                              " AND embedding IS NOT NULL", (first_article, last_article or 2**62)).fetchall()
+    table = _vector_table(connection)
+    if table:  # the copies' claims hold a range of ids (inserted in id order): read their vectors by id
+        first, last = connection.execute("SELECT MIN(id), MAX(id) FROM claims WHERE article_id >= ? AND"
+                                         " article_id <= ?", (first_article, last_article or 2**62)).fetchone()
+        rows = connection.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id BETWEEN ? AND ?"
+                                  " ORDER BY claim_id", (first, last)).fetchall() if first is not None else []
+    else:
+        rows = connection.execute("SELECT id, embedding FROM claims WHERE article_id >= ? AND article_id <= ?"
+                                  " AND embedding IS NOT NULL ORDER BY id",
+                                  (first_article, last_article or 2**62)).fetchall()
     if not rows:
         return
     vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
@@ -328,7 +360,8 @@ def add_vector_noise(connection: sqlite3.Connection, first_article: int, seed: i
     sigma = math.sqrt((1 / NOISE_COSINE**2 - 1) / vectors.shape[1])
     noisy = vectors / np.maximum(norms, 1e-9) + rng.normal(0, sigma, vectors.shape).astype(np.float32)
     noisy *= norms / np.maximum(np.linalg.norm(noisy, axis=1, keepdims=True), 1e-9)
-    connection.executemany("UPDATE claims SET embedding = ? WHERE id = ?",
+    connection.executemany("UPDATE claim_vectors SET vector = ? WHERE claim_id = ?" if table
+                           else "UPDATE claims SET embedding = ? WHERE id = ?",
                            [(v.astype(np.float32).tobytes(), cid) for (cid, _), v in zip(rows, noisy, strict=True)])
 
 
@@ -406,10 +439,12 @@ def grow_copy(connection: sqlite3.Connection, copy: int, real: int, first: int, 
         f" {_shift('published')}, url, language, path, analysis, story_id + :story_offset, 1, added_at, embedding"
         " FROM articles WHERE id BETWEEN :first AND :last", params)
     columns, values = _claim_columns(connection)
+    vector_column, vector_value = _copy_vectors(connection)
     connection.execute(
-        f"INSERT INTO claims (article_id, {columns}, event_time, claim, embedding) SELECT article_id + :offset,"
-        f" {values}, {_shift('event_time')}, claim, embedding FROM claims WHERE article_id BETWEEN :first AND :last"
-        " ORDER BY id", params)
+        f"INSERT INTO claims (article_id, {columns}, event_time, claim{vector_column}) SELECT article_id + :offset,"
+        f" {values}, {_shift('event_time')}, claim{vector_value} FROM claims WHERE article_id BETWEEN :first"
+        " AND :last ORDER BY id", params)
+    _copied_vectors(connection, params, "BETWEEN :first AND :last")
     for table, rest in (("entities", 'text, start, "end", label, canonical'),
                         ("places", 'text, start, "end", name, lat, lon, country, feature, place_id, confidence'),
                         ("dates", 'text, start, "end", value, granularity, resolved')):
@@ -452,9 +487,11 @@ def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
             path.unlink(missing_ok=True)
             tail.unlink(missing_ok=True)
         else:
+            vector = "v.vector" if _vector_table(connection) else "c.embedding"
+            join = " JOIN claim_vectors v ON v.claim_id = c.id" if vector == "v.vector" else ""
             rows = connection.execute(
-                "SELECT c.id, c.embedding FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.linked = 1"
-                " AND a.id > ?", (before,)).fetchall()
+                f"SELECT c.id, {vector} FROM claims c JOIN articles a ON a.id = c.article_id{join} WHERE a.linked = 1"
+                " AND a.id > ? ORDER BY c.id", (before,)).fetchall()
             vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows]) if rows else None
             dimension = 384 if vectors is None else vectors.shape[1]
             if hasattr(link_vectors, "SegmentedIndex"):  # the copies join the tail, merged into the base as runs do

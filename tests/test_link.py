@@ -125,7 +125,7 @@ class FakeStore:
     def article_stories(self, article_ids):
         return {i: self.articles[i].story_id for i in article_ids if self.articles[i].story_id is not None}
 
-    def claim_vector_matrix(self, claim_ids):
+    def claim_vector_matrix(self, claim_ids, out=None):
         ids = [i for i in sorted(set(claim_ids)) if i in self.claims]
         vectors = [self.claims[i].embedding for i in ids]
         size = next((len(v) for v in vectors if v is not None), 0)

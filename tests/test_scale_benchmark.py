@@ -52,7 +52,7 @@ def test_synthesized_copies_move_dates_keep_names_and_perturb_vectors(tmp_path):
     assert event_times == {"2024-05-02", "2074-05-02", "2124-05-02"}
 
     def vector(claim_id: int) -> np.ndarray:
-        blob = db.execute("SELECT embedding FROM claims WHERE id = ?", (claim_id,)).fetchone()[0]
+        blob = db.execute("SELECT vector FROM claim_vectors WHERE claim_id = ?", (claim_id,)).fetchone()[0]
         return np.frombuffer(blob, dtype=np.float32)
 
     original, copy = vector(1), vector(7)  # the first claim of article 1 and of its first copy
@@ -115,6 +115,8 @@ def test_a_grown_store_files_the_copies_under_moved_story_keys_and_indexes_them(
     assert f"story:{1 + benchmark.STORY_STRIDE}" in keys and "story:1" not in keys
     assert "place:Dorvik (geo:1)" in keys  # names and places as the real claims'
     assert [r[0] for r in connection.execute("SELECT linked FROM articles ORDER BY id")] == [1, 1, 0, 1, 0]
+    copied = dict(connection.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id IN (1, 7)"))
+    assert len(copied) == 2 and copied[1] != copied[7]  # the copy's vector is its own (perturbed)
     # claims of articles 1, 2 and 4 (3 was linked again at the first size: in a real run, link_corpus adds it)
     index = open_vector_index(db.with_name(f"{db.name}.{INDEX_NAME}"), None, 8)
     assert len(index) == 6

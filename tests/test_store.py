@@ -7,6 +7,7 @@ Tests taking ``store`` or ``store_location`` run on both backends (PostgreSQL on
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import numpy as np
 import pytest
@@ -107,15 +108,79 @@ def test_a_version_4_store_gets_the_normalized_column_and_keeps_its_claims(tmp_p
     with SQLiteStore(path) as store:
         store.add_analysis(make_analysis(), "h1")
     db = sqlite3.connect(path)
-    db.executescript("ALTER TABLE claims DROP COLUMN link_form; ALTER TABLE claims DROP COLUMN normalized;"
+    db.executescript(f"{UNDO_V7}"
+                     " ALTER TABLE claims DROP COLUMN link_form; ALTER TABLE claims DROP COLUMN normalized;"
                      " PRAGMA user_version = 4;")
     db.close()
     with SQLiteStore(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         records = store.claim_records()
         assert len(records) == 2 and all(r.normalized is None for r in records)
         store.save_normalized([(records[0].id, "{}")])
         assert store.claim_records()[0].normalized == "{}"
+
+
+UNDO_V7 = ("DROP TABLE claim_vectors; ALTER TABLE claims ADD COLUMN embedding BLOB; DROP TABLE claim_key_counts;"
+           " DROP TRIGGER claim_keys_counted_insert; DROP TRIGGER claim_keys_counted_delete;")
+
+
+def _version_6_store(location: str) -> Any:
+    """A store at schema version 6 (claim vectors in the claim rows) at ``location``, made by its own
+    migrations, and a function running SQL with ``?`` parameters in it (committed)."""
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        from claimtrace.store.postgres import MIGRATIONS as STEPS
+
+        connection = psycopg.connect(location, autocommit=True)
+        connection.execute("CREATE TABLE claimtrace_schema (version INTEGER NOT NULL)")
+        for step in STEPS[:6]:
+            connection.execute(step)
+        connection.execute("INSERT INTO claimtrace_schema (version) VALUES (6)")
+        return lambda sql, params=(): connection.execute(sql.replace("?", "%s"), params)
+    from claimtrace.store.sqlite import MIGRATIONS as STEPS
+
+    connection = sqlite3.connect(location, isolation_level=None)
+    connection.executescript("\n".join(STEPS[:6]) + "\nPRAGMA user_version = 6;")
+    return lambda sql, params=(): connection.execute(sql, params)
+
+
+def test_a_version_6_store_moves_its_claim_vectors_to_their_own_table(store_location):
+    run = _version_6_store(store_location)
+    vectors = [np.arange(4, dtype=np.float32) + i for i in range(3)]
+    for article in (1, 2):
+        run("INSERT INTO articles (id, content_hash, text, analysis, added_at, linked) VALUES (?, ?, 'x', '{}', 'now', 1)",
+            (article, f"h{article}"))
+    for claim, (article, vector) in enumerate(zip((1, 1, 2, 2), [*vectors, None], strict=True), start=1):
+        run("INSERT INTO claims (id, article_id, position, form, certainty, polarity, content, content_start,"
+            " content_end, sentence, sentence_start, sentence_end, claim, normalized, link_form, embedding)"
+            " VALUES (?, ?, ?, 'indirect', 'asserted', 'affirms', 'c', 0, 1, 0, 0, 1, '{}', 'n', 'l', ?)",
+            (claim, article, claim, None if vector is None else vector.tobytes()))
+    run("INSERT INTO claim_keys (key, claim_id) VALUES ('entity:Dorvik', 3), ('entity:Dorvik', 4), ('story:1', 4)")
+    with open_store(store_location) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 7
+        claims, articles, matrix = store.claim_vector_matrix([1, 2, 3, 4])
+        assert claims.tolist() == [1, 2, 3, 4] and articles.tolist() == [1, 1, 2, 2]
+        assert matrix[:3].tolist() == [v.tolist() for v in vectors] and np.isnan(matrix[3]).all()
+        assert store.claim_key_blocks(["entity:Dorvik", "story:1"], 1) == {"entity:Dorvik": (2, [4]),
+                                                                           "story:1": (1, [4])}
+        store.add_claim_keys([("story:1", 3)])
+        assert store.claim_key_blocks(["story:1"], 5) == {"story:1": (2, [3, 4])}
+        store.save_embeddings([(4, np.ones(4))])
+        assert store.claim_vector_matrix([4])[2].tolist() == [[1.0] * 4]
+    cursor = run("SELECT * FROM claims ORDER BY id")
+    rows = [dict(zip((c[0] for c in cursor.description), row, strict=True)) for row in cursor.fetchall()]
+    assert "embedding" not in rows[0] and [(r["article_id"], r["normalized"], r["link_form"]) for r in rows] == [
+        (1, "n", "l"), (1, "n", "l"), (2, "n", "l"), (2, "n", "l")]
+
+
+def test_claim_vectors_go_with_their_claims(store):
+    one = store.add_analysis(make_analysis(), "h1", embeddings=[np.ones(4), np.zeros(4)]).id
+    store.add_analysis(make_analysis(text=TEXT + " More."), "h2", embeddings=[np.ones(4), np.ones(4)])
+    with store.transaction():
+        store._db.execute("DELETE FROM articles WHERE id = ?", (one,))
+    assert len(store.claim_vector_matrix([r.id for r in store.claim_records()])[0]) == 2
+    assert store._db.execute("SELECT COUNT(*) FROM claim_vectors").fetchone()[0] == 2
 
 
 def test_clearing_embeddings_forgets_every_vector(store):
@@ -260,10 +325,11 @@ def test_a_version_5_store_gets_the_link_form_column(tmp_path):
     with SQLiteStore(path) as store:
         store.add_analysis(make_analysis(), "h1")
     db = sqlite3.connect(path)
-    db.executescript("ALTER TABLE claims DROP COLUMN link_form; PRAGMA user_version = 5;")
+    db.executescript(f"{UNDO_V7}"
+                     " ALTER TABLE claims DROP COLUMN link_form; PRAGMA user_version = 5;")
     db.close()
     with SQLiteStore(path) as store:
-        assert store.schema_version() == 6
+        assert store.schema_version() == SCHEMA_VERSION
         records = store.linked_claim_records([1, 2])
         assert [r.link_form for r in records] == [None, None] and records[0].claim.source.kind == "government"
 
@@ -514,8 +580,14 @@ def test_claim_keys_give_block_sizes_and_the_most_recent_claims(store):
     store.add_claim_keys([("entity:Dorvik", a)])  # filed twice: kept once
     blocks = store.claim_key_blocks(["entity:Dorvik", "story:1", "place:nowhere"], 2)
     assert blocks == {"entity:Dorvik": (3, [c, d]), "story:1": (1, [b])}
+    with store.transaction():  # a cascade from a deleted article (claims c and d) counts too
+        store._db.execute("DELETE FROM articles WHERE id = (SELECT article_id FROM claims WHERE id = ?)", (d,))
+    assert store.claim_key_blocks(["entity:Dorvik", "story:1"], 2) == {"entity:Dorvik": (1, [a]),
+                                                                       "story:1": (1, [b])}
     store.clear_claim_keys()
     assert store.claim_key_blocks(["entity:Dorvik"], 2) == {}
+    store.add_claim_keys([("entity:Dorvik", b)])  # counted again after a clear
+    assert store.claim_key_blocks(["entity:Dorvik"], 2) == {"entity:Dorvik": (1, [b])}
 
 
 def test_claim_records_by_id_and_articles_by_date_window(store):

@@ -520,12 +520,39 @@ def _candidate_ids(
     return wanted
 
 
+def _pool_vectors(
+    store: Store, pool: list[int], new_vectors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pooled claims (ids, article ids, vectors) and the matrix their vectors were read into: its first
+    rows, with a row to spare after them for each new claim (:func:`_held` puts the new vectors there
+    when the pool's ids all come first, as they do when the new claims are the last stored)."""
+    dimension = new_vectors.shape[1]
+    matrix = np.empty((len(pool) + len(new_vectors), dimension), dtype=np.float32)
+    if not pool:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), matrix[:0], matrix
+    pool_ids, pool_articles, pool_vectors = store.claim_vector_matrix(pool, out=matrix)
+    if pool_vectors.shape[1] != dimension:  # no pooled claim has a vector
+        pool_vectors = np.full((len(pool_ids), dimension), np.nan, dtype=np.float32)
+    return pool_ids, pool_articles, pool_vectors, matrix
+
+
 def _held(
     new_ids: np.ndarray, new_articles: np.ndarray, new_vectors: np.ndarray,
     pool_ids: np.ndarray, pool_articles: np.ndarray, pool_vectors: np.ndarray,
+    matrix: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The claims a run holds, new and pooled (ids, article ids, vectors), in id order; each vector is
-    copied once into the one matrix (the pool's can be most of a run's memory)."""
+    copied once into the one matrix (the pool's can be most of a run's memory). ``matrix``: where the
+    pool's vectors were read (:func:`_pool_vectors`); when they are its first rows and every pooled id comes
+    before the new ones (in order), the new vectors fill its spare rows and the pool is not copied again."""
+    pooled_first = (
+        matrix is not None and len(matrix) == len(pool_ids) + len(new_ids)
+        and (not len(pool_ids) or pool_vectors.base is matrix and pool_vectors.ctypes.data == matrix.ctypes.data)
+        and bool((np.diff(new_ids) > 0).all()) and (not len(pool_ids) or not len(new_ids) or pool_ids[-1] < new_ids[0])
+    )
+    if pooled_first:
+        matrix[len(pool_ids):] = new_vectors
+        return np.concatenate([pool_ids, new_ids]), np.concatenate([pool_articles, new_articles]), matrix
     ids = np.concatenate([new_ids, pool_ids])
     order = np.argsort(ids, kind="stable")
     where = np.empty_like(order)
@@ -672,23 +699,20 @@ def _link(store: Store, article_ids: list[int], stance_model: Any, jobs: int) ->
         blocks[key] = (size + len(members), sorted(stored_ids + list(members)))
     # The pool of every new claim, as vectors only; the records of the candidates kept, read after.
     pool = sorted(_candidate_ids(nearest, new_keys, blocks) - new_id_set)
-    dimension = new_vectors.shape[1]
-    pool_ids, pool_articles, pool_vectors = (
-        store.claim_vector_matrix(pool) if pool
-        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, dimension), np.float32)))
-    if pool_vectors.shape[1] != dimension:  # no pooled claim has a vector
-        pool_vectors = np.full((len(pool_ids), dimension), np.nan, dtype=np.float32)
+    new_ids = np.fromiter((c.id for c in new_claims), np.int64, len(new_claims))
+    new_article_ids = np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims))
+    pool_ids, pool_articles, pool_vectors, matrix = _pool_vectors(store, pool, new_vectors)
     unembedded_rows = np.flatnonzero(np.isnan(pool_vectors).any(axis=1))
     if len(unembedded_rows):  # linked claims keep their vectors; a store that lost some gets them back
         fresh = {c.id: c for c in store.claim_records(claim_ids=pool_ids[unembedded_rows].tolist())}
         _, missing = _embeddings(store, list(fresh.values()))
         to_save.extend(missing)
-        pool_vectors = pool_vectors.copy()  # the store's matrix may be read-only
+        if not pool_vectors.flags.writeable:
+            pool_vectors = pool_vectors.copy()
         for row in unembedded_rows:
             pool_vectors[row] = fresh[int(pool_ids[row])].embedding
-    new_ids = np.fromiter((c.id for c in new_claims), np.int64, len(new_claims))
-    new_article_ids = np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims))
-    held, held_articles, held_vectors = _held(new_ids, new_article_ids, new_vectors, pool_ids, pool_articles, pool_vectors)
+    held, held_articles, held_vectors = _held(new_ids, new_article_ids, new_vectors, pool_ids, pool_articles,
+                                              pool_vectors, matrix)
     index = CandidateIndex.from_blocks(held, held_articles, held_vectors, blocks, get_claim_encoder().calibrate)
     index.fill(new_claims)
     task = _Task(index, new_claims, nearest, assignments, stance_model)

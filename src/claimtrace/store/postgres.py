@@ -234,7 +234,33 @@ _SCHEMA_V6 = """
 ALTER TABLE claims ADD COLUMN link_form TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
+# Version 7, as in SQLite: claim vectors in a narrow table of their own, out of the claim rows, and the size of
+# each claim key's block kept as a count by a trigger.
+_SCHEMA_V7 = """
+CREATE TABLE claim_vectors (
+    claim_id BIGINT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    article_id BIGINT NOT NULL,
+    vector BYTEA NOT NULL
+);
+INSERT INTO claim_vectors (claim_id, article_id, vector)
+    SELECT id, article_id, embedding FROM claims WHERE embedding IS NOT NULL ORDER BY id;
+ALTER TABLE claims DROP COLUMN embedding;
+CREATE TABLE claim_key_counts (key TEXT PRIMARY KEY, claims BIGINT NOT NULL);
+INSERT INTO claim_key_counts (key, claims) SELECT key, COUNT(*) FROM claim_keys GROUP BY key;
+CREATE FUNCTION claim_key_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO claim_key_counts (key, claims) VALUES (NEW.key, 1)
+            ON CONFLICT (key) DO UPDATE SET claims = claim_key_counts.claims + 1;
+        RETURN NEW;
+    END IF;
+    UPDATE claim_key_counts SET claims = claims - 1 WHERE key = OLD.key;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER claim_keys_counted AFTER INSERT OR DELETE ON claim_keys FOR EACH ROW EXECUTE FUNCTION claim_key_counted();
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
 _CONNECT_SECONDS = 10
@@ -364,6 +390,11 @@ class PostgresStore(SQLiteStore):
         if filters.search and filters.search.count('"') % 2:
             raise ClaimtraceError(f"bad search query '{filters.search}' (unclosed quote)")
         return super().find_articles(filters)
+
+    def clear_claim_keys(self) -> None:
+        """Forget every claim key and count (TRUNCATE runs no trigger per row)."""
+        with self.transaction():
+            self._db.execute("TRUNCATE claim_keys, claim_key_counts")
 
     def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return self._db.execute(sql, params).fetchall()  # rows are tuples already

@@ -262,7 +262,34 @@ _SCHEMA_V6 = """
 ALTER TABLE claims ADD COLUMN link_form TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
+# The size of each claim key's block kept as a count (``claim_key_counts``, schema 7), by triggers, so that
+# every writer of claim keys (a cascade from a deleted article too) keeps it; a run reads a block's size
+# instead of counting its rows (hundreds of thousands under a frequent name in a large store).
+KEY_COUNTING = (
+    "CREATE TRIGGER claim_keys_counted_insert AFTER INSERT ON claim_keys BEGIN"
+    " INSERT INTO claim_key_counts (key, claims) VALUES (new.key, 1) ON CONFLICT (key) DO UPDATE SET claims = claims + 1;"
+    " END",
+    "CREATE TRIGGER claim_keys_counted_delete AFTER DELETE ON claim_keys BEGIN"
+    " UPDATE claim_key_counts SET claims = claims - 1 WHERE key = old.key; END",
+)
+
+# Version 7: claim vectors in a narrow table of their own (claim id, article id, float32 BLOB), moved out of
+# the claim rows: a link run reads the vectors of every claim in its new claims' pools (600,000 at a
+# simulated 100,000 articles), each a short row here instead of a claim row of several kilobytes.
+_SCHEMA_V7 = """
+CREATE TABLE claim_vectors (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL,
+    vector BLOB NOT NULL
+);
+INSERT INTO claim_vectors (claim_id, article_id, vector)
+    SELECT id, article_id, embedding FROM claims WHERE embedding IS NOT NULL ORDER BY id;
+ALTER TABLE claims DROP COLUMN embedding;
+CREATE TABLE claim_key_counts (key TEXT PRIMARY KEY, claims INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO claim_key_counts (key, claims) SELECT key, COUNT(*) FROM claim_keys GROUP BY key;
+""" + "".join(f"{statement};\n" for statement in KEY_COUNTING)
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7)
 SETTINGS_VERSION = 2
 EVENTS_VERSION = 3
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -516,17 +543,21 @@ class SQLiteStore:
     def _insert_claims(self, article_id: int, analysis: Analysis, embeddings: list[Any] | None) -> None:
         if embeddings is not None and len(embeddings) != len(analysis.claims):
             embeddings = None  # vectors that do not line up with the claims are worse than none
-        rows = [
-            (*_claim_row(article_id, position, claim, analysis), _blob(embeddings[position] if embeddings else None))
-            for position, claim in enumerate(analysis.claims)
-        ]
+        rows = [_claim_row(article_id, position, claim, analysis) for position, claim in enumerate(analysis.claims)]
         self._db.executemany(
             "INSERT INTO claims (article_id, position, source_kind, source_text, source_canonical, cue, cue_lemma,"
             " form, certainty, polarity, content, content_start, content_end, sentence, sentence_start,"
-            " sentence_end, sentence_text, event_time, claim, embedding) VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentence_end, sentence_text, event_time, claim) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        if embeddings:
+            self._db.executemany(
+                "INSERT INTO claim_vectors (claim_id, article_id, vector) SELECT id, article_id, ? FROM claims"
+                " WHERE article_id = ? AND position = ?",
+                [(_blob(vector), article_id, position) for position, vector in enumerate(embeddings)
+                 if vector is not None],
+            )
 
     def _insert_mentions(self, article_id: int, analysis: Analysis) -> None:
         self._db.executemany(
@@ -602,9 +633,9 @@ class SQLiteStore:
         """Stored claims (all when ``article_ids`` and ``claim_ids`` are None; else those of the
         articles or with the ids given) with what linking needs of each, in id order."""
         sql = (
-            "SELECT c.id, c.article_id, c.claim, c.event_time, c.sentence_start, c.sentence_end, c.embedding,"
+            "SELECT c.id, c.article_id, c.claim, c.event_time, c.sentence_start, c.sentence_end, v.vector AS embedding,"
             " c.normalized, c.link_form, a.outlet, a.published, a.url FROM claims c JOIN articles a"
-            " ON a.id = c.article_id"
+            " ON a.id = c.article_id LEFT JOIN claim_vectors v ON v.claim_id = c.id"
         )
         if claim_ids is not None:
             rows = self._rows_for_articles(sql, "c.id", claim_ids, order="c.id")
@@ -736,12 +767,12 @@ class SQLiteStore:
             )
 
     def has_embeddings(self) -> bool:
-        return self._db.execute("SELECT 1 FROM claims WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
+        return self._db.execute("SELECT 1 FROM claim_vectors LIMIT 1").fetchone() is not None
 
     def clear_embeddings(self) -> None:
         """Forget every claim vector (they are recomputed by the next link)."""
         with self.transaction():
-            self._db.execute("UPDATE claims SET embedding = NULL WHERE embedding IS NOT NULL")
+            self._db.execute("DELETE FROM claim_vectors")
 
     def save_article_embeddings(self, items: list[tuple[int, Any]]) -> None:
         """Store each article's story vector as a float32 BLOB."""
@@ -752,10 +783,11 @@ class SQLiteStore:
             )
 
     def save_embeddings(self, items: list[tuple[int, Any]]) -> None:
-        """Store each claim's vector as a float32 BLOB."""
+        """Store each claim's vector as a float32 BLOB (replacing the one it had)."""
         with self.transaction():
             self._db.executemany(
-                "UPDATE claims SET embedding = ? WHERE id = ?",
+                "INSERT INTO claim_vectors (claim_id, article_id, vector) SELECT id, article_id, ? FROM claims"
+                " WHERE id = ? ON CONFLICT (claim_id) DO UPDATE SET vector = excluded.vector",
                 [(_blob(vector), int(claim_id)) for claim_id, vector in items],
             )
 
@@ -842,23 +874,43 @@ class SQLiteStore:
         rows = self._rows_for_articles(sql, "id", article_ids, order="id")
         return {int(r["id"]): int(r["story_id"]) for r in rows if r["story_id"] is not None}
 
-    def claim_vector_matrix(self, claim_ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def claim_vector_matrix(
+        self, claim_ids: list[int], out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(claim ids, article ids, vectors) of the stored claims among ``claim_ids``, in id order, as arrays
-        (int64, int64, float32 rows; a claim without a vector has a row of NaN; read-only when every claim
-        has one): a run reads the vectors of every claim in its new claims' pools, so they are read as plain
-        rows into one matrix, not copied again."""
-        rows = self._rows_for_articles("SELECT id, article_id, embedding FROM claims", "id", claim_ids, order="id",
-                                       plain=True)
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        articles = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        size = next((len(r[2]) for r in rows if r[2] is not None), 0) // 4
-        if all(r[2] is not None for r in rows):
-            vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), size)
+        (int64, int64, float32 rows; a claim without a vector has a row of NaN): a run reads the vectors of every claim in its new claims' pools, so they are read as plain
+        rows of the narrow ``claim_vectors`` table, a chunk at a time, into one matrix: ``out`` (float32, a
+        row per distinct claim id at least) when given, which the vectors returned are then the first rows of,
+        else a new one."""
+        wanted = sorted(set(claim_ids))
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(wanted):
+            rows.extend(self._tuples(f"SELECT claim_id, article_id, vector FROM claim_vectors WHERE claim_id IN"
+                                     f" ({','.join('?' * len(chunk))}) ORDER BY claim_id", chunk))
+        if len(rows) < len(wanted):  # claims without a vector (none in a linked store, as a rule)
+            rest = sorted(set(wanted) - {r[0] for r in rows})
+            rows = sorted(rows + [(r[0], r[1], None) for r in self._rows_for_articles(
+                "SELECT id, article_id FROM claims", "id", rest, order="id", plain=True)])
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
+        claims, article_ids, blobs = zip(*rows, strict=True)
+        ids, articles = np.array(claims, dtype=np.int64), np.array(article_ids, dtype=np.int64)
+        size = next((len(blob) for blob in blobs if blob is not None), 0) // 4
+        if out is None:
+            vectors = np.empty((len(rows), size), dtype=np.float32)
         else:
-            vectors = np.full((len(rows), size), np.nan, dtype=np.float32)
-            for i, row in enumerate(rows):
-                if row[2] is not None:
-                    vectors[i] = np.frombuffer(row[2], dtype=np.float32)
+            vectors = out[: len(rows)]
+            if vectors.shape != (len(rows), size) and size:
+                raise ValueError(f"claim_vector_matrix: {vectors.shape} rows given for {len(rows)} vectors of {size}")
+        # a chunk's vectors joined and copied at once: one matrix of the pool, no second copy of it
+        for first in range(0, len(rows), _CHUNK):
+            part = blobs[first : first + _CHUNK]
+            if None in part:
+                for i, blob in enumerate(part, start=first):
+                    vectors[i] = np.nan if blob is None else np.frombuffer(blob, dtype=np.float32)
+            else:
+                vectors[first : first + len(part)] = np.frombuffer(b"".join(part), dtype=np.float32).reshape(
+                    len(part), size)
         return ids, articles, vectors
 
     def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -871,20 +923,29 @@ class SQLiteStore:
         return int(self._db.execute("SELECT COALESCE(MAX(story_id), 0) FROM articles").fetchone()[0])
 
     def add_claim_keys(self, items: list[tuple[str, int]]) -> None:
-        """File claims under linking's candidate keys ((key, claim id) pairs)."""
+        """File claims under linking's candidate keys ((key, claim id) pairs), in key order (writers filing
+        at once update the keys' counts in one order)."""
         with self.transaction():
             self._db.executemany("INSERT INTO claim_keys (key, claim_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                                 [(str(k), int(c)) for k, c in items])
+                                 sorted({(str(k), int(c)) for k, c in items}))
 
     def clear_claim_keys(self) -> None:
+        """Forget every claim key and count (a rebuild files them all again)."""
         with self.transaction():
-            self._db.execute("DELETE FROM claim_keys")
+            # both tables emptied at once, with no trigger run per deleted row
+            for statement in ("DROP TRIGGER claim_keys_counted_insert", "DROP TRIGGER claim_keys_counted_delete",
+                              "DELETE FROM claim_keys", "DELETE FROM claim_key_counts", *KEY_COUNTING):
+                self._db.execute(statement)
 
     def claim_key_blocks(self, keys: list[str], limit: int) -> dict[str, tuple[int, list[int]]]:
         """For each of ``keys`` filed: (how many claims, the ``limit`` highest claim ids, ascending)."""
         blocks: dict[str, tuple[int, list[int]]] = {}
+        counts: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            counts.update(self._tuples(f"SELECT key, claims FROM claim_key_counts WHERE key IN"
+                                       f" ({','.join('?' * len(chunk))})", chunk))
         for key in keys:
-            count = int(self._db.execute("SELECT COUNT(*) FROM claim_keys WHERE key = ?", (key,)).fetchone()[0])
+            count = int(counts.get(key) or 0)
             if count:
                 ids = [int(r[0]) for r in self._db.execute(
                     "SELECT claim_id FROM claim_keys WHERE key = ? ORDER BY claim_id DESC LIMIT ?", (key, int(limit)))]
@@ -1542,7 +1603,7 @@ def _vector(blob: bytes | None) -> np.ndarray | None:
     return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
 
 
-def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
+def _chunks(items: Sequence[Any]) -> Iterator[list[Any]]:
     items = list(items)
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
