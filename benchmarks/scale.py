@@ -509,6 +509,24 @@ def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
     return {"articles": added, "claims": claims}
 
 
+HASH_MAX = 10_000  # grown stores up to this size report hashes of what linking wrote (same results, two codes)
+
+
+def table_hashes(db: Path) -> dict[str, str]:
+    """SHA-256 (16 hex digits) of the ``relations`` rows (a, b, relation, reason, score) and the ``claim_keys`` rows,
+    each in key order: two codes that link the same store alike give the same hashes."""
+    import hashlib
+
+    hashes = {}
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        for table, columns in (("relations", "a, b, relation, reason, score"), ("claim_keys", "key, claim_id")):
+            digest = hashlib.sha256()
+            for row in connection.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}"):
+                digest.update(repr(row).encode())
+            hashes[table] = digest.hexdigest()[:16]
+    return hashes
+
+
 def grown_runs(linked: Path, sizes: list[int], batch: int, jobs: int, work: Path) -> tuple[dict, dict]:
     """Batch linking cost at each size on one store grown from size to size (:func:`grow`)."""
     from claimtrace.link.linker import prepare_link_indexes
@@ -536,6 +554,8 @@ def grown_runs(linked: Path, sizes: list[int], batch: int, jobs: int, work: Path
         _, costs[size] = link_once(db, jobs)
         stores[size]["cpu_seconds"] = round(LINK_CPU[db], 2)
         stores[size]["link"] = LINK_SUMMARY[db]
+        if size <= HASH_MAX:
+            stores[size]["tables"] = table_hashes(db)
         print(f"link: {batch} new into {size - batch} stored ({stores[size]['claims']} claims):"
               f" {costs[size]:.2f}s, {LINK_CPU[db]:.2f} CPU-s (store grown in {stores[size]['build_seconds']}s;"
               f" load {os.getloadavg()[0]:.1f}) {LINK_SUMMARY[db]}", file=sys.stderr)

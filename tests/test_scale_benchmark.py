@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from claimtrace.store import open_store
+from claimtrace.store.records import Relation
 from test_store import TEXT, make_analysis
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
@@ -156,3 +157,20 @@ def test_grown_copies_store_link_forms_with_moved_frame_times(tmp_path):
     times = {(published[:4], (json.loads(form)["frame"].get("time") or "")[:4]) for published, form in rows}
     assert any(year.startswith("207") for year, _ in times)  # a copy was made
     assert all(not frame_year or frame_year == year for year, frame_year in times), times
+
+
+def test_table_hashes_tell_stores_linked_alike_from_others(tmp_path):
+    import shutil
+
+    benchmark = scale_benchmark()
+    linked_store(tmp_path / "a.db")
+    with open_store(tmp_path / "a.db") as store:
+        store.add_claim_keys([("entity:Dorvik", 1), ("story:1", 2)])
+        store.add_relations([Relation(1, 3, "corroborates", "same figure", 0.8)])
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    assert benchmark.table_hashes(tmp_path / "a.db") == benchmark.table_hashes(tmp_path / "b.db")
+    with open_store(tmp_path / "b.db") as store:
+        store.add_relations([Relation(1, 3, "corroborates", "same figure", 0.81)])
+    changed = benchmark.table_hashes(tmp_path / "b.db")
+    assert changed["relations"] != benchmark.table_hashes(tmp_path / "a.db")["relations"]
+    assert changed["claim_keys"] == benchmark.table_hashes(tmp_path / "a.db")["claim_keys"]
