@@ -565,6 +565,8 @@ def group_at(groups: list[EntityGroup], start: int, end: int, text: str = "") ->
     best: tuple[int, EntityGroup] | None = None
     for group in groups:
         for mention in group.mentions:
+            if not (mention.start <= start and end <= mention.end or start <= mention.start and mention.end <= end):
+                continue  # neither covers the other: no score (checked here, the call costs more than the test)
             score = _overlap_score(mention, start, end, text)
             if score and (best is None or score > best[0]):
                 best = (score, group)
