@@ -507,8 +507,9 @@ def _inflects(written: str, verb: str) -> bool:
 
 def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
     """The verb's forms whose other words surround the trigger as listed ("meet with"); single words last."""
-    following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
-    preceding = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
+    lowers = doc_tables(token.doc).lowers
+    following = lowers[token.i + 1 : token.i + 4]
+    preceding = lowers[max(0, token.i - 3) : token.i]
     multi, single = [], []
     for form in lexicon.forms.get(verb, []):
         if len(form.words) == 1:
@@ -555,14 +556,15 @@ def _windows(token: Token) -> tuple[list[Keys], list[Keys]]:
 
 @dataclass(frozen=True)
 class DocTables:
-    """Per token of a document: dictionary keys, head index, sentence start and end, and the lower-case word
-    (None for punctuation and spaces)."""
+    """Per token of a document: dictionary keys, head index, sentence start and end, the lower-case word
+    (None for punctuation and spaces) and the lower-case text (of every token)."""
 
     keys: list[Keys]
     heads: list[int]
     starts: list[int]
     ends: list[int]
     words: list[str | None]
+    lowers: list[str]
 
 
 _TABLES = threading.local()
@@ -589,7 +591,7 @@ def _build_tables(doc: Doc) -> DocTables:
         starts[sentence.start : sentence.end] = [sentence.start] * length
         ends[sentence.start : sentence.end] = [sentence.end] * length
     if not size:
-        return DocTables([], [], starts, ends, [])
+        return DocTables([], [], starts, ends, [], [])
     columns = doc.to_array(list(_TABLE_ATTRS)).astype(numpy.int64).T  # HEAD: an offset, negative to the left
     strings, particle = doc.vocab.strings, int(PART)
     lowers = [strings[h] for h in columns[0].astype(numpy.uint64).tolist()]
@@ -599,7 +601,7 @@ def _build_tables(doc: Doc) -> DocTables:
     heads = (numpy.arange(size) + columns[3]).tolist()
     words = [None if punct or space else lower
              for lower, punct, space in zip(lowers, columns[4].tolist(), columns[5].tolist(), strict=True)]
-    return DocTables(keys, heads, starts, ends, words)
+    return DocTables(keys, heads, starts, ends, words, lowers)
 
 
 def subtree(child: Token, heads: list[int]) -> list[int]:
