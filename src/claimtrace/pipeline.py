@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from claimtrace.errors import InputError, UnsupportedLanguageError
-from claimtrace.extract.doctext import doc_text
+from claimtrace.extract.doctext import doc_text, keep_text
 from claimtrace.extract.frames import attach_frames
 from claimtrace.model import Analysis, Article, PartialDate, Sentence, Span
 from claimtrace.sanitize import clean_optional, clean_text
@@ -112,7 +112,7 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
 
 
 def _make_doc(nlp, text: str, published: PartialDate | None):  # noqa: ANN001, ANN202
-    doc = nlp.make_doc(text)
+    doc = keep_text(nlp.make_doc(text), text)
     doc._.published = published
     return doc
 

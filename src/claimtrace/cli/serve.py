@@ -13,7 +13,6 @@ from pathlib import Path
 from claimtrace import settings as claimtrace_settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store import DB_VARIABLE, DEFAULT_DB, default_location, url_scheme
-from claimtrace.store.postgres import display_url
 
 TOKEN_VARIABLE = claimtrace_settings.TOKEN_ENV
 
@@ -42,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         from claimtrace.web import Settings, create_app
     except ImportError as exc:
         raise ClaimtraceError(f"serve needs the web extra ({exc.name} is missing): pip install 'claimtrace[web]'") from None
+    # imported here, not at the top: it pulls the SQLite store and numpy into every command's start
+    from claimtrace.store.postgres import display_url
+
     if not 0 < args.port < 65536:
         raise ClaimtraceError(f"--port must be between 1 and 65535, not {args.port}")
     location = args.db or default_location()

@@ -103,31 +103,44 @@ def _aliases() -> dict[tuple[str, ...], str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _alias_starts() -> frozenset[str]:
+    """The first word of every alias: only at such a word can an alias start (most words are none)."""
+    return frozenset(words[0] for words in _aliases())
+
+
+def _longest_alias_at(lowered: list[str], i: int, table: dict[tuple[str, ...], str]) -> int:
+    """How many words from ``i`` on make the longest alias of ``table`` (0: none)."""
+    for n in range(min(_LONGEST, len(lowered) - i), 0, -1):
+        if tuple(lowered[i : i + n]) in table:
+            return n
+    return 0
+
+
 _WORDS = re.compile(r"[A-Za-zÀ-ÿ]+(?:\.[A-Za-z]+)*\.?")
 
 
 @lru_cache(maxsize=1024)  # a claim's frame asks several times about the same text
 def actor_mentions(text: str) -> tuple[ActorMention, ...]:
     """Every actor alias in ``text`` with its side, in order of position (longest alias first)."""
-    table = _aliases()
+    table, starts = _aliases(), _alias_starts()
     words = [(m.group(0).rstrip("."), m.start()) for m in _WORDS.finditer(text)]
     lowered = [w.lower() for w, _ in words]
     found: list[ActorMention] = []
     i = 0
     while i < len(words):
-        for n in range(min(_LONGEST, len(words) - i), 0, -1):
-            side = table.get(tuple(lowered[i : i + n]))
-            if side:
-                end = words[i + n - 1][1] + len(words[i + n - 1][0])
-                found.append(ActorMention(side, text[words[i][1] : end], words[i][1], end))
-                i += n
-                break
-        else:
-            side = _CAPITALS.get(words[i][0]) or _CAPITALS.get(words[i][0] + ".")
-            if side:
-                start = words[i][1]
-                found.append(ActorMention(side, text[start : start + len(words[i][0])], start, start + len(words[i][0])))
-            i += 1
+        n = _longest_alias_at(lowered, i, table) if lowered[i] in starts else 0
+        if n:
+            side = table[tuple(lowered[i : i + n])]
+            end = words[i + n - 1][1] + len(words[i + n - 1][0])
+            found.append(ActorMention(side, text[words[i][1] : end], words[i][1], end))
+            i += n
+            continue
+        side = _CAPITALS.get(words[i][0]) or _CAPITALS.get(words[i][0] + ".")
+        if side:
+            start = words[i][1]
+            found.append(ActorMention(side, text[start : start + len(words[i][0])], start, start + len(words[i][0])))
+        i += 1
     return tuple(found)
 
 

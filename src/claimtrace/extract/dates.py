@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -264,7 +265,7 @@ class _Context:
         self.blocked = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _BLOCKING_LABELS]
         self.tagged = doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
-        self.token_starts = [token.idx for token in doc]
+        self.token_starts = doc.to_array(IDX).tolist()  # no spaCy token built
 
     def tokens_over(self, start: int, end: int) -> SpacySpan:
         """The tokens that overlap the characters [start, end)."""

@@ -17,3 +17,10 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_KEY] = doc.text
     return text
+
+
+def keep_text(doc: Doc, text: str) -> Doc:
+    """Note ``text`` as the text of ``doc``, which the tokenizer made of it: spaCy's tokenization keeps every
+    character, so the doc's text is the text it was given, and the first :func:`doc_text` need not join it."""
+    doc.user_data[_KEY] = text
+    return doc

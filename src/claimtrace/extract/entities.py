@@ -145,8 +145,10 @@ class _Group:
     titles: set[str] = field(default_factory=set)
     first_seen: dict[str, int] = field(default_factory=dict)
     last_start: int = -1
+    _label: str | None = field(default=None, repr=False, compare=False)  # ``label``, until the next mention
 
     def add(self, mention: _Mention) -> None:
+        self._label = None
         self.mentions.append(mention)
         self.keys.add(_alternative(mention.key))
         self.labels[mention.label] += 1
@@ -166,8 +168,10 @@ class _Group:
 
     @property
     def label(self) -> str:
-        """The most frequent label, the first seen on ties."""
-        return max(self.labels, key=lambda label: (self.labels[label], -self.first_seen[label]))
+        """The most frequent label, the first seen on ties (kept until a mention is added: matching asks often)."""
+        if self._label is None:
+            self._label = max(self.labels, key=lambda label: (self.labels[label], -self.first_seen[label]))
+        return self._label
 
     @property
     def canonical(self) -> str:
@@ -565,6 +569,8 @@ def group_at(groups: list[EntityGroup], start: int, end: int, text: str = "") ->
     best: tuple[int, EntityGroup] | None = None
     for group in groups:
         for mention in group.mentions:
+            if not (mention.start <= start and end <= mention.end or start <= mention.start and mention.end <= end):
+                continue  # neither covers the other: no score (checked here, the call costs more than the test)
             score = _overlap_score(mention, start, end, text)
             if score and (best is None or score > best[0]):
                 best = (score, group)

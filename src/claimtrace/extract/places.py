@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc
 
 from claimtrace.errors import InputError
@@ -568,8 +569,10 @@ class _Detector:
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
                 self.labels[i] = (ent.label_, ent.start, ent.end)
-        self.words = [t.text for t in doc]
-        self.glued = [not t.whitespace_ for t in doc]
+        orths, spaces = doc.to_array([ORTH, SPACY]).reshape(-1, 2).T.tolist()  # no spaCy token built
+        strings = doc.vocab.strings
+        self.words = [strings[orth] for orth in orths]
+        self.glued = [not space for space in spaces]
         self.mentions: list[Mention] = []
         self.demonyms: list[Mention] = []
         self.taken: set[int] = set()

@@ -56,10 +56,17 @@ def source_versions() -> dict[str, str]:
     versions = {"index_format": str(INDEX_FORMAT)}
     for package in SOURCE_PACKAGES:
         try:
-            versions[package] = version(package)
+            versions[package] = _installed_version(package)
         except PackageNotFoundError as exc:
             raise ClaimtraceError(f"the gazetteer needs the package '{package}' (pip install {package})") from exc
     return versions
+
+
+@lru_cache(maxsize=16)
+def _installed_version(package: str) -> str:
+    """A package's version, read from its metadata once per process (attribution asks for the index's path
+    at every country or capital it meets)."""
+    return version(package)
 
 
 def index_path() -> Path:

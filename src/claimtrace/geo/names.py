@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Arabic (and a few Romance) articles that sources write or drop at will:
 # "Al-Hasakah" / "Hasakah", "Al Qamishli" / "Qamishli", "Ar Raqqah" / "Raqqa".
@@ -55,6 +56,7 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", ascii_text).strip()
 
 
+@lru_cache(maxsize=65536)  # place names recur in every article; at build time too
 def name_key(text: str) -> str:
     """The lookup key of a name: folded, leading article dropped, "St." spelled "saint"."""
     key = fold(text)

@@ -27,6 +27,9 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
+from spacy.symbols import PART
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution.lexicon import TIME_NOUNS
@@ -227,6 +230,10 @@ def complements(token: Token) -> list[Token]:
             and any(m.lower_ == "to" and m.dep_ == "mark" for m in c.children)]
 
 
+# Only these code an event: every rule below reads a verb or a noun (verb_lemma, object_code, support verbs).
+TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
+
+
 def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     """The PLOVER coding of a trigger token, or None when it names no PLOVER event.
 
@@ -234,6 +241,8 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
     strike", "held talks"), and that noun then names no event of its own: the verb carries its actors.
     Codes by what a verb acts on (halting aid, expelling inspectors, accepting demands: :func:`object_code`) come
     first, whatever the verb's block."""
+    if token.pos_ not in TRIGGER_POS:
+        return None
     codebook = object_code(token) or _purposeful_mission(token, lexicon)
     if codebook is not None:
         return _coding(codebook, lexicon)
@@ -498,8 +507,9 @@ def _inflects(written: str, verb: str) -> bool:
 
 def _matching_forms(token: Token, verb: str, lexicon: Lexicon) -> list[VerbForm]:
     """The verb's forms whose other words surround the trigger as listed ("meet with"); single words last."""
-    following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
-    preceding = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
+    lowers = doc_tables(token.doc).lowers
+    following = lowers[token.i + 1 : token.i + 4]
+    preceding = lowers[max(0, token.i - 3) : token.i]
     multi, single = [], []
     for form in lexicon.forms.get(verb, []):
         if len(form.words) == 1:
@@ -518,10 +528,16 @@ INFINITIVE_KEYS: Keys = frozenset({"to:infinitive"})
 
 def word_keys(token: Token) -> Keys:
     """The forms a dictionary word may take to match this token: its text, lemma and singular."""
-    lower = token.lower_
-    if lower == "to" and token.pos_ == "PART":
+    return _word_keys(token.lower_, token.lemma_.lower(), token.pos_ == "PART")
+
+
+@lru_cache(maxsize=65536)
+def _word_keys(lower: str, lemma: str, particle: bool) -> Keys:
+    """:func:`word_keys` of a token by its lower-case text, lower-case lemma and whether it is a particle (the
+    same words recur in every document)."""
+    if lower == "to" and particle:
         return INFINITIVE_KEYS  # "a wish for the dispute to end": no preposition for a pattern's "to"
-    keys = {lower, token.lemma_.lower()}
+    keys = {lower, lemma}
     if lower.endswith("es"):
         keys.add(lower[:-2])
     if lower.endswith("s"):
@@ -540,14 +556,15 @@ def _windows(token: Token) -> tuple[list[Keys], list[Keys]]:
 
 @dataclass(frozen=True)
 class DocTables:
-    """Per token of a document: dictionary keys, head index, sentence start and end, and the lower-case word
-    (None for punctuation and spaces)."""
+    """Per token of a document: dictionary keys, head index, sentence start and end, the lower-case word
+    (None for punctuation and spaces) and the lower-case text (of every token)."""
 
     keys: list[Keys]
     heads: list[int]
     starts: list[int]
     ends: list[int]
     words: list[str | None]
+    lowers: list[str]
 
 
 _TABLES = threading.local()
@@ -557,16 +574,34 @@ def doc_tables(doc: Doc) -> DocTables:
     """The :class:`DocTables` of a document, computed once (the coder and the classifier ask for them for every
     trigger, and building spaCy tokens is what costs)."""
     if getattr(_TABLES, "doc", None) is not doc:
-        tokens = list(doc)
-        starts, ends = [0] * len(tokens), [0] * len(tokens)
-        for sentence in doc.sents:
-            size = sentence.end - sentence.start
-            starts[sentence.start : sentence.end] = [sentence.start] * size
-            ends[sentence.start : sentence.end] = [sentence.end] * size
-        words = [None if t.is_punct or t.is_space else t.lower_ for t in tokens]
+        _TABLES.tables = _build_tables(doc)
         _TABLES.doc = doc
-        _TABLES.tables = DocTables([word_keys(t) for t in tokens], [t.head.i for t in tokens], starts, ends, words)
     return _TABLES.tables
+
+
+_TABLE_ATTRS = (LOWER, LEMMA, POS, HEAD, IS_PUNCT, IS_SPACE)
+
+
+def _build_tables(doc: Doc) -> DocTables:
+    """:class:`DocTables` read from the document's arrays: no spaCy token is built."""
+    size = len(doc)
+    starts, ends = [0] * size, [0] * size
+    for sentence in doc.sents:
+        length = sentence.end - sentence.start
+        starts[sentence.start : sentence.end] = [sentence.start] * length
+        ends[sentence.start : sentence.end] = [sentence.end] * length
+    if not size:
+        return DocTables([], [], starts, ends, [], [])
+    columns = doc.to_array(list(_TABLE_ATTRS)).astype(numpy.int64).T  # HEAD: an offset, negative to the left
+    strings, particle = doc.vocab.strings, int(PART)
+    lowers = [strings[h] for h in columns[0].astype(numpy.uint64).tolist()]
+    lemmas = [strings[h].lower() for h in columns[1].astype(numpy.uint64).tolist()]
+    keys = [_word_keys(lower, lemma, pos == particle)
+            for lower, lemma, pos in zip(lowers, lemmas, columns[2].tolist(), strict=True)]
+    heads = (numpy.arange(size) + columns[3]).tolist()
+    words = [None if punct or space else lower
+             for lower, punct, space in zip(lowers, columns[4].tolist(), columns[5].tolist(), strict=True)]
+    return DocTables(keys, heads, starts, ends, words, lowers)
 
 
 def subtree(child: Token, heads: list[int]) -> list[int]:
