@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,11 +39,12 @@ _CLAIMS_REQUIRES = [
 
 def paragraphs_component(doc: Doc) -> Doc:
     """A line break ends a sentence: news paragraphs never share one (the parser keeps preset starts)."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            if token.i > 0:
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only space tokens can hold a break
+        token = doc[i]
+        if "\n" in token.text:
+            if i > 0:
                 token.is_sent_start = False  # the break belongs to the sentence it ends
-            doc[token.i + 1].is_sent_start = True
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -31,7 +31,14 @@ from claimtrace.extract.events.actors import (
 )
 from claimtrace.extract.events.casualties import find_casualties
 from claimtrace.extract.events.classifier import CLASSIFIER_PATH, EventModel, load_classifier
-from claimtrace.extract.events.coder import Coding, code_trigger, is_statement, strike_kind, verb_lemma
+from claimtrace.extract.events.coder import (
+    Coding,
+    code_trigger,
+    is_statement,
+    strike_kind,
+    trigger_candidates,
+    verb_lemma,
+)
 from claimtrace.extract.events.lexicon import LEXICON_PATH, Lexicon, load_lexicon
 from claimtrace.extract.events.modality import coded_as, is_negated, modality, obligation_clause
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
@@ -65,7 +72,7 @@ def find_events(
     claims, places, dates, groups = claims or [], places or [], dates or [], entity_groups or []
     sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
     found = []
-    for token in doc:
+    for token in trigger_candidates(doc):  # code_trigger codes no other token
         coding = code_trigger(token, lexicon)
         if coding is not None:
             event = _event(token, coding, None, lexicon, groups, places, dates, claims, sentence_index)

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy
 from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
-from spacy.symbols import PART
+from spacy.symbols import NOUN, PART, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution.lexicon import TIME_NOUNS
@@ -232,6 +232,12 @@ def complements(token: Token) -> list[Token]:
 
 # Only these code an event: every rule below reads a verb or a noun (verb_lemma, object_code, support verbs).
 TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
+_TRIGGER_POS_IDS = numpy.array([VERB, NOUN, PROPN], dtype=numpy.uint64)
+
+
+def trigger_candidates(doc: Doc) -> list[Token]:
+    """The doc's tokens :func:`code_trigger` may code (``TRIGGER_POS``), in order, found in its POS array."""
+    return [doc[i] for i in numpy.flatnonzero(numpy.isin(doc.to_array(POS), _TRIGGER_POS_IDS)).tolist()]
 
 
 def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
