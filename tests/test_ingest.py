@@ -222,7 +222,8 @@ def snapshot(db: Path | str) -> dict:
             "SELECT content_hash, title, outlet, published, url, language, path, analysis, linked,"
             " embedding IS NULL FROM articles")),
         "claims": sorted((hashes[r[0]], *r[1:]) for r in con.execute(
-            "SELECT article_id, position, claim, event_time, source_kind, embedding IS NULL FROM claims")),
+            "SELECT c.article_id, c.position, c.claim, c.event_time, c.source_kind, v.claim_id IS NULL FROM claims c"
+            " LEFT JOIN claim_vectors v ON v.claim_id = c.id")),
         "relations": sorted((claim_keys[a], claim_keys[b], rel, reason) for a, b, rel, reason in con.execute(
             "SELECT a, b, relation, reason FROM relations")),
         "skips": sorted(tuple(r) for r in con.execute("SELECT path, reason FROM skips")),
