@@ -137,6 +137,10 @@ def convert_all(data: Path, out: Path, n_sents: int = 10, force: bool = False) -
     # corpus reader accepts a directory of .spacy files)
     for split in ("train", "dev"):
         link_corpus(out / f"syntax-{split}", [out / f"ewt-{split}.spacy", out / f"gum-{split}.spacy"])
+    # joint corpora for configs/joint.cfg: UD docs carry no entities (missing for the NER), CoNLL docs no
+    # tags, lemmas or heads (missing for tagger, morphologizer, lemmatizer and parser)
+    link_corpus(out / "joint-train", [out / "ewt-train.spacy", out / "gum-train.spacy", out / "conll-train.spacy"])
+    link_corpus(out / "joint-dev", [out / "ewt-dev.spacy", out / "gum-dev.spacy", out / "conll-testa.spacy"])
 
 
 def link_corpus(directory: Path, files: list[Path]) -> Path:
