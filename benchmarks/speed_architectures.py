@@ -15,6 +15,13 @@ vectors), ``NER on the shared encoder`` (the NER listens to the shared tok2vec),
 ``width 96`` (both encoders 96 wide, as en_core_web_sm), ``width 128, NER shared`` and
 ``width 96, NER shared``.
 
+``--model PATH`` adds a trained pipeline (e.g. a retrained narrower encoder) as ``model``;
+``--components`` also times the shipped pipeline with claimtrace's extraction steps
+(``shipped_components``) and adds their cost to ``model``'s time as ``model_components`` (an estimate:
+the attribution role tagger reads the shared tok2vec's output, so it only loads on the encoder it was
+trained on, and a narrower one makes its first layer cheaper); ``--no-variants`` skips the untrained
+variants.
+
 JSON keys: ``<variant>_words_per_cpu_s`` and ``<variant>_ratio`` (to en_core_web_sm, > 1 is faster)
 for variants shipped, shipped_untrained, ner_shared, width_96, width_128_ner_shared,
 width_96_ner_shared, reference; n_texts, n_words.
@@ -85,25 +92,54 @@ def _as_text(config: dict) -> str:
     return Config(config).to_str()
 
 
-def run(data: Path, rounds: int, limit: int) -> dict:
+def untrained_variants(shipped, texts: list[str]) -> dict:  # noqa: ANN001
     import spacy
 
-    from claimtrace.nlp import load_pipeline, model_path
+    from claimtrace.nlp import model_path
 
-    texts = [body for _, body in read_texts(data, limit)]
-    shipped = load_pipeline(with_components=False)
     base = spacy.util.load_config(model_path() / "config.cfg", interpolate=True)
     raw = json.loads(json.dumps(base))  # plain dicts
     for section in ("paths", "corpora", "training", "pretraining", "initialize"):
         raw.pop(section, None)
     silver = list(shipped.pipe(texts[:SILVER_TEXTS]))
+    return {name: untrained_pipeline(cfg, shipped, silver) for name, cfg in variant_configs(raw).items()}
+
+
+def trained_model(model: Path, components: bool) -> dict:
+    """The pipeline at ``model`` (and, with ``components``, the shipped one with claimtrace's steps)."""
+    from claimtrace.nlp import load_pipeline
+
+    pipelines = {"model": load_pipeline(str(model), with_components=False)}
+    if components:
+        pipelines["shipped_components"] = load_pipeline(with_components=True)
+    return pipelines
+
+
+def with_estimated_components(seconds: dict[str, float]) -> dict[str, float]:
+    """``model_components``: the model's time plus what claimtrace's steps add to the shipped pipeline."""
+    if "model" in seconds and "shipped_components" in seconds:
+        seconds = dict(seconds, model_components=seconds["model"] + seconds["shipped_components"] - seconds["shipped"])
+    return seconds
+
+
+def run(data: Path, rounds: int, limit: int, model: Path | None = None, components: bool = False,
+        variants: bool = True) -> dict:
+    import spacy
+
+    from claimtrace.nlp import load_pipeline
+
+    texts = [body for _, body in read_texts(data, limit)]
+    shipped = load_pipeline(with_components=False)
     pipelines = {"shipped": shipped}
-    pipelines.update({name: untrained_pipeline(cfg, shipped, silver) for name, cfg in variant_configs(raw).items()})
+    if variants:
+        pipelines.update(untrained_variants(shipped, texts))
+    if model:
+        pipelines.update(trained_model(model, components))
     reference = reference_name()
     if reference:
         pipelines["reference"] = spacy.load(reference)
     systems = {name: (lambda nlp=nlp: list(nlp.pipe(texts))) for name, nlp in pipelines.items()}
-    seconds = measure_throughput(systems, rounds)
+    seconds = with_estimated_components(measure_throughput(systems, rounds))
     words = word_count(texts)
     figures: dict = {"n_texts": len(texts), "n_words": words, "reference": reference or "absent"}
     for name, cpu in seconds.items():
@@ -119,11 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--model", type=Path, help="a trained pipeline to time against the shipped one")
+    parser.add_argument("--components", action="store_true", help="with --model: also with claimtrace's steps")
+    parser.add_argument("--no-variants", action="store_true", help="skip the untrained architecture variants")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"speed_architectures.py: no such folder: {args.data}", file=sys.stderr)
         return 2
-    figures = run(args.data, args.rounds, args.limit)
+    if args.model and not (args.model / "config.cfg").is_file():
+        print(f"speed_architectures.py: no trained pipeline at {args.model}", file=sys.stderr)
+        return 2
+    figures = run(args.data, args.rounds, args.limit, args.model, args.components, not args.no_variants)
     if args.json:
         print(json.dumps(figures))
         return 0

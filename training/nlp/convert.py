@@ -137,13 +137,20 @@ def convert_all(data: Path, out: Path, n_sents: int = 10, force: bool = False) -
     # corpus reader accepts a directory of .spacy files)
     for split in ("train", "dev"):
         link_corpus(out / f"syntax-{split}", [out / f"ewt-{split}.spacy", out / f"gum-{split}.spacy"])
+    # joint corpora for configs/joint.cfg: UD docs carry no entities (missing for the NER), CoNLL docs no
+    # tags, lemmas or heads (missing for tagger, morphologizer, lemmatizer and parser)
+    link_corpus(out / "joint-train", [out / "ewt-train.spacy", out / "gum-train.spacy", out / "conll-train.spacy"])
+    # dev links named so that the UD files sort first: spaCy 3.8's Scorer.score_deps carries the indices of
+    # missing heads over from one example to the next, so a CoNLL doc before the UD docs masks their tokens
+    link_corpus(out / "joint-dev", [out / "ewt-dev.spacy", out / "gum-dev.spacy", out / "conll-testa.spacy"],
+                names=["1-ewt-dev.spacy", "2-gum-dev.spacy", "3-conll-testa.spacy"])
 
 
-def link_corpus(directory: Path, files: list[Path]) -> Path:
-    """One training corpus made of several .spacy files (a directory of symlinks)."""
+def link_corpus(directory: Path, files: list[Path], names: list[str] | None = None) -> Path:
+    """One training corpus made of several .spacy files (a directory of symlinks, read in name order)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for src in files:
-        link = directory / src.name
+    for src, name in zip(files, names or [f.name for f in files], strict=True):
+        link = directory / name
         if not link.exists():
             link.symlink_to(src)
     return directory
