@@ -171,7 +171,7 @@ def alive(pid: int) -> bool:
     return False
 
 
-INTERRUPTED_ARTICLES = 80
+INTERRUPTED_ARTICLES = 300  # seconds of work left once the first is stored, however fast the machine
 
 
 def start_ingest(tmp_path: Path, count: int = 8, *extra: str) -> subprocess.Popen:
@@ -205,6 +205,21 @@ def wait_for_workers(process: subprocess.Popen, count: int = 2, timeout: float =
     pytest.fail("the workers did not start")
 
 
+def wait_for_stored(process: subprocess.Popen, db: Path, timeout: float = 300) -> None:
+    """Return once the ingest has stored an article (so a signal lands mid-ingest, not before its work)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # not created yet, or mid-migration: look again
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(
+                sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+            if connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]:
+                return
+        if process.poll() is not None:
+            pytest.fail(f"ingest ended before it stored an article: {process.stderr.read().decode()}")
+        time.sleep(0.05)
+    pytest.fail("no article was stored")
+
+
 def test_2_workers_die_when_ingest_is_killed(tmp_path):
     process = start_ingest(tmp_path)
     workers = wait_for_workers(process)
@@ -226,7 +241,8 @@ def test_2_an_interrupted_ingest_says_one_line_and_a_rerun_completes(tmp_path, h
     # enough articles that the signal lands mid-ingest even on a quiet, fast machine
     process = start_ingest(tmp_path, INTERRUPTED_ARTICLES, "--no-link")
     workers = wait_for_workers(process)
-    time.sleep(1.0)
+    wait_for_stored(process, tmp_path / "c.db")
+    assert process.poll() is None, "the ingest ended before the signal: give it more articles"
     if how == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
     else:
