@@ -545,14 +545,11 @@ def _held(
     copied once into the one matrix (the pool's can be most of a run's memory). ``matrix``: where the
     pool's vectors were read (:func:`_pool_vectors`); when they are its first rows and every pooled id comes
     before the new ones (in order), the new vectors fill its spare rows and the pool is not copied again."""
-    pooled_first = (
-        matrix is not None and len(matrix) == len(pool_ids) + len(new_ids)
-        and (not len(pool_ids) or pool_vectors.base is matrix and pool_vectors.ctypes.data == matrix.ctypes.data)
-        and bool((np.diff(new_ids) > 0).all()) and (not len(pool_ids) or not len(new_ids) or pool_ids[-1] < new_ids[0])
-    )
-    if pooled_first:
+    pooled_first = np.concatenate([pool_ids, new_ids])
+    if (matrix is not None and len(matrix) == len(pooled_first) and pool_vectors.base is matrix
+            and pool_vectors.ctypes.data == matrix.ctypes.data and bool((np.diff(pooled_first) > 0).all())):
         matrix[len(pool_ids):] = new_vectors
-        return np.concatenate([pool_ids, new_ids]), np.concatenate([pool_articles, new_articles]), matrix
+        return pooled_first, np.concatenate([pool_articles, new_articles]), matrix
     ids = np.concatenate([new_ids, pool_ids])
     order = np.argsort(ids, kind="stable")
     where = np.empty_like(order)

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy
 from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
-from spacy.symbols import NOUN, PART, PROPN, VERB
+from spacy.symbols import IDS, PART
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution.lexicon import TIME_NOUNS
@@ -232,7 +232,7 @@ def complements(token: Token) -> list[Token]:
 
 # Only these code an event: every rule below reads a verb or a noun (verb_lemma, object_code, support verbs).
 TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
-_TRIGGER_POS_IDS = numpy.array([VERB, NOUN, PROPN], dtype=numpy.uint64)
+_TRIGGER_POS_IDS = numpy.array([IDS[pos] for pos in TRIGGER_POS], dtype=numpy.uint64)
 
 
 def trigger_candidates(doc: Doc) -> list[Token]:
