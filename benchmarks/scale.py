@@ -483,24 +483,29 @@ def grow(db: Path, size: int, batch: int, real: int, first: bool) -> dict:
                                " OR b IN (SELECT id FROM claims WHERE article_id > ?)", (size - batch, size - batch))
         path = db.with_name(f"{db.name}.{link_vectors.INDEX_NAME}")
         tail = db.with_name(f"{db.name}.{getattr(link_vectors, 'TAIL_NAME', 'none')}")
-        if first:  # the vector index is rebuilt by prepare_link_indexes (grown_runs)
-            path.unlink(missing_ok=True)
-            tail.unlink(missing_ok=True)
+        kept = db.with_name(f"{db.name}.{getattr(link_vectors, 'VECTORS_NAME', 'none')}")
+        if first:  # the vector index (and the vector file) is rebuilt by prepare_link_indexes (grown_runs)
+            for file in (path, tail, kept, kept.with_name(kept.name + ".ids")):
+                file.unlink(missing_ok=True)
         else:
             vector = "v.vector" if _vector_table(connection) else "c.embedding"
             join = " JOIN claim_vectors v ON v.claim_id = c.id" if vector == "v.vector" else ""
             rows = connection.execute(
-                f"SELECT c.id, {vector} FROM claims c JOIN articles a ON a.id = c.article_id{join} WHERE a.linked = 1"
-                " AND a.id > ? ORDER BY c.id", (before,)).fetchall()
-            vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows]) if rows else None
+                f"SELECT c.id, {vector}, c.article_id FROM claims c JOIN articles a ON a.id = c.article_id{join}"
+                " WHERE a.linked = 1 AND a.id > ? ORDER BY c.id", (before,)).fetchall()
+            vectors = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob, _ in rows]) if rows else None
             dimension = 384 if vectors is None else vectors.shape[1]
             if hasattr(link_vectors, "SegmentedIndex"):  # the copies join the tail, merged into the base as runs do
                 index = link_vectors.open_vector_index(path, None, dimension, tail)
             else:  # the code before the index had a tail
                 index = link_vectors.FaissIndex(dimension, path)
             if vectors is not None:
-                index.add(np.fromiter((cid for cid, _ in rows), dtype=np.int64, count=len(rows)), vectors)
+                index.add(np.fromiter((cid for cid, _, _ in rows), dtype=np.int64, count=len(rows)), vectors)
             index.save()
+            if vectors is not None and hasattr(link_vectors, "VectorFile"):  # as link runs append it
+                file = link_vectors.VectorFile(kept, dimension)
+                file.add(np.array([r[0] for r in rows]), np.array([r[2] for r in rows]), vectors)
+                file.save()
             encoder = connection.execute("SELECT value FROM settings WHERE key = 'claim_encoder'").fetchone()[0]
             with connection:
                 connection.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"

@@ -111,6 +111,9 @@ class FakeStore:
     def sidecar(self, name):  # keeps no files: the vector index lives in memory
         return None
 
+    def cache_file(self, name):
+        return None
+
     def linked_article_ids(self):
         return sorted(self.linked)
 
@@ -598,3 +601,30 @@ def test_an_index_from_blocks_keeps_the_held_claims_of_each_block_in_order():
                                        {"entity:E": (12, [1, 4, 9, 11]), "frame|toll|story:3": (2, [2, 5])})
     assert index.blocks["entity:E"] == [1, 3] and index.sizes["entity:E"] == 12  # claims 1 and 11 not held
     assert index.frame_blocks["toll|story:3"] == [0, 2] and index.position == {2: 0, 4: 1, 5: 2, 9: 3}
+
+
+def test_pool_vectors_come_from_the_vector_file_and_a_lost_or_stale_one_is_made_again(tmp_path, monkeypatch):
+    """Runs gather their pools' vectors from the file kept beside the store, not from the store, and relate
+    exactly as runs reading the store do; a file lost (or left behind by a crash) is written afresh."""
+    from claimtrace.link.vectors import VECTORS_NAME, VectorFile
+    from claimtrace.store import open_store
+
+    found = []
+    for keep in (True, False):
+        with open_store(tmp_path / f"{keep}.db") as store:
+            for i, (text, outlet, day) in enumerate(_DORVIK):
+                store.add_analysis(_analysis(text, outlet, day), f"h{i}")
+                if i and not keep:
+                    store.cache_file(VECTORS_NAME).unlink()
+                if i and keep:  # the store's vectors are not read: the file holds the pool
+                    monkeypatch.setattr(store, "claim_vector_matrix", _refusing)
+                link_corpus(store, store.unlinked_article_ids())
+                monkeypatch.undo()
+            found.append(_relations(store))
+            claims = [c.id for c in store.claim_records()]
+            assert VectorFile(store.cache_file(VECTORS_NAME), 384).summary() == (len(claims), sum(claims))
+    assert found[0] == found[1] and found[0]
+
+
+def _refusing(*args, **kwargs):
+    raise AssertionError("the pool's vectors were read from the store")

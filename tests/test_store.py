@@ -113,14 +113,16 @@ def test_a_version_4_store_gets_the_normalized_column_and_keeps_its_claims(tmp_p
                      " PRAGMA user_version = 4;")
     db.close()
     with SQLiteStore(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 7
+        assert store.schema_version() == SCHEMA_VERSION == 8
         records = store.claim_records()
         assert len(records) == 2 and all(r.normalized is None for r in records)
         store.save_normalized([(records[0].id, "{}")])
         assert store.claim_records()[0].normalized == "{}"
 
 
-UNDO_V7 = ("DROP TABLE claim_vectors; ALTER TABLE claims ADD COLUMN embedding BLOB; DROP TABLE claim_key_counts;"
+UNDO_V8 = ("DROP INDEX articles_linking; DROP INDEX articles_published; DROP INDEX articles_story;"
+           " CREATE INDEX articles_published ON articles(published); CREATE INDEX articles_story ON articles(story_id);")
+UNDO_V7 = UNDO_V8 + ("DROP TABLE claim_vectors; ALTER TABLE claims ADD COLUMN embedding BLOB; DROP TABLE claim_key_counts;"
            " DROP TRIGGER claim_keys_counted_insert; DROP TRIGGER claim_keys_counted_delete;")
 
 
@@ -158,7 +160,7 @@ def test_a_version_6_store_moves_its_claim_vectors_to_their_own_table(store_loca
             (claim, article, claim, None if vector is None else vector.tobytes()))
     run("INSERT INTO claim_keys (key, claim_id) VALUES ('entity:Dorvik', 3), ('entity:Dorvik', 4), ('story:1', 4)")
     with open_store(store_location) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 7
+        assert store.schema_version() == SCHEMA_VERSION == 8
         claims, articles, matrix = store.claim_vector_matrix([1, 2, 3, 4])
         assert claims.tolist() == [1, 2, 3, 4] and articles.tolist() == [1, 1, 2, 2]
         assert matrix[:3].tolist() == [v.tolist() for v in vectors] and np.isnan(matrix[3]).all()
@@ -371,6 +373,40 @@ def test_stories_get_labels_dates_and_empty_ones_go(store):
     store.set_stories({one: 8, two: 8}, {8: "Dorvik again"})
     assert [s["id"] for s in store.stories()] == [8]
     assert {r.story_id for r in store.article_records()} == {8}
+
+
+def test_a_run_redates_only_the_stories_its_articles_join_and_leave(store):
+    one = store.add_analysis(make_analysis(published="2024-05-01"), "h1").id
+    two = store.add_analysis(make_analysis(text=TEXT + " More.", published="2024-05-09"), "h2").id
+    three = store.add_analysis(make_analysis(text=TEXT + " Other.", published="2024-06-02"), "h3").id
+    store.set_stories({one: 1, two: 1, three: 3}, {1: "Dorvik", 3: "Tarvos"})
+    with store.transaction():  # a story no article of the next run touches keeps what it has
+        store._db.execute("UPDATE stories SET last_date = '1999-01-01' WHERE id = 3")
+    store.set_stories({two: 2}, {})
+    dates = {s["id"]: (s["first_date"], s["last_date"]) for s in store.stories()}
+    assert dates == {1: ("2024-05-01", "2024-05-01"), 2: ("2024-05-09", "2024-05-09"), 3: ("2024-06-02", "1999-01-01")}
+    store.set_stories({one: 2}, {})
+    assert sorted(s["id"] for s in store.stories()) == [2, 3]  # story 1, left empty, is gone
+    assert store.article_stories([one, two, three]) == {one: 2, two: 2, three: 3}
+
+
+def test_a_version_7_store_gets_the_article_indexes_linking_reads(tmp_path):
+    path = tmp_path / "v7.db"
+    with SQLiteStore(path) as store:
+        article = store.add_analysis(make_analysis(published="2024-05-01"), "h1").id
+        store.set_stories({article: 4}, {4: "Dorvik"})
+    db = sqlite3.connect(path)
+    db.executescript(f"{UNDO_V8} PRAGMA user_version = 7;")
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 8
+        assert store.article_stories([article]) == {article: 4}
+        assert store.recent_article_ids(5) == [article]
+        (record,) = store.linked_claim_records([store.claim_records()[0].id])
+        assert record.claim.source.kind == "government"
+        plan = store._db.execute(f"EXPLAIN QUERY PLAN SELECT id, story_id FROM articles{store.ARTICLE_LINKING}"
+                                 " WHERE id IN (1, 2)").fetchall()
+        assert "COVERING INDEX articles_linking" in " ".join(row[-1] for row in plan)
 
 
 def test_linked_flags(store):

@@ -94,3 +94,21 @@ def test_a_search_over_base_and_tail_finds_what_one_index_finds():
     split.add(np.arange(40, 60), vectors[40:])
     queries = _unit(5, 11)
     assert (split.search(queries, 6)[0] == one.search(queries, 6)[0]).all()
+
+
+def test_a_base_larger_than_the_share_of_memory_is_mapped_and_searches_as_one_read_whole(tmp_path, monkeypatch):
+    from claimtrace.link import vectors as link_vectors
+
+    path = tmp_path / "claims.faiss"
+    stored = _unit(40, 5)
+    index = FaissIndex(16, path)
+    index.add(np.arange(1, 41), stored)
+    index.save()
+    read = FaissIndex(16, path, mapped=True)  # a small file: read whole
+    monkeypatch.setattr(link_vectors, "map_above_bytes", lambda: 0)
+    mapped = FaissIndex(16, path, mapped=True)
+    assert (read._mapped, mapped._mapped) == (False, True)
+    for found in (read.search(stored[:5], 4), mapped.search(stored[:5], 4)):
+        assert found[0].tolist() == index.search(stored[:5], 4)[0].tolist()
+    mapped.add(np.array([41]), _unit(1, 6))  # a mapped file is read whole before it grows
+    assert not mapped._mapped and len(mapped) == 41

@@ -25,7 +25,9 @@ and stored with it (``claims.normalized``, schema 5), so a later run that relate
 it instead of computing it again (a claim stored before schema 5 has none: the first run that relates it makes it and stores it).
 So is its link form (``claims.link_form``, schema 6: its sentence's names, polarity, certainty and completed frame),
 so that a stored candidate is read as one short row (``store.linked_claim_records``) and its claim decoded only
-when a pair needs its wording; pool vectors are read as one matrix (``store.claim_vector_matrix``).
+when a pair needs its wording; pool vectors are gathered into one matrix from the vector file kept beside the
+store (``vectors.VectorFile``, a float32 copy of the indexed claims' vectors in claim-id order), or read from
+the store (``store.claim_vector_matrix``) where there is none.
 The vector index and the keys are checked against settings written in the link transaction
 and rebuilt from every linked claim when they do not match (:func:`open_link_indexes`); cost per run
 then grows with the corpus only through the faiss search and the base of the vector index, which is
@@ -57,7 +59,14 @@ from claimtrace.link.embed import ensure_claim_encoder, get_claim_encoder
 from claimtrace.link.matching import embed_claims, encode_text_form, stored_form_is_current
 from claimtrace.link.relations import PairJudge
 from claimtrace.link.stories import WINDOW_DAYS, Story, StoryIndex, embed_articles
-from claimtrace.link.vectors import INDEX_NAME, TAIL_NAME, empty_vector_index, open_vector_index
+from claimtrace.link.vectors import (
+    INDEX_NAME,
+    TAIL_NAME,
+    VECTORS_NAME,
+    VectorFile,
+    empty_vector_index,
+    open_vector_index,
+)
 from claimtrace.model import first_day, to_dict
 from claimtrace.store.protocol import Store
 from claimtrace.store.records import (
@@ -441,6 +450,7 @@ class _Indexes:
     keys: list[tuple[str, int]]  # keys to file in this run's transaction (all of them after a rebuild)
     clear_keys: bool
     embedded: list[tuple[int, np.ndarray]]  # stored claims embedded now
+    file: VectorFile  # the float32 vectors of the claims the index holds, saved with it
 
 
 def open_link_indexes(
@@ -459,6 +469,7 @@ def open_link_indexes(
     rebuild_keys = again or store.setting(KEYS_SETTING) != _keys_version()
     embedded: list[tuple[int, np.ndarray]] = []
     keys: list[tuple[str, int]] = []
+    file = VectorFile(store.cache_file(VECTORS_NAME), dimension)
     if rebuild_vectors or rebuild_keys:
         linked = [a for a in store.linked_article_ids() if a not in exclude]
         stored = store.claim_records(linked)
@@ -466,10 +477,18 @@ def open_link_indexes(
         if rebuild_vectors:
             vectors = empty_vector_index(sidecar, tail, stored_vectors.shape[1] if stored else dimension)
             vectors.add_to_base(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
+            file = VectorFile(file.path, stored_vectors.shape[1] if stored else dimension)
+            file.replace(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)),
+                         np.fromiter((c.article_id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
         if rebuild_keys:
             stories = store.article_stories(linked)
             keys = [(key, c.id) for c in stored for key in claim_keys(c, stories.get(c.article_id))]
-    return _Indexes(vectors, keys, rebuild_keys, embedded)
+    if file.path is not None and file.summary() != vectors.summary():  # a store linked before the file was kept
+        claims, articles, matrix = store.claim_vector_matrix(sorted(vectors.keys()))
+        file = VectorFile(file.path, matrix.shape[1] if len(claims) else dimension)
+        file.replace(claims, articles, matrix)
+    file.save()  # made afresh, from what the store holds: this run gathers its pool from it
+    return _Indexes(vectors, keys, rebuild_keys, embedded, file)
 
 
 def prepare_link_indexes(store: Store) -> bool:
@@ -521,15 +540,21 @@ def _candidate_ids(
 
 
 def _pool_vectors(
-    store: Store, pool: list[int], new_vectors: np.ndarray
+    store: Store, pool: list[int], new_vectors: np.ndarray, file: VectorFile | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The pooled claims (ids, article ids, vectors) and the matrix their vectors were read into: its first
     rows, with a row to spare after them for each new claim (:func:`_held` puts the new vectors there
-    when the pool's ids all come first, as they do when the new claims are the last stored)."""
+    when the pool's ids all come first, as they do when the new claims are the last stored). Read from
+    ``file`` when it holds them all, else from the store."""
     dimension = new_vectors.shape[1]
     matrix = np.empty((len(pool) + len(new_vectors), dimension), dtype=np.float32)
     if not pool:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), matrix[:0], matrix
+    if file is not None and file.dimension == dimension:
+        pool_ids = np.asarray(pool, dtype=np.int64)
+        pool_articles = file.gather(pool_ids, matrix)
+        if pool_articles is not None:
+            return pool_ids, pool_articles, matrix[: len(pool)], matrix
     pool_ids, pool_articles, pool_vectors = store.claim_vector_matrix(pool, out=matrix)
     if pool_vectors.shape[1] != dimension:  # no pooled claim has a vector
         pool_vectors = np.full((len(pool_ids), dimension), np.nan, dtype=np.float32)
@@ -698,7 +723,7 @@ def _link(store: Store, article_ids: list[int], stance_model: Any, jobs: int) ->
     pool = sorted(_candidate_ids(nearest, new_keys, blocks) - new_id_set)
     new_ids = np.fromiter((c.id for c in new_claims), np.int64, len(new_claims))
     new_article_ids = np.fromiter((c.article_id for c in new_claims), np.int64, len(new_claims))
-    pool_ids, pool_articles, pool_vectors, matrix = _pool_vectors(store, pool, new_vectors)
+    pool_ids, pool_articles, pool_vectors, matrix = _pool_vectors(store, pool, new_vectors, indexes.file)
     unembedded_rows = np.flatnonzero(np.isnan(pool_vectors).any(axis=1))
     if len(unembedded_rows):  # linked claims keep their vectors; a store that lost some gets them back
         fresh = {c.id: c for c in store.claim_records(claim_ids=pool_ids[unembedded_rows].tolist())}
@@ -744,7 +769,9 @@ def _link(store: Store, article_ids: list[int], stance_model: Any, jobs: int) ->
         store.mark_linked(list(article_ids))
         store.set_setting(KEYS_SETTING, _keys_version())
         store.set_setting(INDEX_SETTING, _index_state(encoder, vectors))
+    indexes.file.add(new_ids, new_article_ids, new_vectors)
     vectors.save()  # after the commit: a crash before it leaves a file that does not match, rebuilt next run
+    indexes.file.save()
     kinds = Counter(r.relation for r in relations)
     return {
         "articles": len(new_articles),
