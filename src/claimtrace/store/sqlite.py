@@ -972,9 +972,9 @@ class SQLiteStore:
         for key in keys:
             count = int(counts.get(key) or 0)
             if count:
-                ids = [int(r[0]) for r in self._db.execute(
-                    "SELECT claim_id FROM claim_keys WHERE key = ? ORDER BY claim_id DESC LIMIT ?", (key, int(limit)))]
-                blocks[key] = (count, ids[::-1])
+                rows = self._tuples("SELECT claim_id FROM claim_keys WHERE key = ? ORDER BY claim_id DESC LIMIT ?",
+                                    (key, int(limit)))
+                blocks[key] = (count, [claim_id for (claim_id,) in reversed(rows)])
         return blocks
 
     # -- reading -----------------------------------------------------------------------------
