@@ -35,7 +35,7 @@ from typing import Any
 from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
 from claimtrace.store.protocol import ArticleFilter, ClaimFilter
-from claimtrace.store.sqlite import _SCHEMA_V8, CHANGE_STAMP_KEY, SQLiteStore
+from claimtrace.store.sqlite import CHANGE_STAMP_KEY, SCHEMA_V8_ARTICLE_INDEXES, SQLiteStore
 
 _SCHEMA_V1 = """
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
@@ -263,7 +263,7 @@ CREATE TRIGGER claim_keys_counted AFTER INSERT OR DELETE ON claim_keys FOR EACH 
 # Version 8 is SQLite's (the same indexes): here, where TOAST keeps long values out of the row, it makes the
 # same reads index-only scans.
 MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7,
-                               _SCHEMA_V8)
+                               SCHEMA_V8_ARTICLE_INDEXES)
 SCHEMA_VERSION = len(MIGRATIONS)
 _MIGRATION_LOCK = 20261207  # the advisory lock held while migrating
 _CONNECT_SECONDS = 10

@@ -294,7 +294,8 @@ INSERT INTO claim_key_counts (key, claims) SELECT key, COUNT(*) FROM claim_keys 
 # and the analysis (tens of kilobytes) to reach ``story_id``, ``outlet``, ``published`` or ``url`` after them,
 # which made reading the stories of 60,000 candidate articles cost 1.5 CPU-s at a simulated 100,000
 # (0.06 from ``articles_linking``). The story and date indexes cover a story's dates and a date window's stories.
-_SCHEMA_V8 = """
+# (the PostgreSQL store runs the same statements as its version 8)
+SCHEMA_V8_ARTICLE_INDEXES = """
 DROP INDEX articles_published;
 CREATE INDEX articles_published ON articles(published, story_id);
 DROP INDEX articles_story;
@@ -303,7 +304,7 @@ CREATE INDEX articles_linking ON articles(id, story_id, outlet, published, url);
 """
 
 MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7,
-                               _SCHEMA_V8)
+                               SCHEMA_V8_ARTICLE_INDEXES)
 SETTINGS_VERSION = 2
 EVENTS_VERSION = 3
 SCHEMA_VERSION = len(MIGRATIONS)
