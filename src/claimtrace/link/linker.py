@@ -475,11 +475,13 @@ def open_link_indexes(
         stored = store.claim_records(linked)
         stored_vectors, embedded = _embeddings(store, stored)
         if rebuild_vectors:
-            vectors = empty_vector_index(sidecar, tail, stored_vectors.shape[1] if stored else dimension)
-            vectors.add_to_base(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
-            file = VectorFile(file.path, stored_vectors.shape[1] if stored else dimension)
-            file.replace(np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored)),
-                         np.fromiter((c.article_id for c in stored), dtype=np.int64, count=len(stored)), stored_vectors)
+            width = stored_vectors.shape[1] if stored else dimension
+            stored_ids = np.fromiter((c.id for c in stored), dtype=np.int64, count=len(stored))
+            vectors = empty_vector_index(sidecar, tail, width)
+            vectors.add_to_base(stored_ids, stored_vectors)
+            file = VectorFile(file.path, width)
+            file.replace(stored_ids, np.fromiter((c.article_id for c in stored), dtype=np.int64, count=len(stored)),
+                         stored_vectors)
         if rebuild_keys:
             stories = store.article_stories(linked)
             keys = [(key, c.id) for c in stored for key in claim_keys(c, stories.get(c.article_id))]
