@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.events.actors import (
@@ -41,6 +42,7 @@ from claimtrace.extract.events.coder import (
 )
 from claimtrace.extract.events.lexicon import LEXICON_PATH, Lexicon, load_lexicon
 from claimtrace.extract.events.modality import coded_as, is_negated, modality, obligation_clause
+from claimtrace.extract.tokentable import token_table
 from claimtrace.model import Actor, Claim, DateMention, EntityGroup, Event, Place, Span
 
 __all__ = ["CLASSIFIER_PATH", "LEXICON_PATH", "EventModel", "Lexicon", "find_events", "find_casualties",
@@ -100,8 +102,6 @@ def find_events(
 def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon, groups: list[EntityGroup],
            places: list[Place], dates: list[DateMention], claims: list[Claim],
            sentence_index: dict[int, int]) -> Event | None:
-    negated = is_negated(token)
-    modality_value = modality(token, negated=negated)
     clause = obligation_clause(token)
     sources, targets = demand_heads(clause) if clause is not None else (source_heads(token), None)
     # a subject's conjuncts stand before its verb too (a misparse joins the sayers after it: "X did Y, Z said")
@@ -112,6 +112,11 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
         targets = target_heads(token, lexicon, accusing=coding.category == "ACCUSE",
                                protesting=coding.category == "PROTEST",
                                moving=coding.category in {"RETREAT", "MOBILIZE"})
+    target = [actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(targets, lexicon)]
+    if token.pos_ == "VERB" and not any(_is_named(a) for a in source + target):
+        return None  # a verb names an event between actors only (PETRARCH codes none without them)
+    negated = is_negated(token)
+    modality_value = modality(token, negated=negated)
     event = Event(
         category=coding.category,
         trigger=Span(token.text, token.idx, token.idx + len(token)),
@@ -120,14 +125,12 @@ def _event(token: Token, coding: Coding, statement: str | None, lexicon: Lexicon
         context=coding.context,
         cameo=coding.cameo or None,
         source=source,
-        target=[actor_for(h, lexicon, groups, places, token) for h in with_conjuncts(targets, lexicon)],
+        target=target,
         negated=negated,
         modality=modality_value,
         claim=_carrying_claim(claims, token),
         sentence=sentence_index.get(token.sent.start, 0),
     )
-    if token.pos_ == "VERB" and not any(_is_named(a) for a in event.source + event.target):
-        return None  # a verb names an event between actors only (PETRARCH codes none without them)
     _fill_where_and_when(event, token, places, dates)
     _represented_country(event, token, lexicon, groups, places)
     return event
@@ -174,9 +177,7 @@ def _add_uncoded(doc: Doc, events: list[Event], lexicon: Lexicon, model: EventMo
         if index in covered:
             continue
         best: tuple[float, Token] | None = None
-        verbs = [t for t in sentence if t.pos_ == "VERB" and t.dep_ not in UNCODED_SKIP_DEPS and not t.is_space
-                 and t.lemma_.lower() in lexicon.forms and trigger_depth(t) <= UNCODED_MAX_DEPTH
-                 and not is_statement(t, lexicon)]
+        verbs = _uncoded_candidates(doc, sentence.start, sentence.end, lexicon)
         vectors = model.detector.batch_vectors(verbs)
         for token in verbs:
             probability = model.event_probability(token, None, vectors[token.i], sentence_verbs)
@@ -191,6 +192,31 @@ def _add_uncoded(doc: Doc, events: list[Event], lexicon: Lexicon, model: EventMo
         if event is not None and any(map(_is_named, event.source)) and any(map(_is_named, event.target)):
             added.append(event)  # a verb no dictionary codes is an event only between two named actors
     return sorted(events + added, key=lambda e: e.trigger.start) if added else events
+
+
+def _uncoded_candidates(doc: Doc, start: int, end: int, lexicon: Lexicon) -> list[Token]:
+    """The verbs of tokens [start, end) an uncoded event may be: listed, near the root, not a statement, not
+    an auxiliary or a modifier. The parse is read from the doc's columns; a ``Token`` is built for the few
+    verbs that pass the cheap tests."""
+    table = token_table(doc)
+    verbs = []
+    for i in range(start, end):
+        if table.pos[i] != VERB or table.deps[i] in UNCODED_SKIP_DEPS or table.lemmas[i] not in lexicon.forms:
+            continue
+        if _depth(table.heads, i) > UNCODED_MAX_DEPTH:
+            continue
+        token = doc[i]
+        if not token.is_space and not is_statement(token, lexicon):
+            verbs.append(token)
+    return verbs
+
+
+def _depth(heads: list[int], i: int) -> int:
+    """:func:`trigger_depth` of token ``i`` read from the heads column."""
+    depth = 0
+    while heads[i] != i:
+        i, depth = heads[i], depth + 1
+    return depth
 
 
 def _retype(event: Event, token: Token, coding: Coding, model: EventModel, vector: np.ndarray,

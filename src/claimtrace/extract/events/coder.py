@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
+from spacy.attrs import IS_PUNCT, IS_SPACE, POS
 from spacy.symbols import IDS, PART
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution.lexicon import TIME_NOUNS
 from claimtrace.extract.events.lexicon import Lexicon, Pattern, VerbForm
 from claimtrace.extract.inflection import clipped_verb, listed_base
+from claimtrace.extract.tokentable import token_table
 
 # Nouns that name an event under the same word as their verb ("attack", "visit", "talks").
 ZERO_DERIVED_EVENT_NOUNS = frozenset({
@@ -258,8 +259,8 @@ def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
                 coding = _code_token(child, lexicon)
                 if coding is not None:
                     return coding
-    elif token.pos_ == "NOUN" and _supported(token):
-        return None
+    elif token.pos_ == "NOUN" and (verb_lemma(token) is None or _supported(token)):
+        return None  # a noun that names no event codes none (the first test is the cheap one)
     return _code_token(token, lexicon)
 
 
@@ -443,6 +444,25 @@ def is_statement(token: Token, lexicon: Lexicon) -> bool:
 
 
 def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
+    codes = _verb_codes(token.doc, lexicon)
+    key = (token.i, verb)
+    if key not in codes:
+        codes[key] = _uncached_code_verb(token, verb, lexicon)
+    return codes[key]
+
+
+_CODES = threading.local()
+
+
+def _verb_codes(doc: Doc, lexicon: Lexicon) -> dict[tuple[int, str], str | None]:
+    """The codes found so far in ``doc`` with ``lexicon``, by (token index, verb): the events step asks again for
+    the verbs of sentences it coded nothing in (:func:`is_statement`). One doc and lexicon at a time."""
+    if getattr(_CODES, "doc", None) is not doc or _CODES.lexicon is not lexicon:
+        _CODES.doc, _CODES.lexicon, _CODES.codes = doc, lexicon, {}
+    return _CODES.codes
+
+
+def _uncached_code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
     code = _dictionary_code(token, verb, lexicon)
     if code in {None, NO_EVENT} and verb in REJECTION_VERBS and token.pos_ == "VERB":
         return REJECT_CODE  # "rejected a peace plan": a rejection whatever is rejected (CAMEO 12)
@@ -585,11 +605,8 @@ def doc_tables(doc: Doc) -> DocTables:
     return _TABLES.tables
 
 
-_TABLE_ATTRS = (LOWER, LEMMA, POS, HEAD, IS_PUNCT, IS_SPACE)
-
-
 def _build_tables(doc: Doc) -> DocTables:
-    """:class:`DocTables` read from the document's arrays: no spaCy token is built."""
+    """:class:`DocTables` read from the document's arrays (:func:`token_table`): no spaCy token is built."""
     size = len(doc)
     starts, ends = [0] * size, [0] * size
     for sentence in doc.sents:
@@ -598,16 +615,14 @@ def _build_tables(doc: Doc) -> DocTables:
         ends[sentence.start : sentence.end] = [sentence.end] * length
     if not size:
         return DocTables([], [], starts, ends, [], [])
-    columns = doc.to_array(list(_TABLE_ATTRS)).astype(numpy.int64).T  # HEAD: an offset, negative to the left
-    strings, particle = doc.vocab.strings, int(PART)
-    lowers = [strings[h] for h in columns[0].astype(numpy.uint64).tolist()]
-    lemmas = [strings[h].lower() for h in columns[1].astype(numpy.uint64).tolist()]
+    table, particle = token_table(doc), int(PART)
+    lowers = table.lowers
     keys = [_word_keys(lower, lemma, pos == particle)
-            for lower, lemma, pos in zip(lowers, lemmas, columns[2].tolist(), strict=True)]
-    heads = (numpy.arange(size) + columns[3]).tolist()
+            for lower, lemma, pos in zip(lowers, table.lemmas, table.pos, strict=True)]
+    columns = doc.to_array([IS_PUNCT, IS_SPACE]).T
     words = [None if punct or space else lower
-             for lower, punct, space in zip(lowers, columns[4].tolist(), columns[5].tolist(), strict=True)]
-    return DocTables(keys, heads, starts, ends, words, lowers)
+             for lower, punct, space in zip(lowers, columns[0].tolist(), columns[1].tolist(), strict=True)]
+    return DocTables(keys, table.heads, starts, ends, words, lowers)
 
 
 def subtree(child: Token, heads: list[int]) -> list[int]:
