@@ -10,7 +10,7 @@ import pytest
 
 from claimtrace.extract.events import load_lexicon
 from claimtrace.extract.events.actors import split_code
-from claimtrace.extract.events.casualties import parse_count
+from claimtrace.extract.events.casualties import COUNT_RE, count_matches, parse_count
 from claimtrace.model import Analysis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -510,3 +510,18 @@ def test_what_a_strike_is(analyse):
     assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["ASSAULT"]
     events = analyse("Bolivian teachers began an open-ended strike against the new pay law last week.").events
     assert [e.coded_as for e in events if e.trigger.text == "strike"] == ["PROTEST"]
+
+
+def test_count_matches_are_the_count_regex_matches():
+    texts = [
+        "At least 12 people were killed and some 1,500 fled; between three and four thousand stayed.",
+        "Tens of thousands marched, oneto two hundred were hurt, 5th-floor flats, 30% turnout, 7 per cent.",
+        "ſeveral were wounded, İn the 3 towns, ۳۰ people; a dozen or a few, up to 40 and Nearly Fifty.",
+        "Those 471 victims, Channel 4's report, twenty-five soldiers, 2.5 million displaced, from 10 to 20 dead.",
+        "",
+    ]
+    for text in texts:
+        assert [(m.span(), m.groupdict()) for m in count_matches(text)] == [
+            (m.span(), m.groupdict()) for m in COUNT_RE.finditer(text)
+        ]
+    assert [m.group("count") for m in count_matches(texts[0])] == ["12", "1,500", "between three and four"]

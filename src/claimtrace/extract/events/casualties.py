@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -57,6 +58,29 @@ COUNT_RE = re.compile(
     rf"|{_ONE}\s*(?:-|–|to|-to-)\s*{_ONE}|{_VAGUE}|{_ONE})\b(?!\s*%|\s*per\s?cent)",
     re.IGNORECASE,
 )
+_WORD_RUN = re.compile(r"\w+")
+# the first words a count can start with (a digit aside): of a qualifier, a number word, a vague amount, a range
+_FIRST_WORDS = tuple(sorted({phrase.split()[0] for phrase in (*QUALIFIERS, *WORD_NUMBERS, *VAGUE, "between", "from")}))
+
+
+def count_matches(text: str) -> Iterator[re.Match]:
+    r"""``COUNT_RE.finditer(text)``, with the regex tried only where a count can start: a count starts a word
+    (``\b``), and that word starts with a digit or with one of ``_FIRST_WORDS``. A word with a non-ASCII letter is
+    always tried (case-insensitive matching folds some non-ASCII letters onto ASCII ones). Trying the regex at
+    every character costs three times as much."""
+    end = 0
+    for run in _WORD_RUN.finditer(text):
+        start = run.start()
+        if start < end:
+            continue
+        word = run.group()
+        if word.isascii() and not word[0].isdigit() and not word.lower().startswith(_FIRST_WORDS):
+            continue
+        match = COUNT_RE.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
+
 
 KIND_WORDS = {
     "killed": {"kill", "killed", "die", "dead", "death", "body", "life", "fatality", "martyr", "drown", "toll",
@@ -155,7 +179,7 @@ def find_casualties(
     sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
     out = []
     text = doc_text(doc)
-    for match in COUNT_RE.finditer(text):
+    for match in count_matches(text):
         span = doc.char_span(match.start("count"), match.end("count"), alignment_mode="expand")
         if span is None or _is_date_or_measure(span) or _inside_a_date(span, dates) or _owner_or_reference(
                 text, match):
