@@ -50,6 +50,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -496,9 +499,8 @@ def _descriptions(doc: Doc, text: str, groups: list[_Group]) -> None:
     """
     entity_tokens = {i for ent in doc.ents if ent.label_ != "MISC" for i in range(ent.start, ent.end)}
     entity_tokens |= {i for ent in doc.ents if ent.label_ == "MISC" and len(ent) > 1 for i in range(ent.start, ent.end)}
-    for token in doc[:-1]:
-        if token.lower_ != "the":
-            continue
+    for i in _indices_of_the(doc):
+        token = doc[i]
         head, modifier = doc[token.i + 1], None
         if _is_nationality(head.text) and head.i + 1 < len(doc):
             head, modifier = doc[head.i + 1], head.lower_
@@ -508,6 +510,12 @@ def _descriptions(doc: Doc, text: str, groups: list[_Group]) -> None:
         if group is not None:
             end = head.idx + len(head.text)
             group.descriptions.append(Span(text[token.idx : end], token.idx, end))
+
+
+def _indices_of_the(doc: Doc) -> list[int]:
+    """The indices of the tokens "the" (any case) but the last token, read from the doc's LOWER array."""
+    lower = doc.to_array(LOWER)[:-1]
+    return numpy.flatnonzero(lower == get_string_id("the")).tolist()
 
 
 def _is_nationality(word: str) -> bool:

@@ -391,8 +391,9 @@ def _governing_name(pronoun: Token, excluded: set[str], context: Context) -> Sou
     ("X said Y was right when he said ...", "X says Y represents the system that he claims to fight"): the
     nearest such name, not the speaker of the sentence (whose clause holds every pronoun of it)."""
     ancestors = {t.i for t in pronoun.ancestors}
-    sent = pronoun.sent
-    for ent in reversed([e for e in sent.ents if e.label_ == "PER" and e.end <= pronoun.i]):
+    sent = pronoun.sent  # its entities from the doc's, read once (``Span.ents`` reads ``doc.ents`` anew)
+    for ent in reversed([e for e in context.ents if sent.start <= e.start and e.end <= min(sent.end, pronoun.i)
+                         and e.label_ == "PER"]):
         root = _name_root(ent)
         if not root.dep_.startswith("nsubj") or root.head.i not in ancestors or _main_clause(root):
             continue
