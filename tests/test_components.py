@@ -59,3 +59,17 @@ def test_thresholds_come_from_the_component_config():
     nlp.add_pipe("claimtrace_entities")
     nlp.add_pipe("claimtrace_claims", config={"cue": 1.01, "seed_floor": 0.0, "new_cue": 1.01}).initialize(nlp=nlp)
     assert not [cue for _, cue, _ in _claims(nlp) if cue == "said"]
+
+
+def test_line_breaks_end_sentences_before_the_parser(nlp):
+    from spacy.attrs import SENT_START
+
+    from claimtrace.nlp.components import paragraphs_component
+
+    doc = paragraphs_component(nlp.make_doc("Talks went on\nfor days \n\n and ended.\nThen"))
+    starts = doc.to_array(SENT_START).astype("int64").tolist()
+    texts = [t.text for t in doc]
+    assert [texts[i] for i, s in enumerate(starts) if s == 1] == ["Talks", "for", "and", "Then"]
+    assert [texts[i] for i, s in enumerate(starts) if s == -1] == ["\n", "\n\n ", "\n"]
+    with pytest.raises(ValueError):
+        paragraphs_component(nlp("A parsed doc.\n\nAnother one."))

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IS_SPACE, SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -39,12 +40,18 @@ _CLAIMS_REQUIRES = [
 
 def paragraphs_component(doc: Doc) -> Doc:
     """A line break ends a sentence: news paragraphs never share one (the parser keeps preset starts)."""
-    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only space tokens can hold a break
-        token = doc[i]
-        if "\n" in token.text:
-            if i > 0:
-                token.is_sent_start = False  # the break belongs to the sentence it ends
-            doc[i + 1].is_sent_start = True
+    breaks = [i for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist() if "\n" in doc[i].text]
+    if not breaks:  # only space tokens can hold a break
+        return doc
+    if doc.has_annotation("DEP"):
+        raise ValueError(Errors.E043)  # what setting ``token.is_sent_start`` raises on a parsed doc
+    # written back as one array: each ``token.is_sent_start = ...`` checks the whole doc for a parse first
+    starts = doc.to_array(SENT_START).astype(numpy.int64)
+    for i in breaks:
+        if i > 0:
+            starts[i] = -1  # the break belongs to the sentence it ends
+        starts[i + 1] = 1
+    doc.from_array([SENT_START], starts.astype(numpy.uint64))
     return doc
 
 
