@@ -20,6 +20,7 @@ from importlib import resources
 from spacy.tokens import Token
 
 from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.tokentable import token_table
 
 MODEL_FILE = "data/attribution/cue_model.json"
 
@@ -35,29 +36,31 @@ class CueModel:
 
 
 def cue_features(token: Token) -> list[str]:
-    """The features of a candidate cue token (shared by training and runtime)."""
-    lower = token.lower_
+    """The features of a candidate cue token (shared by training and runtime), read from the doc's columns
+    (:func:`token_table`, shared with the events step)."""
+    table, i = token_table(token.doc), token.i
+    lowers, lemmas, deps, children = table.lowers, table.lemmas, table.deps, table.children
+    lower = lowers[i]
     entry = lex.cue_lexicon().get(lower)
-    lemma = entry.lemma if entry else (token.lemma_.lower() or lower)
-    head = token.head
-    doc = token.doc
-    child_deps = sorted({c.dep_ for c in token.children})
+    lemma = entry.lemma if entry else (lemmas[i] or lower)
+    head, tag, dep = table.heads[i], table.tags[i], deps[i]
+    child_deps = sorted({deps[c] for c in children[i]})
     features = [
         "w=" + lower,
         "l=" + lemma,
-        "t=" + token.tag_,
-        "d=" + token.dep_,
-        "hl=" + (head.lemma_.lower() if head.i != token.i else "<root>"),
-        "hd=" + head.dep_,
-        "lt=" + lemma + "|" + token.tag_,
-        "ld=" + lemma + "|" + token.dep_,
+        "t=" + tag,
+        "d=" + dep,
+        "hl=" + (lemmas[head] if head != i else "<root>"),
+        "hd=" + deps[head],
+        "lt=" + lemma + "|" + tag,
+        "ld=" + lemma + "|" + dep,
         "lex=" + (str(round(entry.p * 10)) if entry else "none"),
-        "p1=" + (doc[token.i - 1].lower_ if token.i > 0 else "<s>"),
-        "n1=" + (doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"),
+        "p1=" + (lowers[i - 1] if i > 0 else "<s>"),
+        "n1=" + (lowers[i + 1] if i + 1 < len(lowers) else "</s>"),
     ]
     features += ["c=" + dep for dep in child_deps]
     features += ["lc=" + lemma + "|" + dep for dep in child_deps if dep in _CLAUSAL]
-    features += ["m=" + m.lower_ for c in token.children for m in c.children if m.dep_ == "mark"]
+    features += ["m=" + lowers[m] for c in children[i] for m in children[c] if deps[m] == "mark"]
     return features
 
 

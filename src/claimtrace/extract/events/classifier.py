@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from spacy.symbols import VERB
 from spacy.tokens import Token
 
 from claimtrace.errors import ClaimtraceError
@@ -29,6 +30,7 @@ from claimtrace.extract.events.coder import (
 )
 from claimtrace.extract.events.lexicon import Lexicon
 from claimtrace.extract.events.modality import coded_as, governors, is_negated, modality
+from claimtrace.extract.tokentable import token_table
 
 CLASSIFIER_PATH = Path(__file__).resolve().parents[2] / "models" / "events" / "plover_classifier.npz"
 STATIC_TABLE = Path(__file__).resolve().parents[2] / "models" / "minilm_static"
@@ -95,7 +97,8 @@ def features(token: Token, coding: Coding | None, sentence_verbs: dict[int, list
     start = tables.starts[token.i]
     verbs = sentence_verbs.get(start) if sentence_verbs is not None else None
     if verbs is None:
-        verbs = [f"sent_verb={t.lemma_.lower()}" for t in token.doc[start : tables.ends[token.i]] if t.pos_ == "VERB"]
+        table = token_table(token.doc)
+        verbs = [f"sent_verb={table.lemmas[i]}" for i in range(start, tables.ends[token.i]) if table.pos[i] == VERB]
         if sentence_verbs is not None:
             sentence_verbs[start] = verbs
     own = f"sent_verb={lemma}" if token.pos_ == "VERB" else None
