@@ -525,3 +525,15 @@ def test_count_matches_are_the_count_regex_matches():
             (m.span(), m.groupdict()) for m in COUNT_RE.finditer(text)
         ]
     assert [m.group("count") for m in count_matches(texts[0])] == ["12", "1,500", "between three and four"]
+
+
+def test_trigger_candidates_leave_out_only_tokens_no_rule_codes(nlp, example_text):
+    from claimtrace.extract.events import load_lexicon
+    from claimtrace.extract.events.coder import code_trigger, trigger_candidates
+
+    lexicon = load_lexicon()
+    doc = nlp(example_text + "\n\nThe suspension of aid to the region and the withdrawal of the troops were announced.")
+    kept = {t.i for t in trigger_candidates(doc)}
+    assert all(code_trigger(t, lexicon) is None for t in doc if t.i not in kept)
+    coded_nouns = [t.lower_ for t in doc if t.i in kept and t.pos_ == "NOUN" and code_trigger(t, lexicon) is not None]
+    assert "withdrawal" in coded_nouns

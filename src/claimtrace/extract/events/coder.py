@@ -27,9 +27,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, POS
-from spacy.symbols import IDS, PART
+from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.symbols import NOUN, PART, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution.lexicon import TIME_NOUNS
@@ -233,12 +232,14 @@ def complements(token: Token) -> list[Token]:
 
 # Only these code an event: every rule below reads a verb or a noun (verb_lemma, object_code, support verbs).
 TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
-_TRIGGER_POS_IDS = numpy.array([IDS[pos] for pos in TRIGGER_POS], dtype=numpy.uint64)
 
 
 def trigger_candidates(doc: Doc) -> list[Token]:
-    """The doc's tokens :func:`code_trigger` may code (``TRIGGER_POS``), in order, found in its POS array."""
-    return [doc[i] for i in numpy.flatnonzero(numpy.isin(doc.to_array(POS), _TRIGGER_POS_IDS)).tolist()]
+    """The doc's tokens :func:`code_trigger` may code, in order: its verbs, and its nouns whose lemma names an
+    event or a halting (``EVENT_NOUN_LEMMAS``), found in the doc's columns."""
+    table = token_table(doc)
+    return [doc[i] for i, (pos, lemma) in enumerate(zip(table.pos, table.lemmas, strict=True))
+            if pos == VERB or pos in (NOUN, PROPN) and lemma in EVENT_NOUN_LEMMAS]
 
 
 def code_trigger(token: Token, lexicon: Lexicon) -> Coding | None:
@@ -323,6 +324,9 @@ HALTING_VERBS = frozenset({"halt", "suspend", "stop", "end", "cut", "freeze", "c
 HALTING_NOUNS = {"suspension": "suspend", "halt": "halt", "cut": "cut", "cutoff": "cut", "freeze": "freeze",
                  "termination": "terminate", "cessation": "cease", "cancellation": "cancel", "severance": "sever",
                  "reduction": "reduce", "postponement": "postpone"}
+# The nouns code_trigger may code: one an event noun names (verb_lemma) or a halting noun (object_code); it codes
+# no other noun.
+EVENT_NOUN_LEMMAS = frozenset(NOUN_TO_VERB) | ZERO_DERIVED_EVENT_NOUNS | frozenset(HALTING_NOUNS)
 PROTEST_CODE = "082"
 HALTED_CODES = {"aid": "162", "assistance": "162", "supply": "162", "supplies": "162", "loan": "162", "credit": "162",
                 "funding": "162", "grant": "162", "donation": "162",
