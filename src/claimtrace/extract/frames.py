@@ -660,8 +660,9 @@ def _negated(words: Words, first: int, last: int) -> bool:
 def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker: str | None = None) -> Frame | None:
     verbs = [
         i for i, w in enumerate(words.words)
-        if (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i) or _has_forces(words, i)
-            or _ends_presence(words, i) or _scaled_down(words, i)) and not _not_about_presence(words, i)
+        if w in _PRESENCE_WORDS  # the cheap test first: each test below holds only for one of these words
+        and (w in PRESENCE_MINUS or w in PRESENCE_PLUS or _still_there(words, i) or _has_forces(words, i)
+             or _ends_presence(words, i) or _scaled_down(words, i)) and not _not_about_presence(words, i)
     ]
     mentions = actor_mentions(words.text)
     holders = [i for i, w in enumerate(words.words) if w in PRESENCE_HOLDERS]
@@ -690,6 +691,14 @@ def _presence(claim: Claim, words: Words, entities: Sequence[str] = (), speaker:
     changed = not denies and not stay  # "remain" is no change
     return Frame(predicate="presence", polarity="affirms" if present else "denies", agent=agent,
                  agent_text=agent_text, change=changed)
+
+
+# The words a presence verb can be: PRESENCE_MINUS, PRESENCE_PLUS and the first words _still_there, _has_forces,
+# _ends_presence and _scaled_down accept.
+_PRESENCE_WORDS = PRESENCE_MINUS | PRESENCE_PLUS | frozenset({
+    "still", "has", "have", "had", "end", "ends", "ended", "ending",
+    "scale", "scales", "scaled", "scaling", "hand", "hands", "handed", "handing",
+})
 
 
 def _still_there(words: Words, i: int) -> bool:
