@@ -325,3 +325,22 @@ def test_example_article_with_the_trained_pipeline(nlp, example_text):
     for group in groups:
         for mention in group.mentions:
             assert example_text[mention.start : mention.end] == mention.text
+
+
+def test_indexed_groups_find_the_groups_a_scan_finds(nlp, example_text):
+    from claimtrace.extract.entities import IndexedGroups, group_at, link_mentions
+
+    doc = nlp(example_text)
+    groups = link_mentions(doc)
+    indexed = IndexedGroups(groups)
+    assert list(indexed) == groups
+    spans = [(m.start, m.end) for g in groups for m in g.mentions]
+    spans += [(s - 5, e + 9) for s, e in spans] + [(s + 2, e) for s, e in spans] + [(e, s) for s, e in spans]
+    rng = random.Random(7)
+    spans += [(a, a + rng.randint(0, 60)) for a in (rng.randint(0, len(example_text)) for _ in range(300))]
+    found = 0
+    for start, end in spans:
+        expected = group_at(groups, start, end, example_text)
+        assert group_at(indexed, start, end, example_text) is expected
+        found += expected is not None
+    assert found > len(groups)

@@ -44,6 +44,7 @@ Figures (grouping on GUM coreference): ``docs/benchmarks_dates.md``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -575,14 +576,38 @@ def group_at(groups: list[EntityGroup], start: int, end: int, text: str = "") ->
     punctuation ("Putin's") be ignored.
     """
     best: tuple[int, EntityGroup] | None = None
-    for group in groups:
-        for mention in group.mentions:
-            if not (mention.start <= start and end <= mention.end or start <= mention.start and mention.end <= end):
-                continue  # neither covers the other: no score (checked here, the call costs more than the test)
-            score = _overlap_score(mention, start, end, text)
-            if score and (best is None or score > best[0]):
-                best = (score, group)
+    pairs = groups.near(start, end) if isinstance(groups, IndexedGroups) else (
+        (group, mention) for group in groups for mention in group.mentions)
+    for group, mention in pairs:
+        if not (mention.start <= start and end <= mention.end or start <= mention.start and mention.end <= end):
+            continue  # neither covers the other: no score (checked here, the call costs more than the test)
+        score = _overlap_score(mention, start, end, text)
+        if score and (best is None or score > best[0]):
+            best = (score, group)
     return best[1] if best else None
+
+
+class IndexedGroups(list):
+    """Entity groups whose mentions are indexed by start, for many :func:`group_at` calls while neither the groups
+    nor their mentions change (the events step asks for the group of every actor): :meth:`near` gives the
+    (group, mention) pairs that may cover a span or lie inside it, in the order ``group_at`` reads all pairs."""
+
+    def __init__(self, groups: Iterable[EntityGroup]) -> None:
+        super().__init__(groups)
+        entries = sorted((m.start, g, k) for g, group in enumerate(self) for k, m in enumerate(group.mentions))
+        self._entries = [(g, k) for _, g, k in entries]
+        self._starts = [start for start, _, _ in entries]
+        lengths = [m.end - m.start for group in self for m in group.mentions]
+        self._longest = max(lengths, default=0)
+        self._reversed = [(g, k) for g, group in enumerate(self) for k, m in enumerate(group.mentions) if m.end < m.start]
+
+    def near(self, start: int, end: int) -> list[tuple[EntityGroup, Span]]:
+        """Every pair whose mention starts within ``_longest`` characters before the span and not after its end (a
+        mention that covers the span or lies inside it does), and any mention ending before it starts."""
+        low = bisect.bisect_left(self._starts, min(start, end) - self._longest)
+        high = bisect.bisect_right(self._starts, max(start, end))
+        found = sorted({*self._entries[low:high], *self._reversed})
+        return [(self[g], self[g].mentions[k]) for g, k in found]
 
 
 def _overlap_score(mention: Span, start: int, end: int, text: str = "") -> int:

@@ -22,6 +22,7 @@ import numpy as np
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
+from claimtrace.extract.entities import IndexedGroups
 from claimtrace.extract.events.actors import (
     actor_for,
     demand_heads,
@@ -71,7 +72,8 @@ def find_events(
     if classifier is True:
         classifier = load_classifier()
     typer = classifier or None
-    claims, places, dates, groups = claims or [], places or [], dates or [], entity_groups or []
+    claims, places, dates = claims or [], places or [], dates or []
+    groups = IndexedGroups(entity_groups or [])  # unchanged while the events are found: indexed once
     sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
     found = []
     for token in trigger_candidates(doc):  # code_trigger codes no other token
