@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from claimtrace.extract.attribution import lexicon as lex
+from claimtrace.extract.tokentable import token_table
 
 if TYPE_CHECKING:
     from claimtrace.extract.attribution.state import Context
@@ -47,14 +48,23 @@ EVIDENCE_VERBS = lex.words("reveal present provide")
 CALLING_FORMS = lex.words("call calls called calling termed dubbed described")
 
 
+# The only words content_hedged tests further, and the words _what_called and _without_evidence accept.
+_HEDGE_TESTED = HEDGE_CONTENT_WORDS | HEDGE_ADJECTIVES | EXPECTATION_WORDS | {"if"}
+_DISTANCE_TESTED = CALLING_FORMS | EVIDENCE_NOUNS
+
+
 def content_hedged(doc: Doc, start: int, end: int) -> bool:
     """Whether a hedge word bears on the main proposition of the content at [start, end)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
     lo, hi = span.start, span.end
-    for token in span:
-        lower = token.lower_
+    lowers = token_table(doc).lowers
+    for i in range(lo, hi):
+        lower = lowers[i]
+        if lower not in _HEDGE_TESTED:
+            continue  # no test below holds for another word (and a Token costs more than this test)
+        token = doc[i]
         if lower in HEDGE_CONTENT_WORDS and not _negated_noun(token) and _on_main_line(token, lo, hi):
             return True
         if lower in HEDGE_ADJECTIVES and token.dep_ == "amod" and _on_main_line(token, lo, hi, RELATIVE_DEPS):
@@ -72,8 +82,10 @@ def distanced(doc: Doc, start: int, end: int, quoted: Callable[[int], bool]) -> 
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
-    return any((t.lower_ in DISTANCING_WORDS or _what_called(t) or _without_evidence(t)) and not quoted(t.idx)
-               for t in span)
+    lowers = token_table(doc).lowers
+    return any((lowers[i] in DISTANCING_WORDS or lowers[i] in _DISTANCE_TESTED
+                and (_what_called(doc[i]) or _without_evidence(doc[i]))) and not quoted(doc[i].idx)
+               for i in range(span.start, span.end))
 
 
 def _negated_noun(token: Token) -> bool:
