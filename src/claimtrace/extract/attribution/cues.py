@@ -64,9 +64,9 @@ def sentence_attributions(sent: SpacySpan, context: Context, used: set[int]) -> 
         if i in used:
             continue
         if i not in context.candidates:
-            if context.lower[i] in context.light_verbs:
+            if i in context.light_verbs:
                 attribution = _nominal_cue(doc[i], context)
-            elif context.lower[i] in context.claim_nouns:
+            elif i in context.claim_nouns:
                 attribution = _claim_noun(doc[i], context)
             else:
                 continue
@@ -80,11 +80,11 @@ def sentence_attributions(sent: SpacySpan, context: Context, used: set[int]) -> 
             attribution = _according_to(token, sent, context)
         elif token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or token.lower_ in DOCUMENT_WORDING:
             attribution = _verb_cue(token, sent, context)
-            if attribution is None and context.lower[i] in context.light_verbs:
+            if attribution is None and i in context.light_verbs:
                 attribution = _nominal_cue(token, context)  # "officials have released death tolls ranging from ..."
         elif token.text == ":":
             attribution = _colon_cue(token, sent, context)
-        if attribution is None and context.lower[i] in context.claim_nouns:
+        if attribution is None and i in context.claim_nouns:
             attribution = _claim_noun(token, context)  # ("claims" is a seed cue as a verb)
         if attribution is not None:
             used.add(token.i)

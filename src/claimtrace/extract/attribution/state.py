@@ -74,8 +74,9 @@ class Context:
         self.candidates = set(self.cue_p) | set(
             numpy.flatnonzero(numpy.isin(self.lower, label_hashes(doc, ["according", ":", *lex.RAISING_FORMS]))).tolist()
         )
-        self.light_verbs = frozenset(int(h) for h in label_hashes(doc, lex.LIGHT_VERB_FORMS))
-        self.claim_nouns = frozenset(int(h) for h in label_hashes(doc, lex.CLAIM_NOUN_FORMS))
+        # the indices of the tokens that are light verbs, of those that are claim nouns
+        self.light_verbs = frozenset(numpy.flatnonzero(numpy.isin(self.lower, label_hashes(doc, lex.LIGHT_VERB_FORMS))).tolist())
+        self.claim_nouns = frozenset(numpy.flatnonzero(numpy.isin(self.lower, label_hashes(doc, lex.CLAIM_NOUN_FORMS))).tolist())
         self.subjects = numpy.isin(self.dep, label_hashes(doc, SUBJECTS | {"expl"}))
         # (char offset, source, head word) of the sources resolved so far, in text order
         self.resolved: list[tuple[int, Source, str]] = []
