@@ -17,7 +17,7 @@ def test_columns_match_token_attributes(nlp, example_text):
         assert table.deps[i] == token.dep_
         assert table.pos[i] == token.pos
         assert table.heads[i] == token.head.i
-        assert table.children[i] == [c.i for c in token.children]
+        assert table.children(i) == [c.i for c in token.children]
 
 
 def test_one_table_per_doc(nlp):
@@ -31,4 +31,4 @@ def test_unparsed_doc_has_every_token_as_its_own_root(nlp):
     doc = Doc(nlp.vocab, words=["no", "parse", "here"])
     table = token_table(doc)
     assert table.heads == [0, 1, 2]
-    assert table.children == [[], [], []]
+    assert [table.children(i) for i in range(3)] == [[], [], []]

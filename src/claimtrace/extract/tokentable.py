@@ -58,14 +58,20 @@ class TokenTable:
             return []
         return (numpy.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(numpy.int64)).tolist()
 
+    def children(self, i: int) -> list[int]:
+        """``[c.i for c in doc[i].children]``: in text order, the root not its own child."""
+        order, offsets = self._children_index
+        return order[offsets[i] : offsets[i + 1]]
+
     @cached_property
-    def children(self) -> list[list[int]]:
-        """``[c.i for c in token.children]``: in text order, the root not its own child."""
-        children: list[list[int]] = [[] for _ in range(len(self.doc))]
-        for i, head in enumerate(self.heads):
-            if head != i:
-                children[head].append(i)
-        return children
+    def _children_index(self) -> tuple[list[int], list[int]]:
+        """Every dependent's index, grouped by head in text order, and where each head's group starts: no list per
+        token (thousands of small lists per doc would bring the garbage collector's full passes sooner)."""
+        heads = numpy.array(self.heads, dtype=numpy.int64)
+        dependents = numpy.flatnonzero(heads != numpy.arange(len(heads)))
+        order = dependents[numpy.argsort(heads[dependents], kind="stable")]
+        offsets = numpy.concatenate([[0], numpy.cumsum(numpy.bincount(heads[dependents], minlength=len(heads)))])
+        return order.tolist(), offsets.tolist()
 
 
 _TABLE = threading.local()

@@ -40,11 +40,12 @@ def cue_features(token: Token) -> list[str]:
     (:func:`token_table`, shared with the events step)."""
     table, i = token_table(token.doc), token.i
     lowers, lemmas, deps, children = table.lowers, table.lemmas, table.deps, table.children
+    own = children(i)
     lower = lowers[i]
     entry = lex.cue_lexicon().get(lower)
     lemma = entry.lemma if entry else (lemmas[i] or lower)
     head, tag, dep = table.heads[i], table.tags[i], deps[i]
-    child_deps = sorted({deps[c] for c in children[i]})
+    child_deps = sorted({deps[c] for c in own})
     features = [
         "w=" + lower,
         "l=" + lemma,
@@ -60,7 +61,7 @@ def cue_features(token: Token) -> list[str]:
     ]
     features += ["c=" + dep for dep in child_deps]
     features += ["lc=" + lemma + "|" + dep for dep in child_deps if dep in _CLAUSAL]
-    features += ["m=" + lowers[m] for c in children[i] for m in children[c] if deps[m] == "mark"]
+    features += ["m=" + lowers[m] for c in own for m in children(c) if deps[m] == "mark"]
     return features
 
 
