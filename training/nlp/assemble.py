@@ -1,4 +1,7 @@
-"""Assemble the syntax pipeline and the NER pipeline into one spaCy pipeline.
+"""Assemble the syntax pipeline and the NER pipeline into one spaCy pipeline, or ship a joint one.
+
+``--joint RUN`` ships a pipeline trained jointly (one shared tok2vec under every
+component, ``configs/joint_silver.cfg``) as it is: same meta, the word list pruned.
 
 The NER pipeline has its own tok2vec; its listener is replaced by a copy of
 that tok2vec (``replace_listeners``) so the sourced ``ner`` component is
@@ -100,6 +103,22 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str = "0.1.0",
     nlp.add_pipe("ner", source=ner_nlp, name="ner", before="parser")
     nlp.vocab.vectors = ner_nlp.vocab.vectors
 
+    perf = dict(nlp.meta.get("performance") or {})
+    for k, v in (ner_nlp.meta.get("performance") or {}).items():
+        if k.startswith("ents_") or k == "ner_loss":
+            perf[k] = v
+    return write_pipeline(nlp, out, version, perf, extra_meta, model_card)
+
+
+def assemble_joint(joint_dir: Path, out: Path, version: str = "0.2.0",
+                   extra_meta: dict | None = None, model_card: Path | None = None) -> Path:
+    """Ship a jointly trained pipeline (its NER already listens to the shared tok2vec)."""
+    nlp = spacy.load(joint_dir)
+    return write_pipeline(nlp, out, version, dict(nlp.meta.get("performance") or {}), extra_meta, model_card)
+
+
+def write_pipeline(nlp, out: Path, version: str, performance: dict, extra_meta: dict | None,  # noqa: ANN001
+                   model_card: Path | None) -> Path:
     meta = nlp.meta
     meta.update({
         "name": "news_pipeline",
@@ -109,9 +128,9 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str = "0.1.0",
             "claimtrace English news pipeline trained from scratch (no vectors or "
             "weights from elsewhere): spaCy English tokenizer, tagger (PTB tag_), morphologizer "
             "(UPOS pos_ + UD FEATS), edit-tree lemmatizer, dependency parser with "
-            "UD labels (also sets sentence boundaries), NER (PER/ORG/LOC/MISC; its "
-            "tok2vec also reads floret vectors trained by training/nlp/build_vectors.py "
-            "on training-split text only)."
+            "UD labels (also sets sentence boundaries), NER (PER/ORG/LOC/MISC); the "
+            "NER's encoder also reads floret vectors trained by training/nlp/build_vectors.py "
+            "on training-split text only."
         ),
         "license": "CC BY-SA 4.0 (derived from UD English-EWT and GUM annotations); "
                    "NER trained on CoNLL-2003 (Reuters, research agreement)",
@@ -119,11 +138,7 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str = "0.1.0",
         "sources": SOURCES,
         "spacy_version": f">={spacy.about.__version__[:3]}.0,<{spacy.about.__version__[:2]}{int(spacy.about.__version__.split('.')[1]) + 1}.0",
     })
-    perf = dict(meta.get("performance") or {})
-    for k, v in (ner_nlp.meta.get("performance") or {}).items():
-        if k.startswith("ents_") or k == "ner_loss":
-            perf[k] = v
-    meta["performance"] = perf
+    meta["performance"] = performance
     if extra_meta:
         meta.update(extra_meta)
     nlp.meta = meta
@@ -161,12 +176,18 @@ def swap_into_place(tmp: Path, out: Path) -> Path:
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--syntax", type=Path, required=True)
-    p.add_argument("--ner", type=Path, required=True)
+    p.add_argument("--syntax", type=Path)
+    p.add_argument("--ner", type=Path)
+    p.add_argument("--joint", type=Path, help="a jointly trained pipeline, shipped instead of --syntax + --ner")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--version", default="0.1.0")
     p.add_argument("--model-card", type=Path, default=None)
     p.add_argument("--meta-json", type=Path, default=None, help="extra meta fields (JSON)")
     a = p.parse_args()
     extra = json.loads(a.meta_json.read_text()) if a.meta_json else None
-    print(assemble(a.syntax, a.ner, a.out, a.version, extra, a.model_card))
+    if a.joint:
+        print(assemble_joint(a.joint, a.out, a.version, extra, a.model_card))
+    elif a.syntax and a.ner:
+        print(assemble(a.syntax, a.ner, a.out, a.version, extra, a.model_card))
+    else:
+        p.error("give --joint, or both --syntax and --ner")

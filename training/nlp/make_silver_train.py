@@ -14,6 +14,7 @@ from pathlib import Path
 
 UD_FILES = ("ewt-train.spacy", "gum-train.spacy")
 CONLL_FILES = ("conll-train.spacy",)
+FINAL_FIT_CONLL_FILES = ("conll-train.spacy", "conll-testa.spacy")
 
 
 def link(out: Path, target: Path, name: str) -> None:
@@ -22,9 +23,12 @@ def link(out: Path, target: Path, name: str) -> None:
     (out / name).symlink_to(target.resolve())
 
 
-def make_dir(cache: Path, silver: Path, out: Path, ud_times: int, conll_times: int) -> list[str]:
+def make_dir(
+    cache: Path, silver: Path, out: Path, ud_times: int, conll_times: int, final_fit: bool = False
+) -> list[str]:
     out.mkdir(parents=True, exist_ok=False)
-    for files, times in ((UD_FILES, ud_times), (CONLL_FILES, conll_times)):
+    conll_files = FINAL_FIT_CONLL_FILES if final_fit else CONLL_FILES
+    for files, times in ((UD_FILES, ud_times), (conll_files, conll_times)):
         for name in files:
             for i in range(times):
                 link(out, cache / name, f"{Path(name).stem}-{i + 1}.spacy")
@@ -39,8 +43,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--ud-times", type=int, default=4)
     parser.add_argument("--conll-times", type=int, default=2)
+    parser.add_argument(
+        "--final-fit", action="store_true",
+        help="add CoNLL eng.testa to the gold NER docs (the final fit, at a step count chosen on testa before)",
+    )
     args = parser.parse_args(argv)
-    names = make_dir(args.cache, args.silver, args.out, args.ud_times, args.conll_times)
+    names = make_dir(args.cache, args.silver, args.out, args.ud_times, args.conll_times, args.final_fit)
     print(f"[silver-train] {args.out}: {', '.join(names)}")
 
 
