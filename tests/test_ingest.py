@@ -276,3 +276,11 @@ def test_killed_ingest_resumes_to_exactly_a_clean_run(tmp_path):
     clean = snapshot(clean_db)
     assert len(clean["articles"]) == 25 and len(clean["skips"]) == 7
     assert snapshot(killed_db) == clean
+
+
+def test_the_parent_checks_the_pipeline_path_without_importing_spacy() -> None:
+    # the workers parse; the parent only checks the path before starting them (spaCy's import cost it 0.75 CPU-s)
+    probe = ("import sys; from claimtrace.ingest import ingest; from claimtrace.settings import model_path; "
+             "assert (model_path() / 'config.cfg').is_file(); print('spacy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -361,7 +361,7 @@ def _analyse_in_pool(
     first = next(items, None)
     if first is None:  # nothing new: do not pay for starting workers
         return
-    from claimtrace.nlp import model_path
+    from claimtrace.settings import model_path
 
     if not (model_path() / "config.cfg").is_file():
         raise ClaimtraceError(f"no trained pipeline at {model_path()} (set CLAIMTRACE_MODEL or reinstall claimtrace)")

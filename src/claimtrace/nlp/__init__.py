@@ -22,9 +22,9 @@ from spacy.tokens import Doc
 
 from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
-from claimtrace.settings import MODEL_ENV
+from claimtrace.settings import BUNDLED_MODEL, MODEL_ENV, model_path
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "news_pipeline"
+MODEL_DIR = BUNDLED_MODEL
 SPACY_TOKENIZER = "spacy.Tokenizer.v1"
 RULELESS_TOKENIZER = "claimtrace.ruleless_tokenizer.v1"
 
@@ -39,11 +39,6 @@ CLAIMTRACE_COMPONENTS = (
 for _name in ("published", "entity_groups", "entities", "dates", "places", "claims", "events", "casualties"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-
-
-def model_path() -> Path:
-    """The trained pipeline to load: ``$CLAIMTRACE_MODEL`` if set, else the bundled one."""
-    return settings.current().model or MODEL_DIR
 
 
 def _use_fast_ops() -> None:
