@@ -223,6 +223,7 @@ class NormalizedClaim:
         return frozenset(_stems(self.arguments))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of a word, asked ~45 times per claim linked
 def lemma(word: str) -> str:
     """Crude English lemma: irregular table, then -ies/-ied, -ing, -ed and plural -s rules."""
     w = word.lower()
@@ -310,9 +311,9 @@ def predicates(text: str) -> list[str]:
     return list(dict.fromkeys(PREDICATE_CLASSES.get(x, x) for x in found if x in NEWS_VERBS))
 
 
-def _predicate(text: str) -> str | None:
+def _predicate(text: str, classes: list[str]) -> str | None:
+    """The event class naming the claim; ``classes`` is :func:`predicates` of ``text``."""
     # An aspectual verb ("began to leave") frames the event; the verb after it names it.
-    classes = predicates(text)
     main = [c for c in classes if c not in _ASPECTUAL]
     if main or classes:
         return (main or classes)[0]
@@ -374,13 +375,14 @@ def text_form(text: str) -> dict[str, Any]:
     is stored with the claim (:func:`encode_text_form`). Polarity, the certainty behind an unmarked
     modality, entities, places and time are read from the record whenever a form is made, so a stored
     text form stays true when linking completes the claim's polarity or a copy moves its dates."""
+    classes = predicates(text)
     return {
         "v": FORM_VERSION,
-        "predicate": _predicate(text),
+        "predicate": _predicate(text, classes),
         "arguments": list(dict.fromkeys(content_lemmas(text))),
         "quantities": [[q.value, q.unit, q.text] for q in quantities(text)],
         "modal": _modal_word(text),
-        "events": predicates(text),
+        "events": classes,
     }
 
 
