@@ -597,17 +597,14 @@ class IndexedGroups(list):
         entries = sorted((m.start, g, k) for g, group in enumerate(self) for k, m in enumerate(group.mentions))
         self._entries = [(g, k) for _, g, k in entries]
         self._starts = [start for start, _, _ in entries]
-        lengths = [m.end - m.start for group in self for m in group.mentions]
-        self._longest = max(lengths, default=0)
-        self._reversed = [(g, k) for g, group in enumerate(self) for k, m in enumerate(group.mentions) if m.end < m.start]
+        self._longest = max((m.end - m.start for group in self for m in group.mentions), default=0)
 
     def near(self, start: int, end: int) -> list[tuple[EntityGroup, Span]]:
         """Every pair whose mention starts within ``_longest`` characters before the span and not after its end (a
-        mention that covers the span or lies inside it does), and any mention ending before it starts."""
+        mention that covers the span or lies inside it does), in group order."""
         low = bisect.bisect_left(self._starts, min(start, end) - self._longest)
         high = bisect.bisect_right(self._starts, max(start, end))
-        found = sorted({*self._entries[low:high], *self._reversed})
-        return [(self[g], self[g].mentions[k]) for g, k in found]
+        return [(self[g], self[g].mentions[k]) for g, k in sorted(self._entries[low:high])]
 
 
 def _overlap_score(mention: Span, start: int, end: int, text: str = "") -> int:

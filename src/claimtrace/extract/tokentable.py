@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
+from typing import Any
 
 import numpy
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS, TAG
@@ -21,6 +22,7 @@ class TokenTable:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.memo: dict[str, Any] = {}  # what other steps derive from the same doc, kept as long as this table
 
     def _strings(self, attr: int) -> list[str]:
         strings = self.doc.vocab.strings

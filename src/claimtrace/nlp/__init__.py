@@ -22,9 +22,8 @@ from spacy.tokens import Doc
 
 from claimtrace import settings
 from claimtrace.errors import ClaimtraceError
-from claimtrace.settings import BUNDLED_MODEL, MODEL_ENV, model_path
+from claimtrace.settings import MODEL_ENV, model_path
 
-MODEL_DIR = BUNDLED_MODEL
 SPACY_TOKENIZER = "spacy.Tokenizer.v1"
 RULELESS_TOKENIZER = "claimtrace.ruleless_tokenizer.v1"
 

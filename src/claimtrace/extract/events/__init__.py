@@ -214,7 +214,7 @@ def _uncoded_candidates(doc: Doc, start: int, end: int, lexicon: Lexicon) -> lis
 
 
 def _depth(heads: list[int], i: int) -> int:
-    """:func:`trigger_depth` of token ``i`` read from the heads column."""
+    """Steps from token ``i`` to its sentence root, along the heads column (a root is its own head)."""
     depth = 0
     while heads[i] != i:
         i, depth = heads[i], depth + 1
@@ -259,10 +259,7 @@ def _is_named(actor: Actor) -> bool:
 
 def trigger_depth(token: Token) -> int:
     """Steps from the trigger to its sentence root (the main event of a sentence is the shallowest)."""
-    depth = 0
-    while token.head.i != token.i:
-        token, depth = token.head, depth + 1
-    return depth
+    return _depth(token_table(token.doc).heads, token.i)
 
 
 def _phrase_range(trigger: Token) -> tuple[int, int]:

@@ -23,7 +23,6 @@ dictionary's verb (:func:`claimtrace.extract.inflection.clipped_verb`; irregular
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -455,15 +454,14 @@ def _code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
     return codes[key]
 
 
-_CODES = threading.local()
-
-
 def _verb_codes(doc: Doc, lexicon: Lexicon) -> dict[tuple[int, str], str | None]:
     """The codes found so far in ``doc`` with ``lexicon``, by (token index, verb): the events step asks again for
-    the verbs of sentences it coded nothing in (:func:`is_statement`). One doc and lexicon at a time."""
-    if getattr(_CODES, "doc", None) is not doc or _CODES.lexicon is not lexicon:
-        _CODES.doc, _CODES.lexicon, _CODES.codes = doc, lexicon, {}
-    return _CODES.codes
+    the verbs of sentences it coded nothing in (:func:`is_statement`). One lexicon at a time."""
+    memo = token_table(doc).memo
+    held = memo.get("verb codes")
+    if held is None or held[0] is not lexicon:
+        held = memo["verb codes"] = (lexicon, {})
+    return held[1]
 
 
 def _uncached_code_verb(token: Token, verb: str, lexicon: Lexicon) -> str | None:
@@ -597,16 +595,13 @@ class DocTables:
     lowers: list[str]
 
 
-_TABLES = threading.local()
-
-
 def doc_tables(doc: Doc) -> DocTables:
     """The :class:`DocTables` of a document, computed once (the coder and the classifier ask for them for every
     trigger, and building spaCy tokens is what costs)."""
-    if getattr(_TABLES, "doc", None) is not doc:
-        _TABLES.tables = _build_tables(doc)
-        _TABLES.doc = doc
-    return _TABLES.tables
+    memo = token_table(doc).memo
+    if "event tables" not in memo:
+        memo["event tables"] = _build_tables(doc)
+    return memo["event tables"]
 
 
 def _build_tables(doc: Doc) -> DocTables:
